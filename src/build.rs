@@ -1,0 +1,598 @@
+//! From a valid catalogue to `dist/`: per plan a dataset folder (package dict, tables, nested
+//! plan, data dictionary, Data Package), then the DCAT catalogue and the manifest.
+//!
+//! Files are streamed to a temporary sibling of the output folder, hashed while written, and the
+//! folder is swapped in only when everything succeeded, so a failed build leaves the previous
+//! `dist/` as it was.
+
+use crate::dcat;
+use crate::error::{Error, IoContext};
+use crate::fields::{
+    commitment_fields, commitment_value, milestone_fields, milestone_value, Field, Progress, Value,
+    DICTIONARY_FIELDS,
+};
+use crate::model::{Catalog, Commitment, Milestone, Plan, Status};
+use crate::profile::{self, FileFacts, Lang, PackageInput, Profile, ResourceRole};
+use crate::resources::{self, TableInfo};
+use crate::validate::dataset_name;
+use serde_json::{json, Map};
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// One dataset as written.
+#[derive(Debug, Clone)]
+pub struct BuiltDataset {
+    /// CKAN dataset name; also its folder under `datasets/`.
+    pub name: String,
+    /// The plan it publishes.
+    pub plan_id: String,
+    /// The package dict in `package.json`.
+    pub package: Map<String, serde_json::Value>,
+    /// The resource files, in publishing order.
+    pub files: Vec<FileFacts>,
+}
+
+/// What a build wrote.
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// The output folder.
+    pub out: PathBuf,
+    /// The datasets, sorted by name.
+    pub datasets: Vec<BuiltDataset>,
+    /// Every file written (relative path → bytes, sha256), the manifest excepted.
+    pub files: BTreeMap<String, (u64, String)>,
+}
+
+/// File names of a dataset's tables in a language.
+struct Names {
+    commitments: &'static str,
+    milestones: &'static str,
+    dictionary: &'static str,
+    plan_key_commitments: &'static str,
+    plan_key_milestones: &'static str,
+}
+
+fn names(lang: Lang) -> Names {
+    match lang {
+        Lang::Fr => Names {
+            commitments: "engagements",
+            milestones: "jalons",
+            dictionary: "dictionnaire-donnees",
+            plan_key_commitments: "engagements",
+            plan_key_milestones: "jalons",
+        },
+        Lang::En => Names {
+            commitments: "commitments",
+            milestones: "milestones",
+            dictionary: "data-dictionary",
+            plan_key_commitments: "commitments",
+            plan_key_milestones: "milestones",
+        },
+    }
+}
+
+/// Writes `dist/` for a catalogue that [`crate::check`] found valid.
+///
+/// The output is replaced whole: written to `.<out>.tmp-<pid>` beside it, then renamed. An
+/// existing `out` that has no `manifest.json` is not ours, and is never replaced.
+pub fn write_dist(catalog: &Catalog, out: &Path) -> Result<Built, Error> {
+    let profile = profile::lookup(&catalog.publisher.profile.value)
+        .ok_or_else(|| Error::UnknownProfile(catalog.publisher.profile.value.clone()))?;
+    if out.exists() && !(out.is_dir() && out.join("manifest.json").is_file()) {
+        let empty = out.is_dir() && std::fs::read_dir(out).at(out)?.next().is_none();
+        if !empty {
+            return Err(Error::ForeignOutput(out.to_path_buf()));
+        }
+    }
+    let tmp = sibling(out, "tmp")?;
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).at(&tmp)?;
+    }
+    let result = write_into(catalog, profile, &tmp);
+    let built = match result {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
+    swap_in(&tmp, out)?;
+    Ok(Built {
+        out: out.to_path_buf(),
+        ..built
+    })
+}
+
+/// `<parent>/.<name>.<what>-<pid>`.
+fn sibling(out: &Path, what: &str) -> Result<PathBuf, Error> {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "dist".into());
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty());
+    let dir = parent.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    Ok(dir.join(format!(".{name}.{what}-{}", std::process::id())))
+}
+
+fn swap_in(tmp: &Path, out: &Path) -> Result<(), Error> {
+    if !out.exists() {
+        return std::fs::rename(tmp, out).at(out);
+    }
+    let old = sibling(out, "old")?;
+    if old.exists() {
+        std::fs::remove_dir_all(&old).at(&old)?;
+    }
+    std::fs::rename(out, &old).at(out)?;
+    if let Err(e) = std::fs::rename(tmp, out) {
+        // Put the previous output back rather than leave nothing.
+        let _ = std::fs::rename(&old, out);
+        let _ = std::fs::remove_dir_all(tmp);
+        return Err(Error::Io {
+            path: out.to_path_buf(),
+            source: e,
+        });
+    }
+    std::fs::remove_dir_all(&old).at(&old)
+}
+
+fn write_into(catalog: &Catalog, profile: &dyn Profile, root: &Path) -> Result<Built, Error> {
+    let mut datasets = Vec::new();
+    for plan in &catalog.plans {
+        datasets.push(write_dataset(catalog, plan, profile, root)?);
+    }
+    datasets.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut files = BTreeMap::new();
+    for ds in &datasets {
+        for f in &ds.files {
+            files.insert(
+                format!("datasets/{}/{}", ds.name, f.file),
+                (f.bytes, f.sha256.clone()),
+            );
+        }
+    }
+    let jsonld = dcat::catalog(catalog, profile, &datasets);
+    let dcat_file = "catalog.jsonld";
+    let dcat_info = info(dcat_file, "", "", ResourceRole::Documentation);
+    let f = resources::write_json_value(root, dcat_info, &jsonld).at(&root.join(dcat_file))?;
+    files.insert(dcat_file.to_string(), (f.bytes, f.sha256));
+    for ds in &datasets {
+        let path = format!("datasets/{}/package.json", ds.name);
+        let full = root.join(&path);
+        let bytes = pretty(&serde_json::Value::Object(ds.package.clone()));
+        std::fs::write(&full, &bytes).at(&full)?;
+        files.insert(path, (bytes.len() as u64, sha256(&bytes)));
+    }
+    write_manifest(root, &datasets, &files)?;
+    Ok(Built {
+        out: root.to_path_buf(),
+        datasets,
+        files,
+    })
+}
+
+fn pretty(value: &serde_json::Value) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    resources::hex(&sha2::Sha256::digest(bytes))
+}
+
+fn write_manifest(
+    root: &Path,
+    datasets: &[BuiltDataset],
+    files: &BTreeMap<String, (u64, String)>,
+) -> Result<(), Error> {
+    let mut ds_hashes = Map::new();
+    for ds in datasets {
+        // The dataset hash covers its files' names and hashes, package.json included: equal
+        // hashes mean nothing of the dataset changed.
+        let prefix = format!("datasets/{}/", ds.name);
+        let listing: String = files
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .map(|(k, (_, h))| format!("{h}  {}\n", &k[prefix.len()..]))
+            .collect();
+        ds_hashes.insert(
+            ds.name.clone(),
+            json!({ "plan": ds.plan_id, "sha256": sha256(listing.as_bytes()) }),
+        );
+    }
+    let files_json: Map<String, serde_json::Value> = files
+        .iter()
+        .map(|(k, (b, h))| (k.clone(), json!({ "bytes": b, "sha256": h })))
+        .collect();
+    let manifest = json!({
+        "generator": concat!("ogp-publish ", env!("CARGO_PKG_VERSION")),
+        "datasets": ds_hashes,
+        "files": files_json,
+    });
+    let path = root.join("manifest.json");
+    std::fs::write(&path, pretty(&manifest)).at(&path)
+}
+
+fn info(file: &str, title: &str, description: &str, role: ResourceRole) -> TableInfo {
+    TableInfo {
+        file: file.to_string(),
+        title: title.to_string(),
+        description: description.to_string(),
+        role,
+    }
+}
+
+fn progress_by_commitment(plan: &Plan) -> HashMap<&str, Progress> {
+    let mut map: HashMap<&str, Progress> = HashMap::new();
+    for m in &plan.milestones {
+        let p = map.entry(m.commitment_id.as_str()).or_default();
+        p.total += 1;
+        p.completed += u64::from(m.status == Some(Status::Completed));
+    }
+    map
+}
+
+fn write_dataset(
+    catalog: &Catalog,
+    plan: &Plan,
+    profile: &dyn Profile,
+    root: &Path,
+) -> Result<BuiltDataset, Error> {
+    let lang = profile.lang();
+    let n = names(lang);
+    let meta = plan.dataset.merged_over(&catalog.publisher.dataset);
+    let name = dataset_name(plan, &meta).value;
+    let dir = root.join("datasets").join(&name);
+    std::fs::create_dir_all(&dir).at(&dir)?;
+    let io = |e: std::io::Error| Error::Io {
+        path: dir.clone(),
+        source: e,
+    };
+
+    let cfields = commitment_fields(plan);
+    let mfields = milestone_fields(plan);
+    let progress = progress_by_commitment(plan);
+    let mut commitments: Vec<&Commitment> = plan.commitments.iter().collect();
+    commitments.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut milestones: Vec<&Milestone> = plan.milestones.iter().collect();
+    milestones.sort_by(|a, b| a.id.cmp(&b.id));
+    let progress_of = |c: &Commitment| progress.get(c.id.as_str()).copied().unwrap_or_default();
+    let c_rows = || {
+        commitments.iter().map(|c| {
+            cfields
+                .iter()
+                .map(|f| commitment_value(plan, c, progress_of(c), &f.key))
+                .collect::<Vec<_>>()
+        })
+    };
+    let m_rows = || {
+        milestones.iter().map(|m| {
+            mfields
+                .iter()
+                .map(|f| milestone_value(plan, m, &f.key))
+                .collect::<Vec<_>>()
+        })
+    };
+    let bom = profile.csv_bom();
+    let t = |fr: &str, en: &str| lang.pick(fr, en).to_string();
+    let c_desc = t(
+        "Un enregistrement par engagement du plan, avec le nombre de jalons et la progression calculés à partir des jalons.",
+        "One record per commitment of the plan, with the number of milestones and the progress computed from the milestones.",
+    );
+    let m_desc = t(
+        "Un enregistrement par jalon, avec son engagement, ses dates et son statut.",
+        "One record per milestone, with its commitment, dates and status.",
+    );
+    let file = |stem: &str, ext: &str| format!("{stem}.{ext}");
+    let mut files = Vec::new();
+    let c_csv = file(n.commitments, "csv");
+    let m_csv = file(n.milestones, "csv");
+    let d_csv = file(n.dictionary, "csv");
+    files.push(
+        resources::write_csv(
+            &dir,
+            info(
+                &c_csv,
+                &t("Engagements (CSV)", "Commitments (CSV)"),
+                &c_desc,
+                ResourceRole::Data,
+            ),
+            &cfields,
+            lang,
+            bom,
+            c_rows(),
+        )
+        .map_err(io)?,
+    );
+    files.push(
+        resources::write_json(
+            &dir,
+            info(
+                &file(n.commitments, "json"),
+                &t("Engagements (JSON)", "Commitments (JSON)"),
+                &c_desc,
+                ResourceRole::Data,
+            ),
+            &cfields,
+            lang,
+            c_rows(),
+        )
+        .map_err(io)?,
+    );
+    files.push(
+        resources::write_csv(
+            &dir,
+            info(
+                &m_csv,
+                &t("Jalons (CSV)", "Milestones (CSV)"),
+                &m_desc,
+                ResourceRole::Data,
+            ),
+            &mfields,
+            lang,
+            bom,
+            m_rows(),
+        )
+        .map_err(io)?,
+    );
+    files.push(
+        resources::write_json(
+            &dir,
+            info(
+                &file(n.milestones, "json"),
+                &t("Jalons (JSON)", "Milestones (JSON)"),
+                &m_desc,
+                ResourceRole::Data,
+            ),
+            &mfields,
+            lang,
+            m_rows(),
+        )
+        .map_err(io)?,
+    );
+    files.push(
+        write_plan_json(
+            plan,
+            &commitments,
+            &milestones,
+            &cfields,
+            &mfields,
+            lang,
+            &n,
+            &dir,
+            &progress_of,
+        )
+        .map_err(io)?,
+    );
+    let tables: [(&str, &[Field]); 2] = [(n.commitments, &cfields), (n.milestones, &mfields)];
+    files.push(
+        resources::write_csv(
+            &dir,
+            info(
+                &d_csv,
+                &t("Dictionnaire de données", "Data dictionary"),
+                &t(
+                    "Chaque colonne des fichiers CSV et JSON : nom, type, libellés et définitions en français et en anglais, exemple.",
+                    "Every column of the CSV and JSON files: name, type, labels and definitions in French and English, example.",
+                ),
+                ResourceRole::Documentation,
+            ),
+            DICTIONARY_FIELDS,
+            lang,
+            bom,
+            resources::dictionary_rows(&tables, lang),
+        )
+        .map_err(io)?,
+    );
+    let title = meta
+        .title
+        .as_ref()
+        .map_or_else(|| plan.title.value.clone(), |t| t.value.clone());
+    let notes = meta
+        .notes
+        .as_ref()
+        .map(|n| n.value.clone())
+        .or_else(|| plan.description.clone())
+        .unwrap_or_default();
+    let datapackage = datapackage(
+        &name, &title, &notes, &meta, &files, &n, &cfields, &mfields, lang, bom,
+    );
+    files.push(
+        resources::write_json_value(
+            &dir,
+            info(
+                "datapackage.json",
+                &t("Métadonnées Frictionless (Data Package)", "Frictionless metadata (Data Package)"),
+                &t(
+                    "Description normalisée des fichiers CSV (schémas de table, clés, empreintes) pour les outils Frictionless.",
+                    "Standard description of the CSV files (table schemas, keys, hashes) for Frictionless tools.",
+                ),
+                ResourceRole::Documentation,
+            ),
+            &datapackage,
+        )
+        .map_err(io)?,
+    );
+    let temporal = match (&plan.start, &plan.end) {
+        (Some(s), Some(e)) => Some(format!("{}/{}", s.value.first_day(), e.value.last_day())),
+        _ => None,
+    };
+    let package = profile.package(&PackageInput {
+        publisher: &catalog.publisher,
+        plan,
+        meta: &meta,
+        name: &name,
+        title: &title,
+        notes: &notes,
+        temporal,
+        files: &files,
+    });
+    Ok(BuiltDataset {
+        name,
+        plan_id: plan.id.clone(),
+        package,
+        files,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn datapackage(
+    name: &str,
+    title: &str,
+    notes: &str,
+    meta: &crate::model::DatasetMeta,
+    files: &[FileFacts],
+    n: &Names,
+    cfields: &[Field],
+    mfields: &[Field],
+    lang: Lang,
+    bom: bool,
+) -> serde_json::Value {
+    let find = |stem: &str| files.iter().find(|f| f.file == format!("{stem}.csv"));
+    let mut resources_json = Vec::new();
+    let m_commitment = mfields
+        .iter()
+        .find(|f| f.key == "commitment_id")
+        .map(|f| f.name(lang).to_string())
+        .unwrap_or_default();
+    type Entry<'a> = (&'a str, &'a [Field], Option<(&'a str, &'a str)>);
+    let entries: [Entry; 3] = [
+        (n.commitments, cfields, None),
+        (
+            n.milestones,
+            mfields,
+            Some((m_commitment.as_str(), n.commitments)),
+        ),
+        (n.dictionary, DICTIONARY_FIELDS, None),
+    ];
+    for (stem, fields, fk) in entries {
+        if let Some(f) = find(stem) {
+            let schema = resources::table_schema(fields, lang, fk);
+            resources_json.push(resources::package_resource(stem, f, bom, schema));
+        }
+    }
+    let mut pkg = json!({
+        "profile": "tabular-data-package",
+        "name": name,
+        "title": title,
+        "description": notes,
+        "keywords": meta.tags.iter().map(|t| t.value.clone()).collect::<Vec<_>>(),
+        "resources": resources_json,
+    });
+    if let Some(l) = meta.license_id.as_ref() {
+        let (spdx, url, ltitle) = dcat::license(&l.value);
+        pkg["licenses"] = json!([{ "name": spdx, "path": url, "title": ltitle }]);
+    }
+    pkg
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_plan_json(
+    plan: &Plan,
+    commitments: &[&Commitment],
+    milestones: &[&Milestone],
+    cfields: &[Field],
+    mfields: &[Field],
+    lang: Lang,
+    n: &Names,
+    dir: &Path,
+    progress_of: &dyn Fn(&Commitment) -> Progress,
+) -> std::io::Result<FileFacts> {
+    let t = |fr: &'static str, en: &'static str| lang.pick(fr, en).to_string();
+    let opt = |v: &Option<String>| v.clone().map_or(serde_json::Value::Null, Into::into);
+    let date = |v: Option<crate::model::PartialDate>| {
+        v.map_or(serde_json::Value::Null, |d| d.to_string().into())
+    };
+    let mut head = Map::new();
+    head.insert("id".into(), plan.id.clone().into());
+    head.insert(t("titre", "title"), plan.title.value.clone().into());
+    head.insert(t("titre_en", "title_en"), opt(&plan.title_en));
+    head.insert(t("sous_titre", "subtitle"), opt(&plan.subtitle));
+    head.insert(t("membre", "member"), opt(&plan.member));
+    head.insert(
+        t("debut", "start"),
+        date(plan.start.as_ref().map(|s| s.value)),
+    );
+    head.insert(t("fin", "end"), date(plan.end.as_ref().map(|s| s.value)));
+    head.insert(
+        t("date_soumission", "submitted_on"),
+        date(plan.submitted_on),
+    );
+    head.insert("url".into(), opt(&plan.url));
+    head.insert("description".into(), opt(&plan.description));
+    head.insert(
+        t("defis", "challenges"),
+        plan.challenges
+            .iter()
+            .map(|c| json!({ "id": c.id, t("titre", "title"): c.title }))
+            .collect::<Vec<_>>()
+            .into(),
+    );
+    let mut by_commitment: BTreeMap<&str, Vec<&Milestone>> = BTreeMap::new();
+    for m in milestones {
+        by_commitment
+            .entry(m.commitment_id.as_str())
+            .or_default()
+            .push(m);
+    }
+    let skip = |f: &&Field| f.key != "plan" && f.key != "commitment_id";
+    let all: Vec<Field> = cfields.iter().chain(mfields).cloned().collect();
+    let mut facts = profile::CellFacts::for_fields(&all);
+    let mut out = resources::create(&dir.join("plan.json"))?;
+    let head_text = serde_json::to_string_pretty(&serde_json::Value::Object(head))?;
+    // Splice the commitments in before the closing brace, one at a time, so the nested file
+    // never has to exist whole in memory.
+    let open = head_text.strip_suffix("\n}").unwrap_or(&head_text);
+    write!(out, "{open},\n  \"{}\": [", n.plan_key_commitments)?;
+    for (i, c) in commitments.iter().enumerate() {
+        let mut obj = Map::new();
+        for f in cfields.iter().filter(skip) {
+            let v: Value = commitment_value(plan, c, progress_of(c), &f.key);
+            facts.observe(f.kind, &v);
+            obj.insert(f.name(lang).to_string(), resources::json_cell(&v));
+        }
+        let ms: Vec<serde_json::Value> = by_commitment
+            .get(c.id.as_str())
+            .map(|ms| {
+                ms.iter()
+                    .map(|m| {
+                        let mut o = Map::new();
+                        for f in mfields.iter().filter(skip) {
+                            let v = milestone_value(plan, m, &f.key);
+                            facts.observe(f.kind, &v);
+                            o.insert(f.name(lang).to_string(), resources::json_cell(&v));
+                        }
+                        serde_json::Value::Object(o)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        obj.insert(n.plan_key_milestones.into(), ms.into());
+        let text = serde_json::to_string_pretty(&serde_json::Value::Object(obj))?;
+        // JSON strings never hold a raw newline, so indenting every line is safe.
+        let indented = text.replace('\n', "\n    ");
+        write!(out, "{}\n    {indented}", if i == 0 { "" } else { "," })?;
+    }
+    out.write_all(if commitments.is_empty() {
+        b"]\n}\n"
+    } else {
+        b"\n  ]\n}\n"
+    })?;
+    let (bytes, sha256, _) = out.finish()?;
+    Ok(FileFacts {
+        file: "plan.json".into(),
+        title: t("Plan complet (JSON)", "Whole plan (JSON)"),
+        description: t(
+            "Le plan, ses défis, ses engagements et leurs jalons, imbriqués.",
+            "The plan, its challenges, its commitments and their milestones, nested.",
+        ),
+        format: "JSON",
+        mimetype: "application/json",
+        role: ResourceRole::Data,
+        bytes,
+        sha256,
+        cells: Some(facts),
+    })
+}

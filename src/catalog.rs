@@ -1,0 +1,894 @@
+//! Loading a `catalog/` folder into the typed [`Catalog`], keeping the position of every value.
+//!
+//! Loading never stops at the first problem: every file is read as far as it can be, and each
+//! problem becomes a [`Diagnostic`]. Problems that need more than one record (duplicates,
+//! references, profile rules) are found later by [`crate::validate`].
+
+use crate::diagnostic::{Code, Diagnostic, Pos, Severity};
+use crate::fields::{Field, COMMITMENT_FIELDS, MILESTONE_FIELDS};
+use crate::model::{
+    Catalog, Challenge, Commitment, Completion, DatasetMeta, Milestone, OgpValue, PartialDate,
+    Plan, Publisher, RecordSrc, Sp, Status, Table,
+};
+use crate::source::{self, CsvError, DecodeError};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// A catalogue as far as it could be read, with the problems met on the way.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    /// The records that could be read.
+    pub catalog: Catalog,
+    /// Problems found while reading, unsorted.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads the catalogue in `root` (`publisher.toml` and `plans/*/`).
+pub fn load_catalog(root: &Path) -> Loaded {
+    let mut diags = Vec::new();
+    let publisher = load_publisher(&root.join("publisher.toml"), &mut diags);
+    let mut plans = Vec::new();
+    let plans_dir = root.join("plans");
+    match std::fs::read_dir(&plans_dir) {
+        Err(_) => diags.push(
+            Diagnostic::error(
+                Code::MissingFile,
+                &plans_dir,
+                Pos::START,
+                "the catalogue has no `plans` folder",
+            )
+            .hint(
+                "create `plans/<plan-id>/` holding plan.toml, commitments.csv and milestones.csv",
+            ),
+        ),
+        Ok(entries) => {
+            let mut dirs: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .map(|e| e.path())
+                .collect();
+            dirs.sort();
+            for dir in dirs {
+                plans.push(load_plan(&dir, &mut diags));
+            }
+            if plans.is_empty() {
+                diags.push(
+                    Diagnostic::error(Code::NoPlans, &plans_dir, Pos::START, "no plan to publish")
+                        .hint("add a folder `plans/<plan-id>/` with plan.toml, commitments.csv and milestones.csv"),
+                );
+            }
+        }
+    }
+    Loaded {
+        catalog: Catalog { publisher, plans },
+        diagnostics: diags,
+    }
+}
+
+/// Reads a file as UTF-8 text; reports a missing or undecodable file.
+fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            let what = if e.kind() == std::io::ErrorKind::NotFound {
+                "is missing".to_string()
+            } else {
+                format!("cannot be read: {e}")
+            };
+            diags.push(
+                Diagnostic::error(Code::MissingFile, path, Pos::START, format!("this file {what}"))
+                    .hint("every plan folder needs plan.toml, commitments.csv (or .json) and milestones.csv (or .json)"),
+            );
+            return None;
+        }
+    };
+    match source::decode_utf8(&bytes) {
+        Ok(text) => Some(text.to_string()),
+        Err(DecodeError::Utf16) => {
+            diags.push(
+                Diagnostic::error(
+                    Code::InvalidUtf8,
+                    path,
+                    Pos::START,
+                    "the file is UTF-16, not UTF-8",
+                )
+                .hint("save it again as « CSV UTF-8 » (or UTF-8 text)"),
+            );
+            None
+        }
+        Err(DecodeError::InvalidUtf8(pos)) => {
+            diags.push(
+                Diagnostic::error(Code::InvalidUtf8, path, pos, "bytes that are not UTF-8")
+                    .hint("save the file as « CSV UTF-8 »; a file saved as Windows-1252/Latin-1 breaks accented letters"),
+            );
+            None
+        }
+    }
+}
+
+fn sp<T>(v: Spanned<T>, file: &Path, text: &str) -> Sp<T> {
+    let pos = source::pos_at(text, v.span().start);
+    Sp {
+        value: v.into_inner(),
+        file: file.to_path_buf(),
+        pos,
+    }
+}
+
+fn parse_toml<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(T, String)> {
+    let text = read_text(path, diags)?;
+    match toml::from_str::<T>(&text) {
+        Ok(v) => Some((v, text)),
+        Err(e) => {
+            let pos = e
+                .span()
+                .map_or(Pos::START, |s| source::pos_at(&text, s.start));
+            let message = e.message().trim().to_string();
+            diags.push(
+                Diagnostic::error(Code::TomlSyntax, path, pos, message)
+                    .hint("see the catalogue format in the README: keys, quotes and [tables]"),
+            );
+            None
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct DatasetToml {
+    name: Option<Spanned<String>>,
+    title: Option<Spanned<String>>,
+    notes: Option<Spanned<String>>,
+    #[serde(default)]
+    tags: Vec<Spanned<String>>,
+    #[serde(default)]
+    groups: Vec<Spanned<String>>,
+    license_id: Option<Spanned<String>>,
+    language: Option<Spanned<String>>,
+    update_frequency: Option<Spanned<String>>,
+    spatial: Option<Spanned<String>>,
+    main_organization: Option<Spanned<String>>,
+    methodology: Option<Spanned<String>>,
+    author: Option<Spanned<String>>,
+    author_email: Option<Spanned<String>>,
+    maintainer: Option<Spanned<String>>,
+    maintainer_email: Option<Spanned<String>>,
+    url: Option<Spanned<String>>,
+    private: Option<Spanned<bool>>,
+}
+
+impl DatasetToml {
+    fn into_meta(self, file: &Path, text: &str) -> DatasetMeta {
+        let o = |v: Option<Spanned<String>>| v.map(|v| sp(v, file, text));
+        let l = |v: Vec<Spanned<String>>| v.into_iter().map(|v| sp(v, file, text)).collect();
+        DatasetMeta {
+            name: o(self.name),
+            title: o(self.title),
+            notes: o(self.notes),
+            tags: l(self.tags),
+            groups: l(self.groups),
+            license_id: o(self.license_id),
+            language: o(self.language),
+            update_frequency: o(self.update_frequency),
+            spatial: o(self.spatial),
+            main_organization: o(self.main_organization),
+            methodology: o(self.methodology),
+            author: o(self.author),
+            author_email: o(self.author_email),
+            maintainer: o(self.maintainer),
+            maintainer_email: o(self.maintainer_email),
+            url: o(self.url),
+            private: self.private.map(|v| sp(v, file, text)),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrganizationToml {
+    name: Spanned<String>,
+    title: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PublisherToml {
+    profile: Spanned<String>,
+    organization: OrganizationToml,
+    #[serde(default)]
+    dataset: DatasetToml,
+}
+
+fn load_publisher(path: &Path, diags: &mut Vec<Diagnostic>) -> Publisher {
+    let Some((toml, text)) = parse_toml::<PublisherToml>(path, diags) else {
+        return Publisher {
+            file: path.to_path_buf(),
+            ..Publisher::default()
+        };
+    };
+    Publisher {
+        file: path.to_path_buf(),
+        profile: sp(toml.profile, path, &text),
+        organization: sp(toml.organization.name, path, &text),
+        organization_title: toml.organization.title,
+        dataset: toml.dataset.into_meta(path, &text),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChallengeToml {
+    id: String,
+    title: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ColumnsToml {
+    #[serde(default)]
+    commitments: Vec<String>,
+    #[serde(default)]
+    milestones: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanToml {
+    title: Spanned<String>,
+    title_en: Option<String>,
+    subtitle: Option<String>,
+    member: Option<String>,
+    start: Option<Spanned<String>>,
+    end: Option<Spanned<String>>,
+    submitted_on: Option<Spanned<String>>,
+    url: Option<Spanned<String>>,
+    description: Option<String>,
+    #[serde(default)]
+    challenges: Vec<ChallengeToml>,
+    #[serde(default)]
+    dataset: DatasetToml,
+    #[serde(default)]
+    columns: ColumnsToml,
+    #[serde(default)]
+    lints: BTreeMap<String, Spanned<String>>,
+}
+
+fn toml_date(
+    v: Option<Spanned<String>>,
+    field: &str,
+    file: &Path,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Sp<PartialDate>> {
+    let v = sp(v?, file, text);
+    match PartialDate::parse(&v.value) {
+        Some(d) => Some(Sp {
+            value: d,
+            file: v.file,
+            pos: v.pos,
+        }),
+        None => {
+            diags.push(bad_date(file, v.pos, field, &v.value));
+            None
+        }
+    }
+}
+
+fn bad_date(file: &Path, pos: Pos, field: &str, value: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::BadDate,
+        file,
+        pos,
+        format!("`{field}` {value:?} is not a date"),
+    )
+    .field(field)
+    .hint("use YYYY-MM-DD, or YYYY-MM when only the month is known; leave empty when unknown")
+}
+
+fn load_plan(dir: &Path, diags: &mut Vec<Diagnostic>) -> Plan {
+    let id = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let file = dir.join("plan.toml");
+    let mut plan = Plan {
+        id,
+        file: file.clone(),
+        ..Plan::default()
+    };
+    if let Some((toml, text)) = parse_toml::<PlanToml>(&file, diags) {
+        plan.title = sp(toml.title, &file, &text);
+        plan.title_en = toml.title_en;
+        plan.subtitle = toml.subtitle;
+        plan.member = toml.member;
+        plan.start = toml_date(toml.start, "start", &file, &text, diags);
+        plan.end = toml_date(toml.end, "end", &file, &text, diags);
+        plan.submitted_on =
+            toml_date(toml.submitted_on, "submitted_on", &file, &text, diags).map(|d| d.value);
+        if let Some(url) = toml.url.map(|u| sp(u, &file, &text)) {
+            if let Some(d) = check_url(&url.value, &file, url.pos, "url") {
+                diags.push(d);
+            }
+            plan.url = Some(url.value);
+        }
+        plan.description = toml.description;
+        plan.challenges = toml
+            .challenges
+            .into_iter()
+            .map(|c| Challenge {
+                id: c.id,
+                title: c.title,
+            })
+            .collect();
+        plan.dataset = toml.dataset.into_meta(&file, &text);
+        plan.extra_commitment_columns = toml.columns.commitments;
+        plan.extra_milestone_columns = toml.columns.milestones;
+        for (name, level) in toml.lints {
+            let level = sp(level, &file, &text);
+            let severity = match level.value.as_str() {
+                "warn" => Some(Severity::Warning),
+                "error" => Some(Severity::Error),
+                _ => None,
+            };
+            match (Code::from_lint_name(&name), severity) {
+                (Some(code), Some(sev)) => {
+                    plan.lints.insert(code, sev);
+                }
+                _ => diags.push(
+                    Diagnostic::error(
+                        Code::BadLint,
+                        &file,
+                        level.pos,
+                        format!("`{name} = {:?}` is not a lint this plan can set", level.value),
+                    )
+                    .field(format!("lints.{name}"))
+                    .hint("only `completed-without-date` and `date-without-completion` can be set, to \"warn\" or \"error\""),
+                ),
+            }
+        }
+    }
+    let extras_c = plan.extra_commitment_columns.clone();
+    let extras_m = plan.extra_milestone_columns.clone();
+    if let Some((table, rows)) = load_table(dir, "commitments", COMMITMENT_FIELDS, &extras_c, diags)
+    {
+        plan.commitments = rows
+            .iter()
+            .map(|r| {
+                to_commitment(
+                    &Row {
+                        table: &table,
+                        row: r,
+                    },
+                    &extras_c,
+                    diags,
+                )
+            })
+            .collect();
+        plan.commitments_table = table;
+    }
+    if let Some((table, rows)) = load_table(dir, "milestones", MILESTONE_FIELDS, &extras_m, diags) {
+        plan.milestones = rows
+            .iter()
+            .map(|r| {
+                to_milestone(
+                    &Row {
+                        table: &table,
+                        row: r,
+                    },
+                    &extras_m,
+                    diags,
+                )
+            })
+            .collect();
+        plan.milestones_table = table;
+    }
+    plan
+}
+
+/// One record as read: a value (empty = `None`) per column of its table.
+struct RawRow {
+    src: RecordSrc,
+    values: Vec<Option<String>>,
+}
+
+/// The input keys of a table: standard, non-derived columns.
+fn input_keys(fields: &[Field]) -> impl Iterator<Item = &str> {
+    fields.iter().filter(|f| !f.derived).map(|f| f.key.as_ref())
+}
+
+fn load_table(
+    dir: &Path,
+    stem: &str,
+    fields: &[Field],
+    extras: &[String],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Table, Vec<RawRow>)> {
+    let csv = dir.join(format!("{stem}.csv"));
+    let json = dir.join(format!("{stem}.json"));
+    let known: Vec<&str> = input_keys(fields)
+        .chain(extras.iter().map(String::as_str))
+        .collect();
+    let (table, rows) = match (csv.exists(), json.exists()) {
+        (true, true) => {
+            diags.push(
+                Diagnostic::error(
+                    Code::UnknownColumn,
+                    &json,
+                    Pos::START,
+                    format!(
+                        "both `{stem}.csv` and `{stem}.json` exist; only one can be the source"
+                    ),
+                )
+                .hint("delete or rename the one that is not maintained"),
+            );
+            return None;
+        }
+        (false, true) => load_json(&json, &known, diags)?,
+        _ => load_csv(&csv, &known, diags)?,
+    };
+    for key in fields.iter().filter(|f| f.required).map(|f| f.key.as_ref()) {
+        if !table.columns.iter().any(|c| c == key) {
+            diags.push(
+                Diagnostic::error(
+                    Code::MissingColumn,
+                    &table.file,
+                    Pos::START,
+                    format!("required column `{key}` is missing"),
+                )
+                .field(key)
+                .hint(format!("add a `{key}` column to the header")),
+            );
+        }
+    }
+    Some((table, rows))
+}
+
+fn unknown_column(file: &Path, pos: Pos, name: &str, known: &[&str]) -> Diagnostic {
+    let near = known
+        .iter()
+        .min_by_key(|k| edit_distance(k, name))
+        .filter(|k| edit_distance(k, name) <= 2);
+    let hint = match near {
+        Some(k) => format!("did you mean `{k}`? Otherwise declare it under `[columns]` in plan.toml so it is published"),
+        None => "declare it under `[columns]` in plan.toml so it is published, or remove it".to_string(),
+    };
+    Diagnostic::error(
+        Code::UnknownColumn,
+        file,
+        pos,
+        format!("unknown column `{name}`: its values would be lost"),
+    )
+    .field(name)
+    .hint(hint)
+}
+
+fn load_csv(
+    path: &Path,
+    known: &[&str],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Table, Vec<RawRow>)> {
+    let text = read_text(path, diags)?;
+    let mut reader = source::CsvReader::new(&text);
+    let header = match reader.next() {
+        None => {
+            diags.push(
+                Diagnostic::error(Code::EmptyFile, path, Pos::START, "the file is empty")
+                    .hint("the first row must name the columns, e.g. `id,title,...`"),
+            );
+            return None;
+        }
+        Some(Err(e)) => {
+            diags.push(csv_error(path, e));
+            return None;
+        }
+        Some(Ok(h)) => h,
+    };
+    let mut table = Table {
+        file: path.to_path_buf(),
+        columns: Vec::new(),
+        header: Vec::new(),
+    };
+    let mut ok = true;
+    for f in &header.fields {
+        if table.columns.contains(&f.value) {
+            diags.push(
+                Diagnostic::error(
+                    Code::DuplicateColumn,
+                    path,
+                    f.pos,
+                    format!("column `{}` appears twice in the header", f.value),
+                )
+                .field(f.value.as_str())
+                .hint("keep one column of each name"),
+            );
+            ok = false;
+        } else if !known.contains(&f.value.as_str()) {
+            diags.push(unknown_column(path, f.pos, &f.value, known));
+            ok = false;
+        }
+        table.columns.push(f.value.clone());
+        table.header.push(f.pos);
+    }
+    let width = table.columns.len();
+    let mut rows = Vec::new();
+    for rec in reader {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                diags.push(csv_error(path, e));
+                return None;
+            }
+        };
+        if rec.fields.len() != width {
+            diags.push(
+                Diagnostic::error(
+                    Code::CsvFieldCount,
+                    path,
+                    rec.pos,
+                    format!(
+                        "this row has {} fields but the header has {width}",
+                        rec.fields.len()
+                    ),
+                )
+                .hint("a comma inside a value needs the value in double quotes: \"a, b\""),
+            );
+            ok = false;
+            continue;
+        }
+        let cols = rec.fields.iter().map(|f| f.pos).collect();
+        let values = rec
+            .fields
+            .into_iter()
+            .map(|f| (!f.value.is_empty()).then_some(f.value))
+            .collect();
+        rows.push(RawRow {
+            src: RecordSrc { pos: rec.pos, cols },
+            values,
+        });
+    }
+    // A header that cannot be trusted would misplace every value: report it and stop here.
+    ok.then_some((table, rows))
+}
+
+fn csv_error(path: &Path, e: CsvError) -> Diagnostic {
+    match e {
+        CsvError::UnclosedQuote(pos) => Diagnostic::error(
+            Code::CsvUnbalancedQuote,
+            path,
+            pos,
+            "this quoted value is never closed",
+        )
+        .hint("close the value with a double quote; a quote inside a value is written twice: \"\""),
+        CsvError::TextAfterQuote(pos) => Diagnostic::error(
+            Code::CsvTextAfterQuote,
+            path,
+            pos,
+            "text after the closing quote of a value",
+        )
+        .hint("put the whole value in quotes and double the inner quotes: \"a \"\"b\"\" c\""),
+    }
+}
+
+fn load_json(
+    path: &Path,
+    known: &[&str],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Table, Vec<RawRow>)> {
+    let text = read_text(path, diags)?;
+    let items: Vec<serde_json::Value> = match serde_json::from_str(&text) {
+        Ok(serde_json::Value::Array(items)) => items,
+        Ok(_) => {
+            diags.push(
+                Diagnostic::error(
+                    Code::JsonSyntax,
+                    path,
+                    Pos::START,
+                    "expected an array of objects",
+                )
+                .hint("write `[ {\"id\": \"…\", …}, … ]`"),
+            );
+            return None;
+        }
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(
+                    Code::JsonSyntax,
+                    path,
+                    Pos::new(e.line() as u32, e.column() as u32),
+                    format!("invalid JSON: {e}"),
+                )
+                .hint("check commas, quotes and brackets near this place"),
+            );
+            return None;
+        }
+    };
+    let offsets = source::json_array_positions(&text);
+    let table = Table {
+        file: path.to_path_buf(),
+        columns: known.iter().map(|s| s.to_string()).collect(),
+        header: Vec::new(),
+    };
+    let mut rows = Vec::new();
+    let mut ok = true;
+    for (i, item) in items.into_iter().enumerate() {
+        let (start, keys) = offsets.get(i).cloned().unwrap_or_default();
+        let pos = source::pos_at(&text, start);
+        let key_pos = |k: &str| {
+            keys.iter()
+                .find(|(name, _)| name == k)
+                .map_or(pos, |(_, off)| source::pos_at(&text, *off))
+        };
+        let serde_json::Value::Object(obj) = item else {
+            diags.push(
+                Diagnostic::error(Code::JsonSyntax, path, pos, "expected an object")
+                    .hint("each element is one record: {\"id\": \"…\", …}"),
+            );
+            ok = false;
+            continue;
+        };
+        let mut values = vec![None; known.len()];
+        for (k, v) in obj {
+            let Some(col) = known.iter().position(|c| *c == k) else {
+                diags.push(unknown_column(path, key_pos(&k), &k, known));
+                ok = false;
+                continue;
+            };
+            let text_value = match v {
+                serde_json::Value::Null => None,
+                serde_json::Value::String(s) => Some(s),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                serde_json::Value::Array(a) if a.iter().all(|x| x.is_string()) => Some(
+                    a.iter()
+                        .filter_map(|x| x.as_str())
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                ),
+                _ => {
+                    diags.push(
+                        Diagnostic::error(
+                            Code::JsonSyntax,
+                            path,
+                            key_pos(&k),
+                            format!("`{k}` must be a string, a number, null or a list of strings"),
+                        )
+                        .field(k.as_str()),
+                    );
+                    ok = false;
+                    None
+                }
+            };
+            values[col] = text_value.filter(|s| !s.is_empty());
+        }
+        let cols = known.iter().map(|k| key_pos(k)).collect();
+        rows.push(RawRow {
+            src: RecordSrc { pos, cols },
+            values,
+        });
+    }
+    ok.then_some((table, rows))
+}
+
+/// A raw row seen through its table's columns.
+struct Row<'a> {
+    table: &'a Table,
+    row: &'a RawRow,
+}
+
+impl Row<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        let i = self.table.columns.iter().position(|c| c == key)?;
+        self.row.values.get(i)?.as_deref()
+    }
+
+    fn pos(&self, key: &str) -> Pos {
+        self.table.pos(&self.row.src, key)
+    }
+
+    fn text(&self, key: &str) -> Option<String> {
+        self.get(key).map(str::to_string)
+    }
+
+    fn required(&self, key: &str, diags: &mut Vec<Diagnostic>) -> String {
+        match self.get(key) {
+            Some(v) if !v.trim().is_empty() => v.to_string(),
+            _ => {
+                // A missing column is reported once for the whole file.
+                if self.table.columns.iter().any(|c| c == key) {
+                    diags.push(
+                        Diagnostic::error(
+                            Code::MissingField,
+                            &self.table.file,
+                            self.pos(key),
+                            format!("`{key}` is required"),
+                        )
+                        .field(key)
+                        .hint(format!("fill in `{key}` for this row")),
+                    );
+                }
+                String::new()
+            }
+        }
+    }
+
+    fn date(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<PartialDate> {
+        let v = self.get(key)?;
+        let d = PartialDate::parse(v);
+        if d.is_none() {
+            diags.push(bad_date(&self.table.file, self.pos(key), key, v));
+        }
+        d
+    }
+
+    fn list(&self, key: &str) -> Vec<String> {
+        split_list(self.get(key))
+    }
+
+    fn url(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
+        let v = self.get(key)?;
+        if let Some(d) = check_url(v, &self.table.file, self.pos(key), key) {
+            diags.push(d);
+        }
+        Some(v.to_string())
+    }
+
+    fn code<T>(
+        &self,
+        key: &str,
+        parse: fn(&str) -> Option<T>,
+        code: Code,
+        choices: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<T> {
+        let v = self.get(key)?;
+        let parsed = parse(v);
+        if parsed.is_none() {
+            diags.push(
+                Diagnostic::error(
+                    code,
+                    &self.table.file,
+                    self.pos(key),
+                    format!("`{key}` {v:?} is not a known value"),
+                )
+                .field(key)
+                .hint(format!("use one of: {choices}")),
+            );
+        }
+        parsed
+    }
+
+    fn extras(&self, names: &[String]) -> Vec<Option<String>> {
+        names.iter().map(|n| self.text(n)).collect()
+    }
+}
+
+/// Splits a `;`-separated cell into trimmed, non-empty items.
+pub fn split_list(cell: Option<&str>) -> Vec<String> {
+    cell.map(|s| {
+        s.split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn check_url(v: &str, file: &Path, pos: Pos, field: &str) -> Option<Diagnostic> {
+    let ok = url::Url::parse(v).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+    (!ok).then(|| {
+        Diagnostic::error(
+            Code::BadUrl,
+            file,
+            pos,
+            format!("`{field}` {v:?} is not an http(s) address"),
+        )
+        .field(field)
+        .hint("write the full address, starting with https://")
+    })
+}
+
+fn to_commitment(row: &Row, extras: &[String], diags: &mut Vec<Diagnostic>) -> Commitment {
+    let number = row
+        .get("number")
+        .and_then(|v| match v.trim().parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                diags.push(
+                    Diagnostic::error(
+                        Code::BadNumber,
+                        &row.table.file,
+                        row.pos("number"),
+                        format!("`number` {v:?} is not a whole number"),
+                    )
+                    .field("number")
+                    .hint("write the commitment's number in the plan, e.g. 3"),
+                );
+                None
+            }
+        });
+    let mut ogp_values = Vec::new();
+    for v in row.list("ogp_values") {
+        match OgpValue::parse(&v) {
+            Some(x) => ogp_values.push(x),
+            None => diags.push(
+                Diagnostic::error(
+                    Code::UnknownOgpValue,
+                    &row.table.file,
+                    row.pos("ogp_values"),
+                    format!("{v:?} is not an OGP value"),
+                )
+                .field("ogp_values")
+                .hint(format!(
+                    "use one or more of, separated by `;`: {}",
+                    OgpValue::codes()
+                )),
+            ),
+        }
+    }
+    Commitment {
+        id: row.required("id", diags),
+        number,
+        title: row.required("title", diags),
+        title_en: row.text("title_en"),
+        challenge: row.text("challenge"),
+        description: row.text("description"),
+        problem: row.text("problem"),
+        lead_institution: row.list("lead_institution"),
+        other_institutions: row.list("other_institutions"),
+        ogp_values,
+        start: row.date("start", diags),
+        end: row.date("end", diags),
+        completion: row.code(
+            "completion",
+            Completion::parse,
+            Code::UnknownCompletion,
+            &Completion::codes(),
+            diags,
+        ),
+        url: row.url("url", diags),
+        extra: row.extras(extras),
+        src: row.row.src.clone(),
+    }
+}
+
+fn to_milestone(row: &Row, extras: &[String], diags: &mut Vec<Diagnostic>) -> Milestone {
+    Milestone {
+        id: row.required("id", diags),
+        commitment_id: row.required("commitment_id", diags),
+        title: row.required("title", diags),
+        deliverable: row.text("deliverable"),
+        start: row.date("start", diags),
+        end: row.date("end", diags),
+        status: row.code(
+            "status",
+            Status::parse,
+            Code::UnknownStatus,
+            &Status::codes(),
+            diags,
+        ),
+        completed_on: row.date("completed_on", diags),
+        evidence_url: row.url("evidence_url", diags),
+        extra: row.extras(extras),
+        src: row.row.src.clone(),
+    }
+}
+
+/// Levenshtein distance, for "did you mean" hints on column names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

@@ -1,0 +1,125 @@
+//! The catalogue-level DCAT description (`catalog.jsonld`) that harvesters read, and licence
+//! facts shared with the Data Package.
+
+use crate::build::BuiltDataset;
+use crate::model::Catalog;
+use crate::profile::Profile;
+use serde_json::{json, Value};
+
+/// SPDX id, URL and title of a CKAN licence id.
+pub fn license(id: &str) -> (&str, &str, &str) {
+    match id {
+        "cc-by" => (
+            "CC-BY-4.0",
+            "https://creativecommons.org/licenses/by/4.0/",
+            "Creative Commons Attribution 4.0",
+        ),
+        "cc-by-sa" => (
+            "CC-BY-SA-4.0",
+            "https://creativecommons.org/licenses/by-sa/4.0/",
+            "Creative Commons Attribution-ShareAlike 4.0",
+        ),
+        "cc-by-nc" => (
+            "CC-BY-NC-4.0",
+            "https://creativecommons.org/licenses/by-nc/4.0/",
+            "Creative Commons Attribution-NonCommercial 4.0",
+        ),
+        "OGL-Canada-2.0" => (
+            "OGL-Canada-2.0",
+            "https://open.canada.ca/en/open-government-licence-canada",
+            "Open Government Licence - Canada",
+        ),
+        other => (other, "", other),
+    }
+}
+
+fn text(v: &Value, key: &str) -> Value {
+    v.get(key).cloned().unwrap_or(Value::Null)
+}
+
+/// The DCAT catalogue of every built dataset, as JSON-LD. Download addresses are relative to
+/// `dist/` until the datasets are pushed to a portal.
+pub fn catalog(catalog: &Catalog, profile: &dyn Profile, datasets: &[BuiltDataset]) -> Value {
+    let lang = profile.lang().code();
+    let publisher = &catalog.publisher;
+    let org_name = publisher
+        .organization_title
+        .clone()
+        .unwrap_or_else(|| publisher.organization.value.clone());
+    let lit = |v: Value| match v {
+        Value::String(s) if !s.is_empty() => json!({ "@value": s, "@language": lang }),
+        _ => Value::Null,
+    };
+    let mut ds_json = Vec::new();
+    for ds in datasets {
+        let pkg = Value::Object(ds.package.clone());
+        let plan = catalog.plans.iter().find(|p| p.id == ds.plan_id);
+        let base = format!("datasets/{}/", ds.name);
+        let distributions: Vec<Value> = ds
+            .files
+            .iter()
+            .map(|f| {
+                json!({
+                    "@id": format!("{base}{}", f.file),
+                    "@type": "dcat:Distribution",
+                    "dct:title": lit(f.title.clone().into()),
+                    "dct:description": lit(f.description.clone().into()),
+                    "dct:format": f.format,
+                    "dcat:mediaType": f.mimetype,
+                    "dcat:byteSize": { "@value": f.bytes.to_string(), "@type": "xsd:nonNegativeInteger" },
+                    "dcat:downloadURL": { "@id": format!("{base}{}", f.file) },
+                    "spdx:checksum": {
+                        "@type": "spdx:Checksum",
+                        "spdx:algorithm": { "@id": "spdx:checksumAlgorithm_sha256" },
+                        "spdx:checksumValue": f.sha256,
+                    },
+                })
+            })
+            .collect();
+        let mut d = json!({
+            "@id": base,
+            "@type": "dcat:Dataset",
+            "dct:identifier": ds.name,
+            "dct:title": lit(text(&pkg, "title")),
+            "dct:description": lit(text(&pkg, "notes")),
+            "dct:language": { "@id": format!("http://id.loc.gov/vocabulary/iso639-1/{lang}") },
+            "dct:publisher": { "@type": "foaf:Organization", "foaf:name": org_name },
+            "dcat:keyword": pkg.get("tags").and_then(Value::as_array).map(|tags| {
+                tags.iter().filter_map(|t| t.get("name").cloned()).map(lit).collect::<Vec<_>>()
+            }),
+            "dcat:distribution": distributions,
+        });
+        if let Some(id) = pkg.get("license_id").and_then(Value::as_str) {
+            let (_, url, _) = license(id);
+            if !url.is_empty() {
+                d["dct:license"] = json!({ "@id": url });
+            }
+        }
+        if let Some(url) = plan.and_then(|p| p.url.as_ref()) {
+            d["dcat:landingPage"] = json!({ "@id": url });
+        }
+        if let Some(p) = plan {
+            if let (Some(s), Some(e)) = (&p.start, &p.end) {
+                d["dct:temporal"] = json!({
+                    "@type": "dct:PeriodOfTime",
+                    "dcat:startDate": { "@value": s.value.first_day().to_string(), "@type": "xsd:date" },
+                    "dcat:endDate": { "@value": e.value.last_day().to_string(), "@type": "xsd:date" },
+                });
+            }
+        }
+        ds_json.push(d);
+    }
+    json!({
+        "@context": {
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "dct": "http://purl.org/dc/terms/",
+            "foaf": "http://xmlns.com/foaf/0.1/",
+            "spdx": "http://spdx.org/rdf/terms#",
+            "xsd": "http://www.w3.org/2001/XMLSchema#",
+        },
+        "@type": "dcat:Catalog",
+        "dct:title": lit(format!("{org_name} — {}", profile.lang().pick("plans d'action pour un gouvernement ouvert", "open government action plans")).into()),
+        "dct:publisher": { "@type": "foaf:Organization", "foaf:name": org_name },
+        "dcat:dataset": ds_json,
+    })
+}

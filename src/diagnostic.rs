@@ -1,0 +1,256 @@
+//! Diagnostics: one problem found in a catalogue, with where it is (file, line, column, field),
+//! a stable code, a message and a hint that says how to fix it.
+
+use serde::Serialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A position in a source file: 1-based line and column (columns count characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+pub struct Pos {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub col: u32,
+}
+
+impl Pos {
+    /// A position; `Pos::new(1, 1)` is the start of a file.
+    pub const fn new(line: u32, col: u32) -> Self {
+        Pos { line, col }
+    }
+
+    /// The start of a file, for problems that concern a whole file.
+    pub const START: Pos = Pos::new(1, 1);
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Blocks `build` and `push`; `check` exits 1.
+    Error,
+    /// Printed, but does not block.
+    Warning,
+}
+
+/// Every kind of problem `check` can report. The kebab-case names are stable: scripts and
+/// `plan.toml` `[lints]` tables refer to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    /// A file the catalogue needs is absent.
+    MissingFile,
+    /// A file is not UTF-8 (or is UTF-16).
+    InvalidUtf8,
+    /// A file has no header row or no content.
+    EmptyFile,
+    /// TOML that does not parse or does not fit the expected shape.
+    TomlSyntax,
+    /// JSON that does not parse or is not an array of objects.
+    JsonSyntax,
+    /// A quoted CSV field that is never closed.
+    CsvUnbalancedQuote,
+    /// Text after a closing quote in a CSV field.
+    CsvTextAfterQuote,
+    /// A CSV record with more or fewer fields than the header.
+    CsvFieldCount,
+    /// A column that is neither known nor declared as extra.
+    UnknownColumn,
+    /// The same column twice in a header.
+    DuplicateColumn,
+    /// A required column is absent from the header.
+    MissingColumn,
+    /// A required value is empty.
+    MissingField,
+    /// A value that is not an ISO date (YYYY-MM-DD) or year-month (YYYY-MM).
+    BadDate,
+    /// A value that is not a whole number.
+    BadNumber,
+    /// A value that is not an absolute http(s) URL.
+    BadUrl,
+    /// `end` earlier than `start`.
+    EndBeforeStart,
+    /// A milestone status outside the vocabulary.
+    UnknownStatus,
+    /// A commitment completion outside the IRM scale.
+    UnknownCompletion,
+    /// An OGP value outside OGP's vocabulary.
+    UnknownOgpValue,
+    /// A commitment's challenge that the plan does not declare.
+    UnknownChallenge,
+    /// Two records with the same id.
+    DuplicateId,
+    /// A milestone whose `commitment_id` names no commitment of the plan.
+    UnknownCommitment,
+    /// A completed milestone without `completed_on`.
+    CompletedWithoutDate,
+    /// `completed_on` set on a milestone that is not completed.
+    DateWithoutCompletion,
+    /// A dataset name that CKAN would reject.
+    BadDatasetName,
+    /// Two plans that would publish the same dataset.
+    DuplicateDatasetName,
+    /// A tag CKAN would reject (length or characters).
+    BadTag,
+    /// An unknown portal profile.
+    UnknownProfile,
+    /// A field the portal profile requires is missing.
+    ProfileRequiredField,
+    /// A value outside the portal profile's choice list.
+    ProfileBadValue,
+    /// A `[lints]` entry that names no known code or level.
+    BadLint,
+    /// A catalogue with no plans.
+    NoPlans,
+}
+
+impl Code {
+    /// The stable kebab-case name, e.g. `bad-date`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::MissingFile => "missing-file",
+            Code::InvalidUtf8 => "invalid-utf8",
+            Code::EmptyFile => "empty-file",
+            Code::TomlSyntax => "toml-syntax",
+            Code::JsonSyntax => "json-syntax",
+            Code::CsvUnbalancedQuote => "csv-unbalanced-quote",
+            Code::CsvTextAfterQuote => "csv-text-after-quote",
+            Code::CsvFieldCount => "csv-field-count",
+            Code::UnknownColumn => "unknown-column",
+            Code::DuplicateColumn => "duplicate-column",
+            Code::MissingColumn => "missing-column",
+            Code::MissingField => "missing-field",
+            Code::BadDate => "bad-date",
+            Code::BadNumber => "bad-number",
+            Code::BadUrl => "bad-url",
+            Code::EndBeforeStart => "end-before-start",
+            Code::UnknownStatus => "unknown-status",
+            Code::UnknownCompletion => "unknown-completion",
+            Code::UnknownOgpValue => "unknown-ogp-value",
+            Code::UnknownChallenge => "unknown-challenge",
+            Code::DuplicateId => "duplicate-id",
+            Code::UnknownCommitment => "unknown-commitment",
+            Code::CompletedWithoutDate => "completed-without-date",
+            Code::DateWithoutCompletion => "date-without-completion",
+            Code::BadDatasetName => "bad-dataset-name",
+            Code::DuplicateDatasetName => "duplicate-dataset-name",
+            Code::BadTag => "bad-tag",
+            Code::UnknownProfile => "unknown-profile",
+            Code::ProfileRequiredField => "profile-required-field",
+            Code::ProfileBadValue => "profile-bad-value",
+            Code::BadLint => "bad-lint",
+            Code::NoPlans => "no-plans",
+        }
+    }
+
+    /// Codes a plan may lower to a warning in its `[lints]` table: rules about completeness of
+    /// the record, never about its structure. A plan whose sources give no completion dates, for
+    /// example, says so there instead of inventing dates.
+    pub fn from_lint_name(name: &str) -> Option<Code> {
+        [Code::CompletedWithoutDate, Code::DateWithoutCompletion]
+            .into_iter()
+            .find(|c| c.as_str() == name)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem found in the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Stable code.
+    pub code: Code,
+    /// The file, as given (relative to the working directory when the catalogue path was).
+    pub file: PathBuf,
+    /// Where in the file.
+    #[serde(flatten)]
+    pub pos: Pos,
+    /// The field or column concerned, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `file:pos`.
+    pub fn error(code: Code, file: &Path, pos: Pos, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            file: file.to_path_buf(),
+            pos,
+            field: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// Names the field or column concerned.
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// Adds how to fix it.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Lowers it to a warning.
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    /// True for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `path:line:col: error[code]: message`, then the field and the hint on their own lines.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {level}[{}]: {}",
+            self.file.display(),
+            self.pos.line,
+            self.pos.col,
+            self.code,
+            self.message
+        )?;
+        if let Some(field) = &self.field {
+            write!(f, "\n  = field: {field}")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  = help: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Sorts diagnostics by file, position, code and message, and drops exact repeats.
+pub fn sort(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| {
+        (&a.file, a.pos, a.code, &a.field, &a.message)
+            .cmp(&(&b.file, b.pos, b.code, &b.field, &b.message))
+    });
+    diags.dedup();
+}

@@ -1,0 +1,540 @@
+//! The columns of the published tables, defined once: input key, published names in each
+//! language, type, labels, descriptions and an example. CSV headers, JSON keys, the data
+//! dictionary and the Frictionless Table Schemas are all generated from these lists, so they
+//! cannot disagree.
+
+use crate::model::{Commitment, Completion, Milestone, OgpValue, PartialDate, Plan, Status};
+use crate::profile::Lang;
+use std::borrow::Cow;
+
+/// The type of a column's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Free text.
+    Text,
+    /// A whole number.
+    Integer,
+    /// A decimal number written with `.` and one decimal.
+    Decimal,
+    /// `YYYY-MM-DD` or `YYYY-MM`.
+    Date,
+    /// An absolute URL.
+    Url,
+    /// One code from a fixed list.
+    Code(&'static [&'static str]),
+    /// Several values, `;`-separated in CSV, an array in JSON.
+    List,
+    /// Several codes from a fixed list.
+    CodeList(&'static [&'static str]),
+}
+
+/// One published column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// The column name in catalogue input files (English snake_case).
+    pub key: Cow<'static, str>,
+    /// Published name in French.
+    pub fr: Cow<'static, str>,
+    /// Published name in English.
+    pub en: Cow<'static, str>,
+    /// Value type.
+    pub kind: Kind,
+    /// Must be non-empty in input.
+    pub required: bool,
+    /// Computed by the build, not read from input.
+    pub derived: bool,
+    /// Label, French then English.
+    pub label: [Cow<'static, str>; 2],
+    /// Description, French then English.
+    pub description: [Cow<'static, str>; 2],
+    /// An example value.
+    pub example: Cow<'static, str>,
+}
+
+impl Field {
+    /// The published column name in `lang`.
+    pub fn name(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fr => &self.fr,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// A plan-declared extra column: text, published under its own name.
+    pub fn extra(name: &str) -> Field {
+        let name: Cow<'static, str> = Cow::Owned(name.to_string());
+        Field {
+            key: name.clone(),
+            fr: name.clone(),
+            en: name.clone(),
+            kind: Kind::Text,
+            required: false,
+            derived: false,
+            label: [name.clone(), name],
+            description: [
+                Cow::Borrowed("Colonne supplémentaire déclarée par le plan."),
+                Cow::Borrowed("Extra column declared by the plan."),
+            ],
+            example: Cow::Borrowed(""),
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+const fn f(
+    key: &'static str,
+    fr: &'static str,
+    en: &'static str,
+    kind: Kind,
+    required: bool,
+    derived: bool,
+    label: [&'static str; 2],
+    description: [&'static str; 2],
+    example: &'static str,
+) -> Field {
+    Field {
+        key: Cow::Borrowed(key),
+        fr: Cow::Borrowed(fr),
+        en: Cow::Borrowed(en),
+        kind,
+        required,
+        derived,
+        label: [Cow::Borrowed(label[0]), Cow::Borrowed(label[1])],
+        description: [Cow::Borrowed(description[0]), Cow::Borrowed(description[1])],
+        example: Cow::Borrowed(example),
+    }
+}
+
+const PLAN_FIELD: Field = f(
+    "plan",
+    "plan",
+    "plan",
+    Kind::Text,
+    false,
+    true,
+    ["Plan d'action", "Action plan"],
+    [
+        "Identifiant du plan d'action auquel la ligne appartient.",
+        "Identifier of the action plan the row belongs to.",
+    ],
+    "quebec-2021-2023",
+);
+
+/// The standard commitment columns, in published order.
+pub const COMMITMENT_FIELDS: &[Field] = &[
+    f("id", "id", "id", Kind::Text, true, false,
+      ["Identifiant", "Identifier"],
+      ["Identifiant stable de l'engagement (identifiant du PGO lorsqu'il existe).",
+       "Stable commitment identifier (OGP's id where there is one)."],
+      "CAQUE0001"),
+    PLAN_FIELD,
+    f("number", "numero", "number", Kind::Integer, false, false,
+      ["Numéro", "Number"],
+      ["Numéro de l'engagement dans le plan.", "Number of the commitment within the plan."],
+      "1"),
+    f("title", "titre", "title", Kind::Text, true, false,
+      ["Titre", "Title"],
+      ["Titre de l'engagement dans la langue du plan.", "Commitment title in the plan's language."],
+      "Démocratiser les données ouvertes"),
+    f("title_en", "titre_en", "title_en", Kind::Text, false, false,
+      ["Titre en anglais", "English title"],
+      ["Titre de l'engagement en anglais.", "Commitment title in English."],
+      "Democratize open data"),
+    f("challenge", "defi", "challenge", Kind::Text, false, false,
+      ["Défi", "Challenge"],
+      ["Identifiant du défi du plan auquel l'engagement répond.",
+       "Identifier of the plan challenge the commitment answers."],
+      "1"),
+    f("description", "description", "description", Kind::Text, false, false,
+      ["Description", "Description"],
+      ["Ce que l'engagement prévoit faire (Markdown).", "What the commitment will do (Markdown)."],
+      ""),
+    f("problem", "probleme", "problem", Kind::Text, false, false,
+      ["Problème", "Problem"],
+      ["Problème public que l'engagement vise à régler.",
+       "Public problem the commitment addresses."],
+      ""),
+    f("lead_institution", "institution_responsable", "lead_institution", Kind::List, false, false,
+      ["Institution responsable", "Lead institution"],
+      ["Institution(s) responsable(s), séparées par « ; ».", "Lead institution(s), separated by \";\"."],
+      "Secrétariat du Conseil du trésor"),
+    f("other_institutions", "autres_institutions", "other_institutions", Kind::List, false, false,
+      ["Autres institutions", "Other institutions"],
+      ["Autres institutions participantes, séparées par « ; ».",
+       "Other institutions taking part, separated by \";\"."],
+      "Bibliothèque et Archives nationales du Québec"),
+    f("ogp_values", "valeurs_pgo", "ogp_values", Kind::CodeList(OgpValue::CODES), false, false,
+      ["Valeurs du PGO", "OGP values"],
+      ["Valeurs du Partenariat pour un gouvernement ouvert visées, séparées par « ; ».",
+       "Open Government Partnership values the commitment is relevant to, separated by \";\"."],
+      "access_to_information"),
+    f("start", "debut", "start", Kind::Date, false, false,
+      ["Début", "Start"],
+      ["Début de l'engagement (AAAA-MM-JJ ou AAAA-MM).", "Commitment start (YYYY-MM-DD or YYYY-MM)."],
+      "2022-04"),
+    f("end", "fin", "end", Kind::Date, false, false,
+      ["Fin", "End"],
+      ["Fin prévue de l'engagement (AAAA-MM-JJ ou AAAA-MM).",
+       "Planned end of the commitment (YYYY-MM-DD or YYYY-MM)."],
+      "2023-03"),
+    f("completion", "achevement", "completion", Kind::Code(Completion::CODES), false, false,
+      ["Achèvement", "Completion"],
+      ["Niveau d'achèvement selon l'échelle du Mécanisme d'évaluation indépendant (MEI).",
+       "Completion level on the Independent Reporting Mechanism (IRM) scale."],
+      "complete"),
+    f("url", "url", "url", Kind::Url, false, false,
+      ["Page web", "Web page"],
+      ["Page décrivant l'engagement.", "Page describing the commitment."],
+      "https://www.quebec.ca/gouvernement/gouvernement-ouvert"),
+    f("milestones_total", "jalons_total", "milestones_total", Kind::Integer, false, true,
+      ["Nombre de jalons", "Number of milestones"],
+      ["Nombre de jalons connus de l'engagement (calculé).",
+       "Number of known milestones of the commitment (computed)."],
+      "3"),
+    f("milestones_completed", "jalons_realises", "milestones_completed", Kind::Integer, false, true,
+      ["Jalons réalisés", "Milestones completed"],
+      ["Nombre de jalons au statut « completed » (calculé).",
+       "Number of milestones whose status is \"completed\" (computed)."],
+      "2"),
+    f("progress", "progression", "progress", Kind::Decimal, false, true,
+      ["Progression (%)", "Progress (%)"],
+      ["Pourcentage des jalons réalisés, une décimale; vide quand aucun jalon n'est connu (calculé).",
+       "Percentage of milestones completed, one decimal; empty when no milestone is known (computed)."],
+      "66.7"),
+];
+
+/// The standard milestone columns, in published order.
+pub const MILESTONE_FIELDS: &[Field] = &[
+    f(
+        "id",
+        "id",
+        "id",
+        Kind::Text,
+        true,
+        false,
+        ["Identifiant", "Identifier"],
+        [
+            "Identifiant stable du jalon.",
+            "Stable milestone identifier.",
+        ],
+        "CAQUE0002-01",
+    ),
+    PLAN_FIELD,
+    f(
+        "commitment_id",
+        "engagement_id",
+        "commitment_id",
+        Kind::Text,
+        true,
+        false,
+        ["Engagement", "Commitment"],
+        [
+            "Identifiant de l'engagement auquel le jalon appartient.",
+            "Identifier of the commitment the milestone belongs to.",
+        ],
+        "CAQUE0002",
+    ),
+    f(
+        "title",
+        "titre",
+        "title",
+        Kind::Text,
+        true,
+        false,
+        ["Titre", "Title"],
+        ["Titre du jalon.", "Milestone title."],
+        "Mise en ligne d'une page de soutien",
+    ),
+    f(
+        "deliverable",
+        "livrable",
+        "deliverable",
+        Kind::Text,
+        false,
+        false,
+        ["Livrable", "Deliverable"],
+        [
+            "Livrable vérifiable attendu.",
+            "Verifiable deliverable expected.",
+        ],
+        "",
+    ),
+    f(
+        "start",
+        "debut",
+        "start",
+        Kind::Date,
+        false,
+        false,
+        ["Début", "Start"],
+        [
+            "Début du jalon (AAAA-MM-JJ ou AAAA-MM).",
+            "Milestone start (YYYY-MM-DD or YYYY-MM).",
+        ],
+        "2022-02",
+    ),
+    f(
+        "end",
+        "fin",
+        "end",
+        Kind::Date,
+        false,
+        false,
+        ["Échéance", "Due"],
+        [
+            "Échéance du jalon (AAAA-MM-JJ ou AAAA-MM).",
+            "Milestone due date (YYYY-MM-DD or YYYY-MM).",
+        ],
+        "2023-03",
+    ),
+    f(
+        "status",
+        "statut",
+        "status",
+        Kind::Code(Status::CODES),
+        false,
+        false,
+        ["Statut", "Status"],
+        [
+            "État d'avancement du jalon.",
+            "Progress status of the milestone.",
+        ],
+        "completed",
+    ),
+    f(
+        "completed_on",
+        "date_realisation",
+        "completed_on",
+        Kind::Date,
+        false,
+        false,
+        ["Date de réalisation", "Completed on"],
+        [
+            "Date à laquelle le jalon a été réalisé (AAAA-MM-JJ ou AAAA-MM).",
+            "Date the milestone was completed (YYYY-MM-DD or YYYY-MM).",
+        ],
+        "2022-06-30",
+    ),
+    f(
+        "evidence_url",
+        "url_preuve",
+        "evidence_url",
+        Kind::Url,
+        false,
+        false,
+        ["Preuve", "Evidence"],
+        [
+            "Lien vers une preuve de réalisation.",
+            "Link to evidence of completion.",
+        ],
+        "",
+    ),
+];
+
+/// The columns of the data dictionary.
+pub const DICTIONARY_FIELDS: &[Field] = &[
+    f("resource", "ressource", "resource", Kind::Text, true, false,
+      ["Ressource", "Resource"],
+      ["Nom de la ressource (fichier sans extension) qui contient le champ.",
+       "Name of the resource (file without extension) holding the field."],
+      "engagements"),
+    f("field", "champ", "field", Kind::Text, true, false,
+      ["Champ", "Field"],
+      ["Nom de la colonne, tel qu'il paraît dans l'en-tête.", "Column name as it appears in the header."],
+      "titre"),
+    f("type", "type", "type", Kind::Text, true, false,
+      ["Type", "Type"],
+      ["Type des valeurs : texte, entier, décimal, date, url, code ou liste (« ; » entre les éléments).",
+       "Value type: text, integer, decimal, date, url, code or list (\";\" between items)."],
+      "texte"),
+    f("label_fr", "libelle_fr", "label_fr", Kind::Text, true, false,
+      ["Libellé (français)", "Label (French)"],
+      ["Libellé du champ en français.", "Field label in French."],
+      "Titre"),
+    f("label_en", "libelle_en", "label_en", Kind::Text, true, false,
+      ["Libellé (anglais)", "Label (English)"],
+      ["Libellé du champ en anglais.", "Field label in English."],
+      "Title"),
+    f("description_fr", "description_fr", "description_fr", Kind::Text, true, false,
+      ["Description (français)", "Description (French)"],
+      ["Définition du champ en français.", "Field definition in French."],
+      ""),
+    f("description_en", "description_en", "description_en", Kind::Text, true, false,
+      ["Description (anglais)", "Description (English)"],
+      ["Définition du champ en anglais.", "Field definition in English."],
+      ""),
+    f("example", "exemple", "example", Kind::Text, false, false,
+      ["Exemple", "Example"],
+      ["Exemple de valeur.", "Example value."],
+      "CAQUE0001"),
+];
+
+/// A cell value on its way to CSV or JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'a> {
+    /// Unknown: empty in CSV, `null` in JSON.
+    Null,
+    /// Text.
+    Text(Cow<'a, str>),
+    /// Whole number.
+    Int(u64),
+    /// Decimal, already formatted with `.` (fixed digits keep outputs byte-stable).
+    Decimal(String),
+    /// A list of texts.
+    List(Vec<Cow<'a, str>>),
+}
+
+fn text(s: &Option<String>) -> Value<'_> {
+    s.as_deref()
+        .map_or(Value::Null, |s| Value::Text(Cow::Borrowed(s)))
+}
+
+fn date(d: &Option<PartialDate>) -> Value<'static> {
+    d.map_or(Value::Null, |d| Value::Text(Cow::Owned(d.to_string())))
+}
+
+fn list(v: &[String]) -> Value<'_> {
+    if v.is_empty() {
+        Value::Null
+    } else {
+        Value::List(v.iter().map(|s| Cow::Borrowed(s.as_str())).collect())
+    }
+}
+
+/// Counts computed from a commitment's milestones.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Milestones known.
+    pub total: u64,
+    /// Milestones completed.
+    pub completed: u64,
+}
+
+impl Progress {
+    /// Percentage completed with one decimal, or `None` when no milestone is known.
+    pub fn percent(self) -> Option<String> {
+        // Integer arithmetic, rounded half up, so the text never depends on float printing.
+        (self.total > 0).then(|| {
+            let tenths = (self.completed * 1000 * 2 + self.total) / (self.total * 2);
+            format!("{}.{}", tenths / 10, tenths % 10)
+        })
+    }
+}
+
+/// The value of `key` for a commitment (standard key or extra column index).
+pub fn commitment_value<'a>(
+    plan: &'a Plan,
+    c: &'a Commitment,
+    progress: Progress,
+    key: &str,
+) -> Value<'a> {
+    match key {
+        "id" => Value::Text(Cow::Borrowed(&c.id)),
+        "plan" => Value::Text(Cow::Borrowed(&plan.id)),
+        "number" => c.number.map_or(Value::Null, |n| Value::Int(n.into())),
+        "title" => Value::Text(Cow::Borrowed(&c.title)),
+        "title_en" => text(&c.title_en),
+        "challenge" => text(&c.challenge),
+        "description" => text(&c.description),
+        "problem" => text(&c.problem),
+        "lead_institution" => list(&c.lead_institution),
+        "other_institutions" => list(&c.other_institutions),
+        "ogp_values" if c.ogp_values.is_empty() => Value::Null,
+        "ogp_values" => Value::List(
+            c.ogp_values
+                .iter()
+                .map(|v| Cow::Borrowed(v.code()))
+                .collect(),
+        ),
+        "start" => date(&c.start),
+        "end" => date(&c.end),
+        "completion" => c
+            .completion
+            .map_or(Value::Null, |v| Value::Text(Cow::Borrowed(v.code()))),
+        "url" => text(&c.url),
+        "milestones_total" => Value::Int(progress.total),
+        "milestones_completed" => Value::Int(progress.completed),
+        "progress" => progress.percent().map_or(Value::Null, Value::Decimal),
+        other => extra(&plan.extra_commitment_columns, &c.extra, other),
+    }
+}
+
+/// The value of `key` for a milestone.
+pub fn milestone_value<'a>(plan: &'a Plan, m: &'a Milestone, key: &str) -> Value<'a> {
+    match key {
+        "id" => Value::Text(Cow::Borrowed(&m.id)),
+        "plan" => Value::Text(Cow::Borrowed(&plan.id)),
+        "commitment_id" => Value::Text(Cow::Borrowed(&m.commitment_id)),
+        "title" => Value::Text(Cow::Borrowed(&m.title)),
+        "deliverable" => text(&m.deliverable),
+        "start" => date(&m.start),
+        "end" => date(&m.end),
+        "status" => m
+            .status
+            .map_or(Value::Null, |v| Value::Text(Cow::Borrowed(v.code()))),
+        "completed_on" => date(&m.completed_on),
+        "evidence_url" => text(&m.evidence_url),
+        other => extra(&plan.extra_milestone_columns, &m.extra, other),
+    }
+}
+
+fn extra<'a>(names: &[String], values: &'a [Option<String>], key: &str) -> Value<'a> {
+    names
+        .iter()
+        .position(|n| n == key)
+        .and_then(|i| values.get(i))
+        .map_or(Value::Null, text)
+}
+
+/// The commitment columns of a plan: standard ones, then its declared extras.
+pub fn commitment_fields(plan: &Plan) -> Vec<Field> {
+    with_extras(COMMITMENT_FIELDS, &plan.extra_commitment_columns)
+}
+
+/// The milestone columns of a plan: standard ones, then its declared extras.
+pub fn milestone_fields(plan: &Plan) -> Vec<Field> {
+    with_extras(MILESTONE_FIELDS, &plan.extra_milestone_columns)
+}
+
+fn with_extras(base: &[Field], extras: &[String]) -> Vec<Field> {
+    base.iter()
+        .cloned()
+        .chain(extras.iter().map(|e| Field::extra(e)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_rounds_half_up_with_one_decimal() {
+        let p = |completed, total| Progress { total, completed }.percent();
+        assert_eq!(p(2, 3), Some("66.7".into()));
+        assert_eq!(p(1, 3), Some("33.3".into()));
+        assert_eq!(p(1, 8), Some("12.5".into()));
+        assert_eq!(p(1, 16), Some("6.3".into()));
+        assert_eq!(p(3, 3), Some("100.0".into()));
+        assert_eq!(p(0, 0), None);
+    }
+
+    #[test]
+    fn published_names_are_ascii_snake_case_and_unique() {
+        for fields in [COMMITMENT_FIELDS, MILESTONE_FIELDS] {
+            for lang in [Lang::Fr, Lang::En] {
+                let names: Vec<&str> = fields.iter().map(|f| f.name(lang)).collect();
+                for n in &names {
+                    assert!(
+                        n.bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                        "{n}"
+                    );
+                }
+                let mut sorted = names.clone();
+                sorted.sort();
+                sorted.dedup();
+                assert_eq!(sorted.len(), names.len());
+            }
+        }
+    }
+}

@@ -1,0 +1,429 @@
+//! The typed catalogue: publisher, plans, commitments and milestones, each value with the place
+//! in the source it came from so that validation can point at it.
+
+use crate::diagnostic::{Code, Pos, Severity};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+/// A value with the file and position it was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Sp<T> {
+    /// The value.
+    pub value: T,
+    /// The file it came from (empty for values built in code).
+    pub file: PathBuf,
+    /// Where in that file.
+    pub pos: Pos,
+}
+
+impl<T> Sp<T> {
+    /// A value built in code, with no source position.
+    pub fn new(value: T) -> Self {
+        Sp {
+            value,
+            file: PathBuf::new(),
+            pos: Pos::START,
+        }
+    }
+}
+
+/// A date as plans give them: a full ISO date or a year-month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PartialDate {
+    /// Year, four digits.
+    pub year: i32,
+    /// Month, 1–12.
+    pub month: u32,
+    /// Day of month, when known.
+    pub day: Option<u32>,
+}
+
+impl PartialDate {
+    /// Parses `YYYY-MM-DD` or `YYYY-MM`; `None` for anything else, including impossible dates.
+    pub fn parse(s: &str) -> Option<PartialDate> {
+        let b = s.as_bytes();
+        let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+        if !(b.len() == 7 || b.len() == 10) || b[4] != b'-' || !digits(0..4) || !digits(5..7) {
+            return None;
+        }
+        let year: i32 = s[0..4].parse().ok()?;
+        let month: u32 = s[5..7].parse().ok()?;
+        let day = if b.len() == 10 {
+            if b[7] != b'-' || !digits(8..10) {
+                return None;
+            }
+            Some(s[8..10].parse().ok()?)
+        } else {
+            None
+        };
+        chrono::NaiveDate::from_ymd_opt(year, month, day.unwrap_or(1))?;
+        Some(PartialDate { year, month, day })
+    }
+
+    /// The first day the value can mean.
+    pub fn first_day(self) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(self.year, self.month, self.day.unwrap_or(1))
+            .unwrap_or_default()
+    }
+
+    /// The last day the value can mean (the month's last day for a year-month).
+    pub fn last_day(self) -> chrono::NaiveDate {
+        match self.day {
+            Some(_) => self.first_day(),
+            None => {
+                let (y, m) = if self.month == 12 {
+                    (self.year + 1, 1)
+                } else {
+                    (self.year, self.month + 1)
+                };
+                chrono::NaiveDate::from_ymd_opt(y, m, 1)
+                    .and_then(|d| d.pred_opt())
+                    .unwrap_or_default()
+            }
+        }
+    }
+}
+
+impl fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)?;
+        if let Some(d) = self.day {
+            write!(f, "-{d:02}")?;
+        }
+        Ok(())
+    }
+}
+
+macro_rules! vocabulary {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $code:literal, $fr:literal, $en:literal;)+ }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($(#[$vm])* $variant,)+ }
+
+        impl $name {
+            /// Every value, in the vocabulary's order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// Every code, in the vocabulary's order.
+            pub const CODES: &'static [&'static str] = &[$($code,)+];
+
+            /// The stable code written in catalogues and outputs.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code,)+ }
+            }
+
+            /// A label for people, in French or English.
+            pub fn label(self, lang: crate::profile::Lang) -> &'static str {
+                match (self, lang) {
+                    $(($name::$variant, crate::profile::Lang::Fr) => $fr,
+                      ($name::$variant, crate::profile::Lang::En) => $en,)+
+                }
+            }
+
+            /// Parses a code; `None` when it is not in the vocabulary.
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.code() == s)
+            }
+
+            /// The codes joined for a hint: `a, b, c`.
+            pub fn codes() -> String {
+                Self::ALL.iter().map(|v| v.code()).collect::<Vec<_>>().join(", ")
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// The state of a milestone.
+    Status {
+        /// Not begun.
+        NotStarted = "not_started", "Non commencé", "Not started";
+        /// Under way.
+        InProgress = "in_progress", "En cours", "In progress";
+        /// Done; `completed_on` says when.
+        Completed = "completed", "Réalisé", "Completed";
+        /// Paused.
+        OnHold = "on_hold", "En suspens", "On hold";
+        /// Abandoned.
+        Cancelled = "cancelled", "Annulé", "Cancelled";
+    }
+}
+
+vocabulary! {
+    /// The IRM's completion scale for a commitment.
+    Completion {
+        /// No evidence available.
+        NoEvidence = "no_evidence", "Aucune preuve disponible", "No evidence available";
+        /// Not started.
+        NotStarted = "not_started", "Non commencé", "Not started";
+        /// Limited.
+        Limited = "limited", "Limité", "Limited";
+        /// Substantial.
+        Substantial = "substantial", "Substantiel", "Substantial";
+        /// Complete.
+        Complete = "complete", "Complet", "Complete";
+    }
+}
+
+vocabulary! {
+    /// OGP's values, which a commitment must be relevant to.
+    OgpValue {
+        /// Access to information.
+        AccessToInformation = "access_to_information", "Accès à l'information", "Access to information";
+        /// Civic participation.
+        CivicParticipation = "civic_participation", "Participation citoyenne", "Civic participation";
+        /// Public accountability.
+        PublicAccountability = "public_accountability", "Reddition de comptes", "Public accountability";
+        /// Technology and innovation for transparency and accountability.
+        TechnologyAndInnovation = "technology_and_innovation", "Technologie et innovation pour la transparence et la reddition de comptes", "Technology and innovation for transparency and accountability";
+    }
+}
+
+/// Where a record and each of its columns start in its file.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RecordSrc {
+    /// Start of the record (line of a CSV row, opening brace of a JSON object).
+    pub pos: Pos,
+    /// Start of each column, in the order of the file's [`Table::columns`].
+    pub cols: Box<[Pos]>,
+}
+
+/// The file a set of records came from and its columns, for positions.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Table {
+    /// The file path (empty for records built in code).
+    pub file: PathBuf,
+    /// Column names in file order (CSV header; known fields for JSON).
+    pub columns: Vec<String>,
+    /// Position of each header cell (CSV only).
+    pub header: Vec<Pos>,
+}
+
+impl Table {
+    /// Where `column` starts in `rec`, falling back to the record's start.
+    pub fn pos(&self, rec: &RecordSrc, column: &str) -> Pos {
+        self.columns
+            .iter()
+            .position(|c| c == column)
+            .and_then(|i| rec.cols.get(i).copied())
+            .unwrap_or(rec.pos)
+    }
+}
+
+/// One commitment of a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Commitment {
+    /// Stable id, e.g. `CAQUE0001`.
+    pub id: String,
+    /// Number within the plan.
+    pub number: Option<u32>,
+    /// Title in the plan's language.
+    pub title: String,
+    /// English title.
+    pub title_en: Option<String>,
+    /// Id of the plan challenge it answers.
+    pub challenge: Option<String>,
+    /// What will be done (Markdown).
+    pub description: Option<String>,
+    /// The problem it addresses.
+    pub problem: Option<String>,
+    /// Lead institution(s).
+    pub lead_institution: Vec<String>,
+    /// Other institutions taking part.
+    pub other_institutions: Vec<String>,
+    /// OGP values it is relevant to.
+    pub ogp_values: Vec<OgpValue>,
+    /// Start.
+    pub start: Option<PartialDate>,
+    /// End.
+    pub end: Option<PartialDate>,
+    /// Completion on the IRM scale, when assessed.
+    pub completion: Option<Completion>,
+    /// A page about it.
+    pub url: Option<String>,
+    /// Values of the plan's declared extra columns, in declaration order.
+    pub extra: Vec<Option<String>>,
+    /// Where it was read.
+    pub src: RecordSrc,
+}
+
+/// One milestone of a commitment.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Milestone {
+    /// Stable id.
+    pub id: String,
+    /// Id of its commitment.
+    pub commitment_id: String,
+    /// Title.
+    pub title: String,
+    /// The verifiable deliverable.
+    pub deliverable: Option<String>,
+    /// Start.
+    pub start: Option<PartialDate>,
+    /// End (due date).
+    pub end: Option<PartialDate>,
+    /// Status, when known.
+    pub status: Option<Status>,
+    /// When it was completed.
+    pub completed_on: Option<PartialDate>,
+    /// Evidence of completion.
+    pub evidence_url: Option<String>,
+    /// Values of the plan's declared extra columns, in declaration order.
+    pub extra: Vec<Option<String>>,
+    /// Where it was read.
+    pub src: RecordSrc,
+}
+
+/// A challenge (défi) named by a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Challenge {
+    /// Id referenced by commitments' `challenge` column.
+    pub id: String,
+    /// Title.
+    pub title: String,
+}
+
+/// Dataset metadata: publisher defaults, overridden per plan.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DatasetMeta {
+    /// CKAN dataset name (URL slug).
+    pub name: Option<Sp<String>>,
+    /// Dataset title; defaults to the plan title.
+    pub title: Option<Sp<String>>,
+    /// Dataset description (Markdown); defaults to the plan description.
+    pub notes: Option<Sp<String>>,
+    /// Tags (keywords).
+    pub tags: Vec<Sp<String>>,
+    /// CKAN groups.
+    pub groups: Vec<Sp<String>>,
+    /// Licence id.
+    pub license_id: Option<Sp<String>>,
+    /// Language code of the profile (e.g. `FR`).
+    pub language: Option<Sp<String>>,
+    /// Update frequency code.
+    pub update_frequency: Option<Sp<String>>,
+    /// Geographic coverage code.
+    pub spatial: Option<Sp<String>>,
+    /// Main organisation (Données Québec `extras_organisation_principale`).
+    pub main_organization: Option<Sp<String>>,
+    /// Methodology (Markdown).
+    pub methodology: Option<Sp<String>>,
+    /// Author.
+    pub author: Option<Sp<String>>,
+    /// Author e-mail.
+    pub author_email: Option<Sp<String>>,
+    /// Maintainer.
+    pub maintainer: Option<Sp<String>>,
+    /// Maintainer e-mail.
+    pub maintainer_email: Option<Sp<String>>,
+    /// Source page.
+    pub url: Option<Sp<String>>,
+    /// Private dataset.
+    pub private: Option<Sp<bool>>,
+}
+
+impl DatasetMeta {
+    /// This plan's values, falling back to `defaults` field by field; tags and groups are the
+    /// union of both, sorted, without repeats.
+    pub fn merged_over(&self, defaults: &DatasetMeta) -> DatasetMeta {
+        fn pick<T: Clone>(a: &Option<Sp<T>>, b: &Option<Sp<T>>) -> Option<Sp<T>> {
+            a.clone().or_else(|| b.clone())
+        }
+        fn union(a: &[Sp<String>], b: &[Sp<String>]) -> Vec<Sp<String>> {
+            let mut seen = BTreeMap::new();
+            for t in b.iter().chain(a) {
+                seen.entry(t.value.clone()).or_insert_with(|| t.clone());
+            }
+            seen.into_values().collect()
+        }
+        DatasetMeta {
+            name: pick(&self.name, &defaults.name),
+            title: pick(&self.title, &defaults.title),
+            notes: pick(&self.notes, &defaults.notes),
+            tags: union(&self.tags, &defaults.tags),
+            groups: union(&self.groups, &defaults.groups),
+            license_id: pick(&self.license_id, &defaults.license_id),
+            language: pick(&self.language, &defaults.language),
+            update_frequency: pick(&self.update_frequency, &defaults.update_frequency),
+            spatial: pick(&self.spatial, &defaults.spatial),
+            main_organization: pick(&self.main_organization, &defaults.main_organization),
+            methodology: pick(&self.methodology, &defaults.methodology),
+            author: pick(&self.author, &defaults.author),
+            author_email: pick(&self.author_email, &defaults.author_email),
+            maintainer: pick(&self.maintainer, &defaults.maintainer),
+            maintainer_email: pick(&self.maintainer_email, &defaults.maintainer_email),
+            url: pick(&self.url, &defaults.url),
+            private: pick(&self.private, &defaults.private),
+        }
+    }
+}
+
+/// One action plan: its own metadata and its records.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Plan {
+    /// The plan's id: its folder name under `plans/`.
+    pub id: String,
+    /// `plan.toml` (empty for plans built in code).
+    pub file: PathBuf,
+    /// Official title.
+    pub title: Sp<String>,
+    /// English title.
+    pub title_en: Option<String>,
+    /// Subtitle or slogan.
+    pub subtitle: Option<String>,
+    /// OGP member (government) that owns the plan.
+    pub member: Option<String>,
+    /// Start of the plan period.
+    pub start: Option<Sp<PartialDate>>,
+    /// End of the plan period.
+    pub end: Option<Sp<PartialDate>>,
+    /// Date the plan was submitted to OGP.
+    pub submitted_on: Option<PartialDate>,
+    /// A page about the plan.
+    pub url: Option<String>,
+    /// Description (Markdown).
+    pub description: Option<String>,
+    /// The challenges commitments answer.
+    pub challenges: Vec<Challenge>,
+    /// Dataset metadata specific to this plan.
+    pub dataset: DatasetMeta,
+    /// Extra commitment columns declared by the plan, published after the standard ones.
+    pub extra_commitment_columns: Vec<String>,
+    /// Extra milestone columns declared by the plan.
+    pub extra_milestone_columns: Vec<String>,
+    /// Severity overrides from `[lints]`.
+    pub lints: BTreeMap<Code, Severity>,
+    /// Commitments.
+    pub commitments: Vec<Commitment>,
+    /// Where commitments were read.
+    pub commitments_table: Table,
+    /// Milestones.
+    pub milestones: Vec<Milestone>,
+    /// Where milestones were read.
+    pub milestones_table: Table,
+}
+
+/// Who publishes, where, and the default dataset metadata.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Publisher {
+    /// `publisher.toml` (empty when built in code).
+    pub file: PathBuf,
+    /// Portal profile name (`ckan`, `donneesquebec`).
+    pub profile: Sp<String>,
+    /// CKAN organisation (`owner_org`) that owns the datasets.
+    pub organization: Sp<String>,
+    /// Display name of the organisation.
+    pub organization_title: Option<String>,
+    /// Default dataset metadata.
+    pub dataset: DatasetMeta,
+}
+
+/// A whole catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Catalog {
+    /// The publisher.
+    pub publisher: Publisher,
+    /// Plans, sorted by id.
+    pub plans: Vec<Plan>,
+}

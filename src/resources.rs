@@ -1,0 +1,416 @@
+//! Writers for the published files: CSV and JSON tables, the data dictionary and the Frictionless
+//! Data Package. Every writer streams to disk through [`HashingWriter`], so sizes and SHA-256 are
+//! known without reading the file again, and records what it saw in the cells ([`CellFacts`]).
+
+use crate::fields::{Field, Kind, Value};
+use crate::model::PartialDate;
+use crate::profile::{CellFacts, FileFacts, Lang, ResourceRole};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+/// Counts and hashes every byte written through it.
+pub struct HashingWriter<W> {
+    inner: W,
+    hasher: Sha256,
+    bytes: u64,
+    head: Vec<u8>,
+}
+
+impl<W: Write> HashingWriter<W> {
+    /// Wraps `inner`.
+    pub fn new(inner: W) -> Self {
+        HashingWriter {
+            inner,
+            hasher: Sha256::new(),
+            bytes: 0,
+            head: Vec::new(),
+        }
+    }
+
+    /// Flushes and returns the size, the lowercase hex SHA-256 and the first bytes written.
+    pub fn finish(mut self) -> io::Result<(u64, String, Vec<u8>)> {
+        self.inner.flush()?;
+        Ok((self.bytes, hex(&self.hasher.finalize()), self.head))
+    }
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        if self.head.len() < 3 {
+            let take = (3 - self.head.len()).min(n);
+            self.head.extend_from_slice(&buf[..take]);
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Lowercase hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// Opens `path` for writing through a hashing buffer.
+pub fn create(path: &Path) -> io::Result<HashingWriter<BufWriter<File>>> {
+    Ok(HashingWriter::new(BufWriter::with_capacity(
+        1 << 16,
+        File::create(path)?,
+    )))
+}
+
+/// Values people type when they mean "unknown"; Données Québec wants such cells empty.
+const PLACEHOLDERS: &[&str] = &[
+    "n/a", "na", "n/d", "nd", "s.o.", "so", "null", "none", "nil", "inconnu", "inconnue",
+    "unknown", "-", "--", "?", "nan",
+];
+
+impl CellFacts {
+    /// Facts for a table with these columns, before any cell is seen.
+    pub fn for_fields(fields: &[Field]) -> Self {
+        CellFacts {
+            date_columns: fields.iter().any(|f| f.kind == Kind::Date),
+            number_columns: fields
+                .iter()
+                .any(|f| matches!(f.kind, Kind::Integer | Kind::Decimal)),
+            ..CellFacts::default()
+        }
+    }
+
+    /// Records one cell written in a column of `kind`.
+    pub fn observe(&mut self, kind: Kind, value: &Value) {
+        match (kind, value) {
+            (_, Value::Null) => {}
+            (Kind::Date, Value::Text(t)) => {
+                self.dates.0 += 1;
+                self.dates.1 += u64::from(PartialDate::parse(t).is_some());
+            }
+            (Kind::Integer | Kind::Decimal, v) => {
+                let text = match v {
+                    Value::Int(_) => "0",
+                    Value::Decimal(d) => d.as_str(),
+                    Value::Text(t) => t,
+                    _ => "",
+                };
+                self.numbers.0 += 1;
+                let ok = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+                self.numbers.1 += u64::from(ok);
+            }
+            (Kind::Text | Kind::List, Value::Text(t)) => {
+                let t = t.trim().to_lowercase();
+                self.placeholders += u64::from(PLACEHOLDERS.contains(&t.as_str()));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The text of a cell in CSV: empty for unknown, `;` between list items.
+pub fn csv_cell(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::Text(t) => t.to_string(),
+        Value::Int(n) => n.to_string(),
+        Value::Decimal(d) => d.clone(),
+        Value::List(items) => items.join(";"),
+    }
+}
+
+/// The JSON value of a cell: `null` for unknown, numbers as numbers, lists as arrays.
+pub fn json_cell(value: &Value) -> serde_json::Value {
+    match value {
+        Value::Null => serde_json::Value::Null,
+        Value::Text(t) => t.as_ref().into(),
+        Value::Int(n) => (*n).into(),
+        Value::Decimal(d) => serde_json::from_str::<serde_json::Number>(d)
+            .map_or_else(|_| d.as_str().into(), serde_json::Value::Number),
+        Value::List(items) => items.iter().map(|s| s.as_ref()).collect::<Vec<_>>().into(),
+    }
+}
+
+/// How a table file is described to portals.
+pub struct TableInfo {
+    /// File name.
+    pub file: String,
+    /// Resource title.
+    pub title: String,
+    /// Resource description.
+    pub description: String,
+    /// Data or documentation.
+    pub role: ResourceRole,
+}
+
+/// Writes a CSV table: header of published names, one row per record, `\n` line ends, an optional
+/// byte-order mark.
+pub fn write_csv<'a>(
+    dir: &Path,
+    info: TableInfo,
+    fields: &[Field],
+    lang: Lang,
+    bom: bool,
+    rows: impl Iterator<Item = Vec<Value<'a>>>,
+) -> io::Result<FileFacts> {
+    let mut out = create(&dir.join(&info.file))?;
+    if bom {
+        out.write_all(b"\xEF\xBB\xBF")?;
+    }
+    let mut facts = CellFacts {
+        comma_separated: true,
+        ..CellFacts::for_fields(fields)
+    };
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out);
+    w.write_record(fields.iter().map(|f| f.name(lang)))?;
+    let mut line = Vec::with_capacity(fields.len());
+    for row in rows {
+        line.clear();
+        for (f, v) in fields.iter().zip(&row) {
+            facts.observe(f.kind, v);
+            line.push(csv_cell(v));
+        }
+        w.write_record(&line)?;
+    }
+    let out = w.into_inner().map_err(|e| e.into_error())?;
+    let (bytes, sha256, head) = out.finish()?;
+    facts.utf8_bom = head == b"\xEF\xBB\xBF";
+    Ok(facts_of(
+        info,
+        "CSV",
+        "text/csv",
+        bytes,
+        sha256,
+        Some(facts),
+    ))
+}
+
+/// Writes a JSON table: an array with one object per line, keys sorted, no byte-order mark.
+pub fn write_json<'a>(
+    dir: &Path,
+    info: TableInfo,
+    fields: &[Field],
+    lang: Lang,
+    rows: impl Iterator<Item = Vec<Value<'a>>>,
+) -> io::Result<FileFacts> {
+    let mut out = create(&dir.join(&info.file))?;
+    let mut facts = CellFacts::for_fields(fields);
+    out.write_all(b"[")?;
+    let mut first = true;
+    for row in rows {
+        let mut obj = serde_json::Map::new();
+        for (f, v) in fields.iter().zip(&row) {
+            facts.observe(f.kind, v);
+            obj.insert(f.name(lang).to_string(), json_cell(v));
+        }
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        first = false;
+        serde_json::to_writer(&mut out, &obj)?;
+    }
+    out.write_all(b"\n]\n")?;
+    let (bytes, sha256, _) = out.finish()?;
+    Ok(facts_of(
+        info,
+        "JSON",
+        "application/json",
+        bytes,
+        sha256,
+        Some(facts),
+    ))
+}
+
+/// Writes any JSON value, pretty-printed, with a final newline.
+pub fn write_json_value(
+    dir: &Path,
+    info: TableInfo,
+    value: &serde_json::Value,
+) -> io::Result<FileFacts> {
+    let mut out = create(&dir.join(&info.file))?;
+    serde_json::to_writer_pretty(&mut out, value)?;
+    out.write_all(b"\n")?;
+    let (bytes, sha256, _) = out.finish()?;
+    Ok(facts_of(
+        info,
+        "JSON",
+        "application/json",
+        bytes,
+        sha256,
+        None,
+    ))
+}
+
+fn facts_of(
+    info: TableInfo,
+    format: &'static str,
+    mimetype: &'static str,
+    bytes: u64,
+    sha256: String,
+    cells: Option<CellFacts>,
+) -> FileFacts {
+    FileFacts {
+        file: info.file,
+        title: info.title,
+        description: info.description,
+        format,
+        mimetype,
+        role: info.role,
+        bytes,
+        sha256,
+        cells,
+    }
+}
+
+/// The type name shown in the data dictionary.
+fn dictionary_type(kind: Kind, lang: Lang) -> &'static str {
+    match kind {
+        Kind::Text => lang.pick("texte", "text"),
+        Kind::Integer => lang.pick("entier", "integer"),
+        Kind::Decimal => lang.pick("décimal", "decimal"),
+        Kind::Date => "date",
+        Kind::Url => "url",
+        Kind::Code(_) => "code",
+        Kind::List | Kind::CodeList(_) => lang.pick("liste", "list"),
+    }
+}
+
+/// A field's description, with its allowed codes appended.
+pub fn full_description(f: &Field, i: usize) -> String {
+    let base = f.description[i].to_string();
+    match f.kind {
+        Kind::Code(codes) | Kind::CodeList(codes) if i == 0 => {
+            format!("{base} Valeurs permises : {}.", codes.join(", "))
+        }
+        Kind::Code(codes) | Kind::CodeList(codes) => {
+            format!("{base} Allowed values: {}.", codes.join(", "))
+        }
+        _ => base,
+    }
+}
+
+/// One dictionary row per column of each table: `(resource name, fields)`.
+pub fn dictionary_rows<'a>(
+    tables: &'a [(&'a str, &'a [Field])],
+    lang: Lang,
+) -> impl Iterator<Item = Vec<Value<'a>>> + 'a {
+    tables.iter().flat_map(move |(resource, fields)| {
+        fields.iter().map(move |f| {
+            let t = |s: String| Value::Text(s.into());
+            vec![
+                t(resource.to_string()),
+                t(f.name(lang).to_string()),
+                t(dictionary_type(f.kind, lang).to_string()),
+                t(f.label[0].to_string()),
+                t(f.label[1].to_string()),
+                t(full_description(f, 0)),
+                t(full_description(f, 1)),
+                if f.example.is_empty() {
+                    Value::Null
+                } else {
+                    t(f.example.to_string())
+                },
+            ]
+        })
+    })
+}
+
+/// The Frictionless Table Schema field for a column.
+fn schema_field(f: &Field, lang: Lang, unique: bool) -> serde_json::Value {
+    let i = usize::from(lang == Lang::En);
+    let (ty, extra): (&str, serde_json::Value) = match f.kind {
+        Kind::Text | Kind::List => ("string", json!({})),
+        Kind::Integer => ("integer", json!({ "minimum": 0 })),
+        Kind::Decimal => ("number", json!({ "minimum": 0 })),
+        Kind::Date => (
+            "string",
+            json!({ "pattern": "[0-9]{4}-[0-9]{2}(-[0-9]{2})?" }),
+        ),
+        Kind::Url => ("string", json!({ "pattern": "https?://.+" })),
+        Kind::Code(codes) => ("string", json!({ "enum": codes })),
+        Kind::CodeList(codes) => {
+            let alt = codes.join("|");
+            (
+                "string",
+                json!({ "pattern": format!("({alt})(;({alt}))*") }),
+            )
+        }
+    };
+    let mut constraints = extra.as_object().cloned().unwrap_or_default();
+    if f.required {
+        constraints.insert("required".into(), true.into());
+    }
+    if unique {
+        constraints.insert("unique".into(), true.into());
+    }
+    let mut field = json!({
+        "name": f.name(lang),
+        "type": ty,
+        "title": f.label[i],
+        "description": full_description(f, i),
+    });
+    if f.kind == Kind::Date {
+        field["format"] = "default".into();
+    }
+    if !constraints.is_empty() {
+        field["constraints"] = constraints.into();
+    }
+    field
+}
+
+/// A Frictionless Table Schema for `fields`; `id` is the primary key when present.
+pub fn table_schema(
+    fields: &[Field],
+    lang: Lang,
+    foreign_key: Option<(&str, &str)>,
+) -> serde_json::Value {
+    let has_id = fields.iter().any(|f| f.key == "id");
+    let mut schema = json!({
+        "fields": fields.iter().map(|f| schema_field(f, lang, f.key == "id")).collect::<Vec<_>>(),
+        "missingValues": [""],
+    });
+    if has_id {
+        schema["primaryKey"] = json!(["id"]);
+    }
+    if let Some((field, resource)) = foreign_key {
+        schema["foreignKeys"] = json!([{
+            "fields": [field],
+            "reference": { "resource": resource, "fields": ["id"] }
+        }]);
+    }
+    schema
+}
+
+/// A Data Package resource entry for a written CSV file.
+pub fn package_resource(
+    name: &str,
+    file: &FileFacts,
+    bom: bool,
+    schema: serde_json::Value,
+) -> serde_json::Value {
+    json!({
+        "name": name,
+        "path": file.file,
+        "profile": "tabular-data-resource",
+        "title": file.title,
+        "description": file.description,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": if bom { "utf-8-sig" } else { "utf-8" },
+        "bytes": file.bytes,
+        "hash": format!("sha256:{}", file.sha256),
+        "dialect": { "delimiter": ",", "lineTerminator": "\n", "quoteChar": "\"", "doubleQuote": true, "header": true },
+        "schema": schema,
+    })
+}

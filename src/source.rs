@@ -1,0 +1,365 @@
+//! Reading source files as stewards save them: UTF-8 decoding (BOM tolerated), positions as
+//! line and column, an RFC 4180 CSV reader that keeps the position of every field, and the
+//! positions of the elements of a JSON array of objects.
+//!
+//! We parse CSV ourselves rather than through the `csv` crate because diagnostics must point at
+//! the field (line and column, even inside multi-line quoted cells) and unbalanced quotes must be
+//! an error, not a silently swallowed rest of the file.
+
+use crate::diagnostic::Pos;
+
+/// Why a file's bytes could not be read as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// The file starts with a UTF-16 byte-order mark.
+    Utf16,
+    /// Bytes that are not UTF-8, at this position.
+    InvalidUtf8(Pos),
+}
+
+/// Decodes a file's bytes as UTF-8 text, dropping a leading byte-order mark.
+pub fn decode_utf8(bytes: &[u8]) -> Result<&str, DecodeError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(DecodeError::Utf16);
+    }
+    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    std::str::from_utf8(body).map_err(|e| {
+        let good = &body[..e.valid_up_to()];
+        // The prefix is valid UTF-8 by construction.
+        let text = std::str::from_utf8(good).unwrap_or_default();
+        DecodeError::InvalidUtf8(pos_at(text, text.len()))
+    })
+}
+
+/// The line and column (1-based, columns counted in characters) of a byte offset in `text`.
+pub fn pos_at(text: &str, offset: usize) -> Pos {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    Pos::new(line as u32, col as u32)
+}
+
+/// One field of a CSV record: its unescaped text and where it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvField {
+    /// The value with quotes removed and doubled quotes unescaped.
+    pub value: String,
+    /// Position of the field's first character (the opening quote when quoted).
+    pub pos: Pos,
+}
+
+/// One CSV record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvRecord {
+    /// Where the record starts.
+    pub pos: Pos,
+    /// Its fields in order.
+    pub fields: Vec<CsvField>,
+}
+
+/// A CSV syntax problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CsvError {
+    /// A quoted field that is never closed; the position of its opening quote.
+    UnclosedQuote(Pos),
+    /// Text after a closing quote, before the next comma or line end.
+    TextAfterQuote(Pos),
+}
+
+/// Streams CSV records from text: comma separator, `"` quotes, CRLF or LF line ends.
+///
+/// Blank lines are skipped (spreadsheets often leave one at the end).
+pub struct CsvReader<'a> {
+    text: &'a str,
+    at: usize,
+    line: u32,
+    line_start: usize,
+    col_cache: (usize, u32),
+    failed: bool,
+}
+
+impl<'a> CsvReader<'a> {
+    /// A reader over the whole text of a file (already decoded, BOM removed).
+    pub fn new(text: &'a str) -> Self {
+        CsvReader {
+            text,
+            at: 0,
+            line: 1,
+            line_start: 0,
+            col_cache: (0, 1),
+            failed: false,
+        }
+    }
+
+    fn pos(&mut self) -> Pos {
+        // Columns are counted in characters; cache the last count to stay linear on long lines.
+        let (from, mut col) = if self.col_cache.0 >= self.line_start && self.col_cache.0 <= self.at
+        {
+            self.col_cache
+        } else {
+            (self.line_start, 1)
+        };
+        col += self.text[from..self.at].chars().count() as u32;
+        self.col_cache = (self.at, col);
+        Pos::new(self.line, col)
+    }
+
+    fn newline(&mut self, next: usize) {
+        self.line += 1;
+        self.at = next;
+        self.line_start = next;
+    }
+
+    fn read_field(&mut self, bytes: &[u8]) -> Result<(CsvField, bool), CsvError> {
+        let pos = self.pos();
+        let mut value = String::new();
+        if bytes.get(self.at) == Some(&b'"') {
+            self.at += 1;
+            let mut seg = self.at;
+            loop {
+                match bytes.get(self.at) {
+                    None => return Err(CsvError::UnclosedQuote(pos)),
+                    Some(b'"') if bytes.get(self.at + 1) == Some(&b'"') => {
+                        value.push_str(&self.text[seg..=self.at]);
+                        self.at += 2;
+                        seg = self.at;
+                    }
+                    Some(b'"') => {
+                        value.push_str(&self.text[seg..self.at]);
+                        self.at += 1;
+                        break;
+                    }
+                    Some(b'\n') => {
+                        let next = self.at + 1;
+                        self.newline(next);
+                    }
+                    Some(_) => self.at += 1,
+                }
+            }
+            match bytes.get(self.at) {
+                None | Some(b',') | Some(b'\n') => {}
+                Some(b'\r') if matches!(bytes.get(self.at + 1), None | Some(b'\n')) => {}
+                Some(_) => return Err(CsvError::TextAfterQuote(self.pos())),
+            }
+        } else {
+            let start = self.at;
+            while let Some(&b) = bytes.get(self.at) {
+                if b == b',' || b == b'\n' || (b == b'\r' && bytes.get(self.at + 1) == Some(&b'\n'))
+                {
+                    break;
+                }
+                self.at += 1;
+            }
+            value.push_str(&self.text[start..self.at]);
+        }
+        // Consume the separator; report whether the record goes on.
+        let more = match bytes.get(self.at) {
+            Some(b',') => {
+                self.at += 1;
+                true
+            }
+            Some(b'\r') => {
+                let next = self.at
+                    + if bytes.get(self.at + 1) == Some(&b'\n') {
+                        2
+                    } else {
+                        1
+                    };
+                self.newline(next);
+                false
+            }
+            Some(b'\n') => {
+                let next = self.at + 1;
+                self.newline(next);
+                false
+            }
+            _ => false,
+        };
+        Ok((CsvField { value, pos }, more))
+    }
+}
+
+impl Iterator for CsvReader<'_> {
+    type Item = Result<CsvRecord, CsvError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let bytes = self.text.as_bytes();
+        // Skip blank lines.
+        loop {
+            match bytes.get(self.at) {
+                None => return None,
+                Some(b'\n') => {
+                    let next = self.at + 1;
+                    self.newline(next);
+                }
+                Some(b'\r') if bytes.get(self.at + 1) == Some(&b'\n') => {
+                    let next = self.at + 2;
+                    self.newline(next);
+                }
+                Some(_) => break,
+            }
+        }
+        let pos = self.pos();
+        let mut fields = Vec::new();
+        loop {
+            match self.read_field(bytes) {
+                Ok((field, more)) => {
+                    fields.push(field);
+                    if !more {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    self.failed = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+        Some(Ok(CsvRecord { pos, fields }))
+    }
+}
+
+/// The byte offsets of the elements of a top-level JSON array, and of the keys of each element
+/// that is an object (key name → offset of the key's opening quote).
+///
+/// Call it only on text that `serde_json` has already parsed, so the structure is known to be
+/// valid; it does not validate.
+pub fn json_array_positions(text: &str) -> Vec<(usize, Vec<(String, usize)>)> {
+    let bytes = text.as_bytes();
+    let mut out: Vec<(usize, Vec<(String, usize)>)> = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    // At depth 1 we are inside the array; at depth 2 inside an element object.
+    let mut expect_key = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                if depth == 1 && expect_key {
+                    out.push((start, Vec::new()));
+                    expect_key = false;
+                } else if depth == 2 && expect_key {
+                    let raw = &text[start..=i.min(bytes.len() - 1)];
+                    let key: String = serde_json::from_str(raw).unwrap_or_default();
+                    if let Some(last) = out.last_mut() {
+                        last.1.push((key, start));
+                    }
+                    expect_key = false;
+                }
+            }
+            b'[' | b'{' => {
+                if depth == 1 && expect_key {
+                    out.push((i, Vec::new()));
+                }
+                depth += 1;
+                expect_key = depth == 1 || (depth == 2 && b == b'{');
+            }
+            b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                expect_key = false;
+            }
+            b',' => expect_key = depth == 1 || depth == 2,
+            b' ' | b'\t' | b'\r' | b'\n' | b':' => {}
+            _ => {
+                if depth == 1 && expect_key {
+                    out.push((i, Vec::new()));
+                    expect_key = false;
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(text: &str) -> Vec<Vec<(String, u32, u32)>> {
+        CsvReader::new(text)
+            .map(|r| {
+                r.unwrap()
+                    .fields
+                    .into_iter()
+                    .map(|f| (f.value, f.pos.line, f.pos.col))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reads_quoted_fields_with_positions() {
+        let got = records("a,b\r\n\"x,\"\"y\"\"\",é\n\"multi\nline\",z\n");
+        assert_eq!(
+            got,
+            vec![
+                vec![("a".into(), 1, 1), ("b".into(), 1, 3)],
+                vec![("x,\"y\"".into(), 2, 1), ("é".into(), 2, 11)],
+                vec![("multi\nline".into(), 3, 1), ("z".into(), 4, 7)],
+            ]
+        );
+    }
+
+    #[test]
+    fn reports_unclosed_quote_at_its_opening() {
+        let mut r = CsvReader::new("a,b\n1,\"open\n2,3\n");
+        assert!(r.next().unwrap().is_ok());
+        assert_eq!(
+            r.next().unwrap(),
+            Err(CsvError::UnclosedQuote(Pos::new(2, 3)))
+        );
+        assert!(r.next().is_none());
+    }
+
+    #[test]
+    fn reports_text_after_closing_quote() {
+        let mut r = CsvReader::new("\"ab\"c,d\n");
+        assert_eq!(
+            r.next().unwrap(),
+            Err(CsvError::TextAfterQuote(Pos::new(1, 5)))
+        );
+    }
+
+    #[test]
+    fn keeps_trailing_empty_field() {
+        assert_eq!(records("a,\n").len(), 1);
+        assert_eq!(records("a,\n")[0].len(), 2);
+    }
+
+    #[test]
+    fn decodes_bom_and_rejects_bad_bytes() {
+        assert_eq!(decode_utf8(b"\xEF\xBB\xBFid"), Ok("id"));
+        assert_eq!(decode_utf8(b"\xFF\xFEi\0"), Err(DecodeError::Utf16));
+        assert_eq!(
+            decode_utf8(b"id\nab\xE9c"),
+            Err(DecodeError::InvalidUtf8(Pos::new(2, 3)))
+        );
+    }
+
+    #[test]
+    fn finds_json_element_and_key_offsets() {
+        let text = "[\n {\"id\": \"a\", \"t\": [1]},\n {\"id\": \"b\"}\n]";
+        let pos = json_array_positions(text);
+        assert_eq!(pos.len(), 2);
+        assert_eq!(pos_at(text, pos[1].0), Pos::new(3, 2));
+        assert_eq!(
+            pos[0].1.iter().map(|k| k.0.as_str()).collect::<Vec<_>>(),
+            ["id", "t"]
+        );
+        assert_eq!(pos_at(text, pos[1].1[0].1), Pos::new(3, 3));
+    }
+}

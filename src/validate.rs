@@ -1,0 +1,317 @@
+//! Rules that need more than one value: unique ids, references between records, date order,
+//! dataset names and tags CKAN accepts, and the fields the portal profile requires.
+
+use crate::diagnostic::{Code, Diagnostic, Pos};
+use crate::model::{Catalog, DatasetMeta, PartialDate, Plan, Sp};
+use crate::profile;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// Names CKAN reserves for its own pages.
+const RESERVED_NAMES: &[&str] = &["new", "edit", "search"];
+
+/// Every rule over a loaded catalogue. Diagnostics are returned unsorted.
+pub fn validate(catalog: &Catalog) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let publisher = &catalog.publisher;
+    let profile = profile::lookup(&publisher.profile.value);
+    // An empty profile means publisher.toml did not load; that was reported already.
+    if profile.is_none() && !publisher.profile.value.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                Code::UnknownProfile,
+                &publisher.file,
+                publisher.profile.pos,
+                format!("unknown portal profile `{}`", publisher.profile.value),
+            )
+            .field("profile")
+            .hint(format!("use one of: {}", profile::names())),
+        );
+    }
+    if !publisher.profile.value.is_empty() {
+        check_ckan_name(&publisher.organization, "organization.name", &mut diags);
+    }
+    let mut names: HashMap<String, &Plan> = HashMap::new();
+    for plan in &catalog.plans {
+        let mut plan_diags = Vec::new();
+        let meta = plan.dataset.merged_over(&publisher.dataset);
+        let name = dataset_name(plan, &meta);
+        check_ckan_name(&name, "dataset.name", &mut plan_diags);
+        if let Some(first) = names.insert(name.value.clone(), plan) {
+            plan_diags.push(
+                Diagnostic::error(
+                    Code::DuplicateDatasetName,
+                    &name.file,
+                    name.pos,
+                    format!(
+                        "plans `{}` and `{}` would publish the same dataset `{}`",
+                        first.id, plan.id, name.value
+                    ),
+                )
+                .field("dataset.name")
+                .hint("give each plan its own `name` under `[dataset]`"),
+            );
+        }
+        check_tags(&meta, &mut plan_diags);
+        if plan.title.value.trim().is_empty() && !plan.title.file.as_os_str().is_empty() {
+            plan_diags.push(
+                Diagnostic::error(
+                    Code::MissingField,
+                    &plan.file,
+                    plan.title.pos,
+                    "`title` is required",
+                )
+                .field("title")
+                .hint("write the plan's official title"),
+            );
+        }
+        if let (Some(s), Some(e)) = (&plan.start, &plan.end) {
+            order(&plan.file, e.pos, "end", s.value, e.value, &mut plan_diags);
+        }
+        check_records(plan, &mut plan_diags);
+        if let Some(p) = profile {
+            plan_diags.extend(p.check(publisher, plan, &meta));
+        }
+        for d in &mut plan_diags {
+            if let Some(sev) = plan.lints.get(&d.code) {
+                d.severity = *sev;
+            }
+        }
+        diags.extend(plan_diags);
+    }
+    diags
+}
+
+/// The dataset name of a plan: `[dataset] name`, or the plan's folder name.
+pub fn dataset_name(plan: &Plan, meta: &DatasetMeta) -> Sp<String> {
+    meta.name.clone().unwrap_or_else(|| Sp {
+        value: plan.id.clone(),
+        file: plan.file.clone(),
+        pos: Pos::START,
+    })
+}
+
+fn check_ckan_name(name: &Sp<String>, field: &str, diags: &mut Vec<Diagnostic>) {
+    let v = &name.value;
+    let problem = if !(2..=100).contains(&v.len()) {
+        Some("must be 2 to 100 characters long")
+    } else if !v
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    {
+        Some("may hold only lowercase ASCII letters, digits, `-` and `_`")
+    } else if RESERVED_NAMES.contains(&v.as_str()) {
+        Some("is reserved by CKAN")
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        diags.push(
+            Diagnostic::error(
+                Code::BadDatasetName,
+                &name.file,
+                name.pos,
+                format!("name `{v}` {problem}"),
+            )
+            .field(field)
+            .hint(format!(
+                "CKAN would reject it; try `{}`",
+                slug(v).unwrap_or_else(|| "plan-action-2021-2023".into())
+            )),
+        );
+    }
+}
+
+/// A CKAN-safe name for `text`: accents folded, lowercase, words joined by `-`.
+pub fn slug(text: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in text.chars().flat_map(fold_accent) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-');
+    let out: String = out.chars().take(100).collect();
+    let out = out.trim_end_matches('-').to_string();
+    (out.len() >= 2 && !RESERVED_NAMES.contains(&out.as_str())).then_some(out)
+}
+
+fn fold_accent(c: char) -> Vec<char> {
+    let base = match c {
+        'à' | 'â' | 'ä' | 'á' | 'ã' | 'À' | 'Â' | 'Ä' | 'Á' => 'a',
+        'ç' | 'Ç' => 'c',
+        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
+        'î' | 'ï' | 'í' | 'Î' | 'Ï' => 'i',
+        'ô' | 'ö' | 'ó' | 'Ô' | 'Ö' => 'o',
+        'ù' | 'û' | 'ü' | 'ú' | 'Ù' | 'Û' | 'Ü' => 'u',
+        'ÿ' => 'y',
+        'œ' | 'Œ' => return vec!['o', 'e'],
+        'æ' | 'Æ' => return vec!['a', 'e'],
+        c => c,
+    };
+    vec![base]
+}
+
+fn check_tags(meta: &DatasetMeta, diags: &mut Vec<Diagnostic>) {
+    for tag in &meta.tags {
+        let len = tag.value.chars().count();
+        let bad_char = tag
+            .value
+            .chars()
+            .find(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.')));
+        let problem = if len < 2 {
+            Some("is shorter than 2 characters".to_string())
+        } else if len > 100 {
+            Some("is longer than 100 characters".to_string())
+        } else {
+            bad_char.map(|c| format!("holds {c:?}, which CKAN does not accept in tags"))
+        };
+        if let Some(problem) = problem {
+            diags.push(
+                Diagnostic::error(
+                    Code::BadTag,
+                    &tag.file,
+                    tag.pos,
+                    format!("tag {:?} {problem}", tag.value),
+                )
+                .field("dataset.tags")
+                .hint(
+                    "tags are 2 to 100 letters, digits, spaces, `-`, `_` or `.`; accents are fine",
+                ),
+            );
+        }
+    }
+}
+
+fn order(
+    file: &Path,
+    pos: Pos,
+    field: &str,
+    start: PartialDate,
+    end: PartialDate,
+    diags: &mut Vec<Diagnostic>,
+) {
+    // A year-month covers its whole month: 2022-03 ends after 2022-03-15 starts.
+    if end.last_day() < start.first_day() {
+        diags.push(
+            Diagnostic::error(
+                Code::EndBeforeStart,
+                file,
+                pos,
+                format!("`{field}` {end} is before `start` {start}"),
+            )
+            .field(field)
+            .hint("swap the dates, or correct the one that was mistyped"),
+        );
+    }
+}
+
+fn duplicate(file: &Path, pos: Pos, id: &str, first: Pos, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::DuplicateId,
+        file,
+        pos,
+        format!("{what} id `{id}` is already used on line {}", first.line),
+    )
+    .field("id")
+    .hint("ids must be unique and stable: reusers join on them")
+}
+
+fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
+    let ct = &plan.commitments_table;
+    let mut commitments: BTreeMap<&str, Pos> = BTreeMap::new();
+    for c in &plan.commitments {
+        let pos = ct.pos(&c.src, "id");
+        if c.id.is_empty() {
+            continue;
+        }
+        if let Some(first) = commitments.get(c.id.as_str()) {
+            diags.push(duplicate(&ct.file, pos, &c.id, *first, "commitment"));
+        } else {
+            commitments.insert(&c.id, pos);
+        }
+        if let (Some(s), Some(e)) = (c.start, c.end) {
+            order(&ct.file, ct.pos(&c.src, "end"), "end", s, e, diags);
+        }
+        if let Some(ch) = &c.challenge {
+            if !plan.challenges.iter().any(|x| &x.id == ch) {
+                let known: Vec<&str> = plan.challenges.iter().map(|x| x.id.as_str()).collect();
+                diags.push(
+                    Diagnostic::error(
+                        Code::UnknownChallenge,
+                        &ct.file,
+                        ct.pos(&c.src, "challenge"),
+                        format!("challenge `{ch}` is not declared in plan.toml"),
+                    )
+                    .field("challenge")
+                    .hint(if known.is_empty() {
+                        "declare it in plan.toml: [[challenges]] id = \"…\" title = \"…\""
+                            .to_string()
+                    } else {
+                        format!("use one of: {}", known.join(", "))
+                    }),
+                );
+            }
+        }
+    }
+    let mt = &plan.milestones_table;
+    let mut milestones: BTreeMap<&str, Pos> = BTreeMap::new();
+    for m in &plan.milestones {
+        let pos = mt.pos(&m.src, "id");
+        if !m.id.is_empty() {
+            if let Some(first) = milestones.get(m.id.as_str()) {
+                diags.push(duplicate(&mt.file, pos, &m.id, *first, "milestone"));
+            } else {
+                milestones.insert(&m.id, pos);
+            }
+        }
+        if !m.commitment_id.is_empty() && !commitments.contains_key(m.commitment_id.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    Code::UnknownCommitment,
+                    &mt.file,
+                    mt.pos(&m.src, "commitment_id"),
+                    format!(
+                        "commitment `{}` does not exist in this plan",
+                        m.commitment_id
+                    ),
+                )
+                .field("commitment_id")
+                .hint(format!("use the `id` of a row of `{}`", ct.file.display())),
+            );
+        }
+        if let (Some(s), Some(e)) = (m.start, m.end) {
+            order(&mt.file, mt.pos(&m.src, "end"), "end", s, e, diags);
+        }
+        let completed = m.status == Some(crate::model::Status::Completed);
+        if completed && m.completed_on.is_none() {
+            diags.push(
+                Diagnostic::error(
+                    Code::CompletedWithoutDate,
+                    &mt.file,
+                    mt.pos(&m.src, "completed_on"),
+                    format!("milestone `{}` is completed but has no `completed_on`", m.id),
+                )
+                .field("completed_on")
+                .hint("give the completion date (YYYY-MM-DD or YYYY-MM); if the sources do not give it, set `completed-without-date = \"warn\"` under `[lints]` in plan.toml"),
+            );
+        }
+        if !completed && m.completed_on.is_some() && m.status.is_some() {
+            diags.push(
+                Diagnostic::error(
+                    Code::DateWithoutCompletion,
+                    &mt.file,
+                    mt.pos(&m.src, "completed_on"),
+                    format!(
+                        "milestone `{}` has a `completed_on` but is not completed",
+                        m.id
+                    ),
+                )
+                .field("completed_on")
+                .hint("set `status` to completed, or empty `completed_on`"),
+            );
+        }
+    }
+}
