@@ -544,7 +544,7 @@ fn load_csv(
         let values = rec
             .fields
             .into_iter()
-            .map(|f| (!f.value.is_empty()).then_some(f.value))
+            .map(|f| (!f.value.is_empty()).then(|| normalize_newlines(f.value)))
             .collect();
         rows.push(RawRow {
             src: RecordSrc { pos: rec.pos, cols },
@@ -662,7 +662,7 @@ fn load_json(
                     None
                 }
             };
-            values[col] = text_value.filter(|s| !s.is_empty());
+            values[col] = text_value.filter(|s| !s.is_empty()).map(normalize_newlines);
         }
         let cols = known.iter().map(|k| key_pos(k)).collect();
         rows.push(RawRow {
@@ -671,6 +671,16 @@ fn load_json(
         });
     }
     ok.then_some((table, rows))
+}
+
+/// Line breaks inside a value become `\n` whatever the spreadsheet saved (`\r\n`, `\r`), so the
+/// published bytes do not depend on the steward's operating system.
+fn normalize_newlines(s: String) -> String {
+    if s.contains('\r') {
+        s.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        s
+    }
 }
 
 /// A raw row seen through its table's columns.
@@ -891,4 +901,46 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// Writes a plan's commitments in the catalogue's own CSV format (input column names, `;`
+/// between list items), the inverse of loading: what a converter or a generator writes.
+pub fn write_commitments_csv(plan: &Plan, w: impl std::io::Write) -> std::io::Result<()> {
+    let keys: Vec<String> = input_keys(COMMITMENT_FIELDS)
+        .map(str::to_string)
+        .chain(plan.extra_commitment_columns.iter().cloned())
+        .collect();
+    write_input_csv(w, &keys, plan.commitments.iter(), |c, k| {
+        crate::fields::commitment_value(plan, c, Default::default(), k)
+    })
+}
+
+/// Writes a plan's milestones in the catalogue's own CSV format.
+pub fn write_milestones_csv(plan: &Plan, w: impl std::io::Write) -> std::io::Result<()> {
+    let keys: Vec<String> = input_keys(MILESTONE_FIELDS)
+        .map(str::to_string)
+        .chain(plan.extra_milestone_columns.iter().cloned())
+        .collect();
+    write_input_csv(w, &keys, plan.milestones.iter(), |m, k| {
+        crate::fields::milestone_value(plan, m, k)
+    })
+}
+
+fn write_input_csv<'a, T: 'a>(
+    w: impl std::io::Write,
+    keys: &[String],
+    records: impl Iterator<Item = &'a T>,
+    value: impl Fn(&'a T, &str) -> crate::fields::Value<'a>,
+) -> std::io::Result<()> {
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(w);
+    out.write_record(keys)?;
+    for r in records {
+        out.write_record(
+            keys.iter()
+                .map(|k| crate::resources::csv_cell(&value(r, k))),
+        )?;
+    }
+    out.flush()
 }

@@ -1,0 +1,112 @@
+//! Helpers shared by the integration tests: running the binary, reading output trees, golden
+//! comparisons and the external validators the tests rely on.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The project root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the `ogp-publish` binary with `args` from the project root.
+pub fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ogp-publish"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the ogp-publish binary runs")
+}
+
+/// Exit code of a finished process (panics when it was killed by a signal).
+pub fn code(out: &Output) -> i32 {
+    out.status.code().expect("process exited normally")
+}
+
+/// Every file under `dir`, by `/`-separated relative path, with its bytes.
+pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+            .map(|e| e.expect("dir entry").path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let rel = p.strip_prefix(base).expect("under base");
+                let key = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                out.insert(key, std::fs::read(&p).expect("read file"));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Compares the tree at `actual` with the reviewed tree at `golden`: same file names, same bytes.
+/// With `UPDATE_GOLDEN=1` the golden tree is rewritten instead (review the diff before committing).
+pub fn assert_golden(actual: &Path, golden: &Path) {
+    let got = read_tree(actual);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        if golden.exists() {
+            std::fs::remove_dir_all(golden).expect("clear golden");
+        }
+        for (rel, bytes) in &got {
+            let p = golden.join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, bytes).expect("write golden");
+        }
+        return;
+    }
+    assert!(
+        golden.is_dir(),
+        "golden tree {} is missing; create it with UPDATE_GOLDEN=1 and review it",
+        golden.display()
+    );
+    let want = read_tree(golden);
+    let missing: Vec<_> = want.keys().filter(|k| !got.contains_key(*k)).collect();
+    let extra: Vec<_> = got.keys().filter(|k| !want.contains_key(*k)).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "files differ from {}: missing {missing:?}, extra {extra:?}",
+        golden.display()
+    );
+    for (rel, bytes) in &want {
+        if &got[rel] != bytes {
+            let g = String::from_utf8_lossy(&got[rel]);
+            let w = String::from_utf8_lossy(bytes);
+            let line = g
+                .lines()
+                .zip(w.lines())
+                .position(|(a, b)| a != b)
+                .map_or(0, |i| i + 1);
+            panic!(
+                "{rel} differs from golden {} (first differing line {line}); rerun with UPDATE_GOLDEN=1 if the change is intended",
+                golden.display()
+            );
+        }
+    }
+}
+
+/// The `frictionless` command: `$OGP_FRICTIONLESS`, or the one the test script installs in
+/// `.tools/venv`. Panics with the fix when neither exists: this test must not pass silently.
+pub fn frictionless() -> PathBuf {
+    let path = std::env::var_os("OGP_FRICTIONLESS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join(".tools/venv/bin/frictionless"));
+    assert!(
+        path.is_file(),
+        "the Frictionless validator is missing at {}: run `bash scripts/test` (it installs it), or set OGP_FRICTIONLESS",
+        path.display()
+    );
+    path
+}
