@@ -129,13 +129,31 @@ fn parse_toml<T: for<'de> Deserialize<'de>>(
                 .span()
                 .map_or(Pos::START, |s| source::pos_at(&text, s.start));
             let message = e.message().trim().to_string();
-            diags.push(
-                Diagnostic::error(Code::TomlSyntax, path, pos, message)
-                    .hint("see the catalogue format in the README: keys, quotes and [tables]"),
-            );
+            let hint = unknown_key_hint(&message).unwrap_or_else(|| {
+                "see the catalogue format in the README: keys, quotes and [tables]".to_string()
+            });
+            diags.push(Diagnostic::error(Code::TomlSyntax, path, pos, message).hint(hint));
             None
         }
     }
+}
+
+/// "did you mean" for serde's `unknown field `x`, expected one of `a`, `b`` messages.
+fn unknown_key_hint(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, expected) = rest.split_once('`')?;
+    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let near = known
+        .iter()
+        .min_by_key(|k| edit_distance(k, key))
+        .filter(|k| edit_distance(k, key) <= 2);
+    Some(match near {
+        Some(k) => format!("did you mean `{k}`?"),
+        None => format!(
+            "remove `{key}`; the keys allowed here are: {}",
+            known.join(", ")
+        ),
+    })
 }
 
 #[derive(Deserialize, Default)]
