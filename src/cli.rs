@@ -1,10 +1,15 @@
 //! The command line: flags parsed by clap, resolved into the library's options, one library call
 //! per command, and the exit code. Only this module and `main.rs` print.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use ogp_publish::ckan::client::{ClientError, ClientOpts, RetryPolicy};
+use ogp_publish::ckan::{CkanClient, Secret};
+use ogp_publish::sync::{self, ActionRecord, DatasetAction, DatasetPlan, ResourceAction};
 use ogp_publish::{BuildOpts, Diagnostic, Error};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
@@ -12,6 +17,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_INVALID: u8 = 1;
 /// Exit code: configuration, file system or network trouble.
 pub const EXIT_TROUBLE: u8 = 2;
+/// Exit code: `push` ran but some actions failed.
+pub const EXIT_PARTIAL: u8 = 3;
 
 /// Publish an open-government action plan as open data.
 ///
@@ -32,6 +39,39 @@ enum Format {
     Human,
     /// For programs: one JSON document on standard output.
     Json,
+}
+
+/// Where the portal is and how to talk to it (`diff` and `push`).
+#[derive(Debug, Args)]
+struct PortalArgs {
+    /// The portal's base address; may carry a path, e.g. https://pab.donneesquebec.ca/recherche.
+    #[arg(long, env = "CKAN_URL")]
+    portal: String,
+    /// A file holding the API token. Without it, the token is read from CKAN_API_TOKEN.
+    #[arg(long)]
+    token_file: Option<PathBuf>,
+    /// Allow plain http:// to a host other than this machine (the token would travel unencrypted).
+    #[arg(long)]
+    allow_http: bool,
+    /// The built output to publish (written by `build`).
+    #[arg(long, default_value = "dist")]
+    dist: PathBuf,
+    /// Datasets read or written in parallel.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
+    concurrency: u16,
+    /// Seconds before a request is abandoned.
+    #[arg(long, default_value_t = 60)]
+    timeout: u64,
+    /// Times a request is sent before giving up (1 = no retry). Only connection errors, 408,
+    /// 429 and 5xx are retried.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
+    max_attempts: u32,
+    /// First retry delay in milliseconds (doubles each retry, with jitter).
+    #[arg(long, default_value_t = 500, hide = true)]
+    retry_delay_ms: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
 }
 
 #[derive(Debug, Subcommand)]
@@ -67,6 +107,286 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Show what `push` would change on the portal (exit 0 nothing, 1 changes, 2 trouble).
+    ///
+    /// Reads each dataset of dist/ from the portal (one package_show each) and compares the
+    /// fields we publish and each file's SHA-256 with the portal's copy. Nothing is downloaded
+    /// and nothing is written.
+    Diff {
+        #[command(flatten)]
+        portal: PortalArgs,
+    },
+    /// Publish dist/ to the portal: create what is missing, update only what changed (exit 0
+    /// done, 2 nothing written: portal, token or dist/ trouble, 3 some datasets failed).
+    ///
+    /// Checks first that the portal answers and the token may create datasets in the
+    /// organisation. A night without change costs one read per dataset and no write. Safe to
+    /// run again after a crash: it converges without duplicating resources. Run it after
+    /// `build`: `ogp-publish build && ogp-publish push --portal URL`.
+    Push {
+        #[command(flatten)]
+        portal: PortalArgs,
+        /// Show the plan and stop, like `diff`.
+        #[arg(long)]
+        dry_run: bool,
+        /// Delete portal resources of our datasets that dist/ no longer has (default: report them).
+        #[arg(long)]
+        prune: bool,
+        /// Write one JSON line per action to this file.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+}
+
+fn read_token(args: &PortalArgs) -> Result<Option<Secret>, String> {
+    if let Some(path) = &args.token_file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the token file `{}`: {e}", path.display()))?;
+        if text.trim().is_empty() {
+            return Err(format!("the token file `{}` is empty", path.display()));
+        }
+        return Ok(Some(Secret::new(&text)));
+    }
+    Ok(std::env::var("CKAN_API_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| Secret::new(&t)))
+}
+
+fn client(args: &PortalArgs, token: Option<Secret>) -> Result<CkanClient, String> {
+    let base = url::Url::parse(&args.portal)
+        .map_err(|e| format!("`{}` is not a portal address: {e}", args.portal))?;
+    let mut opts = ClientOpts::new(base);
+    opts.token = token;
+    opts.allow_http = args.allow_http;
+    opts.timeout = Duration::from_secs(args.timeout.max(1));
+    opts.retry = RetryPolicy {
+        max_attempts: args.max_attempts,
+        base_delay: Duration::from_millis(args.retry_delay_ms),
+        ..RetryPolicy::default()
+    };
+    CkanClient::new(opts).map_err(|e: ClientError| e.to_string())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
+
+fn print_plan(plans: &[DatasetPlan]) {
+    for p in plans {
+        let action = match p.action {
+            DatasetAction::Create => "create",
+            DatasetAction::Update => "update",
+            DatasetAction::Unchanged => "unchanged",
+        };
+        println!("{}: {action}", p.name);
+        for k in &p.changed {
+            println!("  ~ {k}");
+        }
+        for r in &p.resources {
+            match r.action {
+                ResourceAction::Create => println!("  + {}", r.key),
+                ResourceAction::Upload => println!("  ~ {}: new content (upload)", r.key),
+                ResourceAction::Update => println!("  ~ {}: {}", r.key, r.changed.join(", ")),
+                ResourceAction::Extra => {
+                    println!(
+                        "  ! {}: extra on the portal (kept; --prune deletes it)",
+                        r.key
+                    )
+                }
+                ResourceAction::Unchanged => {}
+            }
+        }
+    }
+    let count = |a| plans.iter().filter(|p| p.action == a).count();
+    println!(
+        "{} to create, {} to update, {} unchanged",
+        count(DatasetAction::Create),
+        count(DatasetAction::Update),
+        count(DatasetAction::Unchanged)
+    );
+}
+
+/// Reads dist/, snapshots the portal and diffs; the common start of `diff` and `push`.
+async fn plan(
+    args: &PortalArgs,
+    client: &CkanClient,
+) -> Result<(Vec<sync::LocalDataset>, sync::RemoteState, Vec<DatasetPlan>), String> {
+    let local = sync::read_dist(&args.dist).map_err(|e| e.to_string())?;
+    let remote = sync::snapshot(client, &local, args.concurrency.into())
+        .await
+        .map_err(|e| format!("cannot read the portal: {e}"))?;
+    let plans = sync::diff(&local, &remote);
+    Ok((local, remote, plans))
+}
+
+fn run_diff(args: PortalArgs) -> Result<u8, String> {
+    let client = client(&args, read_token(&args)?)?;
+    let (_, _, plans) = runtime()?.block_on(plan(&args, &client))?;
+    match args.format {
+        Format::Human => print_plan(&plans),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "datasets": plans }))
+                .unwrap_or_default()
+        ),
+    }
+    Ok(if plans.iter().any(DatasetPlan::has_changes) {
+        1
+    } else {
+        0
+    })
+}
+
+fn run_push(
+    args: PortalArgs,
+    dry_run: bool,
+    prune: bool,
+    report: Option<PathBuf>,
+) -> Result<u8, String> {
+    let token = read_token(&args)?;
+    let has_token = token.is_some();
+    let client = client(&args, token)?;
+    let rt = runtime()?;
+    let local = sync::read_dist(&args.dist).map_err(|e| e.to_string())?;
+    if !dry_run {
+        rt.block_on(sync::preflight(&client, &local, has_token))
+            .map_err(|e| e.to_string())?;
+    }
+    let (local, remote, plans) = rt.block_on(plan(&args, &client))?;
+    if dry_run {
+        print_plan(&plans);
+        return Ok(EXIT_OK);
+    }
+    let report_file = match &report {
+        Some(p) => Some(
+            std::fs::File::create(p)
+                .map_err(|e| format!("cannot write the report `{}`: {e}", p.display()))?,
+        ),
+        None => None,
+    };
+    let report_file = Arc::new(Mutex::new(report_file));
+    let writes: u64 = plans
+        .iter()
+        .map(|p| {
+            u64::from(p.action == DatasetAction::Create || !p.changed.is_empty())
+                + p.resources
+                    .iter()
+                    .filter(|r| {
+                        !matches!(r.action, ResourceAction::Unchanged | ResourceAction::Extra)
+                    })
+                    .count() as u64
+        })
+        .sum();
+    let bar = if std::io::stderr().is_terminal() && args.format == Format::Human {
+        let b = indicatif::ProgressBar::new(writes);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} writes {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(b)
+    } else {
+        None
+    };
+    let sink_bar = bar.clone();
+    let sink_file = report_file.clone();
+    let quiet = args.format == Format::Json;
+    let sink = Arc::new(move |rec: &ActionRecord| {
+        if let Ok(mut f) = sink_file.lock() {
+            if let Some(f) = f.as_mut() {
+                let _ = writeln!(f, "{}", serde_json::to_string(rec).unwrap_or_default());
+                let _ = f.flush();
+            }
+        }
+        let line = format!(
+            "{} {}{} {}{}",
+            rec.outcome,
+            rec.dataset,
+            rec.resource
+                .as_deref()
+                .map(|r| format!("/{r}"))
+                .unwrap_or_default(),
+            rec.action,
+            rec.error
+                .as_deref()
+                .map(|e| format!(": {e}"))
+                .unwrap_or_default()
+        );
+        match &sink_bar {
+            Some(b) => {
+                b.inc(1);
+                if rec.outcome == "failed" {
+                    b.println(line);
+                }
+            }
+            None if !quiet => eprintln!("{line}"),
+            None => {}
+        }
+    });
+    let summary = rt.block_on(sync::apply(
+        &client,
+        &local,
+        &remote,
+        &sync::ApplyOpts {
+            concurrency: args.concurrency.into(),
+            prune,
+        },
+        sink,
+    ));
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let c = client.counters();
+    let (requests, write_requests, uploaded) = (
+        c.requests.load(std::sync::atomic::Ordering::Relaxed),
+        c.writes.load(std::sync::atomic::Ordering::Relaxed),
+        c.uploaded.load(std::sync::atomic::Ordering::Relaxed),
+    );
+    let count = |a| plans.iter().filter(|p| p.action == a).count();
+    let code = if summary.stopped_on_auth {
+        EXIT_TROUBLE
+    } else if summary.failed_datasets.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_PARTIAL
+    };
+    match args.format {
+        Format::Human => {
+            eprintln!(
+                "push: {} created, {} updated, {} unchanged, {} failed; {requests} requests, {write_requests} writes, {uploaded} bytes uploaded",
+                count(DatasetAction::Create),
+                count(DatasetAction::Update),
+                count(DatasetAction::Unchanged),
+                summary.failed_datasets.len()
+            );
+            for name in &summary.failed_datasets {
+                eprintln!("error: dataset `{name}` was not fully published (see the lines above)");
+            }
+            if summary.stopped_on_auth {
+                eprintln!(
+                    "error: the portal refused the token; the run stopped (check CKAN_API_TOKEN)"
+                );
+            }
+        }
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "datasets": plans,
+                "failed": summary.failed_datasets,
+                "stopped_on_auth": summary.stopped_on_auth,
+                "requests": requests,
+                "writes": write_requests,
+                "bytes_uploaded": uploaded,
+                "actions": summary.actions,
+            }))
+            .unwrap_or_default()
+        ),
+    }
+    Ok(code)
 }
 
 fn print_diagnostics(out: &mut dyn Write, diags: &[Diagnostic]) {
@@ -168,5 +488,18 @@ pub fn run(cli: Cli) -> u8 {
                 EXIT_TROUBLE
             }
         },
+        Command::Diff { portal } => run_diff(portal).unwrap_or_else(|e| {
+            eprintln!("error: {e}");
+            EXIT_TROUBLE
+        }),
+        Command::Push {
+            portal,
+            dry_run,
+            prune,
+            report,
+        } => run_push(portal, dry_run, prune, report).unwrap_or_else(|e| {
+            eprintln!("error: {e}");
+            EXIT_TROUBLE
+        }),
     }
 }

@@ -17,6 +17,7 @@
 
 pub mod build;
 pub mod catalog;
+pub mod ckan;
 pub mod dcat;
 pub mod diagnostic;
 pub mod error;
@@ -25,6 +26,7 @@ pub mod model;
 pub mod profile;
 pub mod resources;
 pub mod source;
+pub mod sync;
 pub mod validate;
 
 pub use build::{write_dist, Built};

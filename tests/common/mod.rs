@@ -2,6 +2,9 @@
 //! comparisons and the external validators the tests rely on.
 #![allow(dead_code)]
 
+pub mod portal;
+pub mod proxy;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

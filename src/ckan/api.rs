@@ -1,0 +1,242 @@
+//! Wire types of the CKAN Action API: the `{success, result, error}` envelope, errors, and the
+//! few typed results we read. Packages stay JSON maps: their keys depend on the portal's schema.
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The envelope every action answers with (except some 400s, whose body is a bare string).
+#[derive(Debug, Deserialize)]
+pub struct Envelope {
+    /// True when the action succeeded.
+    pub success: bool,
+    /// The result on success.
+    #[serde(default)]
+    pub result: Option<Value>,
+    /// The error on failure.
+    #[serde(default)]
+    pub error: Option<Value>,
+}
+
+/// What kind of failure CKAN reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// 409 `Validation Error`: field → messages.
+    Validation(BTreeMap<String, Vec<String>>),
+    /// 403 `Authorization Error` (or 401).
+    Authorization,
+    /// 404 `Not Found Error`.
+    NotFound,
+    /// Another `__type` sent by CKAN, e.g. `Search Index Error`.
+    Other(String),
+    /// The connection failed or timed out before an answer arrived.
+    Transport,
+    /// An answer that is not the CKAN envelope (a proxy's HTML page, truncated JSON…).
+    Unexpected,
+}
+
+/// A failed action, with everything needed to explain it — never the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CkanError {
+    /// The action, e.g. `package_create`.
+    pub action: String,
+    /// HTTP status, when an answer arrived.
+    pub status: Option<u16>,
+    /// What kind of failure.
+    pub kind: ErrorKind,
+    /// CKAN's message, or a description of the transport problem.
+    pub message: String,
+    /// How many times the request was sent.
+    pub attempts: u32,
+}
+
+impl CkanError {
+    /// True for 409 validation errors whose fields include `field`.
+    pub fn has_field_error(&self, field: &str, needle: &str) -> bool {
+        matches!(&self.kind, ErrorKind::Validation(f) if f.get(field).is_some_and(|m| m.iter().any(|s| s.contains(needle))))
+    }
+
+    /// True for 401/403.
+    pub fn is_auth(&self) -> bool {
+        self.kind == ErrorKind::Authorization
+    }
+}
+
+impl fmt::Display for CkanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}`", self.action)?;
+        if let Some(s) = self.status {
+            write!(f, " (HTTP {s})")?;
+        }
+        match &self.kind {
+            ErrorKind::Validation(fields) => {
+                f.write_str(": the portal rejected ")?;
+                let parts: Vec<String> = fields
+                    .iter()
+                    .map(|(k, v)| format!("`{k}`: {}", v.join("; ")))
+                    .collect();
+                f.write_str(&parts.join(", "))
+            }
+            ErrorKind::Authorization => write!(f, ": not authorised: {}", self.message),
+            ErrorKind::NotFound => write!(f, ": not found"),
+            ErrorKind::Other(t) => write!(f, ": {t}: {}", self.message),
+            ErrorKind::Transport | ErrorKind::Unexpected => write!(f, ": {}", self.message),
+        }?;
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CkanError {}
+
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Decodes an answer body into the result or a [`CkanError`].
+///
+/// Handles the envelope, error objects with field errors beside `__type`, and bare-string 400
+/// bodies. Anything else becomes [`ErrorKind::Unexpected`] with the start of the body.
+pub fn decode(action: &str, status: u16, body: &[u8]) -> Result<Value, CkanError> {
+    let err = |kind, message: String| CkanError {
+        action: action.to_string(),
+        status: Some(status),
+        kind,
+        message,
+        attempts: 1,
+    };
+    let parsed: Result<Value, _> = serde_json::from_slice(body);
+    let value = match parsed {
+        Ok(v) => v,
+        Err(_) => {
+            let snippet: String = String::from_utf8_lossy(body).chars().take(200).collect();
+            return Err(err(
+                ErrorKind::Unexpected,
+                format!("the answer is not CKAN JSON: {:?}", snippet.trim()),
+            ));
+        }
+    };
+    if let Value::String(s) = &value {
+        return Err(err(ErrorKind::Other("Bad request".into()), s.clone()));
+    }
+    let envelope: Envelope = match serde_json::from_value(value) {
+        Ok(e) => e,
+        Err(e) => {
+            return Err(err(
+                ErrorKind::Unexpected,
+                format!("the answer is JSON but not a CKAN envelope: {e}"),
+            ))
+        }
+    };
+    if envelope.success && (200..300).contains(&status) {
+        return Ok(envelope.result.unwrap_or(Value::Null));
+    }
+    let error = envelope.error.unwrap_or(Value::Null);
+    let obj: Map<String, Value> = match error {
+        Value::Object(o) => o,
+        other => return Err(err(ErrorKind::Other("Error".into()), text_of(&other))),
+    };
+    let kind_name = obj.get("__type").map(text_of).unwrap_or_default();
+    let message = obj.get("message").map(text_of).unwrap_or_default();
+    let kind = match (kind_name.as_str(), status) {
+        ("Validation Error", _) | (_, 409) => {
+            let mut fields = BTreeMap::new();
+            for (k, v) in &obj {
+                if k == "__type" || k == "message" {
+                    continue;
+                }
+                let msgs = match v {
+                    Value::Array(a) => a.iter().map(text_of).collect(),
+                    other => vec![text_of(other)],
+                };
+                fields.insert(k.clone(), msgs);
+            }
+            ErrorKind::Validation(fields)
+        }
+        ("Authorization Error", _) | (_, 401) | (_, 403) => ErrorKind::Authorization,
+        ("Not Found Error", _) | (_, 404) => ErrorKind::NotFound,
+        (other, _) => ErrorKind::Other(other.to_string()),
+    };
+    Err(err(kind, message))
+}
+
+/// The part of `status_show` we read.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct Status {
+    /// e.g. `2.11.6`.
+    pub ckan_version: String,
+    /// The portal's public address.
+    #[serde(default)]
+    pub site_url: String,
+    /// Loaded plugins.
+    #[serde(default)]
+    pub extensions: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_success() {
+        let v = decode(
+            "status_show",
+            200,
+            br#"{"help":"h","success":true,"result":{"a":1}}"#,
+        );
+        assert_eq!(v, Ok(serde_json::json!({"a": 1})));
+    }
+
+    #[test]
+    fn decodes_validation_fields() {
+        let e = decode(
+            "package_create",
+            409,
+            br#"{"success":false,"error":{"__type":"Validation Error","name":["That URL is already in use."]}}"#,
+        )
+        .unwrap_err();
+        assert!(e.has_field_error("name", "already in use"));
+        assert_eq!(
+            e.to_string(),
+            "`package_create` (HTTP 409): the portal rejected `name`: That URL is already in use."
+        );
+    }
+
+    #[test]
+    fn decodes_bare_string_400() {
+        let e = decode(
+            "nope",
+            400,
+            br#""Bad request - Action name not known: nope""#,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Other("Bad request".into()));
+        assert!(e.message.contains("not known"));
+    }
+
+    #[test]
+    fn decodes_authorization_and_not_found() {
+        let a = decode("x", 403, br#"{"success":false,"error":{"__type":"Authorization Error","message":"Access denied"}}"#);
+        assert!(a.unwrap_err().is_auth());
+        let n = decode(
+            "x",
+            404,
+            br#"{"success":false,"error":{"__type":"Not Found Error","message":"Not found"}}"#,
+        );
+        assert_eq!(n.unwrap_err().kind, ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn html_and_truncated_bodies_are_unexpected() {
+        let h = decode("x", 502, b"<html><body>Bad Gateway</body></html>").unwrap_err();
+        assert_eq!(h.kind, ErrorKind::Unexpected);
+        let t = decode("x", 200, br#"{"success":true,"result":{"na"#).unwrap_err();
+        assert_eq!(t.kind, ErrorKind::Unexpected);
+    }
+}

@@ -1,0 +1,990 @@
+//! Publishing `dist/` to a portal: read what the build wrote ([`read_dist`]), snapshot the
+//! portal ([`snapshot`]), compare ([`diff`]) and apply the difference ([`apply`]).
+//!
+//! The comparison looks only at the fields we own, after normalising what CKAN echoes back (tag
+//! and group objects, extras, numbers sent as text). File content is compared through the
+//! SHA-256 we store in each resource's `hash`, never by downloading. Resources are matched by
+//! their file name, the last segment of the upload URL, which re-uploads keep.
+
+use crate::ckan::client::{ActionBody, CkanClient, Replay};
+use crate::ckan::{CkanError, ErrorKind};
+use crate::resources;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// A file of a dataset as the build wrote it.
+#[derive(Debug, Clone)]
+pub struct LocalFile {
+    /// File name: the resource's key on the portal.
+    pub key: String,
+    /// Where it is.
+    pub path: PathBuf,
+    /// The resource dict from `package.json`.
+    pub resource: Map<String, Value>,
+    /// SHA-256, checked against the manifest.
+    pub sha256: String,
+    /// Size in bytes.
+    pub bytes: u64,
+}
+
+/// A dataset as the build wrote it.
+#[derive(Debug, Clone)]
+pub struct LocalDataset {
+    /// CKAN name.
+    pub name: String,
+    /// The package dict without `resources`.
+    pub package: Map<String, Value>,
+    /// Its files, in publishing order.
+    pub files: Vec<LocalFile>,
+}
+
+/// Why `dist/` cannot be published.
+#[derive(Debug, thiserror::Error)]
+pub enum DistError {
+    /// A file is missing or unreadable.
+    #[error("`{}`: {source} (run `ogp-publish build` first)", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A file differs from what the manifest records.
+    #[error("`{}` changed since the build (size or SHA-256 differs from manifest.json); run `ogp-publish build` again", .0.display())]
+    Tampered(PathBuf),
+    /// The JSON is not what the build writes.
+    #[error("`{}` is not a file written by `ogp-publish build`: {}", .0.display(), .1)]
+    Malformed(PathBuf, String),
+}
+
+fn read_json(path: &Path) -> Result<Value, DistError> {
+    let bytes = std::fs::read(path).map_err(|source| DistError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| DistError::Malformed(path.to_path_buf(), e.to_string()))
+}
+
+/// Reads the datasets of a built `dist/`, checking every file against `manifest.json`, so only
+/// the bytes the build produced are ever uploaded.
+pub fn read_dist(dist: &Path) -> Result<Vec<LocalDataset>, DistError> {
+    let manifest_path = dist.join("manifest.json");
+    let manifest = read_json(&manifest_path)?;
+    let bad = |what: &str| DistError::Malformed(manifest_path.clone(), what.to_string());
+    let files = manifest["files"]
+        .as_object()
+        .ok_or_else(|| bad("no `files`"))?;
+    let names = manifest["datasets"]
+        .as_object()
+        .ok_or_else(|| bad("no `datasets`"))?;
+    let mut out = Vec::new();
+    for name in names.keys() {
+        let dir = dist.join("datasets").join(name);
+        let pkg_path = dir.join("package.json");
+        let Value::Object(mut package) = read_json(&pkg_path)? else {
+            return Err(DistError::Malformed(pkg_path, "not an object".into()));
+        };
+        let resources = match package.remove("resources") {
+            Some(Value::Array(r)) => r,
+            _ => return Err(DistError::Malformed(pkg_path, "no `resources` list".into())),
+        };
+        let mut local_files = Vec::new();
+        for r in resources {
+            let Value::Object(resource) = r else {
+                return Err(DistError::Malformed(
+                    pkg_path,
+                    "a resource is not an object".into(),
+                ));
+            };
+            let key = resource
+                .get("url")
+                .and_then(Value::as_str)
+                .ok_or_else(|| {
+                    DistError::Malformed(pkg_path.clone(), "a resource has no `url`".into())
+                })?
+                .to_string();
+            let path = dir.join(&key);
+            let entry = &files[&format!("datasets/{name}/{key}")];
+            let bytes = std::fs::read(&path).map_err(|source| DistError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let sha256 = {
+                use sha2::Digest;
+                resources::hex(&sha2::Sha256::digest(&bytes))
+            };
+            let recorded = (entry["bytes"].as_u64(), entry["sha256"].as_str());
+            if recorded != (Some(bytes.len() as u64), Some(sha256.as_str()))
+                || resource.get("hash").and_then(Value::as_str) != Some(sha256.as_str())
+            {
+                return Err(DistError::Tampered(path));
+            }
+            local_files.push(LocalFile {
+                key,
+                path,
+                resource,
+                sha256,
+                bytes: bytes.len() as u64,
+            });
+        }
+        out.push(LocalDataset {
+            name: name.clone(),
+            package,
+            files: local_files,
+        });
+    }
+    Ok(out)
+}
+
+/// The portal's copy of each local dataset (`None`: it does not exist).
+pub type RemoteState = BTreeMap<String, Option<Map<String, Value>>>;
+
+/// Reads each local dataset from the portal with `package_show`, `concurrency` at a time.
+pub async fn snapshot(
+    client: &CkanClient,
+    local: &[LocalDataset],
+    concurrency: usize,
+) -> Result<RemoteState, CkanError> {
+    let sem = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for ds in local {
+        let (client, sem, name) = (client.clone(), sem.clone(), ds.name.clone());
+        tasks.spawn(async move {
+            let _permit = sem.acquire_owned().await;
+            let r = client.package_show(&name).await;
+            (name, r)
+        });
+    }
+    let mut state = RemoteState::new();
+    while let Some(joined) = tasks.join_next().await {
+        let (name, r) = joined.map_err(|e| CkanError {
+            action: "package_show".into(),
+            status: None,
+            kind: ErrorKind::Unexpected,
+            message: e.to_string(),
+            attempts: 1,
+        })?;
+        state.insert(name, r?);
+    }
+    Ok(state)
+}
+
+/// What will happen to a dataset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DatasetAction {
+    /// New on the portal.
+    Create,
+    /// Metadata or files differ.
+    Update,
+    /// Nothing to do.
+    Unchanged,
+}
+
+/// What will happen to a resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ResourceAction {
+    /// A file the portal does not have: `resource_create` with the upload.
+    Create,
+    /// Content changed: `resource_patch` with the new upload.
+    Upload,
+    /// Only metadata changed: `resource_patch` with those fields.
+    Update,
+    /// Nothing to do.
+    Unchanged,
+    /// On the portal but no longer produced: reported; deleted with `--prune`.
+    Extra,
+}
+
+/// The plan for one resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResourcePlan {
+    /// File name.
+    pub key: String,
+    /// What to do.
+    pub action: ResourceAction,
+    /// Fields that differ (`hash` for content).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changed: Vec<String>,
+    /// The portal's resource id, when it exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remote_id: Option<String>,
+}
+
+/// The plan for one dataset.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DatasetPlan {
+    /// CKAN name.
+    pub name: String,
+    /// What to do with its metadata.
+    pub action: DatasetAction,
+    /// Top-level keys that differ (sent with `package_patch`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changed: Vec<String>,
+    /// Per resource.
+    pub resources: Vec<ResourcePlan>,
+    /// The portal's dataset id, when it exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remote_id: Option<String>,
+}
+
+impl DatasetPlan {
+    /// True when `push` would write something (extras alone are only reported).
+    pub fn has_changes(&self) -> bool {
+        self.action != DatasetAction::Unchanged
+    }
+
+    /// Resources in a state.
+    pub fn count(&self, action: ResourceAction) -> usize {
+        self.resources.iter().filter(|r| r.action == action).count()
+    }
+}
+
+/// A value as CKAN would echo it, for comparison: strings trimmed, numbers and booleans as text,
+/// `null` and `""` alike, tags/groups as sorted names, extras as sorted pairs.
+fn normalize(key: &str, v: Option<&Value>) -> Value {
+    let scalar = |v: &Value| match v {
+        Value::Null => Value::Null,
+        Value::String(s) if s.trim().is_empty() => Value::Null,
+        Value::String(s) => Value::String(s.replace("\r\n", "\n").trim_end().to_string()),
+        Value::Number(n) => Value::String(n.to_string()),
+        Value::Bool(b) => Value::String(b.to_string()),
+        other => other.clone(),
+    };
+    let Some(v) = v else { return Value::Null };
+    match (key, v) {
+        ("tags" | "groups", Value::Array(items)) => {
+            let names: BTreeSet<String> = items
+                .iter()
+                .filter_map(|t| t.get("name").and_then(Value::as_str).map(str::to_string))
+                .collect();
+            json!(names)
+        }
+        ("extras", Value::Array(items)) => {
+            let pairs: BTreeMap<String, Value> = items
+                .iter()
+                .filter_map(|e| {
+                    Some((e.get("key")?.as_str()?.to_string(), scalar(e.get("value")?)))
+                })
+                .collect();
+            json!(pairs)
+        }
+        (_, v) => scalar(v),
+    }
+}
+
+/// The file name a remote resource was uploaded under.
+fn remote_key(resource: &Value) -> Option<String> {
+    let url = resource.get("url")?.as_str()?;
+    let name = url.rsplit('/').next()?;
+    let name = name.split(['?', '#']).next()?;
+    Some(percent_decode(name))
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Keys of a package dict that `push` sends and compares.
+fn owned_package_keys(local: &LocalDataset) -> impl Iterator<Item = &String> {
+    local.package.keys().filter(|k| k.as_str() != "resources")
+}
+
+/// Keys of a resource dict that `push` sends as fields (the upload sets `url`).
+fn owned_resource_keys(file: &LocalFile) -> impl Iterator<Item = &String> {
+    file.resource.keys().filter(|k| k.as_str() != "url")
+}
+
+/// Compares one local dataset with the portal's copy.
+pub fn diff_dataset(local: &LocalDataset, remote: Option<&Map<String, Value>>) -> DatasetPlan {
+    let Some(remote) = remote else {
+        return DatasetPlan {
+            name: local.name.clone(),
+            action: DatasetAction::Create,
+            changed: Vec::new(),
+            resources: local
+                .files
+                .iter()
+                .map(|f| ResourcePlan {
+                    key: f.key.clone(),
+                    action: ResourceAction::Create,
+                    changed: Vec::new(),
+                    remote_id: None,
+                })
+                .collect(),
+            remote_id: None,
+        };
+    };
+    let mut changed: Vec<String> = owned_package_keys(local)
+        .filter(|k| {
+            let theirs = if k.as_str() == "owner_org" {
+                // CKAN answers with the organisation's id; compare names.
+                remote.get("organization").and_then(|o| o.get("name"))
+            } else {
+                remote.get(k.as_str())
+            };
+            normalize(k, local.package.get(k.as_str())) != normalize(k, theirs)
+        })
+        .cloned()
+        .collect();
+    if remote.get("state").and_then(Value::as_str) == Some("deleted") {
+        changed.push("state".into());
+    }
+    let remote_resources: Vec<&Value> = remote
+        .get("resources")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    let mut matched = BTreeSet::new();
+    let mut resources = Vec::new();
+    for f in &local.files {
+        let found = remote_resources.iter().enumerate().find(|(i, r)| {
+            !matched.contains(i) && remote_key(r).as_deref() == Some(f.key.as_str())
+        });
+        let Some((i, r)) = found else {
+            resources.push(ResourcePlan {
+                key: f.key.clone(),
+                action: ResourceAction::Create,
+                changed: Vec::new(),
+                remote_id: None,
+            });
+            continue;
+        };
+        matched.insert(i);
+        let fields: Vec<String> = owned_resource_keys(f)
+            .filter(|k| normalize(k, f.resource.get(k.as_str())) != normalize(k, r.get(k.as_str())))
+            .cloned()
+            .collect();
+        let action = if fields.iter().any(|k| k == "hash") {
+            ResourceAction::Upload
+        } else if fields.is_empty() {
+            ResourceAction::Unchanged
+        } else {
+            ResourceAction::Update
+        };
+        resources.push(ResourcePlan {
+            key: f.key.clone(),
+            action,
+            changed: fields,
+            remote_id: r.get("id").and_then(Value::as_str).map(str::to_string),
+        });
+    }
+    for (i, r) in remote_resources.iter().enumerate() {
+        if !matched.contains(&i) {
+            resources.push(ResourcePlan {
+                key: remote_key(r)
+                    .or_else(|| r.get("name").and_then(Value::as_str).map(str::to_string))
+                    .unwrap_or_default(),
+                action: ResourceAction::Extra,
+                changed: Vec::new(),
+                remote_id: r.get("id").and_then(Value::as_str).map(str::to_string),
+            });
+        }
+    }
+    let writes = !changed.is_empty()
+        || resources
+            .iter()
+            .any(|r| !matches!(r.action, ResourceAction::Unchanged | ResourceAction::Extra));
+    DatasetPlan {
+        name: local.name.clone(),
+        action: if writes {
+            DatasetAction::Update
+        } else {
+            DatasetAction::Unchanged
+        },
+        changed,
+        resources,
+        remote_id: remote.get("id").and_then(Value::as_str).map(str::to_string),
+    }
+}
+
+/// Compares every local dataset with the snapshot.
+pub fn diff(local: &[LocalDataset], remote: &RemoteState) -> Vec<DatasetPlan> {
+    local
+        .iter()
+        .map(|ds| diff_dataset(ds, remote.get(&ds.name).and_then(Option::as_ref)))
+        .collect()
+}
+
+/// One line of the run report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActionRecord {
+    /// Dataset name.
+    pub dataset: String,
+    /// Resource key (file name), for resource actions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// The CKAN action, or `extra` for a resource only reported.
+    pub action: String,
+    /// `ok`, `failed`, `reconciled` (the portal already had it) or `reported`.
+    pub outcome: String,
+    /// HTTP status of the last answer, when there was one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// Attempts made.
+    pub attempts: u32,
+    /// Wall time in milliseconds.
+    pub duration_ms: u64,
+    /// What went wrong.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Options of [`apply`].
+#[derive(Debug, Clone)]
+pub struct ApplyOpts {
+    /// Datasets written in parallel.
+    pub concurrency: usize,
+    /// Delete remote resources we no longer produce.
+    pub prune: bool,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunSummary {
+    /// Every action taken, in the order they finished.
+    pub actions: Vec<ActionRecord>,
+    /// Datasets whose sync failed.
+    pub failed_datasets: Vec<String>,
+    /// The run stopped on an authorisation error.
+    pub stopped_on_auth: bool,
+}
+
+type Sink = Arc<dyn Fn(&ActionRecord) + Send + Sync>;
+
+struct Ctx {
+    client: CkanClient,
+    prune: bool,
+    sink: Sink,
+    stop: Arc<AtomicBool>,
+    records: std::sync::Mutex<Vec<ActionRecord>>,
+}
+
+/// An action's failure, as seen by the dataset loop.
+enum Failure {
+    /// The portal may or may not have applied it: read again and re-plan.
+    Ambiguous(CkanError),
+    /// Give up on this dataset (the failure is already recorded).
+    Fatal,
+}
+
+impl Ctx {
+    fn record(&self, rec: ActionRecord) {
+        (self.sink)(&rec);
+        if let Ok(mut r) = self.records.lock() {
+            r.push(rec);
+        }
+    }
+
+    async fn call(
+        &self,
+        dataset: &str,
+        resource: Option<&str>,
+        action: &str,
+        body: ActionBody,
+        replay: Replay,
+    ) -> Result<Value, CkanError> {
+        let start = Instant::now();
+        let r = self.client.action(action, body, replay).await;
+        let (outcome, status, attempts, error) = match &r {
+            Ok(_) => ("ok", None, 0, None),
+            Err(e) => ("failed", e.status, e.attempts, Some(e.to_string())),
+        };
+        self.record(ActionRecord {
+            dataset: dataset.into(),
+            resource: resource.map(str::to_string),
+            action: action.into(),
+            outcome: outcome.into(),
+            status: status.or(r.as_ref().ok().map(|_| 200)),
+            attempts: attempts.max(1),
+            duration_ms: start.elapsed().as_millis() as u64,
+            error,
+        });
+        if let Err(e) = &r {
+            if e.is_auth() {
+                self.stop.store(true, Ordering::SeqCst);
+            }
+        }
+        r
+    }
+}
+
+fn resource_fields(file: &LocalFile, keys: &[String]) -> Vec<(String, String)> {
+    keys.iter()
+        .filter_map(|k| {
+            let v = file.resource.get(k)?;
+            let text = match v {
+                Value::String(s) => s.clone(),
+                Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            Some((k.clone(), text))
+        })
+        .collect()
+}
+
+fn upload(file: &LocalFile, mut fields: Vec<(String, String)>) -> ActionBody {
+    fields.sort();
+    ActionBody::Upload {
+        fields,
+        file: file.path.clone(),
+        file_name: file.key.clone(),
+        mime: file
+            .resource
+            .get("mimetype")
+            .and_then(Value::as_str)
+            .unwrap_or("application/octet-stream")
+            .to_string(),
+    }
+}
+
+/// A transport failure, a 5xx or an unreadable answer: the write may have been applied.
+fn ambiguous(e: &CkanError) -> bool {
+    matches!(e.kind, ErrorKind::Transport | ErrorKind::Unexpected)
+        || e.status.is_some_and(|s| s >= 500 || s == 408 || s == 429)
+}
+
+async fn execute(ctx: &Ctx, local: &LocalDataset, plan: &DatasetPlan) -> Result<(), Failure> {
+    let name = local.name.as_str();
+    let mut id = plan.remote_id.clone();
+    if plan.action == DatasetAction::Create {
+        let body = Value::Object(local.package.clone());
+        match ctx
+            .call(
+                name,
+                None,
+                "package_create",
+                ActionBody::Json(body),
+                Replay::Safe,
+            )
+            .await
+        {
+            Ok(v) => id = v.get("id").and_then(Value::as_str).map(str::to_string),
+            // A retried create whose first attempt was applied, or a run that died after it.
+            Err(e) if e.has_field_error("name", "already in use") => {
+                return Err(Failure::Ambiguous(e))
+            }
+            Err(e) if ambiguous(&e) => return Err(Failure::Ambiguous(e)),
+            Err(_) => return Err(Failure::Fatal),
+        }
+    } else if !plan.changed.is_empty() {
+        let mut body = Map::new();
+        body.insert("id".into(), id.clone().unwrap_or_default().into());
+        for k in &plan.changed {
+            let v = if k == "state" {
+                Value::from("active")
+            } else {
+                local.package.get(k).cloned().unwrap_or(Value::Null)
+            };
+            body.insert(k.clone(), v);
+        }
+        ctx.call(
+            name,
+            None,
+            "package_patch",
+            ActionBody::Json(Value::Object(body)),
+            Replay::Safe,
+        )
+        .await
+        .map_err(|_| Failure::Fatal)?;
+    }
+    let package_id = id.unwrap_or_else(|| name.to_string());
+    for rp in &plan.resources {
+        if ctx.stop.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let file = local.files.iter().find(|f| f.key == rp.key);
+        let key = Some(rp.key.as_str());
+        match (rp.action, file) {
+            (ResourceAction::Create, Some(f)) => {
+                let keys: Vec<String> = owned_resource_keys(f).cloned().collect();
+                let mut fields = resource_fields(f, &keys);
+                fields.push(("package_id".into(), package_id.clone()));
+                match ctx
+                    .call(
+                        name,
+                        key,
+                        "resource_create",
+                        upload(f, fields),
+                        Replay::Once,
+                    )
+                    .await
+                {
+                    Ok(_) => {}
+                    Err(e) if ambiguous(&e) => return Err(Failure::Ambiguous(e)),
+                    Err(_) => return Err(Failure::Fatal),
+                }
+            }
+            (ResourceAction::Upload, Some(f)) => {
+                let keys: Vec<String> = owned_resource_keys(f).cloned().collect();
+                let mut fields = resource_fields(f, &keys);
+                fields.push(("id".into(), rp.remote_id.clone().unwrap_or_default()));
+                ctx.call(name, key, "resource_patch", upload(f, fields), Replay::Safe)
+                    .await
+                    .map_err(|_| Failure::Fatal)?;
+            }
+            (ResourceAction::Update, Some(f)) => {
+                let mut body = Map::new();
+                body.insert("id".into(), rp.remote_id.clone().unwrap_or_default().into());
+                for k in &rp.changed {
+                    body.insert(k.clone(), f.resource.get(k).cloned().unwrap_or(Value::Null));
+                }
+                ctx.call(
+                    name,
+                    key,
+                    "resource_patch",
+                    ActionBody::Json(Value::Object(body)),
+                    Replay::Safe,
+                )
+                .await
+                .map_err(|_| Failure::Fatal)?;
+            }
+            (ResourceAction::Extra, _) if ctx.prune => {
+                let body = json!({ "id": rp.remote_id });
+                match ctx
+                    .call(
+                        name,
+                        key,
+                        "resource_delete",
+                        ActionBody::Json(body),
+                        Replay::Safe,
+                    )
+                    .await
+                {
+                    Ok(_) => {}
+                    // Already gone: a previous run deleted it before dying.
+                    Err(e) if e.kind == ErrorKind::NotFound => {}
+                    Err(_) => return Err(Failure::Fatal),
+                }
+            }
+            (ResourceAction::Extra, _) => ctx.record(ActionRecord {
+                dataset: name.into(),
+                resource: key.map(str::to_string),
+                action: "extra".into(),
+                outcome: "reported".into(),
+                status: None,
+                attempts: 0,
+                duration_ms: 0,
+                error: None,
+            }),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Reconciliation rounds per dataset: each re-reads the portal after an ambiguous failure.
+const ROUNDS: usize = 4;
+
+async fn sync_dataset(
+    ctx: Arc<Ctx>,
+    local: LocalDataset,
+    mut remote: Option<Map<String, Value>>,
+) -> bool {
+    let mut last: Option<CkanError> = None;
+    for _ in 0..ROUNDS {
+        if ctx.stop.load(Ordering::SeqCst) {
+            return false;
+        }
+        let plan = diff_dataset(&local, remote.as_ref());
+        let failure = if plan.has_changes() || plan.count(ResourceAction::Extra) > 0 {
+            execute(&ctx, &local, &plan).await.err()
+        } else {
+            None
+        };
+        match failure {
+            None => return !ctx.stop.load(Ordering::SeqCst),
+            Some(Failure::Fatal) => return false,
+            Some(Failure::Ambiguous(e)) => {
+                last = Some(e);
+                // Read what the portal now holds, then plan again from there.
+                let start = Instant::now();
+                match ctx.client.package_show(&local.name).await {
+                    Ok(r) => {
+                        ctx.record(ActionRecord {
+                            dataset: local.name.clone(),
+                            resource: None,
+                            action: "package_show".into(),
+                            outcome: "reconciled".into(),
+                            status: Some(if r.is_some() { 200 } else { 404 }),
+                            attempts: 1,
+                            duration_ms: start.elapsed().as_millis() as u64,
+                            error: None,
+                        });
+                        remote = r;
+                    }
+                    Err(e) => {
+                        last = Some(e);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(e) = last {
+        ctx.record(ActionRecord {
+            dataset: local.name.clone(),
+            resource: None,
+            action: "sync".into(),
+            outcome: "failed".into(),
+            status: e.status,
+            attempts: ROUNDS as u32,
+            duration_ms: 0,
+            error: Some(format!("gave up after {ROUNDS} rounds: {e}")),
+        });
+    }
+    false
+}
+
+/// Applies the differences: datasets in parallel up to `opts.concurrency`, the writes of one
+/// dataset in order. Stops everything on an authorisation error. `sink` sees every action as
+/// it finishes (for progress and the report).
+pub async fn apply(
+    client: &CkanClient,
+    local: &[LocalDataset],
+    remote: &RemoteState,
+    opts: &ApplyOpts,
+    sink: Sink,
+) -> RunSummary {
+    let ctx = Arc::new(Ctx {
+        client: client.clone(),
+        prune: opts.prune,
+        sink,
+        stop: Arc::new(AtomicBool::new(false)),
+        records: std::sync::Mutex::new(Vec::new()),
+    });
+    let sem = Arc::new(tokio::sync::Semaphore::new(opts.concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for ds in local {
+        let r = remote.get(&ds.name).cloned().flatten();
+        let (ctx, sem, ds) = (ctx.clone(), sem.clone(), ds.clone());
+        tasks.spawn(async move {
+            let _permit = sem.acquire_owned().await;
+            let name = ds.name.clone();
+            (name, sync_dataset(ctx, ds, r).await)
+        });
+    }
+    let mut failed = Vec::new();
+    while let Some(j) = tasks.join_next().await {
+        match j {
+            Ok((_, true)) => {}
+            Ok((name, false)) => failed.push(name),
+            Err(e) => failed.push(format!("(task: {e})")),
+        }
+    }
+    failed.sort();
+    let actions = ctx.records.lock().map(|r| r.clone()).unwrap_or_default();
+    RunSummary {
+        actions,
+        failed_datasets: failed,
+        stopped_on_auth: ctx.stop.load(Ordering::SeqCst),
+    }
+}
+
+/// Why a push cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum PreflightError {
+    /// The portal does not answer `status_show`.
+    #[error("the portal does not answer: {0}")]
+    Unreachable(CkanError),
+    /// No token was given.
+    #[error("no API token: set CKAN_API_TOKEN or pass --token-file")]
+    NoToken,
+    /// The token cannot create datasets in an organisation.
+    #[error("the API token cannot create datasets in organisation `{0}`: check that the token is current and that its user is an editor or admin of `{0}` on the portal")]
+    CannotWrite(String),
+    /// The permission check itself failed.
+    #[error("cannot check the token's permissions: {0}")]
+    Check(CkanError),
+}
+
+/// Checks, before any write, that the portal answers and that the token may create datasets
+/// in every organisation the datasets belong to.
+pub async fn preflight(
+    client: &CkanClient,
+    local: &[LocalDataset],
+    has_token: bool,
+) -> Result<crate::ckan::api::Status, PreflightError> {
+    let status = client
+        .status_show()
+        .await
+        .map_err(PreflightError::Unreachable)?;
+    if !has_token {
+        return Err(PreflightError::NoToken);
+    }
+    let orgs: BTreeSet<&str> = local
+        .iter()
+        .filter_map(|d| d.package.get("owner_org").and_then(Value::as_str))
+        .collect();
+    let allowed = client
+        .action(
+            "organization_list_for_user",
+            ActionBody::Json(json!({ "permission": "create_dataset" })),
+            Replay::Safe,
+        )
+        .await;
+    let allowed = match allowed {
+        Ok(v) => v,
+        Err(e) if e.is_auth() => {
+            let first = orgs.iter().next().copied().unwrap_or_default();
+            return Err(PreflightError::CannotWrite(first.to_string()));
+        }
+        Err(e) => return Err(PreflightError::Check(e)),
+    };
+    let names: BTreeSet<&str> = allowed
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|o| [o.get("name"), o.get("id")])
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    if let Some(org) = orgs.iter().find(|o| !names.contains(*o)) {
+        return Err(PreflightError::CannotWrite(org.to_string()));
+    }
+    Ok(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn local() -> LocalDataset {
+        let mut package = Map::new();
+        package.insert("name".into(), "ds".into());
+        package.insert("title".into(), "Titre".into());
+        package.insert("notes".into(), "Texte\n".into());
+        package.insert("owner_org".into(), "org".into());
+        package.insert("private".into(), false.into());
+        package.insert("tags".into(), json!([{"name": "b"}, {"name": "a"}]));
+        package.insert("extras".into(), json!([{"key": "x", "value": "1"}]));
+        let resource = json!({
+            "name": "Jalons (CSV)", "format": "CSV", "hash": "abc", "url": "jalons.csv", "taille_entier": 0
+        });
+        LocalDataset {
+            name: "ds".into(),
+            package,
+            files: vec![LocalFile {
+                key: "jalons.csv".into(),
+                path: "jalons.csv".into(),
+                resource: resource.as_object().cloned().unwrap(),
+                sha256: "abc".into(),
+                bytes: 3,
+            }],
+        }
+    }
+
+    /// What CKAN echoes for `local()`: ids, tag objects, the organisation by id, numbers as
+    /// text, server fields and the upload URL.
+    fn echo() -> Map<String, Value> {
+        json!({
+            "id": "p-1", "name": "ds", "title": "Titre", "notes": "Texte", "state": "active",
+            "owner_org": "4f1c-uuid", "organization": {"id": "4f1c-uuid", "name": "org"},
+            "private": false, "metadata_modified": "2026-11-27T00:00:00",
+            "tags": [{"id": "t1", "name": "a", "display_name": "a"}, {"id": "t2", "name": "b"}],
+            "extras": [{"key": "x", "value": "1"}],
+            "resources": [{
+                "id": "r-1", "name": "Jalons (CSV)", "format": "CSV", "hash": "abc", "taille_entier": "0",
+                "url": "http://127.0.0.1:5000/dataset/p-1/resource/r-1/download/jalons.csv",
+                "size": 3, "mimetype": "text/csv"
+            }]
+        })
+        .as_object()
+        .cloned()
+        .unwrap()
+    }
+
+    #[test]
+    fn missing_dataset_is_created_with_every_file() {
+        let p = diff_dataset(&local(), None);
+        assert_eq!(p.action, DatasetAction::Create);
+        assert_eq!(p.count(ResourceAction::Create), 1);
+    }
+
+    #[test]
+    fn ckan_echo_of_what_we_sent_is_unchanged() {
+        let p = diff_dataset(&local(), Some(&echo()));
+        assert_eq!(p.action, DatasetAction::Unchanged, "{p:?}");
+        assert!(p.changed.is_empty());
+        assert_eq!(p.resources[0].action, ResourceAction::Unchanged);
+        assert_eq!(p.resources[0].remote_id.as_deref(), Some("r-1"));
+    }
+
+    #[test]
+    fn changed_keys_and_content_are_named() {
+        let mut remote = echo();
+        remote.insert("title".into(), "Autre".into());
+        remote.insert("tags".into(), json!([{"name": "a"}]));
+        remote["resources"][0]["hash"] = "old".into();
+        let p = diff_dataset(&local(), Some(&remote));
+        assert_eq!(p.action, DatasetAction::Update);
+        assert_eq!(p.changed, vec!["tags".to_string(), "title".to_string()]);
+        assert_eq!(p.resources[0].action, ResourceAction::Upload);
+        assert_eq!(p.resources[0].changed, vec!["hash".to_string()]);
+    }
+
+    #[test]
+    fn metadata_only_resource_change_is_a_patch_without_upload() {
+        let mut remote = echo();
+        remote["resources"][0]["name"] = "Old name".into();
+        let p = diff_dataset(&local(), Some(&remote));
+        assert_eq!(p.resources[0].action, ResourceAction::Update);
+        assert_eq!(p.resources[0].changed, vec!["name".to_string()]);
+    }
+
+    #[test]
+    fn unknown_and_duplicate_remote_resources_are_extra() {
+        let mut remote = echo();
+        let dup = remote["resources"][0].clone();
+        let mut other = dup.clone();
+        other["id"] = "r-9".into();
+        other["url"] = "http://h/dataset/p-1/resource/r-9/download/old%20file.csv".into();
+        let mut dup2 = dup;
+        dup2["id"] = "r-2".into();
+        remote["resources"]
+            .as_array_mut()
+            .unwrap()
+            .extend([dup2, other]);
+        let p = diff_dataset(&local(), Some(&remote));
+        assert_eq!(p.action, DatasetAction::Unchanged);
+        let extras: Vec<(&str, Option<&str>)> = p
+            .resources
+            .iter()
+            .filter(|r| r.action == ResourceAction::Extra)
+            .map(|r| (r.key.as_str(), r.remote_id.as_deref()))
+            .collect();
+        assert_eq!(
+            extras,
+            vec![("jalons.csv", Some("r-2")), ("old file.csv", Some("r-9"))]
+        );
+    }
+
+    #[test]
+    fn a_deleted_dataset_is_brought_back() {
+        let mut remote = echo();
+        remote.insert("state".into(), "deleted".into());
+        let p = diff_dataset(&local(), Some(&remote));
+        assert_eq!(p.changed, vec!["state".to_string()]);
+    }
+}

@@ -1,0 +1,360 @@
+//! A fault-injecting HTTP proxy between `ogp-publish` and a real CKAN, on 127.0.0.1.
+//!
+//! It forwards each request on a fresh upstream connection and, when a rule matches the
+//! request's action, injects a fault instead: a delay, a dropped connection, an error status,
+//! an applied write whose answer is lost, or a truncated answer. It also counts the requests
+//! the server really received, per action.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// What to do to a matching request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// Wait, then forward.
+    Delay(Duration),
+    /// Close the connection without forwarding (the server never sees it).
+    Drop,
+    /// Answer with this status and body without forwarding; `retry_after` adds the header.
+    Status {
+        /// HTTP status.
+        code: u16,
+        /// Response body.
+        body: String,
+        /// `Retry-After` seconds.
+        retry_after: Option<u64>,
+    },
+    /// Forward (the server applies it), then close without answering.
+    LoseResponse,
+    /// Forward, then answer with only the first half of the body.
+    Truncate,
+}
+
+/// A rule: the `nth` (1-based) request whose action is `action` gets `fault`.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Action name, e.g. `resource_create`.
+    pub action: String,
+    /// Which occurrence.
+    pub nth: u32,
+    /// The fault.
+    pub fault: Fault,
+}
+
+/// Shared state of a running proxy.
+#[derive(Debug, Default)]
+pub struct State {
+    rules: Vec<Rule>,
+    seen: BTreeMap<String, u32>,
+    /// Requests forwarded to the server, per action.
+    pub forwarded: BTreeMap<String, u32>,
+    /// Faults injected, as `(action, fault)`.
+    pub injected: Vec<(String, Fault)>,
+}
+
+/// A running proxy; it stops when dropped with the test process.
+pub struct Proxy {
+    /// Its address, `http://127.0.0.1:PORT`.
+    pub url: String,
+    state: Arc<Mutex<State>>,
+}
+
+impl Proxy {
+    /// Starts a proxy to `upstream` (`host:port`) on a free loopback port.
+    pub fn start(upstream: &str) -> Proxy {
+        let upstream = upstream.to_string();
+        let state = Arc::new(Mutex::new(State::default()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let st = state.clone();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("proxy runtime");
+            rt.block_on(async move {
+                let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
+                tx.send(listener.local_addr().expect("addr"))
+                    .expect("send addr");
+                loop {
+                    let Ok((sock, _)) = listener.accept().await else {
+                        continue;
+                    };
+                    let (st, up) = (st.clone(), upstream.clone());
+                    tokio::spawn(async move {
+                        let _ = serve(sock, &up, st).await;
+                    });
+                }
+            });
+        });
+        let addr = rx.recv().expect("proxy started");
+        Proxy {
+            url: format!("http://{addr}"),
+            state,
+        }
+    }
+
+    /// Adds a rule.
+    pub fn add(&self, action: &str, nth: u32, fault: Fault) {
+        self.state.lock().unwrap().rules.push(Rule {
+            action: action.into(),
+            nth,
+            fault,
+        });
+    }
+
+    /// Forgets rules and counts.
+    pub fn reset(&self) {
+        *self.state.lock().unwrap() = State::default();
+    }
+
+    /// Requests the server received for `action`.
+    pub fn forwarded(&self, action: &str) -> u32 {
+        self.state
+            .lock()
+            .unwrap()
+            .forwarded
+            .get(action)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Requests the server received for actions other than reads.
+    pub fn forwarded_writes(&self) -> u32 {
+        let reads = [
+            "status_show",
+            "package_show",
+            "organization_show",
+            "organization_list_for_user",
+        ];
+        self.state
+            .lock()
+            .unwrap()
+            .forwarded
+            .iter()
+            .filter(|(a, _)| !reads.contains(&a.as_str()))
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// Faults injected so far.
+    pub fn injected(&self) -> Vec<(String, Fault)> {
+        self.state.lock().unwrap().injected.clone()
+    }
+}
+
+async fn read_request(
+    sock: &mut TcpStream,
+) -> std::io::Result<Option<(String, Vec<(String, String)>, Vec<u8>)>> {
+    let mut buf = Vec::new();
+    let mut tmp = [0u8; 8192];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
+        }
+        let n = sock.read(&mut tmp).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&tmp[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next().unwrap_or_default().to_string();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    let mut body = buf[head_end + 4..].to_vec();
+    if let Some(len) = header("content-length").and_then(|v| v.parse::<usize>().ok()) {
+        while body.len() < len {
+            let n = sock.read(&mut tmp).await?;
+            if n == 0 {
+                break;
+            }
+            body.extend_from_slice(&tmp[..n]);
+        }
+    } else if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
+        // Read until the final zero-length chunk, then decode.
+        while !body.windows(5).any(|w| w == b"0\r\n\r\n") {
+            let n = sock.read(&mut tmp).await?;
+            if n == 0 {
+                break;
+            }
+            body.extend_from_slice(&tmp[..n]);
+        }
+        let mut out = Vec::new();
+        let mut rest = &body[..];
+        while let Some(i) = rest.windows(2).position(|w| w == b"\r\n") {
+            let size =
+                usize::from_str_radix(String::from_utf8_lossy(&rest[..i]).trim(), 16).unwrap_or(0);
+            if size == 0 {
+                break;
+            }
+            out.extend_from_slice(&rest[i + 2..i + 2 + size]);
+            rest = &rest[i + 2 + size + 2..];
+        }
+        body = out;
+    }
+    Ok(Some((request_line, headers, body)))
+}
+
+async fn forward(
+    upstream: &str,
+    request_line: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> std::io::Result<Vec<u8>> {
+    let mut up = TcpStream::connect(upstream).await?;
+    let mut head = format!("{request_line}\r\n");
+    for (k, v) in headers {
+        let lower = k.to_ascii_lowercase();
+        if [
+            "host",
+            "connection",
+            "content-length",
+            "transfer-encoding",
+            "keep-alive",
+        ]
+        .contains(&lower.as_str())
+        {
+            continue;
+        }
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str(&format!(
+        "Host: {upstream}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    ));
+    up.write_all(head.as_bytes()).await?;
+    up.write_all(body).await?;
+    let mut resp = Vec::new();
+    up.read_to_end(&mut resp).await?;
+    Ok(resp)
+}
+
+fn status_response(code: u16, body: &str, retry_after: Option<u64>) -> Vec<u8> {
+    let ra = retry_after
+        .map(|s| format!("Retry-After: {s}\r\n"))
+        .unwrap_or_default();
+    let ctype = if body.trim_start().starts_with('<') {
+        "text/html"
+    } else {
+        "application/json"
+    };
+    format!(
+        "HTTP/1.1 {code} Fault\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n{ra}Connection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+fn truncate(resp: &[u8]) -> Vec<u8> {
+    let Some(i) = resp.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return resp.to_vec();
+    };
+    let head = String::from_utf8_lossy(&resp[..i]).into_owned();
+    let body = &resp[i + 4..];
+    let half = &body[..body.len() / 2];
+    let head: Vec<String> = head
+        .split("\r\n")
+        .filter(|l| {
+            !l.to_ascii_lowercase().starts_with("content-length")
+                && !l.to_ascii_lowercase().starts_with("transfer-encoding")
+        })
+        .map(str::to_string)
+        .collect();
+    let mut out = format!(
+        "{}\r\nContent-Length: {}\r\n\r\n",
+        head.join("\r\n"),
+        half.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(half);
+    out
+}
+
+async fn serve(
+    mut sock: TcpStream,
+    upstream: &str,
+    state: Arc<Mutex<State>>,
+) -> std::io::Result<()> {
+    let Some((request_line, headers, body)) = read_request(&mut sock).await? else {
+        return Ok(());
+    };
+    let path = request_line.split(' ').nth(1).unwrap_or_default();
+    let action = path
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let fault = {
+        let mut st = state.lock().unwrap();
+        let n = {
+            let c = st.seen.entry(action.clone()).or_default();
+            *c += 1;
+            *c
+        };
+        let f = st
+            .rules
+            .iter()
+            .find(|r| r.action == action && r.nth == n)
+            .map(|r| r.fault.clone());
+        if let Some(f) = &f {
+            st.injected.push((action.clone(), f.clone()));
+        }
+        f
+    };
+    let count = |st: &Arc<Mutex<State>>| {
+        *st.lock()
+            .unwrap()
+            .forwarded
+            .entry(action.clone())
+            .or_default() += 1;
+    };
+    match fault {
+        Some(Fault::Drop) => return Ok(()),
+        Some(Fault::Status {
+            code,
+            body: b,
+            retry_after,
+        }) => {
+            sock.write_all(&status_response(code, &b, retry_after))
+                .await?;
+        }
+        Some(Fault::Delay(d)) => {
+            tokio::time::sleep(d).await;
+            count(&state);
+            let resp = forward(upstream, &request_line, &headers, &body).await?;
+            sock.write_all(&resp).await?;
+        }
+        Some(Fault::LoseResponse) => {
+            count(&state);
+            let _ = forward(upstream, &request_line, &headers, &body).await?;
+            return Ok(());
+        }
+        Some(Fault::Truncate) => {
+            count(&state);
+            let resp = forward(upstream, &request_line, &headers, &body).await?;
+            sock.write_all(&truncate(&resp)).await?;
+        }
+        None => {
+            count(&state);
+            let resp = forward(upstream, &request_line, &headers, &body).await?;
+            sock.write_all(&resp).await?;
+        }
+    }
+    sock.shutdown().await
+}
