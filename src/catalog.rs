@@ -77,9 +77,19 @@ fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
             } else {
                 format!("cannot be read: {e}")
             };
+            let hint = if path.ends_with("publisher.toml") {
+                "the catalogue folder needs publisher.toml: the portal profile, the organisation and default metadata (see the README)"
+            } else {
+                "every plan folder needs plan.toml, commitments.csv (or .json) and milestones.csv (or .json)"
+            };
             diags.push(
-                Diagnostic::error(Code::MissingFile, path, Pos::START, format!("this file {what}"))
-                    .hint("every plan folder needs plan.toml, commitments.csv (or .json) and milestones.csv (or .json)"),
+                Diagnostic::error(
+                    Code::MissingFile,
+                    path,
+                    Pos::START,
+                    format!("this file {what}"),
+                )
+                .hint(hint),
             );
             return None;
         }
@@ -273,7 +283,7 @@ struct PlanToml {
     #[serde(default)]
     columns: ColumnsToml,
     #[serde(default)]
-    lints: BTreeMap<String, Spanned<String>>,
+    lints: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 fn toml_date(
@@ -319,7 +329,9 @@ fn load_plan(dir: &Path, diags: &mut Vec<Diagnostic>) -> Plan {
         file: file.clone(),
         ..Plan::default()
     };
-    if let Some((toml, text)) = parse_toml::<PlanToml>(&file, diags) {
+    let parsed = parse_toml::<PlanToml>(&file, diags);
+    plan.unreadable.plan = parsed.is_none();
+    if let Some((toml, text)) = parsed {
         plan.title = sp(toml.title, &file, &text);
         plan.title_en = toml.title_en;
         plan.subtitle = toml.subtitle;
@@ -347,33 +359,50 @@ fn load_plan(dir: &Path, diags: &mut Vec<Diagnostic>) -> Plan {
         plan.extra_commitment_columns = toml.columns.commitments;
         plan.extra_milestone_columns = toml.columns.milestones;
         for (name, level) in toml.lints {
+            let name = sp(name, &file, &text);
             let level = sp(level, &file, &text);
             let severity = match level.value.as_str() {
                 "warn" => Some(Severity::Warning),
                 "error" => Some(Severity::Error),
                 _ => None,
             };
-            match (Code::from_lint_name(&name), severity) {
+            let lints = "`completed-without-date` and `date-without-completion`";
+            match (Code::from_lint_name(&name.value), severity) {
                 (Some(code), Some(sev)) => {
                     plan.lints.insert(code, sev);
                 }
-                _ => diags.push(
+                (None, _) => diags.push(
+                    Diagnostic::error(
+                        Code::BadLint,
+                        &file,
+                        name.pos,
+                        format!("`{}` is not a lint a plan can set", name.value),
+                    )
+                    .field(format!("lints.{}", name.value))
+                    .hint(format!(
+                        "only {lints} can be lowered; structural rules always hold"
+                    )),
+                ),
+                (Some(_), None) => diags.push(
                     Diagnostic::error(
                         Code::BadLint,
                         &file,
                         level.pos,
-                        format!("`{name} = {:?}` is not a lint this plan can set", level.value),
+                        format!("`{}` is not a lint level", level.value),
                     )
-                    .field(format!("lints.{name}"))
-                    .hint("only `completed-without-date` and `date-without-completion` can be set, to \"warn\" or \"error\""),
+                    .field(format!("lints.{}", name.value))
+                    .hint("use \"warn\" or \"error\""),
                 ),
             }
         }
     }
     let extras_c = plan.extra_commitment_columns.clone();
     let extras_m = plan.extra_milestone_columns.clone();
-    if let Some((table, rows)) = load_table(dir, "commitments", COMMITMENT_FIELDS, &extras_c, diags)
-    {
+    let commitments = load_table(dir, "commitments", COMMITMENT_FIELDS, &extras_c, diags);
+    plan.unreadable.commitments = commitments
+        .as_ref()
+        .is_none_or(|(t, _)| !t.columns.iter().any(|c| c == "id"));
+    if let Some((table, rows)) = commitments {
         plan.commitments = rows
             .iter()
             .map(|r| {
@@ -389,7 +418,9 @@ fn load_plan(dir: &Path, diags: &mut Vec<Diagnostic>) -> Plan {
             .collect();
         plan.commitments_table = table;
     }
-    if let Some((table, rows)) = load_table(dir, "milestones", MILESTONE_FIELDS, &extras_m, diags) {
+    let milestones = load_table(dir, "milestones", MILESTONE_FIELDS, &extras_m, diags);
+    plan.unreadable.milestones = milestones.is_none();
+    if let Some((table, rows)) = milestones {
         plan.milestones = rows
             .iter()
             .map(|r| {
@@ -435,7 +466,7 @@ fn load_table(
         (true, true) => {
             diags.push(
                 Diagnostic::error(
-                    Code::UnknownColumn,
+                    Code::AmbiguousSource,
                     &json,
                     Pos::START,
                     format!(
@@ -613,12 +644,29 @@ fn load_json(
             return None;
         }
         Err(e) => {
+            // serde_json counts columns in bytes; diagnostics count characters.
+            let line_text = text
+                .lines()
+                .nth(e.line().saturating_sub(1))
+                .unwrap_or_default();
+            let upto = e.column().saturating_sub(1).min(line_text.len());
+            let upto = (0..=upto)
+                .rev()
+                .find(|i| line_text.is_char_boundary(*i))
+                .unwrap_or(0);
+            let col = line_text[..upto].chars().count() + 1;
+            let message = e.to_string();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_string();
             diags.push(
                 Diagnostic::error(
                     Code::JsonSyntax,
                     path,
-                    Pos::new(e.line() as u32, e.column() as u32),
-                    format!("invalid JSON: {e}"),
+                    Pos::new(e.line() as u32, col as u32),
+                    format!("invalid JSON: {message}"),
                 )
                 .hint("check commas, quotes and brackets near this place"),
             );
@@ -674,7 +722,8 @@ fn load_json(
                             key_pos(&k),
                             format!("`{k}` must be a string, a number, null or a list of strings"),
                         )
-                        .field(k.as_str()),
+                        .field(k.as_str())
+                        .hint(format!("write `\"{k}\": \"…\"`, or `null` when unknown")),
                     );
                     ok = false;
                     None

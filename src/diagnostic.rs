@@ -57,6 +57,8 @@ pub enum Code {
     CsvFieldCount,
     /// A column that is neither known nor declared as extra.
     UnknownColumn,
+    /// The same records given both as CSV and as JSON.
+    AmbiguousSource,
     /// The same column twice in a header.
     DuplicateColumn,
     /// A required column is absent from the header.
@@ -118,6 +120,7 @@ impl Code {
             Code::CsvTextAfterQuote => "csv-text-after-quote",
             Code::CsvFieldCount => "csv-field-count",
             Code::UnknownColumn => "unknown-column",
+            Code::AmbiguousSource => "ambiguous-source",
             Code::DuplicateColumn => "duplicate-column",
             Code::MissingColumn => "missing-column",
             Code::MissingField => "missing-field",

@@ -58,7 +58,14 @@ impl Checked {
 pub fn check(root: &Path) -> Checked {
     let loaded = load_catalog(root);
     let mut diagnostics = loaded.diagnostics;
-    diagnostics.extend(validate(&loaded.catalog));
+    // A value already reported as malformed is not reported again as missing.
+    let malformed: std::collections::HashSet<(PathBuf, Pos)> = diagnostics
+        .iter()
+        .map(|d| (d.file.clone(), d.pos))
+        .collect();
+    diagnostics.extend(validate(&loaded.catalog).into_iter().filter(|d| {
+        !(d.code == Code::CompletedWithoutDate && malformed.contains(&(d.file.clone(), d.pos)))
+    }));
     diagnostic::sort(&mut diagnostics);
     Checked {
         catalog: loaded.catalog,

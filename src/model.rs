@@ -402,6 +402,20 @@ pub struct Plan {
     pub milestones: Vec<Milestone>,
     /// Where milestones were read.
     pub milestones_table: Table,
+    /// Files of the plan that could not be read; rules that need them are skipped rather than
+    /// reporting problems that are only echoes of the first.
+    pub unreadable: Unreadable,
+}
+
+/// Which files of a plan could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Unreadable {
+    /// `plan.toml`.
+    pub plan: bool,
+    /// Commitments (missing, malformed, or without an `id` column).
+    pub commitments: bool,
+    /// Milestones.
+    pub milestones: bool,
 }
 
 /// Who publishes, where, and the default dataset metadata.

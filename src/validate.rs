@@ -114,10 +114,13 @@ fn check_ckan_name(name: &Sp<String>, field: &str, diags: &mut Vec<Diagnostic>) 
                 format!("name `{v}` {problem}"),
             )
             .field(field)
-            .hint(format!(
-                "CKAN would reject it; try `{}`",
-                slug(v).unwrap_or_else(|| "plan-action-2021-2023".into())
-            )),
+            .hint(match slug(v) {
+                Some(good) if good != *v => format!("CKAN would reject it; try `{good}`"),
+                _ => format!(
+                    "CKAN would reject it; try `{}`",
+                    slug(&format!("plan {v}")).unwrap_or_else(|| "plan".into())
+                ),
+            }),
         );
     }
 }
@@ -235,7 +238,7 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
         if let (Some(s), Some(e)) = (c.start, c.end) {
             order(&ct.file, ct.pos(&c.src, "end"), "end", s, e, diags);
         }
-        if let Some(ch) = &c.challenge {
+        if let (Some(ch), false) = (&c.challenge, plan.unreadable.plan) {
             if !plan.challenges.iter().any(|x| &x.id == ch) {
                 let known: Vec<&str> = plan.challenges.iter().map(|x| x.id.as_str()).collect();
                 diags.push(
@@ -267,7 +270,10 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
                 milestones.insert(&m.id, pos);
             }
         }
-        if !m.commitment_id.is_empty() && !commitments.contains_key(m.commitment_id.as_str()) {
+        if !m.commitment_id.is_empty()
+            && !plan.unreadable.commitments
+            && !commitments.contains_key(m.commitment_id.as_str())
+        {
             diags.push(
                 Diagnostic::error(
                     Code::UnknownCommitment,

@@ -145,7 +145,7 @@ impl Profile for DonneesQuebec {
                         Code::ProfileRequiredField,
                         &plan.file,
                         Pos::START,
-                        format!("Données Québec requires `{field}` for dataset of plan `{}`", plan.id),
+                        format!("Données Québec requires `{field}` for the dataset of plan `{}`", plan.id),
                     )
                     .field(format!("dataset.{field}"))
                     .hint(format!(
@@ -182,7 +182,7 @@ impl Profile for DonneesQuebec {
                     Code::ProfileRequiredField,
                     &plan.file,
                     Pos::START,
-                    format!("Données Québec requires at least one tag for plan `{}`", plan.id),
+                    format!("Données Québec requires at least one tag for the dataset of plan `{}`", plan.id),
                 )
                 .field("dataset.tags")
                 .hint("add `tags = [\"gouvernement ouvert\"]` under `[dataset]` (terms of the Thésaurus de l'activité gouvernementale)"),
