@@ -28,6 +28,9 @@ pub const EXIT_PARTIAL: u8 = 3;
 #[derive(Debug, Parser)]
 #[command(name = "ogp-publish", version, about, long_about)]
 pub struct Cli {
+    /// Print debug lines (each request to the portal, retries) on standard error.
+    #[arg(short, long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -153,12 +156,15 @@ fn read_token(args: &PortalArgs) -> Result<Option<Secret>, String> {
         .map(|t| Secret::new(&t)))
 }
 
-fn client(args: &PortalArgs, token: Option<Secret>) -> Result<CkanClient, String> {
+fn client(args: &PortalArgs, token: Option<Secret>, verbose: bool) -> Result<CkanClient, String> {
     let base = url::Url::parse(&args.portal)
         .map_err(|e| format!("`{}` is not a portal address: {e}", args.portal))?;
     let mut opts = ClientOpts::new(base);
     opts.token = token;
     opts.allow_http = args.allow_http;
+    if verbose {
+        opts.trace = Some(Arc::new(|line: &str| eprintln!("debug: {line}")));
+    }
     opts.timeout = Duration::from_secs(args.timeout.max(1));
     opts.retry = RetryPolicy {
         max_attempts: args.max_attempts,
@@ -224,8 +230,8 @@ async fn plan(
     Ok((local, remote, plans))
 }
 
-fn run_diff(args: PortalArgs) -> Result<u8, String> {
-    let client = client(&args, read_token(&args)?)?;
+fn run_diff(args: PortalArgs, verbose: bool) -> Result<u8, String> {
+    let client = client(&args, read_token(&args)?, verbose)?;
     let (_, _, plans) = runtime()?.block_on(plan(&args, &client))?;
     match args.format {
         Format::Human => print_plan(&plans),
@@ -247,10 +253,11 @@ fn run_push(
     dry_run: bool,
     prune: bool,
     report: Option<PathBuf>,
+    verbose: bool,
 ) -> Result<u8, String> {
     let token = read_token(&args)?;
     let has_token = token.is_some();
-    let client = client(&args, token)?;
+    let client = client(&args, token, verbose)?;
     let rt = runtime()?;
     let local = sync::read_dist(&args.dist).map_err(|e| e.to_string())?;
     if !dry_run {
@@ -415,6 +422,7 @@ fn json_report(diags: &[Diagnostic], extra: serde_json::Value) -> String {
 
 /// Runs the parsed command; returns the exit code.
 pub fn run(cli: Cli) -> u8 {
+    let verbose = cli.verbose;
     match cli.command {
         Command::Check { catalog, format } => {
             let checked = ogp_publish::check(&catalog);
@@ -488,7 +496,7 @@ pub fn run(cli: Cli) -> u8 {
                 EXIT_TROUBLE
             }
         },
-        Command::Diff { portal } => run_diff(portal).unwrap_or_else(|e| {
+        Command::Diff { portal } => run_diff(portal, verbose).unwrap_or_else(|e| {
             eprintln!("error: {e}");
             EXIT_TROUBLE
         }),
@@ -497,7 +505,7 @@ pub fn run(cli: Cli) -> u8 {
             dry_run,
             prune,
             report,
-        } => run_push(portal, dry_run, prune, report).unwrap_or_else(|e| {
+        } => run_push(portal, dry_run, prune, report, verbose).unwrap_or_else(|e| {
             eprintln!("error: {e}");
             EXIT_TROUBLE
         }),

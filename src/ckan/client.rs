@@ -59,7 +59,7 @@ impl Default for RetryPolicy {
 }
 
 /// How to reach a portal.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientOpts {
     /// The portal's base address; may carry a path (`https://host/recherche`).
     pub base: Url,
@@ -73,6 +73,23 @@ pub struct ClientOpts {
     pub retry: RetryPolicy,
     /// Allow `http://` to a host that is not loopback.
     pub allow_http: bool,
+    /// Receives one line per request and retry, for `-v` (never the token).
+    pub trace: Option<Trace>,
+}
+
+/// A sink for debug lines.
+pub type Trace = Arc<dyn Fn(&str) + Send + Sync>;
+
+impl fmt::Debug for ClientOpts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientOpts")
+            .field("base", &self.base.as_str())
+            .field("token", &self.token)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("allow_http", &self.allow_http)
+            .finish()
+    }
 }
 
 impl ClientOpts {
@@ -85,6 +102,7 @@ impl ClientOpts {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             allow_http: false,
+            trace: None,
         }
     }
 }
@@ -131,13 +149,23 @@ pub struct Counters {
 }
 
 /// A CKAN Action API client.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CkanClient {
     http: reqwest::Client,
     api: Url,
     token: Option<Secret>,
     retry: RetryPolicy,
     counters: Arc<Counters>,
+    trace: Option<Trace>,
+}
+
+impl fmt::Debug for CkanClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CkanClient")
+            .field("api", &self.api.as_str())
+            .field("token", &self.token)
+            .finish()
+    }
 }
 
 /// Why a client could not be made.
@@ -200,6 +228,7 @@ impl CkanClient {
             token: opts.token,
             retry: opts.retry,
             counters: Arc::new(Counters::default()),
+            trace: opts.trace,
         })
     }
 
@@ -218,7 +247,18 @@ impl CkanClient {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            let started = std::time::Instant::now();
             let outcome = self.send_once(action, &body).await;
+            if let Some(trace) = &self.trace {
+                let result = match &outcome {
+                    Ok(_) => "ok".to_string(),
+                    Err((e, _, _)) => e.to_string(),
+                };
+                trace(&format!(
+                    "{action} attempt {attempt}: {result} ({} ms)",
+                    started.elapsed().as_millis()
+                ));
+            }
             let (retry, wait) = match &outcome {
                 Ok(_) => (false, None),
                 Err((e, retry_after, sent)) => {
@@ -248,7 +288,13 @@ impl CkanClient {
                     e.attempts = attempt;
                     return Err(e);
                 }
-                Err(_) => tokio::time::sleep(self.delay(attempt, wait)).await,
+                Err(_) => {
+                    let delay = self.delay(attempt, wait);
+                    if let Some(trace) = &self.trace {
+                        trace(&format!("{action}: retrying in {} ms", delay.as_millis()));
+                    }
+                    tokio::time::sleep(delay).await
+                }
             }
         }
     }
