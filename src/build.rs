@@ -396,9 +396,7 @@ fn write_dataset(
         .map(|n| n.value.clone())
         .or_else(|| plan.description.clone())
         .unwrap_or_default();
-    let datapackage = datapackage(
-        &name, &title, &notes, &meta, &files, &n, &cfields, &mfields, lang, bom,
-    );
+    let datapackage = datapackage(&name, &meta, &files, &n, &cfields, &mfields, lang, bom);
     files.push(
         resources::write_json_value(
             &dir,
@@ -440,8 +438,6 @@ fn write_dataset(
 #[allow(clippy::too_many_arguments)]
 fn datapackage(
     name: &str,
-    title: &str,
-    notes: &str,
     meta: &crate::model::DatasetMeta,
     files: &[FileFacts],
     n: &Names,
@@ -473,12 +469,11 @@ fn datapackage(
             resources_json.push(resources::package_resource(stem, f, bom, schema));
         }
     }
+    // Only what describes the files: titles, descriptions and tags live in the package dict, so
+    // editing them is a metadata change on the portal and never re-uploads a file.
     let mut pkg = json!({
         "profile": "tabular-data-package",
         "name": name,
-        "title": title,
-        "description": notes,
-        "keywords": meta.tags.iter().map(|t| t.value.clone()).collect::<Vec<_>>(),
         "resources": resources_json,
     });
     if let Some(l) = meta.license_id.as_ref() {

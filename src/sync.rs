@@ -698,17 +698,39 @@ async fn execute(ctx: &Ctx, local: &LocalDataset, plan: &DatasetPlan) -> Result<
 /// Reconciliation rounds per dataset: each re-reads the portal after an ambiguous failure.
 const ROUNDS: usize = 4;
 
+/// Writes still pending in a plan.
+fn pending(plan: &DatasetPlan) -> usize {
+    usize::from(plan.action == DatasetAction::Create)
+        + plan.changed.len()
+        + plan
+            .resources
+            .iter()
+            .filter(|r| !matches!(r.action, ResourceAction::Unchanged | ResourceAction::Extra))
+            .count()
+}
+
 async fn sync_dataset(
     ctx: Arc<Ctx>,
     local: LocalDataset,
     mut remote: Option<Map<String, Value>>,
 ) -> bool {
     let mut last: Option<CkanError> = None;
-    for _ in 0..ROUNDS {
+    // Give up after ROUNDS ambiguous failures in a row that made no progress; the total stays
+    // bounded because every round with progress removes at least one pending write.
+    let mut stalled = 0;
+    let mut before = usize::MAX;
+    let max_rounds = ROUNDS + 2 * (local.files.len() + 1);
+    for _ in 0..max_rounds {
+        if stalled >= ROUNDS {
+            break;
+        }
         if ctx.stop.load(Ordering::SeqCst) {
             return false;
         }
         let plan = diff_dataset(&local, remote.as_ref());
+        let now = pending(&plan);
+        stalled = if now < before { 1 } else { stalled + 1 };
+        before = now;
         let failure = if plan.has_changes() || plan.count(ResourceAction::Extra) > 0 {
             execute(&ctx, &local, &plan).await.err()
         } else {
@@ -751,7 +773,9 @@ async fn sync_dataset(
             status: e.status,
             attempts: ROUNDS as u32,
             duration_ms: 0,
-            error: Some(format!("gave up after {ROUNDS} rounds: {e}")),
+            error: Some(format!(
+                "gave up after {ROUNDS} tries without progress: {e}"
+            )),
         });
     }
     false

@@ -49,6 +49,7 @@ pub struct Rule {
 #[derive(Debug, Default)]
 pub struct State {
     rules: Vec<Rule>,
+    delay_all: Option<Duration>,
     seen: BTreeMap<String, u32>,
     /// Requests forwarded to the server, per action.
     pub forwarded: BTreeMap<String, u32>,
@@ -104,6 +105,11 @@ impl Proxy {
             nth,
             fault,
         });
+    }
+
+    /// Delays every request by `d` (a slow portal), on top of the rules.
+    pub fn delay_all(&self, d: Duration) {
+        self.state.lock().unwrap().delay_all = Some(d);
     }
 
     /// Forgets rules and counts.
@@ -300,6 +306,10 @@ async fn serve(
         .next()
         .unwrap_or_default()
         .to_string();
+    let slow = state.lock().unwrap().delay_all;
+    if let Some(d) = slow {
+        tokio::time::sleep(d).await;
+    }
     let fault = {
         let mut st = state.lock().unwrap();
         let n = {

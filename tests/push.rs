@@ -1,0 +1,557 @@
+//! `diff` and `push` against the project's real CKAN servers (plain CKAN with the `ckan`
+//! profile, CKAN + ckanext-scheming with the `donneesquebec` profile), started by
+//! `harness/ckan.sh`. A fault proxy sits between the client and the server where a test needs
+//! to count what the server received or to break the connection.
+
+mod common;
+
+use common::portal::{
+    action, assert_portal_equals_dist, build, package_show, portal, run_portal, unique_catalog,
+    Portal,
+};
+use common::proxy::{Fault, Proxy};
+use common::{code, root};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// One push test at a time: the server has two cores, and timings stay readable.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+struct Setup {
+    portal: Portal,
+    tmp: tempfile::TempDir,
+    catalog: PathBuf,
+    dist: PathBuf,
+    names: Vec<String>,
+}
+
+fn setup(config: &'static str, tag: &str) -> Setup {
+    let portal = portal(config);
+    let source = match config {
+        "plain" => root().join("tests/fixtures/valid/ckan-two-plans/catalog"),
+        _ => root().join("catalog"),
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let (catalog, _) = unique_catalog(&source, tmp.path(), tag);
+    let dist = build(&catalog, tmp.path());
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dist.join("manifest.json")).unwrap()).unwrap();
+    let names = manifest["datasets"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    Setup {
+        portal,
+        tmp,
+        catalog,
+        dist,
+        names,
+    }
+}
+
+impl Setup {
+    fn push(&self, url: &str, extra: &[&str]) -> std::process::Output {
+        run_portal("push", url, &self.portal.token_file, &self.dist, extra)
+    }
+
+    fn diff(&self, url: &str, extra: &[&str]) -> std::process::Output {
+        run_portal("diff", url, &self.portal.token_file, &self.dist, extra)
+    }
+
+    fn proxy(&self) -> Proxy {
+        Proxy::start(self.portal.url.trim_start_matches("http://"))
+    }
+
+    fn report(&self) -> PathBuf {
+        self.tmp
+            .path()
+            .join(format!("report-{}.jsonl", fastrand::u32(..)))
+    }
+
+    fn rebuild(&mut self) {
+        self.dist = build(&self.catalog, self.tmp.path());
+    }
+
+    fn assert_converged(&self) {
+        for name in &self.names {
+            assert_portal_equals_dist(&self.portal, &self.dist, name);
+        }
+    }
+}
+
+fn out(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn report_lines(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("report line is JSON"))
+        .collect()
+}
+
+fn writes_in(report: &[serde_json::Value]) -> Vec<String> {
+    report
+        .iter()
+        .filter(|r| !["package_show", "extra"].contains(&r["action"].as_str().unwrap_or_default()))
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["action"].as_str().unwrap(),
+                r["resource"].as_str().unwrap_or("-")
+            )
+        })
+        .collect()
+}
+
+fn first_push_then_noop(config: &'static str) {
+    let _g = serial();
+    let s = setup(config, "first");
+    let proxy = s.proxy();
+    // Before anything exists, diff says everything is to be created and exits 1.
+    let d = s.diff(&proxy.url, &[]);
+    assert_eq!(code(&d), 1, "{}", out(&d));
+    assert!(out(&d).contains(": create"), "{}", out(&d));
+
+    let report = s.report();
+    let o = s.push(&proxy.url, &["--report", &report.to_string_lossy()]);
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    s.assert_converged();
+    let files: usize = s
+        .names
+        .iter()
+        .map(|n| {
+            std::fs::read_dir(s.dist.join("datasets").join(n))
+                .unwrap()
+                .count()
+                - 1
+        })
+        .sum();
+    // One create per dataset plus one per file, nothing else.
+    assert_eq!(proxy.forwarded("package_create") as usize, s.names.len());
+    assert_eq!(proxy.forwarded("resource_create") as usize, files);
+    assert_eq!(proxy.forwarded_writes() as usize, s.names.len() + files);
+    assert_eq!(
+        writes_in(&report_lines(&report)).len(),
+        s.names.len() + files
+    );
+
+    // The second push right after writes nothing.
+    proxy.reset();
+    let report2 = s.report();
+    let o = s.push(&proxy.url, &["--report", &report2.to_string_lossy()]);
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    assert_eq!(proxy.forwarded_writes(), 0, "{:?}", report_lines(&report2));
+    assert!(writes_in(&report_lines(&report2)).is_empty());
+    // One read per dataset, plus the two preflight reads.
+    assert_eq!(proxy.forwarded("package_show") as usize, s.names.len());
+    let d = s.diff(&s.portal.url, &[]);
+    assert_eq!(code(&d), 0, "{}", out(&d));
+    for o in [&o, &d] {
+        assert!(!out(o).contains(&s.portal.token), "token leaked");
+    }
+    assert!(!std::fs::read_to_string(&report)
+        .unwrap()
+        .contains(&s.portal.token));
+}
+
+#[test]
+fn plain_ckan_first_push_creates_everything_and_second_writes_nothing() {
+    first_push_then_noop("plain");
+}
+
+#[test]
+fn donnees_quebec_schema_first_push_creates_everything_and_second_writes_nothing() {
+    first_push_then_noop("dq");
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} lacks {from:?}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn plan_dir(catalog: &Path, prefix: &str) -> PathBuf {
+    std::fs::read_dir(catalog.join("plans"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .unwrap()
+}
+
+fn changes_write_only_what_changed(
+    config: &'static str,
+    plan: &str,
+    milestones: &str,
+    from: &str,
+    to: &str,
+) {
+    let _g = serial();
+    let mut s = setup(config, "change");
+    assert_eq!(code(&s.push(&s.portal.url, &[])), 0);
+    // A milestone title changes: its tables, the nested plan and the Data Package change.
+    let dir = plan_dir(&s.catalog, plan);
+    edit(&dir.join(milestones), from, to);
+    s.rebuild();
+    let proxy = s.proxy();
+    let report = s.report();
+    let d = s.diff(&proxy.url, &["--format", "json"]);
+    assert_eq!(code(&d), 1);
+    let o = s.push(&proxy.url, &["--report", &report.to_string_lossy()]);
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    let mut writes = writes_in(&report_lines(&report));
+    writes.sort();
+    let (m, d) = if config == "dq" {
+        ("jalons", "datapackage.json")
+    } else {
+        ("milestones", "datapackage.json")
+    };
+    let mut want = vec![
+        format!("resource_patch {d}"),
+        format!("resource_patch {m}.csv"),
+        format!("resource_patch {m}.json"),
+        "resource_patch plan.json".to_string(),
+    ];
+    want.sort();
+    assert_eq!(writes, want);
+    assert_eq!(proxy.forwarded("package_patch"), 0);
+    assert_eq!(proxy.forwarded_writes(), 4);
+    s.assert_converged();
+
+    // The dataset's title changes: only package_patch, with that key only.
+    edit(
+        &dir.join("plan.toml"),
+        "[dataset]\n",
+        "[dataset]\ntitle = \"Titre modifié pour le test\"\n",
+    );
+    s.rebuild();
+    proxy.reset();
+    let report = s.report();
+    let o = s.push(
+        &proxy.url,
+        &["--report", &report.to_string_lossy(), "--format", "json"],
+    );
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let changed: Vec<&serde_json::Value> = v["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["action"] == "update")
+        .collect();
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0]["changed"], serde_json::json!(["title"]));
+    assert_eq!(
+        writes_in(&report_lines(&report)),
+        vec!["package_patch -".to_string()]
+    );
+    assert_eq!(proxy.forwarded_writes(), 1);
+    let name = changed[0]["name"].as_str().unwrap();
+    assert_eq!(
+        package_show(&s.portal, name)["title"],
+        "Titre modifié pour le test"
+    );
+}
+
+#[test]
+fn plain_ckan_changes_write_only_what_changed() {
+    changes_write_only_what_changed(
+        "plain",
+        "alpha",
+        "milestones.csv",
+        "Second step",
+        "Second step (renamed)",
+    );
+}
+
+#[test]
+fn donnees_quebec_schema_changes_write_only_what_changed() {
+    changes_write_only_what_changed(
+        "dq",
+        "quebec",
+        "milestones.csv",
+        "Offrir des conférences de formation en ligne",
+        "Offrir des conférences de formation en ligne (modifié)",
+    );
+}
+
+#[test]
+fn extra_resources_are_reported_and_pruned_only_when_asked() {
+    let _g = serial();
+    let s = setup("plain", "extra");
+    assert_eq!(code(&s.push(&s.portal.url, &[])), 0);
+    let name = &s.names[0];
+    let old = s.tmp.path().join("old-table.csv");
+    std::fs::write(&old, "a,b\n1,2\n").unwrap();
+    let created = action(
+        &s.portal,
+        "resource_create",
+        &[("package_id", name), ("name", "Old table")],
+        Some(&old),
+    );
+    assert_eq!(created["success"], true, "{created}");
+    let d = s.diff(&s.portal.url, &[]);
+    assert!(
+        out(&d).contains("old-table.csv: extra on the portal"),
+        "{}",
+        out(&d)
+    );
+    let report = s.report();
+    let o = s.push(&s.portal.url, &["--report", &report.to_string_lossy()]);
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    let lines = report_lines(&report);
+    assert!(lines.iter().any(|l| l["action"] == "extra"
+        && l["resource"] == "old-table.csv"
+        && l["outcome"] == "reported"));
+    assert_eq!(
+        package_show(&s.portal, name)["resources"]
+            .as_array()
+            .unwrap()
+            .len(),
+        8
+    );
+    let o = s.push(&s.portal.url, &["--prune"]);
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    s.assert_converged();
+}
+
+#[test]
+fn bad_token_stops_before_any_write_and_never_shows_the_token() {
+    let _g = serial();
+    let s = setup("plain", "badtoken");
+    let proxy = s.proxy();
+    let fake = "eyJhbGciOiJIUzI1NiJ9.eyJqdGkiOiJub3QtYS1yZWFsLXRva2VuIn0.c2VjcmV0LXRoYXQtbXVzdC1ub3QtbGVhaw";
+    let token_file = s.tmp.path().join("bad-token");
+    std::fs::write(&token_file, format!("{fake}\n")).unwrap();
+    let report = s.report();
+    let o = run_portal(
+        "push",
+        &proxy.url,
+        &token_file,
+        &s.dist,
+        &["--report", &report.to_string_lossy()],
+    );
+    assert_eq!(code(&o), 2, "{}", out(&o));
+    assert!(
+        out(&o).contains("cannot create datasets in organisation `open-gov-office`"),
+        "{}",
+        out(&o)
+    );
+    assert_eq!(proxy.forwarded_writes(), 0);
+    assert!(!out(&o).contains(fake) && !out(&o).contains("c2VjcmV0LXRoYXQtbXVzdC1ub3QtbGVhaw"));
+    assert!(!std::fs::read_to_string(&report)
+        .unwrap_or_default()
+        .contains(fake));
+    // The same token through the environment.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ogp-publish"))
+        .args(["push", "--portal", &proxy.url, "--dist"])
+        .arg(&s.dist)
+        .env("CKAN_API_TOKEN", fake)
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 2);
+    assert!(!out(&o).contains(fake));
+    assert_eq!(proxy.forwarded_writes(), 0);
+}
+
+#[test]
+fn a_portal_side_rejection_fails_one_dataset_and_pushes_the_others() {
+    let _g = serial();
+    let mut s = setup("plain", "reject");
+    // CKAN validates e-mail addresses; the catalogue format does not.
+    let dir = plan_dir(&s.catalog, "beta");
+    let mut text = std::fs::read_to_string(dir.join("plan.toml")).unwrap();
+    text.push_str("\n[dataset]\nauthor_email = \"not an address\"\n");
+    std::fs::write(dir.join("plan.toml"), text).unwrap();
+    s.rebuild();
+    let report = s.report();
+    let o = s.push(&s.portal.url, &["--report", &report.to_string_lossy()]);
+    assert_eq!(code(&o), 3, "{}", out(&o));
+    assert!(out(&o).contains("`author_email`"), "{}", out(&o));
+    let failed: Vec<_> = report_lines(&report)
+        .into_iter()
+        .filter(|l| l["outcome"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0]["status"], 409);
+    let good = s.names.iter().find(|n| n.starts_with("alpha")).unwrap();
+    assert_portal_equals_dist(&s.portal, &s.dist, good);
+}
+
+#[test]
+fn a_file_over_the_upload_limit_gets_a_clear_message() {
+    let _g = serial();
+    let mut s = setup("plain", "big");
+    let dir = plan_dir(&s.catalog, "alpha");
+    let mut csv = std::fs::read_to_string(dir.join("milestones.csv")).unwrap();
+    let filler = "x".repeat(6000);
+    for i in 0..2000 {
+        csv.push_str(&format!("AL0001-9{i:04},AL0001,Step {i} {filler},,,,,,\n"));
+    }
+    std::fs::write(dir.join("milestones.csv"), csv).unwrap();
+    s.rebuild();
+    let o = s.push(&s.portal.url, &[]);
+    assert_eq!(code(&o), 3, "{}", out(&o));
+    assert!(out(&o).contains("File upload too large"), "{}", out(&o));
+}
+
+#[test]
+fn network_faults_are_retried_and_the_push_converges_without_duplicates() {
+    let _g = serial();
+    let s = setup("plain", "faults");
+    let proxy = s.proxy();
+    proxy.add("status_show", 1, Fault::Drop);
+    proxy.add("package_show", 1, Fault::Delay(Duration::from_millis(300)));
+    proxy.add("package_show", 2, Fault::Status { code: 500, body: "{\"success\": false, \"error\": {\"__type\": \"Internal Server Error\", \"message\": \"boom\"}}".into(), retry_after: None });
+    proxy.add("package_create", 1, Fault::LoseResponse);
+    proxy.add(
+        "resource_create",
+        2,
+        Fault::Status {
+            code: 429,
+            body: "{\"success\": false, \"error\": {\"message\": \"slow down\"}}".into(),
+            retry_after: Some(1),
+        },
+    );
+    proxy.add("resource_create", 4, Fault::LoseResponse);
+    proxy.add("resource_create", 6, Fault::Truncate);
+    proxy.add(
+        "resource_create",
+        8,
+        Fault::Status {
+            code: 502,
+            body: "<html><body>Bad Gateway</body></html>".into(),
+            retry_after: None,
+        },
+    );
+    proxy.add("resource_create", 10, Fault::Drop);
+    let report = s.report();
+    let o = s.push(&proxy.url, &["--report", &report.to_string_lossy()]);
+    assert_eq!(code(&o), 0, "{}\n{:?}", out(&o), report_lines(&report));
+    assert_eq!(proxy.injected().len(), 9, "{:?}", proxy.injected());
+    s.assert_converged();
+    let lines = report_lines(&report);
+    assert!(
+        lines.iter().any(|l| l["outcome"] == "reconciled"),
+        "{lines:?}"
+    );
+    proxy.reset();
+    let o = s.push(&proxy.url, &[]);
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    assert_eq!(proxy.forwarded_writes(), 0);
+}
+
+#[test]
+fn a_push_killed_at_random_moments_converges_on_the_next_run() {
+    let _g = serial();
+    let mut s = setup("plain", "kill");
+    // Two versions of the catalogue, so every run has writes left to interrupt.
+    let first = s.dist.clone();
+    let dir = plan_dir(&s.catalog, "alpha");
+    edit(&dir.join("milestones.csv"), "First step", "First step (v2)");
+    edit(
+        &dir.join("plan.toml"),
+        "[dataset]\n",
+        "[dataset]\ntitle = \"Alpha v2\"\n",
+    );
+    let second_dir = s.tmp.path().join("v2");
+    std::fs::create_dir_all(&second_dir).unwrap();
+    let second = build(&s.catalog, &second_dir);
+    let proxy = s.proxy();
+    proxy.delay_all(Duration::from_millis(40));
+    let mut rng = fastrand::Rng::with_seed(0x5eed_2026);
+    let mut killed = 0;
+    for round in 0..8 {
+        let dist = if round % 2 == 0 { &first } else { &second };
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ogp-publish"))
+            .args(["push", "--portal", &proxy.url, "--dist"])
+            .arg(dist)
+            .arg("--token-file")
+            .arg(&s.portal.token_file)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(rng.u64(30..700)));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        killed += usize::from(status.code().is_none());
+    }
+    assert!(
+        killed >= 4,
+        "only {killed} of 8 runs were cut short: the test would prove nothing"
+    );
+    s.dist = second;
+    let o = s.push(&s.portal.url, &[]);
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    s.assert_converged();
+    let alpha = s.names.iter().find(|n| n.starts_with("alpha")).unwrap();
+    assert_eq!(package_show(&s.portal, alpha)["title"], "Alpha v2");
+    let d = s.diff(&s.portal.url, &[]);
+    assert_eq!(code(&d), 0, "{}", out(&d));
+}
+
+#[test]
+fn the_nightly_example_script_builds_and_publishes() {
+    let _g = serial();
+    let s = setup("plain", "nightly");
+    let home = s.tmp.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::rename(&s.catalog, home.join("catalog")).unwrap();
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_ogp-publish"))
+        .parent()
+        .unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = || {
+        std::process::Command::new("bash")
+            .arg(root().join("examples/nightly/ogp-publish-nightly.sh"))
+            .env("PATH", &path)
+            .env("OGP_HOME", &home)
+            .env("CKAN_URL", &s.portal.url)
+            .env("OGP_TOKEN_FILE", &s.portal.token_file)
+            .output()
+            .unwrap()
+    };
+    let o = run();
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    let o = run();
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    let reports: Vec<_> = std::fs::read_dir(home.join("reports")).unwrap().collect();
+    assert!(!reports.is_empty());
+    for name in &s.names {
+        assert_portal_equals_dist(&s.portal, &home.join("dist"), name);
+    }
+    assert!(!out(&o).contains(&s.portal.token));
+}
+
+#[test]
+fn plain_http_to_a_remote_host_is_refused_without_a_request() {
+    let s = setup_offline();
+    let o = run_portal("push", "http://portal.example", &s.1, &s.0, &[]);
+    assert_eq!(code(&o), 2);
+    assert!(out(&o).contains("refusing plain http://"), "{}", out(&o));
+}
+
+fn setup_offline() -> (PathBuf, PathBuf, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dist = build(&root().join("catalog"), tmp.path());
+    let token = tmp.path().join("token");
+    std::fs::write(&token, "x").unwrap();
+    (dist, token, tmp)
+}
