@@ -507,10 +507,10 @@ impl Ctx {
         replay: Replay,
     ) -> Result<Value, CkanError> {
         let start = Instant::now();
-        let r = self.client.action(action, body, replay).await;
-        let (outcome, status, attempts, error) = match &r {
-            Ok(_) => ("ok", None, 0, None),
-            Err(e) => ("failed", e.status, e.attempts, Some(e.to_string())),
+        let (r, attempts) = self.client.action_attempts(action, body, replay).await;
+        let (outcome, status, error) = match &r {
+            Ok(_) => ("ok", None, None),
+            Err(e) => ("failed", e.status, Some(e.to_string())),
         };
         self.record(ActionRecord {
             dataset: dataset.into(),

@@ -151,7 +151,12 @@ fn first_push_then_noop(config: &'static str) {
     // The second push right after writes nothing.
     proxy.reset();
     let report2 = s.report();
-    let o = s.push(&proxy.url, &["--report", &report2.to_string_lossy()]);
+    let o = s.push(&proxy.url, &["--report", &report2.to_string_lossy(), "-v"]);
+    assert!(
+        out(&o).contains("debug: package_show attempt 1: ok"),
+        "{}",
+        out(&o)
+    );
     assert_eq!(code(&o), 0, "{}", out(&o));
     assert_eq!(proxy.forwarded_writes(), 0, "{:?}", report_lines(&report2));
     assert!(writes_in(&report_lines(&report2)).is_empty());
@@ -386,6 +391,8 @@ fn a_portal_side_rejection_fails_one_dataset_and_pushes_the_others() {
         .collect();
     assert_eq!(failed.len(), 1, "{failed:?}");
     assert_eq!(failed[0]["status"], 409);
+    // A validation error is never retried.
+    assert_eq!(failed[0]["attempts"], 1);
     let good = s.names.iter().find(|n| n.starts_with("alpha")).unwrap();
     assert_portal_equals_dist(&s.portal, &s.dist, good);
 }
@@ -445,6 +452,13 @@ fn network_faults_are_retried_and_the_push_converges_without_duplicates() {
     let lines = report_lines(&report);
     assert!(
         lines.iter().any(|l| l["outcome"] == "reconciled"),
+        "{lines:?}"
+    );
+    // The 429 asked for one second: the retry waited for it.
+    assert!(
+        lines.iter().any(|l| l["action"] == "resource_create"
+            && l["attempts"] == 2
+            && l["duration_ms"].as_u64().unwrap_or(0) >= 1000),
         "{lines:?}"
     );
     proxy.reset();

@@ -244,6 +244,16 @@ impl CkanClient {
         body: ActionBody,
         replay: Replay,
     ) -> Result<Value, CkanError> {
+        self.action_attempts(action, body, replay).await.0
+    }
+
+    /// Like [`CkanClient::action`], also returning how many times the request was sent.
+    pub async fn action_attempts(
+        &self,
+        action: &str,
+        body: ActionBody,
+        replay: Replay,
+    ) -> (Result<Value, CkanError>, u32) {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -283,10 +293,10 @@ impl CkanClient {
                 }
             };
             match outcome {
-                Ok(v) => return Ok(v),
+                Ok(v) => return (Ok(v), attempt),
                 Err((mut e, _, _)) if !retry => {
                     e.attempts = attempt;
-                    return Err(e);
+                    return (Err(e), attempt);
                 }
                 Err(_) => {
                     let delay = self.delay(attempt, wait);
