@@ -99,7 +99,7 @@ pub fn run(out: &Path) -> Result<Built, Error> {
     if diagnostics.iter().any(|d| d.is_error()) {
         return Err(Error::Invalid(diagnostics));
     }
-    write_dist(&catalog, out)
+    write_dist(&catalog, out, &diagnostics)
 }
 
 #[allow(dead_code)]

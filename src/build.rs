@@ -6,6 +6,7 @@
 //! `dist/` as it was.
 
 use crate::dcat;
+use crate::diagnostic::Diagnostic;
 use crate::error::{Error, IoContext};
 use crate::fields::{
     commitment_fields, commitment_value, milestone_fields, milestone_value, Field, Progress, Value,
@@ -72,11 +73,12 @@ fn names(lang: Lang) -> Names {
     }
 }
 
-/// Writes `dist/` for a catalogue that [`crate::check`] found valid.
+/// Writes `dist/` for a catalogue that [`crate::check`] found valid; `warnings` are shown in
+/// the preview.
 ///
 /// The output is replaced whole: written to `.<out>.tmp-<pid>` beside it, then renamed. An
 /// existing `out` that has no `manifest.json` is not ours, and is never replaced.
-pub fn write_dist(catalog: &Catalog, out: &Path) -> Result<Built, Error> {
+pub fn write_dist(catalog: &Catalog, out: &Path, warnings: &[Diagnostic]) -> Result<Built, Error> {
     let profile = profile::lookup(&catalog.publisher.profile.value)
         .ok_or_else(|| Error::UnknownProfile(catalog.publisher.profile.value.clone()))?;
     if out.exists() && !(out.is_dir() && out.join("manifest.json").is_file()) {
@@ -89,7 +91,7 @@ pub fn write_dist(catalog: &Catalog, out: &Path) -> Result<Built, Error> {
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).at(&tmp)?;
     }
-    let result = write_into(catalog, profile, &tmp);
+    let result = write_into(catalog, profile, &tmp, warnings);
     let built = match result {
         Ok(b) => b,
         Err(e) => {
@@ -136,7 +138,12 @@ fn swap_in(tmp: &Path, out: &Path) -> Result<(), Error> {
     std::fs::remove_dir_all(&old).at(&old)
 }
 
-fn write_into(catalog: &Catalog, profile: &dyn Profile, root: &Path) -> Result<Built, Error> {
+fn write_into(
+    catalog: &Catalog,
+    profile: &dyn Profile,
+    root: &Path,
+    warnings: &[Diagnostic],
+) -> Result<Built, Error> {
     let mut datasets = Vec::new();
     for plan in &catalog.plans {
         datasets.push(write_dataset(catalog, plan, profile, root)?);
@@ -164,6 +171,20 @@ fn write_into(catalog: &Catalog, profile: &dyn Profile, root: &Path) -> Result<B
         files.insert(path, (bytes.len() as u64, sha256(&bytes)));
     }
     write_manifest(root, &datasets, &files)?;
+    // The preview is for stewards, not published: it is not in the manifest.
+    let preview_dir = root.join("preview");
+    crate::preview::render_preview(
+        &crate::preview::PreviewInput {
+            catalog,
+            profile,
+            datasets: &datasets,
+            dist: root,
+            warnings,
+            diff: None,
+        },
+        &preview_dir,
+    )
+    .at(&preview_dir)?;
     Ok(Built {
         out: root.to_path_buf(),
         datasets,

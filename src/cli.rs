@@ -110,6 +110,36 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Build, then show the preview of what reusers will see (exit 0 / 1 / 2 as for build).
+    ///
+    /// Writes the output like `build`, including dist/preview/: an index of the datasets and a
+    /// page per dataset laid out like the portal's, with charts and table previews. Open
+    /// dist/preview/index.html in a browser; it needs no network. With --serve, serves it on
+    /// 127.0.0.1 and rebuilds whenever the catalogue changes (errors show in the page). With
+    /// --portal, each page also shows what `push` would change there.
+    Preview {
+        /// The catalogue folder.
+        #[arg(default_value = "catalog")]
+        catalog: PathBuf,
+        /// The output folder (replaced whole).
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+        /// Serve the preview on 127.0.0.1 and rebuild on change, until stopped (Ctrl-C).
+        #[arg(long)]
+        serve: bool,
+        /// Port for --serve (0 picks a free one).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Compare with this portal and show what push would change.
+        #[arg(long)]
+        portal: Option<String>,
+        /// A file holding the API token (for private datasets); otherwise CKAN_API_TOKEN.
+        #[arg(long)]
+        token_file: Option<PathBuf>,
+        /// Allow plain http:// to a host other than this machine.
+        #[arg(long)]
+        allow_http: bool,
+    },
     /// Show what `push` would change on the portal (exit 0 nothing, 1 changes, 2 trouble).
     ///
     /// Reads each dataset of dist/ from the portal (one package_show each) and compares the
@@ -172,6 +202,136 @@ fn client(args: &PortalArgs, token: Option<Secret>, verbose: bool) -> Result<Cka
         ..RetryPolicy::default()
     };
     CkanClient::new(opts).map_err(|e: ClientError| e.to_string())
+}
+
+/// Options of `preview` that reach the portal.
+struct PreviewPortal {
+    url: String,
+    token_file: Option<PathBuf>,
+    allow_http: bool,
+}
+
+/// Builds, then renders the preview again with the portal diff when asked. Returns the
+/// diagnostics of a catalogue that could not be built, or the trouble met.
+fn build_preview(
+    catalog: &std::path::Path,
+    out: &std::path::Path,
+    portal: Option<&PreviewPortal>,
+) -> Result<Vec<Diagnostic>, Result<Vec<Diagnostic>, String>> {
+    let opts = BuildOpts {
+        catalog: catalog.to_path_buf(),
+        out: out.to_path_buf(),
+    };
+    let (checked, built) = match ogp_publish::build_checked(&opts) {
+        Ok(x) => x,
+        Err(Error::Invalid(d)) => return Err(Ok(d)),
+        Err(e) => return Err(Err(e.to_string())),
+    };
+    if let Some(p) = portal {
+        let args = PortalArgs {
+            portal: p.url.clone(),
+            token_file: p.token_file.clone(),
+            allow_http: p.allow_http,
+            dist: out.to_path_buf(),
+            concurrency: 4,
+            timeout: 60,
+            max_attempts: 5,
+            retry_delay_ms: 500,
+            format: Format::Human,
+        };
+        let client = client(&args, read_token(&args).map_err(Err)?, false).map_err(Err)?;
+        let (_, _, plans) = runtime()
+            .map_err(Err)?
+            .block_on(plan(&args, &client))
+            .map_err(Err)?;
+        ogp_publish::render_preview_with_diff(
+            &checked.catalog,
+            &built,
+            &checked.diagnostics,
+            &plans,
+        )
+        .map_err(|e| Err(e.to_string()))?;
+    }
+    Ok(checked.diagnostics)
+}
+
+fn run_preview(
+    catalog: PathBuf,
+    out: PathBuf,
+    serve: bool,
+    port: u16,
+    portal: Option<PreviewPortal>,
+) -> u8 {
+    let index = out.join("preview").join("index.html");
+    if !serve {
+        return match build_preview(&catalog, &out, portal.as_ref()) {
+            Ok(warnings) => {
+                print_diagnostics(&mut std::io::stderr(), &warnings);
+                println!("{}", index.display());
+                EXIT_OK
+            }
+            Err(Ok(diags)) => {
+                print_diagnostics(&mut std::io::stderr(), &diags);
+                eprintln!("error: the catalogue has errors; nothing was written");
+                EXIT_INVALID
+            }
+            Err(Err(e)) => {
+                eprintln!("error: {e}");
+                EXIT_TROUBLE
+            }
+        };
+    }
+    let listener = match std::net::TcpListener::bind(("127.0.0.1", port)) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot listen on 127.0.0.1:{port}: {e} (choose another --port)");
+            return EXIT_TROUBLE;
+        }
+    };
+    let addr = listener.local_addr().map(|a| a.port()).unwrap_or(port);
+    let errors: ogp_publish::serve::ErrorPage = Arc::new(Mutex::new(None));
+    let lang = ogp_publish::load_catalog(&catalog)
+        .catalog
+        .publisher
+        .profile
+        .value
+        .clone();
+    let lang =
+        ogp_publish::profile::lookup(&lang).map_or(ogp_publish::profile::Lang::Fr, |p| p.lang());
+    let rebuild = {
+        let (catalog, out, errors) = (catalog.clone(), out.clone(), errors.clone());
+        move || {
+            let page = match build_preview(&catalog, &out, portal.as_ref()) {
+                Ok(_) => {
+                    eprintln!("rebuilt `{}`", out.display());
+                    None
+                }
+                Err(Ok(diags)) => {
+                    print_diagnostics(&mut std::io::stderr(), &diags);
+                    Some(ogp_publish::preview::render_errors(&diags, lang))
+                }
+                Err(Err(e)) => {
+                    eprintln!("error: {e}");
+                    let d = Diagnostic::error(
+                        ogp_publish::Code::MissingFile,
+                        &out,
+                        ogp_publish::Pos::START,
+                        e,
+                    );
+                    Some(ogp_publish::preview::render_errors(&[d], lang))
+                }
+            };
+            if let Ok(mut slot) = errors.lock() {
+                *slot = page;
+            }
+        }
+    };
+    rebuild();
+    ogp_publish::serve::watch(catalog, Duration::from_millis(500), rebuild);
+    println!("serving http://127.0.0.1:{addr}/preview/index.html (Ctrl-C to stop)");
+    let _ = std::io::stdout().flush();
+    ogp_publish::serve::serve(listener, out, errors);
+    EXIT_OK
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
@@ -496,6 +656,25 @@ pub fn run(cli: Cli) -> u8 {
                 EXIT_TROUBLE
             }
         },
+        Command::Preview {
+            catalog,
+            out,
+            serve,
+            port,
+            portal,
+            token_file,
+            allow_http,
+        } => run_preview(
+            catalog,
+            out,
+            serve,
+            port,
+            portal.map(|url| PreviewPortal {
+                url,
+                token_file,
+                allow_http,
+            }),
+        ),
         Command::Diff { portal } => run_diff(portal, verbose).unwrap_or_else(|e| {
             eprintln!("error: {e}");
             EXIT_TROUBLE

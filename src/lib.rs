@@ -23,8 +23,10 @@ pub mod diagnostic;
 pub mod error;
 pub mod fields;
 pub mod model;
+pub mod preview;
 pub mod profile;
 pub mod resources;
+pub mod serve;
 pub mod source;
 pub mod sync;
 pub mod validate;
@@ -85,6 +87,11 @@ pub struct BuildOpts {
 /// Checks the catalogue, then writes the output folder. An invalid catalogue writes nothing and
 /// returns [`Error::Invalid`] with the diagnostics; warnings come back with the result.
 pub fn build(opts: &BuildOpts) -> Result<(Built, Vec<Diagnostic>), Error> {
+    build_checked(opts).map(|(checked, built)| (built, checked.diagnostics))
+}
+
+/// Like [`build`], also returning the checked catalogue (for a preview rendered again).
+pub fn build_checked(opts: &BuildOpts) -> Result<(Checked, Built), Error> {
     let checked = check(&opts.catalog);
     if checked.has_errors() {
         return Err(Error::Invalid(checked.diagnostics));
@@ -95,8 +102,8 @@ pub fn build(opts: &BuildOpts) -> Result<(Built, Vec<Diagnostic>), Error> {
             catalog: opts.catalog.clone(),
         });
     }
-    let built = write_dist(&checked.catalog, &opts.out)?;
-    Ok((built, checked.diagnostics))
+    let built = write_dist(&checked.catalog, &opts.out, &checked.diagnostics)?;
+    Ok((checked, built))
 }
 
 /// True when one folder is the other or contains it.
@@ -115,4 +122,38 @@ fn overlaps(catalog: &Path, out: &Path) -> bool {
     };
     let (c, o) = (abs(catalog), abs(out));
     c.starts_with(&o) || o.starts_with(&c)
+}
+
+/// Renders the preview of a built output again, showing what `push` would change; the
+/// `preview` folder is replaced whole.
+pub fn render_preview_with_diff(
+    catalog: &Catalog,
+    built: &Built,
+    warnings: &[Diagnostic],
+    diff: &[sync::DatasetPlan],
+) -> Result<(), Error> {
+    use error::IoContext;
+    let profile = profile::lookup(&catalog.publisher.profile.value)
+        .ok_or_else(|| Error::UnknownProfile(catalog.publisher.profile.value.clone()))?;
+    let target = built.out.join("preview");
+    let tmp = built
+        .out
+        .join(format!(".preview.tmp-{}", std::process::id()));
+    let input = preview::PreviewInput {
+        catalog,
+        profile,
+        datasets: &built.datasets,
+        dist: &built.out,
+        warnings,
+        diff: Some(diff),
+    };
+    let written = preview::render_preview(&input, &tmp).at(&tmp);
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    if target.exists() {
+        std::fs::remove_dir_all(&target).at(&target)?;
+    }
+    std::fs::rename(&tmp, &target).at(&target)
 }

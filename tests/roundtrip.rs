@@ -168,7 +168,7 @@ proptest! {
         write_catalog(tmp.path(), &plan);
         let loaded = ogp_publish::load_catalog(tmp.path());
         let out = tmp.path().join("dist");
-        ogp_publish::write_dist(&loaded.catalog, &out).unwrap();
+        ogp_publish::write_dist(&loaded.catalog, &out, &[]).unwrap();
         let file = out.join("datasets/p/commitments.csv");
         let mut reader = csv::Reader::from_path(&file).unwrap();
         let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();

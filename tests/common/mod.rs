@@ -2,6 +2,7 @@
 //! comparisons and the external validators the tests rely on.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod portal;
 pub mod proxy;
 
