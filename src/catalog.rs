@@ -5,7 +5,7 @@
 //! references, profile rules) are found later by [`crate::validate`].
 
 use crate::diagnostic::{Code, Diagnostic, Pos, Severity};
-use crate::fields::{Field, COMMITMENT_FIELDS, MILESTONE_FIELDS};
+use crate::fields::{Field, Kind, COMMITMENT_FIELDS, MILESTONE_FIELDS};
 use crate::model::{
     Catalog, Challenge, Commitment, Completion, DatasetMeta, Milestone, OgpValue, PartialDate,
     Plan, Publisher, RecordSrc, Sp, Status, Table,
@@ -25,8 +25,35 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+thread_local! {
+    /// The catalogue being loaded on this thread, resolved: no file outside it is read.
+    static ROOT: std::cell::RefCell<Option<PathBuf>> = const { std::cell::RefCell::new(None) };
+}
+
+/// An error when `path` resolves (through symbolic links or `..`) outside the catalogue.
+fn outside_catalog(path: &Path) -> Option<Diagnostic> {
+    let root = ROOT.with(|r| r.borrow().clone())?;
+    let resolved = std::fs::canonicalize(path).ok()?;
+    (!resolved.starts_with(&root)).then(|| {
+        Diagnostic::error(
+            Code::PathOutsideCatalog,
+            path,
+            Pos::START,
+            format!("this path leads outside the catalogue, to `{}`", resolved.display()),
+        )
+        .hint("keep every catalogue file inside the catalogue folder; replace the link by the file itself")
+    })
+}
+
 /// Reads the catalogue in `root` (`publisher.toml` and `plans/*/`).
 pub fn load_catalog(root: &Path) -> Loaded {
+    ROOT.with(|r| *r.borrow_mut() = std::fs::canonicalize(root).ok());
+    let loaded = load_catalog_inner(root);
+    ROOT.with(|r| *r.borrow_mut() = None);
+    loaded
+}
+
+fn load_catalog_inner(root: &Path) -> Loaded {
     let mut diags = Vec::new();
     let publisher = load_publisher(&root.join("publisher.toml"), &mut diags);
     let mut plans = Vec::new();
@@ -46,12 +73,16 @@ pub fn load_catalog(root: &Path) -> Loaded {
         Ok(entries) => {
             let mut dirs: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok())
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                // Follows links, so a linked plan folder is not skipped silently.
+                .filter(|e| std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir()))
                 .map(|e| e.path())
                 .collect();
             dirs.sort();
             for dir in dirs {
-                plans.push(load_plan(&dir, &mut diags));
+                match outside_catalog(&dir) {
+                    Some(d) => diags.push(d),
+                    None => plans.push(load_plan(&dir, &mut diags)),
+                }
             }
             if plans.is_empty() {
                 diags.push(
@@ -69,6 +100,10 @@ pub fn load_catalog(root: &Path) -> Loaded {
 
 /// Reads a file as UTF-8 text; reports a missing or undecodable file.
 fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    if let Some(d) = outside_catalog(path) {
+        diags.push(d);
+        return None;
+    }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
@@ -480,6 +515,7 @@ fn load_table(
         (false, true) => load_json(&json, &known, diags)?,
         _ => load_csv(&csv, &known, diags)?,
     };
+    warn_formula_cells(&table, &rows, fields, diags);
     for key in fields.iter().filter(|f| f.required).map(|f| f.key.as_ref()) {
         if !table.columns.iter().any(|c| c == key) {
             diags.push(
@@ -840,6 +876,57 @@ impl Row<'_> {
 
     fn extras(&self, names: &[String]) -> Vec<Option<String>> {
         names.iter().map(|n| self.text(n)).collect()
+    }
+}
+
+/// Warns about text cells that a spreadsheet would run as a formula when a reuser opens the
+/// published CSV ("CSV injection"). Dates, numbers and codes are checked by their own rules.
+fn warn_formula_cells(
+    table: &Table,
+    rows: &[RawRow],
+    fields: &[Field],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let text_columns: Vec<usize> = table
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            fields
+                .iter()
+                .find(|f| f.key == c.as_str())
+                .is_none_or(|f| matches!(f.kind, Kind::Text | Kind::List))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    for row in rows {
+        for &i in &text_columns {
+            let Some(v) = row.values.get(i).and_then(Option::as_deref) else {
+                continue;
+            };
+            let Some(first) = v
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '=' | '+' | '-' | '@'))
+            else {
+                continue;
+            };
+            let pos = row.src.cols.get(i).copied().unwrap_or(row.src.pos);
+            diags.push(
+                Diagnostic::error(
+                    Code::FormulaLikeCell,
+                    &table.file,
+                    pos,
+                    format!(
+                        "`{}` starts with `{first}`: spreadsheet programs may run it as a formula when reusers open the CSV",
+                        table.columns[i]
+                    ),
+                )
+                .field(table.columns[i].as_str())
+                .hint("if a formula is not meant, reword the start (e.g. « Moins de … » instead of « - … »); the text is published as written")
+                .warning(),
+            );
+        }
     }
 }
 

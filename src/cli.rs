@@ -173,6 +173,20 @@ enum Command {
 
 fn read_token(args: &PortalArgs) -> Result<Option<Secret>, String> {
     if let Some(path) = &args.token_file {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            if let Ok(meta) = std::fs::metadata(path) {
+                let mode = meta.permissions().mode() & 0o777;
+                if mode & 0o077 != 0 {
+                    eprintln!(
+                        "warning: the token file `{}` can be read by other users (mode {mode:o}); run `chmod 600 {}`",
+                        path.display(),
+                        path.display()
+                    );
+                }
+            }
+        }
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read the token file `{}`: {e}", path.display()))?;
         if text.trim().is_empty() {
@@ -390,6 +404,41 @@ async fn plan(
     Ok((local, remote, plans))
 }
 
+/// Takes the push lock of `dist`, held until the returned file is dropped (or the process ends).
+fn push_lock(dist: &std::path::Path) -> Result<std::fs::File, String> {
+    let name = dist
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "dist".into());
+    let path = dist.with_file_name(format!(".{name}.push.lock"));
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&path)
+        .map_err(|e| format!("cannot open the push lock `{}`: {e}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {
+            let _ = file.set_len(0);
+            let _ = writeln!(file, "{}", std::process::id());
+            Ok(file)
+        }
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let holder = std::fs::read_to_string(&path).unwrap_or_default();
+            Err(format!(
+                "another push of `{}` is running (pid {}); wait for it to finish: pushes of the same output never run at once",
+                dist.display(),
+                holder.trim()
+            ))
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(format!(
+            "cannot take the push lock `{}`: {e}",
+            path.display()
+        )),
+    }
+}
+
 fn run_diff(args: PortalArgs, verbose: bool) -> Result<u8, String> {
     let client = client(&args, read_token(&args)?, verbose)?;
     let (_, _, plans) = runtime()?.block_on(plan(&args, &client))?;
@@ -418,6 +467,12 @@ fn run_push(
     let token = read_token(&args)?;
     let has_token = token.is_some();
     let client = client(&args, token, verbose)?;
+    // One push of a dist/ at a time: a second one stops here instead of interleaving writes.
+    let _lock = if dry_run {
+        None
+    } else {
+        Some(push_lock(&args.dist)?)
+    };
     let rt = runtime()?;
     let local = sync::read_dist(&args.dist).map_err(|e| e.to_string())?;
     if !dry_run {

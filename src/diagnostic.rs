@@ -105,6 +105,10 @@ pub enum Code {
     BadLint,
     /// A catalogue with no plans.
     NoPlans,
+    /// Text that a spreadsheet would run as a formula (starts with `=`, `+`, `-` or `@`).
+    FormulaLikeCell,
+    /// A file or folder that resolves outside the catalogue (a symbolic link, `..`).
+    PathOutsideCatalog,
 }
 
 impl Code {
@@ -144,6 +148,8 @@ impl Code {
             Code::ProfileBadValue => "profile-bad-value",
             Code::BadLint => "bad-lint",
             Code::NoPlans => "no-plans",
+            Code::FormulaLikeCell => "formula-like-cell",
+            Code::PathOutsideCatalog => "path-outside-catalog",
         }
     }
 

@@ -62,6 +62,16 @@ fn same_catalogue_gives_identical_bytes() {
     // Rebuilding over an existing output replaces it with the same bytes.
     build_into(&root().join("catalog"), &a);
     assert_eq!(read_tree(&a), read_tree(&b));
+    // Where the catalogue sits on disk changes nothing either.
+    let moved = tmp.path().join("elsewhere/catalog");
+    for (rel, bytes) in read_tree(&root().join("catalog")) {
+        let p = moved.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    let c = tmp.path().join("c");
+    build_into(&moved, &c);
+    assert_eq!(read_tree(&a), read_tree(&c));
 }
 
 #[test]
@@ -289,4 +299,56 @@ fn help_explains_the_commands() {
         text.contains("--out") && text.contains("byte-identical"),
         "{text}"
     );
+}
+
+#[test]
+fn formula_like_cells_get_a_warning_naming_the_risk() {
+    let o = run(&["check", "tests/fixtures/valid/ckan-two-plans/catalog"]);
+    assert_eq!(code(&o), 0);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("commitments.csv:3:139: warning[formula-like-cell]: `indicator` starts with `=`: spreadsheet programs may run it as a formula"),
+        "{text}"
+    );
+}
+
+#[test]
+fn links_leading_outside_the_catalogue_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let catalog = tmp.path().join("catalog");
+    for (rel, bytes) in read_tree(&root().join("catalog")) {
+        let p = catalog.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    let secret = tmp.path().join("secret.csv");
+    std::fs::write(&secret, "id,commitment_id,title\n").unwrap();
+    let milestones = catalog.join("plans/quebec-2021-2023/milestones.csv");
+    std::fs::remove_file(&milestones).unwrap();
+    std::os::unix::fs::symlink(&secret, &milestones).unwrap();
+    std::os::unix::fs::symlink(tmp.path(), catalog.join("plans/elsewhere")).unwrap();
+    let out = tmp.path().join("dist");
+    let o = run(&[
+        "build",
+        &catalog.to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 1);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<(&str, &str)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap(), d["file"].as_str().unwrap()))
+        .filter(|(c, _)| *c == "path-outside-catalog")
+        .collect();
+    assert_eq!(codes.len(), 2, "{v}");
+    assert!(codes[0].1.ends_with("plans/elsewhere"));
+    assert!(codes[1]
+        .1
+        .ends_with("plans/quebec-2021-2023/milestones.csv"));
+    assert!(!out.exists());
 }

@@ -354,6 +354,12 @@ fn bad_token_stops_before_any_write_and_never_shows_the_token() {
         "{}",
         out(&o)
     );
+    // The file was written with the default mode: anyone on the machine can read it.
+    assert!(
+        out(&o).contains("can be read by other users (mode 644)"),
+        "{}",
+        out(&o)
+    );
     assert_eq!(proxy.forwarded_writes(), 0);
     assert!(!out(&o).contains(fake) && !out(&o).contains("c2VjcmV0LXRoYXQtbXVzdC1ub3QtbGVhaw"));
     assert!(!std::fs::read_to_string(&report)
@@ -568,4 +574,56 @@ fn setup_offline() -> (PathBuf, PathBuf, tempfile::TempDir) {
     let token = tmp.path().join("token");
     std::fs::write(&token, "x").unwrap();
     (dist, token, tmp)
+}
+
+#[test]
+fn a_second_push_of_the_same_output_stops_with_a_clear_message() {
+    let _g = serial();
+    let s = setup("plain", "lock");
+    let proxy = s.proxy();
+    proxy.delay_all(Duration::from_millis(150));
+    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_ogp-publish"))
+        .args(["push", "--portal", &proxy.url, "--dist"])
+        .arg(&s.dist)
+        .arg("--token-file")
+        .arg(&s.portal.token_file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the first push holds the lock (it writes its pid there).
+    let name = s.dist.file_name().unwrap().to_string_lossy().into_owned();
+    let lock = s.dist.with_file_name(format!(".{name}.push.lock"));
+    let start = std::time::Instant::now();
+    while std::fs::read_to_string(&lock).unwrap_or_default().trim() != first.id().to_string() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the first push never took the lock"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let second = s.push(&proxy.url, &[]);
+    assert_eq!(code(&second), 2, "{}", out(&second));
+    let message = format!(
+        "another push of `{}` is running (pid {})",
+        s.dist.display(),
+        first.id()
+    );
+    assert!(out(&second).contains(&message), "{}", out(&second));
+    assert!(first.wait().unwrap().success());
+    // Every write came from the first push: one create per dataset plus one per file.
+    let files: usize = s
+        .names
+        .iter()
+        .map(|n| {
+            std::fs::read_dir(s.dist.join("datasets").join(n))
+                .unwrap()
+                .count()
+                - 1
+        })
+        .sum();
+    assert_eq!(proxy.forwarded_writes() as usize, s.names.len() + files);
+    s.assert_converged();
+    let third = s.push(&proxy.url, &[]);
+    assert_eq!(code(&third), 0, "{}", out(&third));
 }

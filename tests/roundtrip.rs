@@ -156,7 +156,12 @@ proptest! {
         let tmp = tempfile::tempdir().unwrap();
         write_catalog(tmp.path(), &plan);
         let loaded = ogp_publish::load_catalog(tmp.path());
-        prop_assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        // Text may start like a formula: that is a warning for reusers, not a change of data.
+        prop_assert!(
+            loaded.diagnostics.iter().all(|d| d.code == ogp_publish::Code::FormulaLikeCell),
+            "{:?}",
+            loaded.diagnostics
+        );
         let got = without_sources(loaded.catalog.plans.into_iter().next().unwrap());
         prop_assert_eq!(got, (plan.commitments, plan.milestones));
     }

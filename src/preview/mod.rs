@@ -126,9 +126,12 @@ fn environment() -> Environment<'static> {
     env
 }
 
-fn diag_json(d: &Diagnostic) -> Value {
+/// A diagnostic for a page; its path is relative to the catalogue, so the page does not depend on
+/// where the catalogue sits on disk.
+fn diag_json(d: &Diagnostic, root: &Path) -> Value {
+    let file = d.file.strip_prefix(root).unwrap_or(&d.file);
     json!({
-        "where": format!("{}:{}:{}", d.file.display(), d.pos.line, d.pos.col),
+        "where": format!("{}:{}:{}", file.display(), d.pos.line, d.pos.col),
         "code": d.code.as_str(),
         "message": d.message,
         "hint": d.hint,
@@ -477,6 +480,13 @@ pub fn render_preview(input: &PreviewInput, out: &Path) -> std::io::Result<()> {
         .clone()
         .unwrap_or_else(|| input.catalog.publisher.organization.value.clone());
     let css = Tpl::from_safe_string(include_str!("templates/style.css").to_string());
+    let root = input
+        .catalog
+        .publisher
+        .file
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     std::fs::create_dir_all(out.join("datasets"))?;
     let mut index_rows = Vec::new();
     for ds in input.datasets {
@@ -488,7 +498,7 @@ pub fn render_preview(input: &PreviewInput, out: &Path) -> std::io::Result<()> {
             .warnings
             .iter()
             .filter(|d| d.file.starts_with(plan_dir) && !plan_dir.as_os_str().is_empty())
-            .map(diag_json)
+            .map(|d| diag_json(d, &root))
             .collect();
         let completed = plan
             .milestones
@@ -579,7 +589,7 @@ pub fn render_preview(input: &PreviewInput, out: &Path) -> std::io::Result<()> {
             diff_summary => diff.map(|p| diff_summary(p, lang)),
         });
     }
-    let all_warnings: Vec<Value> = input.warnings.iter().map(diag_json).collect();
+    let all_warnings: Vec<Value> = input.warnings.iter().map(|d| diag_json(d, &root)).collect();
     let ctx = minijinja::context! {
         lang => lang.code(),
         t => Tpl::from_serialize(&t),
@@ -606,7 +616,7 @@ pub fn render_errors(diagnostics: &[Diagnostic], lang: Lang) -> String {
     let errors: Vec<Value> = diagnostics
         .iter()
         .filter(|d| d.is_error())
-        .map(diag_json)
+        .map(|d| diag_json(d, Path::new("")))
         .collect();
     let ctx = minijinja::context! {
         lang => lang.code(),
