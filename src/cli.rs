@@ -254,7 +254,7 @@ fn build_preview(
             format: Format::Human,
         };
         let client = client(&args, read_token(&args).map_err(Err)?, false).map_err(Err)?;
-        let (_, _, plans) = runtime()
+        let (_, _, plans, _) = runtime()
             .map_err(Err)?
             .block_on(plan(&args, &client))
             .map_err(Err)?;
@@ -392,17 +392,21 @@ fn print_plan(plans: &[DatasetPlan]) {
 }
 
 /// Reads dist/, snapshots the portal and diffs; the common start of `diff` and `push`.
-async fn plan(
-    args: &PortalArgs,
-    client: &CkanClient,
-) -> Result<(Vec<sync::LocalDataset>, sync::RemoteState, Vec<DatasetPlan>), String> {
+async fn plan(args: &PortalArgs, client: &CkanClient) -> Result<Planned, String> {
     let local = sync::read_dist(&args.dist).map_err(|e| e.to_string())?;
-    let remote = sync::snapshot(client, &local, args.concurrency.into())
-        .await
-        .map_err(|e| format!("cannot read the portal: {e}"))?;
+    let (remote, reads) = sync::snapshot_recorded(client, &local, args.concurrency.into()).await;
+    let remote = remote.map_err(|e| format!("cannot read the portal: {e}"))?;
     let plans = sync::diff(&local, &remote);
-    Ok((local, remote, plans))
+    Ok((local, remote, plans, reads))
 }
+
+/// dist/, the portal's copies, the plan, and the report lines of the reads.
+type Planned = (
+    Vec<sync::LocalDataset>,
+    sync::RemoteState,
+    Vec<DatasetPlan>,
+    Vec<ActionRecord>,
+);
 
 /// Takes the push lock of `dist`, held until the returned file is dropped (or the process ends).
 fn push_lock(dist: &std::path::Path) -> Result<std::fs::File, String> {
@@ -441,7 +445,7 @@ fn push_lock(dist: &std::path::Path) -> Result<std::fs::File, String> {
 
 fn run_diff(args: PortalArgs, verbose: bool) -> Result<u8, String> {
     let client = client(&args, read_token(&args)?, verbose)?;
-    let (_, _, plans) = runtime()?.block_on(plan(&args, &client))?;
+    let (_, _, plans, _) = runtime()?.block_on(plan(&args, &client))?;
     match args.format {
         Format::Human => print_plan(&plans),
         Format::Json => println!(
@@ -479,7 +483,7 @@ fn run_push(
         rt.block_on(sync::preflight(&client, &local, has_token))
             .map_err(|e| e.to_string())?;
     }
-    let (local, remote, plans) = rt.block_on(plan(&args, &client))?;
+    let (local, remote, plans, reads) = rt.block_on(plan(&args, &client))?;
     if dry_run {
         print_plan(&plans);
         return Ok(EXIT_OK);
@@ -492,6 +496,13 @@ fn run_push(
         None => None,
     };
     let report_file = Arc::new(Mutex::new(report_file));
+    if let Ok(mut f) = report_file.lock() {
+        if let Some(f) = f.as_mut() {
+            for rec in &reads {
+                let _ = writeln!(f, "{}", serde_json::to_string(rec).unwrap_or_default());
+            }
+        }
+    }
     let writes: u64 = plans
         .iter()
         .map(|p| {

@@ -151,28 +151,89 @@ pub async fn snapshot(
     local: &[LocalDataset],
     concurrency: usize,
 ) -> Result<RemoteState, CkanError> {
+    snapshot_recorded(client, local, concurrency).await.0
+}
+
+/// Like [`snapshot`], also returning one report line per read (with its attempts).
+pub async fn snapshot_recorded(
+    client: &CkanClient,
+    local: &[LocalDataset],
+    concurrency: usize,
+) -> (Result<RemoteState, CkanError>, Vec<ActionRecord>) {
     let sem = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     for ds in local {
         let (client, sem, name) = (client.clone(), sem.clone(), ds.name.clone());
         tasks.spawn(async move {
             let _permit = sem.acquire_owned().await;
-            let r = client.package_show(&name).await;
-            (name, r)
+            let start = Instant::now();
+            let body = ActionBody::Json(json!({ "id": name }));
+            let (r, attempts) = client
+                .action_attempts("package_show", body, Replay::Safe)
+                .await;
+            let record = ActionRecord {
+                dataset: name.clone(),
+                resource: None,
+                action: "package_show".into(),
+                outcome: if r.is_ok() || r.as_ref().is_err_and(|e| e.kind == ErrorKind::NotFound) {
+                    "ok".into()
+                } else {
+                    "failed".into()
+                },
+                status: match &r {
+                    Ok(_) => Some(200),
+                    Err(e) => e.status,
+                },
+                attempts,
+                duration_ms: start.elapsed().as_millis() as u64,
+                error: r
+                    .as_ref()
+                    .err()
+                    .filter(|e| e.kind != ErrorKind::NotFound)
+                    .map(|e| e.to_string()),
+            };
+            let r = match r {
+                Ok(Value::Object(m)) => Ok(Some(m)),
+                Ok(_) => Err(CkanError {
+                    action: "package_show".into(),
+                    status: Some(200),
+                    kind: ErrorKind::Unexpected,
+                    message: "expected a package".into(),
+                    attempts,
+                }),
+                Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e),
+            };
+            (name, r, record)
         });
     }
     let mut state = RemoteState::new();
+    let mut records = Vec::new();
+    let mut failure = None;
     while let Some(joined) = tasks.join_next().await {
-        let (name, r) = joined.map_err(|e| CkanError {
-            action: "package_show".into(),
-            status: None,
-            kind: ErrorKind::Unexpected,
-            message: e.to_string(),
-            attempts: 1,
-        })?;
-        state.insert(name, r?);
+        match joined {
+            Ok((name, r, record)) => {
+                records.push(record);
+                match r {
+                    Ok(p) => {
+                        state.insert(name, p);
+                    }
+                    Err(e) => failure = Some(e),
+                }
+            }
+            Err(e) => {
+                failure = Some(CkanError {
+                    action: "package_show".into(),
+                    status: None,
+                    kind: ErrorKind::Unexpected,
+                    message: e.to_string(),
+                    attempts: 1,
+                })
+            }
+        }
     }
-    Ok(state)
+    records.sort_by(|a, b| a.dataset.cmp(&b.dataset));
+    (failure.map_or(Ok(state), Err), records)
 }
 
 /// What will happen to a dataset.

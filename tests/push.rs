@@ -627,3 +627,187 @@ fn a_second_push_of_the_same_output_stops_with_a_clear_message() {
     let third = s.push(&proxy.url, &[]);
     assert_eq!(code(&third), 0, "{}", out(&third));
 }
+
+/// One fault per run, each on a fresh pair of datasets: the push must converge with no
+/// duplicate, exit 0, and its report must say what happened (a retry or a reconciliation).
+#[test]
+fn fault_matrix_every_fault_converges_and_is_reported() {
+    let _g = serial();
+    let json_error = |t: &str| {
+        format!(
+            "{{\"success\": false, \"error\": {{\"__type\": \"{t}\", \"message\": \"injected\"}}}}"
+        )
+    };
+    let cases: Vec<(&str, &str, u32, Fault)> = vec![
+        (
+            "stall 30 s (timeout 3 s)",
+            "package_show",
+            1,
+            Fault::Delay(Duration::from_secs(30)),
+        ),
+        ("connection dropped", "package_show", 1, Fault::Drop),
+        (
+            "reset mid-request",
+            "resource_create",
+            2,
+            Fault::ResetRequest,
+        ),
+        (
+            "reset mid-response",
+            "resource_create",
+            2,
+            Fault::ResetResponse,
+        ),
+        (
+            "500",
+            "resource_create",
+            2,
+            Fault::Status {
+                code: 500,
+                body: json_error("Internal Server Error"),
+                retry_after: None,
+            },
+        ),
+        (
+            "502 with HTML",
+            "resource_create",
+            2,
+            Fault::Status {
+                code: 502,
+                body: "<html><body><h1>502 Bad Gateway</h1></body></html>".into(),
+                retry_after: None,
+            },
+        ),
+        (
+            "503",
+            "resource_patch",
+            1,
+            Fault::Status {
+                code: 503,
+                body: "Service Unavailable".into(),
+                retry_after: None,
+            },
+        ),
+        (
+            "429 with Retry-After",
+            "resource_create",
+            2,
+            Fault::Status {
+                code: 429,
+                body: json_error("Throttled"),
+                retry_after: Some(1),
+            },
+        ),
+        (
+            "429 without Retry-After",
+            "resource_create",
+            2,
+            Fault::Status {
+                code: 429,
+                body: json_error("Throttled"),
+                retry_after: None,
+            },
+        ),
+        ("truncated JSON", "resource_create", 2, Fault::Truncate),
+        (
+            "create applied, answer lost",
+            "resource_create",
+            2,
+            Fault::LoseResponse,
+        ),
+        (
+            "dataset created, answer lost",
+            "package_create",
+            1,
+            Fault::LoseResponse,
+        ),
+        (
+            "patch applied, answer lost",
+            "package_patch",
+            1,
+            Fault::LoseResponse,
+        ),
+    ];
+    let mut rows = Vec::new();
+    for (name, action, nth, fault) in cases {
+        let mut s = setup("plain", "fault");
+        // Faults on patches need something to patch: publish first, then change a title.
+        if action.ends_with("_patch") {
+            assert_eq!(code(&s.push(&s.portal.url, &[])), 0);
+            let dir = plan_dir(&s.catalog, "alpha");
+            edit(
+                &dir.join("plan.toml"),
+                "[dataset]\n",
+                "[dataset]\ntitle = \"Alpha patched\"\n",
+            );
+            edit(
+                &dir.join("milestones.csv"),
+                "First step",
+                "First step (patched)",
+            );
+            s.rebuild();
+        }
+        let proxy = s.proxy();
+        proxy.add(action, nth, fault.clone());
+        let report = s.report();
+        let o = s.push(
+            &proxy.url,
+            &["--report", &report.to_string_lossy(), "--timeout", "3"],
+        );
+        assert_eq!(code(&o), 0, "{name}: {}", out(&o));
+        assert_eq!(
+            proxy.injected().len(),
+            1,
+            "{name}: the fault was not injected"
+        );
+        s.assert_converged();
+        let lines = report_lines(&report);
+        let retries: u64 = lines
+            .iter()
+            .map(|l| l["attempts"].as_u64().unwrap_or(1).saturating_sub(1))
+            .sum();
+        let reconciled = lines
+            .iter()
+            .filter(|l| l["outcome"] == "reconciled")
+            .count();
+        assert!(
+            retries + reconciled as u64 >= 1,
+            "{name}: the report does not show the fault: {lines:?}"
+        );
+        rows.push(format!(
+            "| {name} | `{action}` #{nth} | {retries} | {reconciled} | converged, no duplicate |"
+        ));
+        proxy.reset();
+        let again = s.push(&proxy.url, &[]);
+        assert_eq!(code(&again), 0);
+        assert_eq!(
+            proxy.forwarded_writes(),
+            0,
+            "{name}: a second push still had writes"
+        );
+    }
+    eprintln!(
+        "| fault | where | retries | reconciliations | result |\n|---|---|---|---|---|\n{}",
+        rows.join("\n")
+    );
+}
+
+#[test]
+fn a_portal_that_refuses_connections_stops_the_push_before_any_write() {
+    let s = setup_offline();
+    // Nothing listens on port 9 of the loopback address.
+    let o = run_portal(
+        "push",
+        "http://127.0.0.1:9",
+        &s.1,
+        &s.0,
+        &["--max-attempts", "3"],
+    );
+    assert_eq!(code(&o), 2, "{}", out(&o));
+    assert!(
+        out(&o).contains("the portal does not answer: `status_show`: could not connect"),
+        "{}",
+        out(&o)
+    );
+    assert!(out(&o).contains("(after 3 attempts)"), "{}", out(&o));
+}

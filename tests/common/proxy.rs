@@ -30,8 +30,13 @@ pub enum Fault {
     },
     /// Forward (the server applies it), then close without answering.
     LoseResponse,
-    /// Forward, then answer with only the first half of the body.
+    /// Forward, then answer with only the first half of the body (a complete, shorter answer:
+    /// truncated JSON).
     Truncate,
+    /// Read half of the request, then close: the server never sees it.
+    ResetRequest,
+    /// Forward, send the headers and half of the body, then close: the answer is cut off.
+    ResetResponse,
 }
 
 /// A rule: the `nth` (1-based) request whose action is `action` gets `fault`.
@@ -294,6 +299,35 @@ async fn serve(
     upstream: &str,
     state: Arc<Mutex<State>>,
 ) -> std::io::Result<()> {
+    // A reset in the middle of the request is decided before reading it whole.
+    let reset_request = {
+        let mut peek = [0u8; 512];
+        let n = sock.peek(&mut peek).await?;
+        let head = String::from_utf8_lossy(&peek[..n]).into_owned();
+        let action = head
+            .split(' ')
+            .nth(1)
+            .and_then(|p| p.split('?').next())
+            .and_then(|p| p.rsplit('/').next())
+            .unwrap_or_default()
+            .to_string();
+        let mut st = state.lock().unwrap();
+        let next = st.seen.get(&action).copied().unwrap_or(0) + 1;
+        let hit = st
+            .rules
+            .iter()
+            .any(|r| r.action == action && r.nth == next && r.fault == Fault::ResetRequest);
+        if hit {
+            st.seen.insert(action.clone(), next);
+            st.injected.push((action, Fault::ResetRequest));
+        }
+        hit
+    };
+    if reset_request {
+        let mut half = [0u8; 256];
+        let _ = sock.read(&mut half).await?;
+        return Ok(());
+    }
     let Some((request_line, headers, body)) = read_request(&mut sock).await? else {
         return Ok(());
     };
@@ -360,6 +394,18 @@ async fn serve(
             let resp = forward(upstream, &request_line, &headers, &body).await?;
             sock.write_all(&truncate(&resp)).await?;
         }
+        Some(Fault::ResetResponse) => {
+            count(&state);
+            let resp = forward(upstream, &request_line, &headers, &body).await?;
+            let head_end = resp
+                .windows(4)
+                .position(|w| w == b"\r\n\r\n")
+                .map_or(0, |i| i + 4);
+            let cut = head_end + (resp.len() - head_end) / 2;
+            sock.write_all(&resp[..cut]).await?;
+            return Ok(());
+        }
+        Some(Fault::ResetRequest) => return Ok(()),
         None => {
             count(&state);
             let resp = forward(upstream, &request_line, &headers, &body).await?;
