@@ -811,3 +811,215 @@ fn a_portal_that_refuses_connections_stops_the_push_before_any_write() {
     );
     assert!(out(&o).contains("(after 3 attempts)"), "{}", out(&o));
 }
+
+/// Every command, verbose, on success and on failure: the token is in none of the bytes the
+/// tool writes (standard output, standard error, the report, the preview).
+#[test]
+fn the_token_never_appears_in_any_output() {
+    let _g = serial();
+    let s = setup("plain", "secret");
+    let token = s.portal.token.clone();
+    let proxy = s.proxy();
+    proxy.add(
+        "resource_create",
+        3,
+        Fault::Status {
+            code: 500,
+            body: "{\"success\": false}".into(),
+            retry_after: None,
+        },
+    );
+    proxy.add("package_show", 1, Fault::Drop);
+    let report = s.report();
+    let bin = env!("CARGO_BIN_EXE_ogp-publish");
+    let dist = s.dist.to_string_lossy().into_owned();
+    let catalog = s.catalog.to_string_lossy().into_owned();
+    let preview_out = s
+        .tmp
+        .path()
+        .join("preview-dist")
+        .to_string_lossy()
+        .into_owned();
+    let runs: Vec<Vec<String>> = vec![
+        vec!["-v".into(), "check".into(), catalog.clone()],
+        vec![
+            "-v".into(),
+            "diff".into(),
+            "--portal".into(),
+            proxy.url.clone(),
+            "--dist".into(),
+            dist.clone(),
+        ],
+        vec![
+            "-v".into(),
+            "push".into(),
+            "--portal".into(),
+            proxy.url.clone(),
+            "--dist".into(),
+            dist.clone(),
+            "--report".into(),
+            report.to_string_lossy().into_owned(),
+        ],
+        vec![
+            "-v".into(),
+            "push".into(),
+            "--portal".into(),
+            proxy.url.clone(),
+            "--dist".into(),
+            dist.clone(),
+            "--format".into(),
+            "json".into(),
+        ],
+        vec![
+            "-v".into(),
+            "push".into(),
+            "--portal".into(),
+            "http://127.0.0.1:9".into(),
+            "--dist".into(),
+            dist.clone(),
+            "--max-attempts".into(),
+            "2".into(),
+        ],
+        vec![
+            "-v".into(),
+            "push".into(),
+            "--portal".into(),
+            "http://portal.example".into(),
+            "--dist".into(),
+            dist.clone(),
+        ],
+        vec![
+            "-v".into(),
+            "push".into(),
+            "--portal".into(),
+            proxy.url.clone(),
+            "--dist".into(),
+            "/nonexistent".into(),
+        ],
+        vec![
+            "preview".into(),
+            catalog.clone(),
+            "--out".into(),
+            preview_out.clone(),
+            "--portal".into(),
+            s.portal.url.clone(),
+        ],
+    ];
+    let mut outputs = 0;
+    for args in &runs {
+        for via_file in [false, true] {
+            let mut cmd = std::process::Command::new(bin);
+            cmd.args(args).env("RUST_BACKTRACE", "1");
+            if via_file {
+                cmd.arg("--token-file")
+                    .arg(&s.portal.token_file)
+                    .env_remove("CKAN_API_TOKEN");
+            } else {
+                cmd.env("CKAN_API_TOKEN", &token);
+            }
+            if args[0] == "preview" && via_file {
+                continue;
+            }
+            let o = cmd.output().unwrap();
+            let all = out(&o);
+            assert!(
+                !all.is_empty() || o.status.success(),
+                "{args:?} printed nothing"
+            );
+            assert!(!all.contains(&token), "{args:?} printed the token");
+            // Not even a recognisable part of it (its signature).
+            let signature = token.rsplit('.').next().unwrap();
+            assert!(
+                !all.contains(signature),
+                "{args:?} printed the token's signature"
+            );
+            outputs += 1;
+        }
+    }
+    assert!(outputs >= 15);
+    let report_text = std::fs::read_to_string(&report).unwrap();
+    assert!(!report_text.is_empty() && !report_text.contains(&token));
+    for (path, bytes) in common::read_tree(Path::new(&preview_out)) {
+        assert!(!String::from_utf8_lossy(&bytes).contains(&token), "{path}");
+    }
+}
+
+/// Upload files in the portal's storage, by resource id.
+fn stored_resource_ids(portal: &Portal) -> std::collections::BTreeSet<String> {
+    let dir = portal
+        .token_file
+        .parent()
+        .unwrap()
+        .join("storage/resources");
+    let mut ids = std::collections::BTreeSet::new();
+    for (rel, _) in common::read_tree(&dir) {
+        ids.insert(rel.replace('/', ""));
+    }
+    ids
+}
+
+/// Fifty pushes killed at random moments, each followed by a full push: the portal always ends
+/// equal to dist/, with no duplicate resource, and every upload file in storage belongs to a
+/// live resource of ours (no orphan left by a killed run).
+#[test]
+fn fifty_killed_pushes_each_followed_by_a_full_push_always_converge() {
+    let _g = serial();
+    let mut s = setup("plain", "kill50");
+    let first = s.dist.clone();
+    let dir = plan_dir(&s.catalog, "alpha");
+    edit(&dir.join("milestones.csv"), "First step", "First step (v2)");
+    let second_dir = s.tmp.path().join("v2");
+    std::fs::create_dir_all(&second_dir).unwrap();
+    let second = build(&s.catalog, &second_dir);
+    let before = stored_resource_ids(&s.portal);
+    let proxy = s.proxy();
+    proxy.delay_all(Duration::from_millis(15));
+    let mut rng = fastrand::Rng::with_seed(50);
+    let mut cut_short = 0;
+    for round in 0..50 {
+        // Alternate versions so every run has writes left to interrupt.
+        s.dist = if round % 2 == 0 {
+            first.clone()
+        } else {
+            second.clone()
+        };
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ogp-publish"))
+            .args(["push", "--portal", &proxy.url, "--dist"])
+            .arg(&s.dist)
+            .arg("--token-file")
+            .arg(&s.portal.token_file)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(rng.u64(5..400)));
+        let _ = child.kill();
+        cut_short += usize::from(child.wait().unwrap().code().is_none());
+        let o = s.push(&s.portal.url, &[]);
+        assert_eq!(code(&o), 0, "round {round}: {}", out(&o));
+        s.assert_converged();
+    }
+    assert!(
+        cut_short >= 25,
+        "only {cut_short} of 50 runs were cut short"
+    );
+    let mut live = std::collections::BTreeSet::new();
+    for name in &s.names {
+        for r in package_show(&s.portal, name)["resources"]
+            .as_array()
+            .unwrap()
+        {
+            live.insert(r["id"].as_str().unwrap().replace('-', ""));
+        }
+    }
+    let new_files: Vec<String> = stored_resource_ids(&s.portal)
+        .difference(&before)
+        .map(|id| id.replace('-', ""))
+        .filter(|id| !live.contains(id))
+        .collect();
+    assert!(
+        new_files.is_empty(),
+        "upload files without a live resource: {new_files:?}"
+    );
+    eprintln!("50 kills: {cut_short} cut short, all converged");
+}
