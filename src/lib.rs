@@ -22,6 +22,8 @@ pub mod dcat;
 pub mod diagnostic;
 pub mod error;
 pub mod fields;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod model;
 pub mod preview;
 pub mod profile;
