@@ -33,7 +33,11 @@ pub fn decode_utf8(bytes: &[u8]) -> Result<&str, DecodeError> {
 
 /// The line and column (1-based, columns counted in characters) of a byte offset in `text`.
 pub fn pos_at(text: &str, offset: usize) -> Pos {
-    let offset = offset.min(text.len());
+    // An offset inside a character counts as that character's start (found by fuzzing).
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let before = &text[..offset];
     let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -338,6 +342,12 @@ mod tests {
     fn keeps_trailing_empty_field() {
         assert_eq!(records("a,\n").len(), 1);
         assert_eq!(records("a,\n")[0].len(), 2);
+    }
+
+    #[test]
+    fn positions_inside_a_character_do_not_panic() {
+        assert_eq!(pos_at("aè", 2), Pos::new(1, 2));
+        assert_eq!(pos_at("aè\nb", 99), Pos::new(2, 2));
     }
 
     #[test]
