@@ -33,7 +33,22 @@ thread_local! {
 /// An error when `path` resolves (through symbolic links or `..`) outside the catalogue.
 fn outside_catalog(path: &Path) -> Option<Diagnostic> {
     let root = ROOT.with(|r| r.borrow().clone())?;
-    let resolved = std::fs::canonicalize(path).ok()?;
+    let resolved = std::fs::canonicalize(path).ok().or_else(|| {
+        // A link whose target does not exist: judge where it points.
+        let target = std::fs::read_link(path).ok()?;
+        let parent = std::fs::canonicalize(path.parent()?).ok()?;
+        let mut out = PathBuf::new();
+        for c in parent.join(target).components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    out.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => out.push(other),
+            }
+        }
+        Some(out)
+    })?;
     (!resolved.starts_with(&root)).then(|| {
         Diagnostic::error(
             Code::PathOutsideCatalog,
@@ -665,6 +680,13 @@ fn load_json(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(Table, Vec<RawRow>)> {
     let text = read_text(path, diags)?;
+    if text.trim().is_empty() {
+        diags.push(
+            Diagnostic::error(Code::EmptyFile, path, Pos::START, "the file is empty")
+                .hint("write an array of records: `[ {\"id\": \"…\", …} ]`"),
+        );
+        return None;
+    }
     let items: Vec<serde_json::Value> = match serde_json::from_str(&text) {
         Ok(serde_json::Value::Array(items)) => items,
         Ok(_) => {
@@ -733,6 +755,22 @@ fn load_json(
             ok = false;
             continue;
         };
+        let mut seen_keys = std::collections::HashSet::new();
+        for (name, off) in &keys {
+            if !seen_keys.insert(name.as_str()) {
+                diags.push(
+                    Diagnostic::error(
+                        Code::DuplicateColumn,
+                        path,
+                        source::pos_at(&text, *off),
+                        format!("key `{name}` appears twice in this record"),
+                    )
+                    .field(name.as_str())
+                    .hint("keep one key of each name: JSON keeps only the last one"),
+                );
+                ok = false;
+            }
+        }
         let mut values = vec![None; known.len()];
         for (k, v) in obj {
             let Some(col) = known.iter().position(|c| *c == k) else {
@@ -1081,20 +1119,15 @@ pub fn write_milestones_csv(plan: &Plan, w: impl std::io::Write) -> std::io::Res
 }
 
 fn write_input_csv<'a, T: 'a>(
-    w: impl std::io::Write,
+    mut w: impl std::io::Write,
     keys: &[String],
     records: impl Iterator<Item = &'a T>,
     value: impl Fn(&'a T, &str) -> crate::fields::Value<'a>,
 ) -> std::io::Result<()> {
-    let mut out = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(w);
-    out.write_record(keys)?;
+    use crate::resources::{csv_cell, write_csv_record};
+    write_csv_record(&mut w, keys)?;
     for r in records {
-        out.write_record(
-            keys.iter()
-                .map(|k| crate::resources::csv_cell(&value(r, k))),
-        )?;
+        write_csv_record(&mut w, keys.iter().map(|k| csv_cell(&value(r, k))))?;
     }
-    out.flush()
+    w.flush()
 }

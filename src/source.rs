@@ -23,6 +23,10 @@ pub fn decode_utf8(bytes: &[u8]) -> Result<&str, DecodeError> {
         return Err(DecodeError::Utf16);
     }
     let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    // NUL bytes never occur in catalogue text: UTF-16 without a byte-order mark.
+    if body.iter().take(4096).any(|&b| b == 0) {
+        return Err(DecodeError::Utf16);
+    }
     std::str::from_utf8(body).map_err(|e| {
         let good = &body[..e.valid_up_to()];
         // The prefix is valid UTF-8 by construction.
@@ -144,14 +148,14 @@ impl<'a> CsvReader<'a> {
             }
             match bytes.get(self.at) {
                 None | Some(b',') | Some(b'\n') => {}
-                Some(b'\r') if matches!(bytes.get(self.at + 1), None | Some(b'\n')) => {}
+                Some(b'\r') => {}
                 Some(_) => return Err(CsvError::TextAfterQuote(self.pos())),
             }
         } else {
             let start = self.at;
             while let Some(&b) = bytes.get(self.at) {
-                if b == b',' || b == b'\n' || (b == b'\r' && bytes.get(self.at + 1) == Some(&b'\n'))
-                {
+                // A lone CR (old Mac line ends) ends a line too.
+                if b == b',' || b == b'\n' || b == b'\r' {
                     break;
                 }
                 self.at += 1;
@@ -201,8 +205,13 @@ impl Iterator for CsvReader<'_> {
                     let next = self.at + 1;
                     self.newline(next);
                 }
-                Some(b'\r') if bytes.get(self.at + 1) == Some(&b'\n') => {
-                    let next = self.at + 2;
+                Some(b'\r') => {
+                    let next = self.at
+                        + if bytes.get(self.at + 1) == Some(&b'\n') {
+                            2
+                        } else {
+                            1
+                        };
                     self.newline(next);
                 }
                 Some(_) => break,
