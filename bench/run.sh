@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# The build benchmark, in one command:   bash bench/run.sh
+#
+# Builds the release binaries, generates catalogues of 10, 100 and 1,000 plans (50 commitments
+# per plan, 20 milestones per commitment: 1,000 plans = 1,000,000 milestones), and for each step
+# runs, interleaved and BENCH_REPEAT times each:
+#   check   ogp-publish check CATALOG
+#   build   ogp-publish build CATALOG --out OUT           (fresh OUT each time)
+#   floor   examples/bench_floor: read every input file, write as many bytes (and files) as build
+#   floor+sha256   the same, hashing every byte written
+#   peer    python3 bench/peer_build.py CATALOG OUT      (bench/peer_build.py, standard library)
+# measuring wall time, user+sys CPU time and peak RSS with /usr/bin/time -v, and output bytes;
+# then prints a Markdown table with ratios (bench/report.py). Everything lands in BENCH_DIR.
+#
+# Knobs (environment):
+#   BENCH_STEPS="10 100 1000"   plans per step     BENCH_REPEAT=5     runs per tool and step
+#   BENCH_SEED=1                generator seed     BENCH_DIR=target/bench
+#   BENCH_PEER_TIMEOUT=900      seconds before the Python peer is stopped (reported as timeout)
+#   BENCH_KEEP=1                keep catalogues and outputs (default: delete as soon as measured)
+# Inputs are read warm (the generator just wrote them); outputs go to fresh folders, and `sync`
+# runs before each measurement so no run pays for the previous one's writeback.
+set -Eeuo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+STEPS=${BENCH_STEPS:-"10 100 1000"}
+REPEAT=${BENCH_REPEAT:-5}
+SEED=${BENCH_SEED:-1}
+WORK=${BENCH_DIR:-$ROOT/target/bench}
+PEER_TIMEOUT=${BENCH_PEER_TIMEOUT:-900}
+PYTHON=${BENCH_PYTHON:-python3}
+C_PER_PLAN=50
+M_PER_C=20
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# ------------------------------------------------------------------ tools and disk
+if [[ ! -x /usr/bin/time ]]; then
+  log "installing GNU time (/usr/bin/time)"
+  if [[ $(id -u) == 0 ]]; then apt-get install -y -qq time >/dev/null; else sudo apt-get install -y -qq time >/dev/null; fi
+fi
+"$PYTHON" -c 'import tomllib' 2>/dev/null || { log "$PYTHON lacks tomllib: Python 3.11+ is needed"; exit 2; }
+
+mkdir -p "$WORK"
+max_plans=0
+for s in $STEPS; do (( s > max_plans )) && max_plans=$s; done
+# About 0.25 MB of catalogue and 1.5 MB of output per plan at the default shape; outputs are
+# deleted as soon as measured, but two may exist at once (build's temporary folder and swap).
+need_kb=$(( max_plans * 5000 + 1000000 ))
+avail_kb=$(df -Pk "$WORK" | awk 'NR==2 {print $4}')
+log "disk: $(df -h "$WORK" | awk 'NR==2 {print $4 " free on " $6 " (" $1 ")"}'); need about $(( need_kb / 1024 )) MB"
+if (( avail_kb < need_kb )); then
+  log "not enough disk space in $WORK (BENCH_DIR)"; exit 2
+fi
+
+log "building release binaries"
+cargo build --release --quiet --bin ogp-publish --example generate_catalog --example bench_floor
+OURS=$ROOT/target/release/ogp-publish
+GEN=$ROOT/target/release/examples/generate_catalog
+FLOOR=$ROOT/target/release/examples/bench_floor
+
+log "checking that the peer validates and writes what we do (bench/check_peer.py)"
+"$PYTHON" bench/check_peer.py "$OURS" "$GEN" > "$WORK/check_peer.txt" \
+  || { cat "$WORK/check_peer.txt"; log "the peer disagrees with ogp-publish"; exit 1; }
+
+# ------------------------------------------------------------------ measuring
+RESULTS=$WORK/results.tsv
+{
+  printf '# machine\tnproc=%s\tmem=%s\tcpu=%s\tkernel=%s\n' "$(nproc)" \
+    "$(free -h | awk '/^Mem:/ {print $2}')" \
+    "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" "$(uname -r)"
+  printf '# software\t%s\t%s\tcommit=%s%s\n' "$(rustc --version)" "$("$PYTHON" --version 2>&1)" \
+    "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" \
+    "$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null || echo ' (src modified)')"
+  printf 'plans\tcommitments\tmilestones\ttool\trun\texit\twall_s\tuser_s\tsys_s\tmaxrss_kb\tin_bytes\tout_bytes\tout_files\n'
+} > "$RESULTS"
+
+bytes_of() { find "$1" -type f -printf '%s\n' 2>/dev/null | awk '{s += $1} END {print s + 0}'; }
+files_of() { find "$1" -type f 2>/dev/null | wc -l; }
+
+# measure TOOL RUN OUTDIR -- command...   (OUTDIR "-" when the command writes nothing)
+measure() {
+  local tool=$1 run=$2 out=$3; shift 4
+  local tlog=$WORK/logs/$plans-$tool-$run.time
+  [[ $out != - ]] && rm -rf "$out"
+  sync
+  local t0 t1 rc=0
+  t0=$(date +%s%N)
+  /usr/bin/time -v -o "$tlog" "$@" > "$WORK/logs/$plans-$tool-$run.out" 2> "$WORK/logs/$plans-$tool-$run.err" || rc=$?
+  t1=$(date +%s%N)
+  local user sys rss
+  user=$(awk -F': ' '/User time/ {print $2}' "$tlog")
+  sys=$(awk -F': ' '/System time/ {print $2}' "$tlog")
+  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tlog")
+  local ob=0 of=0
+  if [[ $out != - && $rc == 0 ]]; then ob=$(bytes_of "$out"); of=$(files_of "$out"); fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$plans" "$commitments" "$milestones" \
+    "$tool" "$run" "$rc" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b - a) / 1e9}')" \
+    "$user" "$sys" "$rss" "$in_bytes" "$ob" "$of" >> "$RESULTS"
+  log "  $tool #$run: exit $rc, $(tail -1 "$RESULTS" | cut -f7) s, $(( rss / 1024 )) MB peak"
+  return 0
+}
+
+mkdir -p "$WORK/logs"
+started=$(date +%s)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+for plans in $STEPS; do
+  commitments=$(( plans * C_PER_PLAN ))
+  milestones=$(( commitments * M_PER_C ))
+  cat=$WORK/catalog-$plans
+  log "step $plans plans: $commitments commitments, $milestones milestones"
+  in_bytes=0
+  measure generate 1 "$cat" -- "$GEN" --plans "$plans" --commitments-per-plan $C_PER_PLAN \
+    --milestones-per-commitment $M_PER_C --seed "$SEED" --out "$cat"
+  in_bytes=$(bytes_of "$cat")
+  ours=$WORK/out-ours-$plans floor=$WORK/out-floor-$plans peer=$WORK/out-peer-$plans
+  for run in $(seq 1 "$REPEAT"); do
+    measure check "$run" - -- "$OURS" check "$cat"
+    measure build "$run" "$ours" -- "$OURS" build "$cat" --out "$ours"
+    # What build wrote: the manifest's files, the manifest itself and the preview folder.
+    out_bytes=$("$PYTHON" -c '
+import json, os, sys
+d = sys.argv[1]
+m = json.load(open(os.path.join(d, "manifest.json")))
+total = sum(f["bytes"] for f in m["files"].values()) + os.path.getsize(os.path.join(d, "manifest.json"))
+for base, _, names in os.walk(os.path.join(d, "preview")):
+    total += sum(os.path.getsize(os.path.join(base, n)) for n in names)
+print(total)' "$ours")
+    out_files=$(files_of "$ours")
+    [[ -n ${BENCH_KEEP:-} && $run == "$REPEAT" ]] || rm -rf "$ours"
+    measure floor "$run" "$floor" -- "$FLOOR" "$cat" "$floor" "$out_bytes" --files "$out_files"
+    rm -rf "$floor"
+    measure floor+sha256 "$run" "$floor" -- "$FLOOR" "$cat" "$floor" "$out_bytes" --files "$out_files" --hash
+    rm -rf "$floor"
+    measure peer "$run" "$peer" -- timeout "$PEER_TIMEOUT" "$PYTHON" bench/peer_build.py "$cat" "$peer"
+    [[ -n ${BENCH_KEEP:-} && $run == "$REPEAT" ]] || rm -rf "$peer"
+    rm -rf "$peer.tmp-"* "$WORK/.out-ours-$plans".*
+  done
+  [[ -n ${BENCH_KEEP:-} ]] || rm -rf "$cat"
+done
+printf '# load\tload average before: %s\tafter: %s\t(other processes on the machine skew the figures)\n' \
+  "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS"
+log "done in $(( $(date +%s) - started )) s; results in $RESULTS"
+
+"$PYTHON" bench/report.py "$RESULTS" | tee "$WORK/report.md"
