@@ -64,11 +64,7 @@ fn same_catalogue_gives_identical_bytes() {
     assert_eq!(read_tree(&a), read_tree(&b));
     // Where the catalogue sits on disk changes nothing either.
     let moved = tmp.path().join("elsewhere/catalog");
-    for (rel, bytes) in read_tree(&root().join("catalog")) {
-        let p = moved.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, bytes).unwrap();
-    }
+    common::copy_tree(&root().join("catalog"), &moved);
     let c = tmp.path().join("c");
     build_into(&moved, &c);
     assert_eq!(read_tree(&a), read_tree(&c));
@@ -246,14 +242,7 @@ fn refuses_to_replace_a_folder_it_did_not_write() {
 fn refuses_an_output_folder_inside_the_catalogue() {
     let tmp = tempfile::tempdir().unwrap();
     let catalog = tmp.path().join("catalog");
-    let copy = |from: &Path, to: &Path| {
-        for (rel, bytes) in read_tree(from) {
-            let p = to.join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, bytes).unwrap();
-        }
-    };
-    copy(&root().join("catalog"), &catalog);
+    common::copy_tree(&root().join("catalog"), &catalog);
     let before = read_tree(&catalog);
     for out in [catalog.clone(), catalog.join("dist")] {
         let o = run(&[
@@ -316,11 +305,7 @@ fn formula_like_cells_get_a_warning_naming_the_risk() {
 fn links_leading_outside_the_catalogue_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let catalog = tmp.path().join("catalog");
-    for (rel, bytes) in read_tree(&root().join("catalog")) {
-        let p = catalog.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, bytes).unwrap();
-    }
+    common::copy_tree(&root().join("catalog"), &catalog);
     let secret = tmp.path().join("secret.csv");
     std::fs::write(&secret, "id,commitment_id,title\n").unwrap();
     let milestones = catalog.join("plans/quebec-2021-2023/milestones.csv");

@@ -6,7 +6,7 @@ mod common;
 
 use common::browser::{file_url, png_size, Browser};
 use common::portal::{build, portal, run_portal, unique_catalog};
-use common::{read_tree, root};
+use common::root;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -241,11 +241,7 @@ fn served_preview_rebuilds_on_change_and_shows_errors_in_the_page() {
     let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let tmp = tempfile::tempdir().unwrap();
     let catalog = tmp.path().join("catalog");
-    for (rel, bytes) in read_tree(&root().join("catalog")) {
-        let p = catalog.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, bytes).unwrap();
-    }
+    common::copy_tree(&root().join("catalog"), &catalog);
     let server = serve(&catalog, &tmp.path().join("dist"));
     let b = Browser::start();
     let page = server

@@ -56,6 +56,15 @@ pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// Copies every file under `from` to `to` (a catalogue a test may then edit).
+pub fn copy_tree(from: &Path, to: &Path) {
+    for (rel, bytes) in read_tree(from) {
+        let p = to.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, bytes).expect("write");
+    }
+}
+
 /// Compares the tree at `actual` with the reviewed tree at `golden`: same file names, same bytes.
 /// With `UPDATE_GOLDEN=1` the golden tree is rewritten instead (review the diff before committing).
 pub fn assert_golden(actual: &Path, golden: &Path) {
