@@ -86,6 +86,19 @@ impl Setup {
     }
 }
 
+/// Starts a push in the background (output discarded), for tests that kill or race it.
+fn spawn_push(portal: &str, dist: &Path, token_file: &Path) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_ogp-publish"))
+        .args(["push", "--portal", portal, "--dist"])
+        .arg(dist)
+        .arg("--token-file")
+        .arg(token_file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("ogp-publish starts")
+}
+
 fn out(o: &std::process::Output) -> String {
     format!(
         "{}{}",
@@ -495,15 +508,7 @@ fn a_push_killed_at_random_moments_converges_on_the_next_run() {
     let mut killed = 0;
     for round in 0..8 {
         let dist = if round % 2 == 0 { &first } else { &second };
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ogp-publish"))
-            .args(["push", "--portal", &proxy.url, "--dist"])
-            .arg(dist)
-            .arg("--token-file")
-            .arg(&s.portal.token_file)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_push(&proxy.url, dist, &s.portal.token_file);
         std::thread::sleep(Duration::from_millis(rng.u64(30..700)));
         let _ = child.kill();
         let status = child.wait().unwrap();
@@ -582,15 +587,7 @@ fn a_second_push_of_the_same_output_stops_with_a_clear_message() {
     let s = setup("plain", "lock");
     let proxy = s.proxy();
     proxy.delay_all(Duration::from_millis(150));
-    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_ogp-publish"))
-        .args(["push", "--portal", &proxy.url, "--dist"])
-        .arg(&s.dist)
-        .arg("--token-file")
-        .arg(&s.portal.token_file)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut first = spawn_push(&proxy.url, &s.dist, &s.portal.token_file);
     // Wait until the first push holds the lock (it writes its pid there).
     let name = s.dist.file_name().unwrap().to_string_lossy().into_owned();
     let lock = s.dist.with_file_name(format!(".{name}.push.lock"));
@@ -983,15 +980,7 @@ fn fifty_killed_pushes_each_followed_by_a_full_push_always_converge() {
         } else {
             second.clone()
         };
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ogp-publish"))
-            .args(["push", "--portal", &proxy.url, "--dist"])
-            .arg(&s.dist)
-            .arg("--token-file")
-            .arg(&s.portal.token_file)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_push(&proxy.url, &s.dist, &s.portal.token_file);
         std::thread::sleep(Duration::from_millis(rng.u64(5..400)));
         let _ = child.kill();
         cut_short += usize::from(child.wait().unwrap().code().is_none());
