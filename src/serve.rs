@@ -52,6 +52,7 @@ fn content_type(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()) {
         Some("html") => "text/html; charset=utf-8",
         Some("csv") => "text/csv; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
         Some("json") => "application/json",
         Some("jsonld") => "application/ld+json",
         Some("svg") => "image/svg+xml",
@@ -126,7 +127,11 @@ fn handle(mut stream: TcpStream, root: &Path, errors: &ErrorPage) -> std::io::Re
         return Ok(());
     }
     let error_page = errors.lock().map(|e| e.clone()).unwrap_or_default();
-    if let (Some(page), true) = (error_page, path.starts_with("/preview")) {
+    let is_page = path
+        .split('?')
+        .next()
+        .is_some_and(|p| p.ends_with(".html") || p.ends_with('/'));
+    if let (Some(page), true) = (error_page, path.starts_with("/preview") && is_page) {
         return respond(
             &mut stream,
             "200 OK",

@@ -288,7 +288,8 @@ fn served_preview_rebuilds_on_change_and_shows_errors_in_the_page() {
     });
     b.clear_logs();
     b.goto(&page);
-    assert!(b.console_errors().is_empty());
+    let errors = b.console_errors();
+    assert!(errors.is_empty(), "{errors:?}");
     assert_local_requests(&b);
 }
 

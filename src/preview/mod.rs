@@ -479,7 +479,8 @@ pub fn render_preview(input: &PreviewInput, out: &Path) -> std::io::Result<()> {
         .organization_title
         .clone()
         .unwrap_or_else(|| input.catalog.publisher.organization.value.clone());
-    let css = Tpl::from_safe_string(include_str!("templates/style.css").to_string());
+    // One stylesheet beside the pages (relative links work from file://).
+    let css = Tpl::from(());
     let root = input
         .catalog
         .publisher
@@ -488,6 +489,7 @@ pub fn render_preview(input: &PreviewInput, out: &Path) -> std::io::Result<()> {
         .map(Path::to_path_buf)
         .unwrap_or_default();
     std::fs::create_dir_all(out.join("datasets"))?;
+    std::fs::write(out.join("style.css"), include_str!("templates/style.css"))?;
     let mut index_rows = Vec::new();
     for ds in input.datasets {
         let Some(plan) = input.catalog.plans.iter().find(|p| p.id == ds.plan_id) else {
@@ -568,6 +570,7 @@ pub fn render_preview(input: &PreviewInput, out: &Path) -> std::io::Result<()> {
             lang => lang.code(),
             t => Tpl::from_serialize(&t),
             css => css.clone(),
+            css_href => "../style.css",
             publisher => org.clone(),
             d => page,
             jsonld => Tpl::from_safe_string(script_json(&schema_org(ds, plan, &org, lang))),
@@ -594,6 +597,7 @@ pub fn render_preview(input: &PreviewInput, out: &Path) -> std::io::Result<()> {
         lang => lang.code(),
         t => Tpl::from_serialize(&t),
         css => css,
+        css_href => "style.css",
         publisher => org,
         profile => input.profile.name(),
         datasets => Tpl::from(index_rows),
