@@ -168,7 +168,7 @@ fn write_into(
         let full = root.join(&path);
         let bytes = pretty(&serde_json::Value::Object(ds.package.clone()));
         std::fs::write(&full, &bytes).at(&full)?;
-        files.insert(path, (bytes.len() as u64, sha256(&bytes)));
+        files.insert(path, (bytes.len() as u64, resources::sha256_hex(&bytes)));
     }
     write_manifest(root, &datasets, &files)?;
     // The preview is for stewards, not published: it is not in the manifest.
@@ -198,11 +198,6 @@ fn pretty(value: &serde_json::Value) -> Vec<u8> {
     bytes
 }
 
-fn sha256(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    resources::hex(&sha2::Sha256::digest(bytes))
-}
-
 fn write_manifest(
     root: &Path,
     datasets: &[BuiltDataset],
@@ -220,7 +215,7 @@ fn write_manifest(
             .collect();
         ds_hashes.insert(
             ds.name.clone(),
-            json!({ "plan": ds.plan_id, "sha256": sha256(listing.as_bytes()) }),
+            json!({ "plan": ds.plan_id, "sha256": resources::sha256_hex(listing.as_bytes()) }),
         );
     }
     let files_json: Map<String, serde_json::Value> = files
@@ -245,7 +240,7 @@ fn info(file: &str, title: &str, description: &str, role: ResourceRole) -> Table
     }
 }
 
-fn progress_by_commitment(plan: &Plan) -> HashMap<&str, Progress> {
+pub(crate) fn progress_by_commitment(plan: &Plan) -> HashMap<&str, Progress> {
     let mut map: HashMap<&str, Progress> = HashMap::new();
     for m in &plan.milestones {
         let p = map.entry(m.commitment_id.as_str()).or_default();

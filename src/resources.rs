@@ -65,6 +65,11 @@ pub fn hex(bytes: &[u8]) -> String {
         })
 }
 
+/// Lowercase hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
 /// Opens `path` for writing through a hashing buffer.
 pub fn create(path: &Path) -> io::Result<HashingWriter<BufWriter<File>>> {
     Ok(HashingWriter::new(BufWriter::with_capacity(

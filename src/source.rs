@@ -49,6 +49,26 @@ pub fn pos_at(text: &str, offset: usize) -> Pos {
     Pos::new(line as u32, col as u32)
 }
 
+/// Decodes `%XX` escapes of a URL path; invalid escapes stay as they are.
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// One field of a CSV record: its unescaped text and where it starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvField {

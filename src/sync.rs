@@ -115,10 +115,7 @@ pub fn read_dist(dist: &Path) -> Result<Vec<LocalDataset>, DistError> {
                 path: path.clone(),
                 source,
             })?;
-            let sha256 = {
-                use sha2::Digest;
-                resources::hex(&sha2::Sha256::digest(&bytes))
-            };
+            let sha256 = resources::sha256_hex(&bytes);
             let recorded = (entry["bytes"].as_u64(), entry["sha256"].as_str());
             if recorded != (Some(bytes.len() as u64), Some(sha256.as_str()))
                 || resource.get("hash").and_then(Value::as_str) != Some(sha256.as_str())
@@ -167,42 +164,20 @@ pub async fn snapshot_recorded(
         tasks.spawn(async move {
             let _permit = sem.acquire_owned().await;
             let start = Instant::now();
-            let body = ActionBody::Json(json!({ "id": name }));
-            let (r, attempts) = client
-                .action_attempts("package_show", body, Replay::Safe)
-                .await;
+            let (r, attempts) = client.package_show_attempts(&name).await;
             let record = ActionRecord {
                 dataset: name.clone(),
                 resource: None,
                 action: "package_show".into(),
-                outcome: if r.is_ok() || r.as_ref().is_err_and(|e| e.kind == ErrorKind::NotFound) {
-                    "ok".into()
-                } else {
-                    "failed".into()
-                },
+                outcome: if r.is_ok() { "ok" } else { "failed" }.into(),
                 status: match &r {
-                    Ok(_) => Some(200),
+                    Ok(Some(_)) => Some(200),
+                    Ok(None) => Some(404),
                     Err(e) => e.status,
                 },
                 attempts,
                 duration_ms: start.elapsed().as_millis() as u64,
-                error: r
-                    .as_ref()
-                    .err()
-                    .filter(|e| e.kind != ErrorKind::NotFound)
-                    .map(|e| e.to_string()),
-            };
-            let r = match r {
-                Ok(Value::Object(m)) => Ok(Some(m)),
-                Ok(_) => Err(CkanError {
-                    action: "package_show".into(),
-                    status: Some(200),
-                    kind: ErrorKind::Unexpected,
-                    message: "expected a package".into(),
-                    attempts,
-                }),
-                Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
-                Err(e) => Err(e),
+                error: r.as_ref().err().map(|e| e.to_string()),
             };
             (name, r, record)
         });
@@ -346,26 +321,7 @@ fn remote_key(resource: &Value) -> Option<String> {
     let url = resource.get("url")?.as_str()?;
     let name = url.rsplit('/').next()?;
     let name = name.split(['?', '#']).next()?;
-    Some(percent_decode(name))
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push(h * 16 + l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    Some(crate::source::percent_decode(name))
 }
 
 /// Keys of a package dict that `push` sends and compares.

@@ -79,6 +79,19 @@ impl Setup {
         self.dist = build(&self.catalog, self.tmp.path());
     }
 
+    /// Resource files of the local datasets (every file but package.json).
+    fn files(&self) -> usize {
+        self.names
+            .iter()
+            .map(|n| {
+                std::fs::read_dir(self.dist.join("datasets").join(n))
+                    .unwrap()
+                    .count()
+                    - 1
+            })
+            .sum()
+    }
+
     fn assert_converged(&self) {
         for name in &self.names {
             assert_portal_equals_dist(&self.portal, &self.dist, name);
@@ -142,16 +155,7 @@ fn first_push_then_noop(config: &'static str) {
     let o = s.push(&proxy.url, &["--report", &report.to_string_lossy()]);
     assert_eq!(code(&o), 0, "{}", out(&o));
     s.assert_converged();
-    let files: usize = s
-        .names
-        .iter()
-        .map(|n| {
-            std::fs::read_dir(s.dist.join("datasets").join(n))
-                .unwrap()
-                .count()
-                - 1
-        })
-        .sum();
+    let files = s.files();
     // One create per dataset plus one per file, nothing else.
     assert_eq!(proxy.forwarded("package_create") as usize, s.names.len());
     assert_eq!(proxy.forwarded("resource_create") as usize, files);
@@ -609,16 +613,7 @@ fn a_second_push_of_the_same_output_stops_with_a_clear_message() {
     assert!(out(&second).contains(&message), "{}", out(&second));
     assert!(first.wait().unwrap().success());
     // Every write came from the first push: one create per dataset plus one per file.
-    let files: usize = s
-        .names
-        .iter()
-        .map(|n| {
-            std::fs::read_dir(s.dist.join("datasets").join(n))
-                .unwrap()
-                .count()
-                - 1
-        })
-        .sum();
+    let files = s.files();
     assert_eq!(proxy.forwarded_writes() as usize, s.names.len() + files);
     s.assert_converged();
     let third = s.push(&proxy.url, &[]);

@@ -422,25 +422,31 @@ impl CkanClient {
 
     /// `package_show`; `None` when the dataset does not exist.
     pub async fn package_show(&self, id: &str) -> Result<Option<Map<String, Value>>, CkanError> {
-        match self
-            .action(
-                "package_show",
-                ActionBody::Json(json!({ "id": id })),
-                Replay::Safe,
-            )
-            .await
-        {
+        self.package_show_attempts(id).await.0
+    }
+
+    /// Like [`CkanClient::package_show`], also returning how many times it was sent.
+    pub async fn package_show_attempts(
+        &self,
+        id: &str,
+    ) -> (Result<Option<Map<String, Value>>, CkanError>, u32) {
+        let body = ActionBody::Json(json!({ "id": id }));
+        let (r, attempts) = self
+            .action_attempts("package_show", body, Replay::Safe)
+            .await;
+        let r = match r {
             Ok(Value::Object(m)) => Ok(Some(m)),
             Ok(other) => Err(CkanError {
                 action: "package_show".into(),
                 status: Some(200),
                 kind: ErrorKind::Unexpected,
                 message: format!("expected a package, got {}", short(&other)),
-                attempts: 1,
+                attempts,
             }),
             Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
-        }
+        };
+        (r, attempts)
     }
 }
 

@@ -81,17 +81,15 @@ fn svg_open(id: &str, width: u32, height: u32, title: &str, desc: &str) -> Strin
 }
 
 fn percent_text(completed: usize, total: usize, lang: Lang) -> String {
-    if total == 0 {
-        lang.pick("inconnue", "unknown").to_string()
-    } else {
-        let p = (completed * 1000 * 2 + total) / (total * 2);
-        let text = format!("{}.{} %", p / 10, p % 10);
-        let text = if lang == Lang::Fr {
-            text.replace('.', ",")
-        } else {
-            text.replace(" %", "%")
-        };
-        format!("{completed}/{total} — {text}")
+    // The same rounding as the published `progression` column.
+    let progress = crate::fields::Progress {
+        total: total as u64,
+        completed: completed as u64,
+    };
+    match (progress.percent(), lang) {
+        (None, _) => lang.pick("inconnue", "unknown").to_string(),
+        (Some(p), Lang::Fr) => format!("{completed}/{total} — {} %", p.replace('.', ",")),
+        (Some(p), Lang::En) => format!("{completed}/{total} — {p}%"),
     }
 }
 
@@ -126,16 +124,13 @@ pub fn overall(completed: usize, total: usize, lang: Lang) -> String {
 
 /// One progress bar per commitment.
 pub fn commitments(plan: &Plan, lang: Lang) -> String {
+    let progress = crate::build::progress_by_commitment(plan);
     let mut rows: Vec<(String, usize, usize)> = plan
         .commitments
         .iter()
         .map(|c| {
-            let ms = plan.milestones.iter().filter(|m| m.commitment_id == c.id);
-            let (mut total, mut done) = (0, 0);
-            for m in ms {
-                total += 1;
-                done += usize::from(m.status == Some(Status::Completed));
-            }
+            let p = progress.get(c.id.as_str()).copied().unwrap_or_default();
+            let (done, total) = (p.completed as usize, p.total as usize);
             let label = match c.number {
                 Some(n) => format!("{n}. {}", c.title),
                 None => c.title.clone(),
