@@ -12,7 +12,7 @@ use crate::fields::{
     commitment_fields, commitment_value, milestone_fields, milestone_value, Field, Progress, Value,
     DICTIONARY_FIELDS,
 };
-use crate::model::{Catalog, Commitment, Milestone, Plan, Status};
+use crate::model::{Catalog, Commitment, Milestone, Plan, Publisher, Status};
 use crate::profile::{self, FileFacts, Lang, PackageInput, Profile, ResourceRole};
 use crate::resources::{self, TableInfo};
 use crate::validate::dataset_name;
@@ -46,15 +46,15 @@ pub struct Built {
 }
 
 /// File names of a dataset's tables in a language.
-struct Names {
-    commitments: &'static str,
-    milestones: &'static str,
+pub(crate) struct Names {
+    pub(crate) commitments: &'static str,
+    pub(crate) milestones: &'static str,
     dictionary: &'static str,
     plan_key_commitments: &'static str,
     plan_key_milestones: &'static str,
 }
 
-fn names(lang: Lang) -> Names {
+pub(crate) fn names(lang: Lang) -> Names {
     match lang {
         Lang::Fr => Names {
             commitments: "engagements",
@@ -81,6 +81,21 @@ fn names(lang: Lang) -> Names {
 pub fn write_dist(catalog: &Catalog, out: &Path, warnings: &[Diagnostic]) -> Result<Built, Error> {
     let profile = profile::lookup(&catalog.publisher.profile.value)
         .ok_or_else(|| Error::UnknownProfile(catalog.publisher.profile.value.clone()))?;
+    let tmp = prepare_out(out)?;
+    let written = (|| {
+        let writer = DistWriter::new(&catalog.publisher, profile, &tmp)?;
+        let outputs = catalog
+            .plans
+            .iter()
+            .map(|plan| writer.plan(plan, warnings))
+            .collect::<Result<Vec<_>, _>>()?;
+        writer.finish(outputs, warnings)
+    })();
+    finish_out(written, &tmp, out)
+}
+
+/// Checks that `out` may be replaced and returns the empty temporary folder to write instead.
+pub(crate) fn prepare_out(out: &Path) -> Result<PathBuf, Error> {
     if out.exists() && !(out.is_dir() && out.join("manifest.json").is_file()) {
         let empty = out.is_dir() && std::fs::read_dir(out).at(out)?.next().is_none();
         if !empty {
@@ -91,19 +106,33 @@ pub fn write_dist(catalog: &Catalog, out: &Path, warnings: &[Diagnostic]) -> Res
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).at(&tmp)?;
     }
-    let result = write_into(catalog, profile, &tmp, warnings);
-    let built = match result {
+    std::fs::create_dir_all(&tmp).at(&tmp)?;
+    Ok(tmp)
+}
+
+/// Swaps the temporary folder in when everything was written, or removes it.
+pub(crate) fn finish_out(
+    written: Result<Built, Error>,
+    tmp: &Path,
+    out: &Path,
+) -> Result<Built, Error> {
+    let built = match written {
         Ok(b) => b,
         Err(e) => {
-            let _ = std::fs::remove_dir_all(&tmp);
+            let _ = std::fs::remove_dir_all(tmp);
             return Err(e);
         }
     };
-    swap_in(&tmp, out)?;
+    swap_in(tmp, out)?;
     Ok(Built {
         out: out.to_path_buf(),
         ..built
     })
+}
+
+/// Removes a temporary output folder that will not be used.
+pub(crate) fn discard_out(tmp: &Path) {
+    let _ = std::fs::remove_dir_all(tmp);
 }
 
 /// `<parent>/.<name>.<what>-<pid>`.
@@ -138,58 +167,110 @@ fn swap_in(tmp: &Path, out: &Path) -> Result<(), Error> {
     std::fs::remove_dir_all(&old).at(&old)
 }
 
-fn write_into(
-    catalog: &Catalog,
-    profile: &dyn Profile,
-    root: &Path,
-    warnings: &[Diagnostic],
-) -> Result<Built, Error> {
-    let mut datasets = Vec::new();
-    for plan in &catalog.plans {
-        datasets.push(write_dataset(catalog, plan, profile, root)?);
-    }
-    datasets.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut files = BTreeMap::new();
-    for ds in &datasets {
-        for f in &ds.files {
-            files.insert(
-                format!("datasets/{}/{}", ds.name, f.file),
-                (f.bytes, f.sha256.clone()),
-            );
-        }
-    }
-    let jsonld = dcat::catalog(catalog, profile, &datasets);
-    let dcat_file = "catalog.jsonld";
-    let dcat_info = info(dcat_file, "", "", ResourceRole::Documentation);
-    let f = resources::write_json_value(root, dcat_info, &jsonld).at(&root.join(dcat_file))?;
-    files.insert(dcat_file.to_string(), (f.bytes, f.sha256));
-    for ds in &datasets {
-        let path = format!("datasets/{}/package.json", ds.name);
-        let full = root.join(&path);
-        let bytes = pretty(&serde_json::Value::Object(ds.package.clone()));
-        std::fs::write(&full, &bytes).at(&full)?;
-        files.insert(path, (bytes.len() as u64, resources::sha256_hex(&bytes)));
-    }
-    write_manifest(root, &datasets, &files)?;
-    // The preview is for stewards, not published: it is not in the manifest.
-    let preview_dir = root.join("preview");
-    crate::preview::render_preview(
-        &crate::preview::PreviewInput {
-            catalog,
+/// What one plan leaves for the catalogue-wide files once its own files are written.
+pub(crate) struct PlanOutput {
+    dataset: BuiltDataset,
+    package_file: (u64, String),
+    dcat: serde_json::Value,
+    index: crate::preview::IndexRow,
+}
+
+/// Writes a folder being built: each plan's dataset folder and preview page (from any thread,
+/// in any order), then the catalogue-wide files.
+pub(crate) struct DistWriter<'a> {
+    publisher: &'a Publisher,
+    profile: &'a dyn Profile,
+    root: &'a Path,
+    pages: crate::preview::Pages<'a>,
+}
+
+impl<'a> DistWriter<'a> {
+    /// A writer into the empty folder `root`.
+    pub(crate) fn new(
+        publisher: &'a Publisher,
+        profile: &'a dyn Profile,
+        root: &'a Path,
+    ) -> Result<Self, Error> {
+        let pages = crate::preview::Pages::new(publisher, profile);
+        let preview_dir = root.join("preview");
+        pages.start(&preview_dir).at(&preview_dir)?;
+        Ok(DistWriter {
+            publisher,
             profile,
-            datasets: &datasets,
-            dist: root,
-            warnings,
-            diff: None,
-        },
-        &preview_dir,
-    )
-    .at(&preview_dir)?;
-    Ok(Built {
-        out: root.to_path_buf(),
-        datasets,
-        files,
-    })
+            root,
+            pages,
+        })
+    }
+
+    /// Writes one valid plan's dataset folder, its `package.json` and its preview page;
+    /// `warnings` are shown on the page (other plans' warnings are left out).
+    pub(crate) fn plan(&self, plan: &Plan, warnings: &[Diagnostic]) -> Result<PlanOutput, Error> {
+        let dataset = write_dataset(self.publisher, plan, self.profile, self.root)?;
+        let path = self
+            .root
+            .join("datasets")
+            .join(&dataset.name)
+            .join("package.json");
+        let bytes = pretty(&serde_json::Value::Object(dataset.package.clone()));
+        std::fs::write(&path, &bytes).at(&path)?;
+        let package_file = (bytes.len() as u64, resources::sha256_hex(&bytes));
+        let dcat = dcat::dataset(self.publisher, self.profile, Some(plan), &dataset);
+        let preview_dir = self.root.join("preview");
+        let index = self
+            .pages
+            .dataset(&preview_dir, plan, &dataset, warnings, None)
+            .at(&preview_dir)?;
+        Ok(PlanOutput {
+            dataset,
+            package_file,
+            dcat,
+            index,
+        })
+    }
+
+    /// Writes `catalog.jsonld`, `manifest.json` and the preview's index once every plan is
+    /// written; `warnings` are every warning of the catalogue.
+    pub(crate) fn finish(
+        self,
+        mut outputs: Vec<PlanOutput>,
+        warnings: &[Diagnostic],
+    ) -> Result<Built, Error> {
+        outputs.sort_by(|a, b| a.dataset.name.cmp(&b.dataset.name));
+        let root = self.root;
+        let mut files = BTreeMap::new();
+        let mut entries = Vec::with_capacity(outputs.len());
+        let mut rows = Vec::with_capacity(outputs.len());
+        let mut datasets = Vec::with_capacity(outputs.len());
+        for o in outputs {
+            let ds = o.dataset;
+            for f in &ds.files {
+                files.insert(
+                    format!("datasets/{}/{}", ds.name, f.file),
+                    (f.bytes, f.sha256.clone()),
+                );
+            }
+            files.insert(format!("datasets/{}/package.json", ds.name), o.package_file);
+            entries.push(o.dcat);
+            rows.push(o.index);
+            datasets.push(ds);
+        }
+        let jsonld = dcat::catalog_of(self.publisher, self.profile, entries);
+        let dcat_file = "catalog.jsonld";
+        let dcat_info = info(dcat_file, "", "", ResourceRole::Documentation);
+        let f = resources::write_json_value(root, dcat_info, &jsonld).at(&root.join(dcat_file))?;
+        files.insert(dcat_file.to_string(), (f.bytes, f.sha256));
+        write_manifest(root, &datasets, &files)?;
+        // The preview is for stewards, not published: it is not in the manifest.
+        let preview_dir = root.join("preview");
+        self.pages
+            .index(&preview_dir, rows, warnings, false)
+            .at(&preview_dir)?;
+        Ok(Built {
+            out: root.to_path_buf(),
+            datasets,
+            files,
+        })
+    }
 }
 
 fn pretty(value: &serde_json::Value) -> Vec<u8> {
@@ -251,14 +332,14 @@ pub(crate) fn progress_by_commitment(plan: &Plan) -> HashMap<&str, Progress> {
 }
 
 fn write_dataset(
-    catalog: &Catalog,
+    publisher: &Publisher,
     plan: &Plan,
     profile: &dyn Profile,
     root: &Path,
 ) -> Result<BuiltDataset, Error> {
     let lang = profile.lang();
     let n = names(lang);
-    let meta = plan.dataset.merged_over(&catalog.publisher.dataset);
+    let meta = plan.dataset.merged_over(&publisher.dataset);
     let name = dataset_name(plan, &meta).value;
     let dir = root.join("datasets").join(&name);
     std::fs::create_dir_all(&dir).at(&dir)?;
@@ -434,7 +515,7 @@ fn write_dataset(
         _ => None,
     };
     let package = profile.package(&PackageInput {
-        publisher: &catalog.publisher,
+        publisher,
         plan,
         meta: &meta,
         name: &name,

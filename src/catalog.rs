@@ -60,56 +60,111 @@ fn outside_catalog(path: &Path) -> Option<Diagnostic> {
     })
 }
 
-/// Reads the catalogue in `root` (`publisher.toml` and `plans/*/`).
-pub fn load_catalog(root: &Path) -> Loaded {
-    ROOT.with(|r| *r.borrow_mut() = std::fs::canonicalize(root).ok());
-    let loaded = load_catalog_inner(root);
-    ROOT.with(|r| *r.borrow_mut() = None);
-    loaded
+/// A catalogue opened for reading plan by plan: its publisher, its plan folders, and the
+/// problems met so far. Plans are loaded one at a time with [`load_plan_at`], so a catalogue of
+/// any size is checked and built holding one plan per worker in memory.
+#[derive(Debug, Clone, Default)]
+pub struct Opened {
+    /// The catalogue folder.
+    pub root: PathBuf,
+    /// The catalogue folder, resolved (links and `..`); no file outside it is read.
+    pub resolved: Option<PathBuf>,
+    /// `publisher.toml`, as far as it could be read.
+    pub publisher: Publisher,
+    /// The plan folders to load, sorted.
+    pub plan_dirs: Vec<PathBuf>,
+    /// Problems met reading `publisher.toml` and listing `plans/`.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
-fn load_catalog_inner(root: &Path) -> Loaded {
-    let mut diags = Vec::new();
-    let publisher = load_publisher(&root.join("publisher.toml"), &mut diags);
-    let mut plans = Vec::new();
-    let plans_dir = root.join("plans");
-    match std::fs::read_dir(&plans_dir) {
-        Err(_) => diags.push(
-            Diagnostic::error(
-                Code::MissingFile,
-                &plans_dir,
-                Pos::START,
-                "the catalogue has no `plans` folder",
-            )
-            .hint(
-                "create `plans/<plan-id>/` holding plan.toml, commitments.csv and milestones.csv",
+/// Runs `f` with the catalogue root set for [`outside_catalog`] on this thread.
+fn within<T>(resolved: Option<&PathBuf>, f: impl FnOnce() -> T) -> T {
+    let before = ROOT.with(|r| r.replace(resolved.cloned()));
+    let out = f();
+    ROOT.with(|r| *r.borrow_mut() = before);
+    out
+}
+
+/// Reads `publisher.toml` and lists the plan folders of the catalogue in `root`.
+pub fn open_catalog(root: &Path) -> Opened {
+    let resolved = std::fs::canonicalize(root).ok();
+    within(resolved.as_ref(), || {
+        let mut diags = Vec::new();
+        let publisher = load_publisher(&root.join("publisher.toml"), &mut diags);
+        let mut plan_dirs = Vec::new();
+        let plans_dir = root.join("plans");
+        match std::fs::read_dir(&plans_dir) {
+            Err(_) => diags.push(
+                Diagnostic::error(
+                    Code::MissingFile,
+                    &plans_dir,
+                    Pos::START,
+                    "the catalogue has no `plans` folder",
+                )
+                .hint(
+                    "create `plans/<plan-id>/` holding plan.toml, commitments.csv and milestones.csv",
+                ),
             ),
-        ),
-        Ok(entries) => {
-            let mut dirs: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok())
-                // Follows links, so a linked plan folder is not skipped silently.
-                .filter(|e| std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir()))
-                .map(|e| e.path())
-                .collect();
-            dirs.sort();
-            for dir in dirs {
-                match outside_catalog(&dir) {
-                    Some(d) => diags.push(d),
-                    None => plans.push(load_plan(&dir, &mut diags)),
+            Ok(entries) => {
+                let mut dirs: Vec<PathBuf> = entries
+                    .filter_map(|e| e.ok())
+                    // Follows links, so a linked plan folder is not skipped silently.
+                    .filter(|e| std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir()))
+                    .map(|e| e.path())
+                    .collect();
+                dirs.sort();
+                for dir in dirs {
+                    match outside_catalog(&dir) {
+                        Some(d) => diags.push(d),
+                        None => plan_dirs.push(dir),
+                    }
+                }
+                if plan_dirs.is_empty() {
+                    diags.push(
+                        Diagnostic::error(Code::NoPlans, &plans_dir, Pos::START, "no plan to publish")
+                            .hint("add a folder `plans/<plan-id>/` with plan.toml, commitments.csv and milestones.csv"),
+                    );
                 }
             }
-            if plans.is_empty() {
-                diags.push(
-                    Diagnostic::error(Code::NoPlans, &plans_dir, Pos::START, "no plan to publish")
-                        .hint("add a folder `plans/<plan-id>/` with plan.toml, commitments.csv and milestones.csv"),
-                );
-            }
         }
-    }
+        Opened {
+            root: root.to_path_buf(),
+            resolved: resolved.clone(),
+            publisher,
+            plan_dirs,
+            diagnostics: diags,
+        }
+    })
+}
+
+/// Loads one plan folder of an opened catalogue, with the problems met reading it.
+pub fn load_plan_at(opened: &Opened, dir: &Path) -> (Plan, Vec<Diagnostic>) {
+    within(opened.resolved.as_ref(), || {
+        let mut diags = Vec::new();
+        let plan = load_plan(dir, &mut diags);
+        (plan, diags)
+    })
+}
+
+/// Reads the catalogue in `root` (`publisher.toml` and `plans/*/`), every plan at once.
+pub fn load_catalog(root: &Path) -> Loaded {
+    let opened = open_catalog(root);
+    let mut diagnostics = opened.diagnostics.clone();
+    let plans = opened
+        .plan_dirs
+        .iter()
+        .map(|dir| {
+            let (plan, diags) = load_plan_at(&opened, dir);
+            diagnostics.extend(diags);
+            plan
+        })
+        .collect();
     Loaded {
-        catalog: Catalog { publisher, plans },
-        diagnostics: diags,
+        catalog: Catalog {
+            publisher: opened.publisher,
+            plans,
+        },
+        diagnostics,
     }
 }
 
@@ -144,8 +199,8 @@ fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
             return None;
         }
     };
-    match source::decode_utf8(&bytes) {
-        Ok(text) => Some(text.to_string()),
+    match source::decode_utf8_owned(bytes) {
+        Ok(text) => Some(text),
         Err(DecodeError::Utf16) => {
             diags.push(
                 Diagnostic::error(
@@ -452,12 +507,12 @@ fn load_plan(dir: &Path, diags: &mut Vec<Diagnostic>) -> Plan {
     plan.unreadable.commitments = commitments
         .as_ref()
         .is_none_or(|(t, _)| !t.columns.iter().any(|c| c == "id"));
-    if let Some((table, rows)) = commitments {
+    if let Some((table, mut rows)) = commitments {
         plan.commitments = rows
-            .iter()
+            .iter_mut()
             .map(|r| {
                 to_commitment(
-                    &Row {
+                    &mut Row {
                         table: &table,
                         row: r,
                     },
@@ -470,12 +525,12 @@ fn load_plan(dir: &Path, diags: &mut Vec<Diagnostic>) -> Plan {
     }
     let milestones = load_table(dir, "milestones", MILESTONE_FIELDS, &extras_m, diags);
     plan.unreadable.milestones = milestones.is_none();
-    if let Some((table, rows)) = milestones {
+    if let Some((table, mut rows)) = milestones {
         plan.milestones = rows
-            .iter()
+            .iter_mut()
             .map(|r| {
                 to_milestone(
-                    &Row {
+                    &mut Row {
                         table: &table,
                         row: r,
                     },
@@ -824,29 +879,34 @@ fn normalize_newlines(s: String) -> String {
     }
 }
 
-/// A raw row seen through its table's columns.
+/// A raw row seen through its table's columns; values are moved out of it as they are used.
 struct Row<'a> {
     table: &'a Table,
-    row: &'a RawRow,
+    row: &'a mut RawRow,
 }
 
 impl Row<'_> {
+    fn index(&self, key: &str) -> Option<usize> {
+        self.table.columns.iter().position(|c| c == key)
+    }
+
     fn get(&self, key: &str) -> Option<&str> {
-        let i = self.table.columns.iter().position(|c| c == key)?;
-        self.row.values.get(i)?.as_deref()
+        self.row.values.get(self.index(key)?)?.as_deref()
     }
 
     fn pos(&self, key: &str) -> Pos {
         self.table.pos(&self.row.src, key)
     }
 
-    fn text(&self, key: &str) -> Option<String> {
-        self.get(key).map(str::to_string)
+    /// The value of `key`, taken out of the row.
+    fn text(&mut self, key: &str) -> Option<String> {
+        let i = self.index(key)?;
+        self.row.values.get_mut(i)?.take()
     }
 
-    fn required(&self, key: &str, diags: &mut Vec<Diagnostic>) -> String {
+    fn required(&mut self, key: &str, diags: &mut Vec<Diagnostic>) -> String {
         match self.get(key) {
-            Some(v) if !v.trim().is_empty() => v.to_string(),
+            Some(v) if !v.trim().is_empty() => self.text(key).unwrap_or_default(),
             _ => {
                 // A missing column is reported once for the whole file.
                 if self.table.columns.iter().any(|c| c == key) {
@@ -879,12 +939,12 @@ impl Row<'_> {
         split_list(self.get(key))
     }
 
-    fn url(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    fn url(&mut self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
         let v = self.get(key)?;
         if let Some(d) = check_url(v, &self.table.file, self.pos(key), key) {
             diags.push(d);
         }
-        Some(v.to_string())
+        self.text(key)
     }
 
     fn code<T>(
@@ -913,7 +973,11 @@ impl Row<'_> {
     }
 
     fn extras(&self, names: &[String]) -> Vec<Option<String>> {
-        names.iter().map(|n| self.text(n)).collect()
+        // Copied, not taken: a declared extra column may repeat a standard column's name.
+        names
+            .iter()
+            .map(|n| self.get(n).map(str::to_string))
+            .collect()
     }
 }
 
@@ -994,7 +1058,7 @@ fn check_url(v: &str, file: &Path, pos: Pos, field: &str) -> Option<Diagnostic> 
     })
 }
 
-fn to_commitment(row: &Row, extras: &[String], diags: &mut Vec<Diagnostic>) -> Commitment {
+fn to_commitment(row: &mut Row, extras: &[String], diags: &mut Vec<Diagnostic>) -> Commitment {
     let number = row
         .get("number")
         .and_then(|v| match v.trim().parse::<u32>() {
@@ -1054,11 +1118,11 @@ fn to_commitment(row: &Row, extras: &[String], diags: &mut Vec<Diagnostic>) -> C
         ),
         url: row.url("url", diags),
         extra: row.extras(extras),
-        src: row.row.src.clone(),
+        src: std::mem::take(&mut row.row.src),
     }
 }
 
-fn to_milestone(row: &Row, extras: &[String], diags: &mut Vec<Diagnostic>) -> Milestone {
+fn to_milestone(row: &mut Row, extras: &[String], diags: &mut Vec<Diagnostic>) -> Milestone {
     Milestone {
         id: row.required("id", diags),
         commitment_id: row.required("commitment_id", diags),
@@ -1076,7 +1140,7 @@ fn to_milestone(row: &Row, extras: &[String], diags: &mut Vec<Diagnostic>) -> Mi
         completed_on: row.date("completed_on", diags),
         evidence_url: row.url("evidence_url", diags),
         extra: row.extras(extras),
-        src: row.row.src.clone(),
+        src: std::mem::take(&mut row.row.src),
     }
 }
 

@@ -651,12 +651,12 @@ pub fn run(cli: Cli) -> u8 {
     let verbose = cli.verbose;
     match cli.command {
         Command::Check { catalog, format } => {
-            let checked = ogp_publish::check(&catalog);
+            let checked = ogp_publish::check_report(&catalog);
             match format {
                 Format::Human => {
                     print_diagnostics(&mut std::io::stdout(), &checked.diagnostics);
                     if !checked.has_errors() {
-                        let plans = checked.catalog.plans.len();
+                        let plans = checked.plans;
                         eprintln!("`{}`: {plans} plan(s), no errors", catalog.display());
                     }
                 }

@@ -58,23 +58,155 @@ impl Checked {
     }
 }
 
-/// Loads and validates the catalogue in `root`.
+/// Loads and validates the catalogue in `root`, keeping every record (see [`check_report`] for
+/// a check that holds one plan at a time).
 pub fn check(root: &Path) -> Checked {
-    let loaded = load_catalog(root);
-    let mut diagnostics = loaded.diagnostics;
+    let opened = catalog::open_catalog(root);
+    let checked = each_plan(&opened, |plan, diags| Ok((plan, diags)));
+    let results = checked.unwrap_or_default();
+    let mut names = Vec::with_capacity(results.len());
+    let mut per_plan = Vec::with_capacity(results.len());
+    let mut plans = Vec::with_capacity(results.len());
+    for (plan, diags) in results {
+        names.push(plan_name(&opened.publisher, &plan));
+        per_plan.push(diags);
+        plans.push(plan);
+    }
+    let diagnostics = gather(&opened, per_plan, names);
+    Checked {
+        catalog: Catalog {
+            publisher: opened.publisher,
+            plans,
+        },
+        diagnostics,
+    }
+}
+
+/// What [`check_report`] found: the number of plans and every problem, sorted.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Plans read.
+    pub plans: usize,
+    /// Every problem, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// True when at least one diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Checks the catalogue in `root` plan by plan, on every core, dropping each plan's records once
+/// checked: memory does not grow with the number of plans. Finds what [`check`] finds.
+pub fn check_report(root: &Path) -> Report {
+    let opened = catalog::open_catalog(root);
+    check_opened(&opened)
+}
+
+fn check_opened(opened: &catalog::Opened) -> Report {
+    let results = each_plan(opened, |plan, diags| {
+        Ok((plan_name(&opened.publisher, &plan), diags))
+    })
+    .unwrap_or_default();
+    let plans = results.len();
+    let (names, per_plan) = results.into_iter().unzip();
+    Report {
+        plans,
+        diagnostics: gather(opened, per_plan, names),
+    }
+}
+
+/// The plan id and dataset name of a plan, for the rule that names are unique.
+fn plan_name(publisher: &model::Publisher, plan: &model::Plan) -> (String, model::Sp<String>) {
+    let meta = plan.dataset.merged_over(&publisher.dataset);
+    (plan.id.clone(), validate::dataset_name(plan, &meta))
+}
+
+/// Every diagnostic of a catalogue, sorted: those met opening it, the publisher's, each plan's
+/// (in plan order), and duplicate dataset names.
+fn gather(
+    opened: &catalog::Opened,
+    per_plan: Vec<Vec<Diagnostic>>,
+    names: Vec<(String, model::Sp<String>)>,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = opened.diagnostics.clone();
+    diagnostics.extend(validate::validate_publisher(&opened.publisher));
+    let mut claimed = validate::DatasetNames::default();
+    for (diags, (id, name)) in per_plan.into_iter().zip(names) {
+        diagnostics.extend(diags);
+        diagnostics.extend(claimed.claim(&id, name));
+    }
+    diagnostic::sort(&mut diagnostics);
+    diagnostics
+}
+
+/// Loads one plan and runs the rules that need only that plan.
+fn check_plan(opened: &catalog::Opened, dir: &Path) -> (model::Plan, Vec<Diagnostic>) {
+    let (plan, mut diagnostics) = catalog::load_plan_at(opened, dir);
     // A value already reported as malformed is not reported again as missing.
     let malformed: std::collections::HashSet<(PathBuf, Pos)> = diagnostics
         .iter()
         .map(|d| (d.file.clone(), d.pos))
         .collect();
-    diagnostics.extend(validate(&loaded.catalog).into_iter().filter(|d| {
-        !(d.code == Code::CompletedWithoutDate && malformed.contains(&(d.file.clone(), d.pos)))
-    }));
-    diagnostic::sort(&mut diagnostics);
-    Checked {
-        catalog: loaded.catalog,
-        diagnostics,
-    }
+    diagnostics.extend(
+        validate::validate_plan(&opened.publisher, &plan)
+            .into_iter()
+            .filter(|d| {
+                !(d.code == Code::CompletedWithoutDate
+                    && malformed.contains(&(d.file.clone(), d.pos)))
+            }),
+    );
+    (plan, diagnostics)
+}
+
+/// How many plans are checked or built at once: one per core, at most 8.
+fn workers(plans: usize) -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 8)
+        .min(plans.max(1))
+}
+
+/// Loads and checks every plan of `opened`, `workers()` at a time, and hands each to `f` with its
+/// diagnostics; results come back in plan order. The first error of `f` stops the others.
+fn each_plan<T: Send>(
+    opened: &catalog::Opened,
+    f: impl Fn(model::Plan, Vec<Diagnostic>) -> Result<T, Error> + Sync,
+) -> Result<Vec<T>, Error> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let dirs = &opened.plan_dirs;
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let work = || {
+        let mut done = Vec::new();
+        while !stop.load(Ordering::Relaxed) {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(dir) = dirs.get(i) else { break };
+            let (plan, diags) = check_plan(opened, dir);
+            let result = f(plan, diags);
+            if result.is_err() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            done.push((i, result));
+        }
+        done
+    };
+    let n = workers(dirs.len());
+    let mut all: Vec<(usize, Result<T, Error>)> = if n == 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..n).map(|_| scope.spawn(work)).collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
+    };
+    all.sort_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Options of [`build`].
@@ -86,13 +218,92 @@ pub struct BuildOpts {
     pub out: PathBuf,
 }
 
-/// Checks the catalogue, then writes the output folder. An invalid catalogue writes nothing and
-/// returns [`Error::Invalid`] with the diagnostics; warnings come back with the result.
+/// Checks the catalogue and writes the output folder, plan by plan on every core: each plan is
+/// loaded, checked and written, then dropped, so memory does not grow with the catalogue. An
+/// invalid catalogue writes nothing (the folder being written is removed) and returns
+/// [`Error::Invalid`] with every diagnostic; warnings come back with the result.
 pub fn build(opts: &BuildOpts) -> Result<(Built, Vec<Diagnostic>), Error> {
-    build_checked(opts).map(|(checked, built)| (built, checked.diagnostics))
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let opened = catalog::open_catalog(&opts.catalog);
+    // Problems with the output folder come after the catalogue's own errors.
+    let invalid_or = |e: Error| {
+        let report = check_opened(&opened);
+        if report.has_errors() {
+            Error::Invalid(report.diagnostics)
+        } else {
+            e
+        }
+    };
+    if overlaps(&opts.catalog, &opts.out) {
+        return Err(invalid_or(Error::OutputOverlapsCatalog {
+            out: opts.out.clone(),
+            catalog: opts.catalog.clone(),
+        }));
+    }
+    let publisher = &opened.publisher;
+    let Some(profile) = profile::lookup(&publisher.profile.value) else {
+        return Err(invalid_or(Error::UnknownProfile(
+            publisher.profile.value.clone(),
+        )));
+    };
+    let tmp = build::prepare_out(&opts.out).map_err(invalid_or)?;
+    let writer = match build::DistWriter::new(publisher, profile, &tmp) {
+        Ok(w) => w,
+        Err(e) => {
+            build::discard_out(&tmp);
+            return Err(e);
+        }
+    };
+    let failed = AtomicBool::new(
+        opened.diagnostics.iter().any(Diagnostic::is_error)
+            || validate::validate_publisher(publisher)
+                .iter()
+                .any(Diagnostic::is_error),
+    );
+    let claimed = std::sync::Mutex::new(std::collections::HashSet::new());
+    let results = each_plan(&opened, |plan, diags| {
+        let name = plan_name(publisher, &plan);
+        if diags.iter().any(Diagnostic::is_error) {
+            failed.store(true, Ordering::Relaxed);
+        }
+        // A plan whose dataset name an earlier plan took is reported once every plan is read;
+        // it is not written over the other.
+        let first_claim = claimed
+            .lock()
+            .is_ok_and(|mut c| c.insert(name.1.value.clone()));
+        let output = if failed.load(Ordering::Relaxed) || !first_claim {
+            None
+        } else {
+            Some(writer.plan(&plan, &diags)?)
+        };
+        Ok((name, diags, output))
+    });
+    let results = match results {
+        Ok(r) => r,
+        Err(e) => {
+            build::discard_out(&tmp);
+            return Err(e);
+        }
+    };
+    let mut names = Vec::with_capacity(results.len());
+    let mut per_plan = Vec::with_capacity(results.len());
+    let mut outputs = Vec::with_capacity(results.len());
+    for (name, diags, output) in results {
+        names.push(name);
+        per_plan.push(diags);
+        outputs.extend(output);
+    }
+    let diagnostics = gather(&opened, per_plan, names);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        build::discard_out(&tmp);
+        return Err(Error::Invalid(diagnostics));
+    }
+    let written = writer.finish(outputs, &diagnostics);
+    build::finish_out(written, &tmp, &opts.out).map(|built| (built, diagnostics))
 }
 
-/// Like [`build`], also returning the checked catalogue (for a preview rendered again).
+/// Like [`build`], holding the whole catalogue and returning it checked (for a preview rendered
+/// again with a portal diff).
 pub fn build_checked(opts: &BuildOpts) -> Result<(Checked, Built), Error> {
     let checked = check(&opts.catalog);
     if checked.has_errors() {

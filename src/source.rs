@@ -19,6 +19,19 @@ pub enum DecodeError {
 
 /// Decodes a file's bytes as UTF-8 text, dropping a leading byte-order mark.
 pub fn decode_utf8(bytes: &[u8]) -> Result<&str, DecodeError> {
+    let body = strip_bom(bytes)?;
+    std::str::from_utf8(body).map_err(|e| invalid_at(body, e))
+}
+
+/// Like [`decode_utf8`], reusing the buffer: no copy of the text.
+pub fn decode_utf8_owned(mut bytes: Vec<u8>) -> Result<String, DecodeError> {
+    let bom = bytes.len() - strip_bom(&bytes)?.len();
+    bytes.drain(..bom);
+    String::from_utf8(bytes).map_err(|e| invalid_at(e.as_bytes(), e.utf8_error()))
+}
+
+/// The bytes after a UTF-8 byte-order mark; an error for UTF-16.
+fn strip_bom(bytes: &[u8]) -> Result<&[u8], DecodeError> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(DecodeError::Utf16);
     }
@@ -27,12 +40,14 @@ pub fn decode_utf8(bytes: &[u8]) -> Result<&str, DecodeError> {
     if body.iter().take(4096).any(|&b| b == 0) {
         return Err(DecodeError::Utf16);
     }
-    std::str::from_utf8(body).map_err(|e| {
-        let good = &body[..e.valid_up_to()];
-        // The prefix is valid UTF-8 by construction.
-        let text = std::str::from_utf8(good).unwrap_or_default();
-        DecodeError::InvalidUtf8(pos_at(text, text.len()))
-    })
+    Ok(body)
+}
+
+fn invalid_at(body: &[u8], e: std::str::Utf8Error) -> DecodeError {
+    let good = &body[..e.valid_up_to()];
+    // The prefix is valid UTF-8 by construction.
+    let text = std::str::from_utf8(good).unwrap_or_default();
+    DecodeError::InvalidUtf8(pos_at(text, text.len()))
 }
 
 /// The line and column (1-based, columns counted in characters) of a byte offset in `text`.
@@ -147,6 +162,9 @@ impl<'a> CsvReader<'a> {
             self.at += 1;
             let mut seg = self.at;
             loop {
+                // Jump to the next quote or line break; everything between is the value.
+                self.at += memchr::memchr2(b'"', b'\n', &bytes[self.at..])
+                    .unwrap_or(bytes.len() - self.at);
                 match bytes.get(self.at) {
                     None => return Err(CsvError::UnclosedQuote(pos)),
                     Some(b'"') if bytes.get(self.at + 1) == Some(&b'"') => {
@@ -173,13 +191,9 @@ impl<'a> CsvReader<'a> {
             }
         } else {
             let start = self.at;
-            while let Some(&b) = bytes.get(self.at) {
-                // A lone CR (old Mac line ends) ends a line too.
-                if b == b',' || b == b'\n' || b == b'\r' {
-                    break;
-                }
-                self.at += 1;
-            }
+            // A lone CR (old Mac line ends) ends a line too.
+            self.at += memchr::memchr3(b',', b'\n', b'\r', &bytes[self.at..])
+                .unwrap_or(bytes.len() - self.at);
             value.push_str(&self.text[start..self.at]);
         }
         // Consume the separator; report whether the record goes on.

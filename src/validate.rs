@@ -2,7 +2,7 @@
 //! dataset names and tags CKAN accepts, and the fields the portal profile requires.
 
 use crate::diagnostic::{Code, Diagnostic, Pos};
-use crate::model::{Catalog, DatasetMeta, PartialDate, Plan, Sp};
+use crate::model::{Catalog, DatasetMeta, PartialDate, Plan, Publisher, Sp};
 use crate::profile;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -12,11 +12,22 @@ const RESERVED_NAMES: &[&str] = &["new", "edit", "search"];
 
 /// Every rule over a loaded catalogue. Diagnostics are returned unsorted.
 pub fn validate(catalog: &Catalog) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
     let publisher = &catalog.publisher;
-    let profile = profile::lookup(&publisher.profile.value);
+    let mut diags = validate_publisher(publisher);
+    let mut names = DatasetNames::default();
+    for plan in &catalog.plans {
+        diags.extend(validate_plan(publisher, plan));
+        let meta = plan.dataset.merged_over(&publisher.dataset);
+        diags.extend(names.claim(&plan.id, dataset_name(plan, &meta)));
+    }
+    diags
+}
+
+/// The rules on `publisher.toml` alone: a known profile and a valid organisation name.
+pub fn validate_publisher(publisher: &Publisher) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
     // An empty profile means publisher.toml did not load; that was reported already.
-    if profile.is_none() && !publisher.profile.value.is_empty() {
+    if profile::lookup(&publisher.profile.value).is_none() && !publisher.profile.value.is_empty() {
         diags.push(
             Diagnostic::error(
                 Code::UnknownProfile,
@@ -31,55 +42,72 @@ pub fn validate(catalog: &Catalog) -> Vec<Diagnostic> {
     if !publisher.profile.value.is_empty() {
         check_ckan_name(&publisher.organization, "organization.name", &mut diags);
     }
-    let mut names: HashMap<String, &Plan> = HashMap::new();
-    for plan in &catalog.plans {
-        let mut plan_diags = Vec::new();
-        let meta = plan.dataset.merged_over(&publisher.dataset);
-        let name = dataset_name(plan, &meta);
-        check_ckan_name(&name, "dataset.name", &mut plan_diags);
-        if let Some(first) = names.insert(name.value.clone(), plan) {
-            plan_diags.push(
+    diags
+}
+
+/// Dataset names claimed so far, in plan order: a second plan publishing the same dataset name
+/// is an error.
+#[derive(Debug, Default)]
+pub struct DatasetNames {
+    seen: HashMap<String, String>,
+}
+
+impl DatasetNames {
+    /// Claims `name` for the plan `plan_id`; the error when an earlier plan holds it.
+    pub fn claim(&mut self, plan_id: &str, name: Sp<String>) -> Option<Diagnostic> {
+        if let Some(first) = self.seen.get(&name.value) {
+            return Some(
                 Diagnostic::error(
                     Code::DuplicateDatasetName,
                     &name.file,
                     name.pos,
                     format!(
-                        "plans `{}` and `{}` would publish the same dataset `{}`",
-                        first.id, plan.id, name.value
+                        "plans `{first}` and `{plan_id}` would publish the same dataset `{}`",
+                        name.value
                     ),
                 )
                 .field("dataset.name")
                 .hint("give each plan its own `name` under `[dataset]`"),
             );
         }
-        check_tags(&meta, &mut plan_diags);
-        if plan.title.value.trim().is_empty() && !plan.title.file.as_os_str().is_empty() {
-            plan_diags.push(
-                Diagnostic::error(
-                    Code::MissingField,
-                    &plan.file,
-                    plan.title.pos,
-                    "`title` is required",
-                )
-                .field("title")
-                .hint("write the plan's official title"),
-            );
-        }
-        if let (Some(s), Some(e)) = (&plan.start, &plan.end) {
-            order(&plan.file, e.pos, "end", s.value, e.value, &mut plan_diags);
-        }
-        check_records(plan, &mut plan_diags);
-        if let Some(p) = profile {
-            plan_diags.extend(p.check(publisher, plan, &meta));
-        }
-        for d in &mut plan_diags {
-            if let Some(sev) = plan.lints.get(&d.code) {
-                d.severity = *sev;
-            }
-        }
-        diags.extend(plan_diags);
+        self.seen.insert(name.value, plan_id.to_string());
+        None
     }
-    diags
+}
+
+/// The rules on one plan and its records, with the plan's `[lints]` applied. The rule that needs
+/// every plan (unique dataset names) is [`DatasetNames`].
+pub fn validate_plan(publisher: &Publisher, plan: &Plan) -> Vec<Diagnostic> {
+    let mut plan_diags = Vec::new();
+    let meta = plan.dataset.merged_over(&publisher.dataset);
+    let name = dataset_name(plan, &meta);
+    check_ckan_name(&name, "dataset.name", &mut plan_diags);
+    check_tags(&meta, &mut plan_diags);
+    if plan.title.value.trim().is_empty() && !plan.title.file.as_os_str().is_empty() {
+        plan_diags.push(
+            Diagnostic::error(
+                Code::MissingField,
+                &plan.file,
+                plan.title.pos,
+                "`title` is required",
+            )
+            .field("title")
+            .hint("write the plan's official title"),
+        );
+    }
+    if let (Some(s), Some(e)) = (&plan.start, &plan.end) {
+        order(&plan.file, e.pos, "end", s.value, e.value, &mut plan_diags);
+    }
+    check_records(plan, &mut plan_diags);
+    if let Some(p) = profile::lookup(&publisher.profile.value) {
+        plan_diags.extend(p.check(publisher, plan, &meta));
+    }
+    for d in &mut plan_diags {
+        if let Some(sev) = plan.lints.get(&d.code) {
+            d.severity = *sev;
+        }
+    }
+    plan_diags
 }
 
 /// The dataset name of a plan: `[dataset] name`, or the plan's folder name.

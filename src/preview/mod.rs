@@ -11,9 +11,12 @@ mod markdown;
 
 use crate::build::BuiltDataset;
 use crate::diagnostic::Diagnostic;
-use crate::fields::{commitment_fields, milestone_fields, Field};
-use crate::model::{Catalog, Plan, Status};
+use crate::fields::{
+    commitment_fields, commitment_value, milestone_fields, milestone_value, Field,
+};
+use crate::model::{Catalog, Commitment, Milestone, Plan, Publisher, Status};
 use crate::profile::{Lang, Profile, ResourceRole};
+use crate::resources::csv_cell;
 use crate::sync::{DatasetAction, DatasetPlan, ResourceAction};
 use minijinja::value::Value as Tpl;
 use minijinja::Environment;
@@ -295,43 +298,81 @@ fn metadata(ds: &BuiltDataset, org: &str, lang: Lang) -> Vec<Tpl> {
     rows
 }
 
-/// The first rows of a written CSV file, with column labels from the data dictionary.
-fn table_preview(path: &Path, stem: &str, fields: &[Field], lang: Lang) -> Value {
-    let bytes = std::fs::read(path).unwrap_or_default();
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let mut reader = csv::Reader::from_reader(body);
-    let headers: Vec<String> = reader
-        .headers()
-        .map(|h| h.iter().map(str::to_string).collect())
-        .unwrap_or_default();
+/// The first rows of a table as its CSV file holds them, with column labels from the data
+/// dictionary. The rows come from the records, in the file's order, not from reading the file
+/// back.
+fn table_preview(
+    file: &str,
+    stem: &str,
+    fields: &[Field],
+    lang: Lang,
+    rows: impl Iterator<Item = Vec<String>>,
+    total: usize,
+) -> Value {
     let label_index = usize::from(lang == Lang::En);
-    let columns: Vec<Value> = headers
+    let columns: Vec<Value> = fields
         .iter()
-        .map(|h| {
-            let label = fields
-                .iter()
-                .find(|f| f.name(lang) == h)
-                .map_or(h.as_str(), |f| f.label[label_index].as_ref());
-            json!({ "name": h, "label": label })
-        })
+        .map(|f| json!({ "name": f.name(lang), "label": f.label[label_index] }))
         .collect();
-    let mut rows = Vec::new();
-    let mut total = 0usize;
-    for rec in reader.records().map_while(Result::ok) {
-        total += 1;
-        if rows.len() < PREVIEW_ROWS {
-            rows.push(rec.iter().map(str::to_string).collect::<Vec<_>>());
-        }
-    }
-    let file = path
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let rows: Vec<Vec<String>> = rows.take(PREVIEW_ROWS).collect();
     let summary = match lang {
         Lang::Fr => format!("{} ligne(s) sur {total} au total.", rows.len()),
         Lang::En => format!("{} of {total} row(s).", rows.len()),
     };
     json!({ "file": file, "stem": stem, "columns": columns, "rows": rows, "total": total, "summary": summary })
+}
+
+/// The table previews of a dataset: commitments, then milestones, as in its CSV files.
+fn table_previews(ds: &BuiltDataset, plan: &Plan, lang: Lang) -> Vec<Value> {
+    let names = crate::build::names(lang);
+    let cfields = commitment_fields(plan);
+    let mfields = milestone_fields(plan);
+    let progress = crate::build::progress_by_commitment(plan);
+    let mut commitments: Vec<&Commitment> = plan.commitments.iter().collect();
+    commitments.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut milestones: Vec<&Milestone> = plan.milestones.iter().collect();
+    milestones.sort_by(|a, b| a.id.cmp(&b.id));
+    ds.files
+        .iter()
+        .filter(|f| f.format == "CSV" && f.role == ResourceRole::Data)
+        .filter_map(|f| {
+            let stem = f.file.trim_end_matches(".csv");
+            if stem == names.commitments {
+                let rows = commitments.iter().map(|c| {
+                    let p = progress.get(c.id.as_str()).copied().unwrap_or_default();
+                    cfields
+                        .iter()
+                        .map(|k| csv_cell(&commitment_value(plan, c, p, &k.key)))
+                        .collect()
+                });
+                Some(table_preview(
+                    &f.file,
+                    stem,
+                    &cfields,
+                    lang,
+                    rows,
+                    commitments.len(),
+                ))
+            } else if stem == names.milestones {
+                let rows = milestones.iter().map(|m| {
+                    mfields
+                        .iter()
+                        .map(|k| csv_cell(&milestone_value(plan, m, &k.key)))
+                        .collect()
+                });
+                Some(table_preview(
+                    &f.file,
+                    stem,
+                    &mfields,
+                    lang,
+                    rows,
+                    milestones.len(),
+                ))
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 fn diff_view(plan: &DatasetPlan, lang: Lang) -> Value {
@@ -468,39 +509,80 @@ fn schema_org(ds: &BuiltDataset, plan: &Plan, org: &str, lang: Lang) -> Value {
     v
 }
 
-/// Writes `index.html` and one page per dataset into `out` (the `preview` folder).
-pub fn render_preview(input: &PreviewInput, out: &Path) -> std::io::Result<()> {
-    let lang = input.profile.lang();
-    let t = texts(lang);
-    let env = environment();
-    let org = input
-        .catalog
-        .publisher
-        .organization_title
-        .clone()
-        .unwrap_or_else(|| input.catalog.publisher.organization.value.clone());
-    // One stylesheet beside the pages (relative links work from file://).
-    let css = Tpl::from(());
-    let root = input
-        .catalog
-        .publisher
-        .file
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    std::fs::create_dir_all(out.join("datasets"))?;
-    std::fs::write(out.join("style.css"), include_str!("templates/style.css"))?;
-    let mut index_rows = Vec::new();
-    for ds in input.datasets {
-        let Some(plan) = input.catalog.plans.iter().find(|p| p.id == ds.plan_id) else {
-            continue;
-        };
+/// One line of the index page, kept while the other pages are written.
+#[derive(Debug, Clone)]
+pub struct IndexRow {
+    name: String,
+    title: String,
+    plan: String,
+    commitments: usize,
+    milestones: usize,
+    progress_svg: String,
+    warnings: usize,
+    diff_summary: Option<String>,
+}
+
+impl IndexRow {
+    /// The dataset name the row is about.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// The preview's pages, written one dataset at a time (from any thread) and then the index.
+pub struct Pages<'a> {
+    env: Environment<'static>,
+    t: Value,
+    lang: Lang,
+    org: String,
+    root: std::path::PathBuf,
+    profile: &'a dyn Profile,
+}
+
+impl<'a> Pages<'a> {
+    /// The pages of a publisher's catalogue in a profile's language.
+    pub fn new(publisher: &Publisher, profile: &'a dyn Profile) -> Self {
+        let lang = profile.lang();
+        Pages {
+            env: environment(),
+            t: texts(lang),
+            lang,
+            org: publisher
+                .organization_title
+                .clone()
+                .unwrap_or_else(|| publisher.organization.value.clone()),
+            root: publisher
+                .file
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+            profile,
+        }
+    }
+
+    /// Creates the `preview` folder `out` with its stylesheet.
+    pub fn start(&self, out: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(out.join("datasets"))?;
+        // One stylesheet beside the pages (relative links work from file://).
+        std::fs::write(out.join("style.css"), include_str!("templates/style.css"))
+    }
+
+    /// Writes the page of one dataset; `warnings` may hold other plans' warnings, which are left
+    /// out. Returns its line of the index.
+    pub fn dataset(
+        &self,
+        out: &Path,
+        plan: &Plan,
+        ds: &BuiltDataset,
+        warnings: &[Diagnostic],
+        diff: Option<&DatasetPlan>,
+    ) -> std::io::Result<IndexRow> {
+        let (lang, org) = (self.lang, &self.org);
         let plan_dir = plan.file.parent().unwrap_or(Path::new(""));
-        let warnings: Vec<Value> = input
-            .warnings
+        let warnings: Vec<Value> = warnings
             .iter()
             .filter(|d| d.file.starts_with(plan_dir) && !plan_dir.as_os_str().is_empty())
-            .map(|d| diag_json(d, &root))
+            .map(|d| diag_json(d, &self.root))
             .collect();
         let completed = plan
             .milestones
@@ -508,22 +590,7 @@ pub fn render_preview(input: &PreviewInput, out: &Path) -> std::io::Result<()> {
             .filter(|m| m.status == Some(Status::Completed))
             .count();
         let progress = charts::overall(completed, plan.milestones.len(), lang);
-        let diff = input
-            .diff
-            .and_then(|plans| plans.iter().find(|p| p.name == ds.name));
-        let dist_dir = input.dist.join("datasets").join(&ds.name);
-        let cfields = commitment_fields(plan);
-        let mfields = milestone_fields(plan);
-        let tables: Vec<Value> = ds
-            .files
-            .iter()
-            .filter(|f| f.format == "CSV" && f.role == ResourceRole::Data)
-            .map(|f| {
-                let stem = f.file.trim_end_matches(".csv");
-                let fields: Vec<Field> = cfields.iter().chain(&mfields).cloned().collect();
-                table_preview(&dist_dir.join(&f.file), stem, &fields, lang)
-            })
-            .collect();
+        let tables = table_previews(ds, plan, lang);
         let resources: Vec<Value> = ds
             .files
             .iter()
@@ -559,7 +626,7 @@ pub fn render_preview(input: &PreviewInput, out: &Path) -> std::io::Result<()> {
             tags => Tpl::from_serialize(&tags),
             resources => Tpl::from_serialize(&resources),
             tables => Tpl::from_serialize(&tables),
-            metadata => Tpl::from(metadata(ds, &org, lang)),
+            metadata => Tpl::from(metadata(ds, org, lang)),
             warnings => Tpl::from_serialize(&warnings),
             progress_chart => Tpl::from_safe_string(charts::commitments(plan, lang)),
             timeline_chart => Tpl::from_safe_string(timeline),
@@ -568,48 +635,93 @@ pub fn render_preview(input: &PreviewInput, out: &Path) -> std::io::Result<()> {
         };
         let ctx = minijinja::context! {
             lang => lang.code(),
-            t => Tpl::from_serialize(&t),
-            css => css.clone(),
+            t => Tpl::from_serialize(&self.t),
+            css => Tpl::from(()),
             css_href => "../style.css",
-            publisher => org.clone(),
+            publisher => org,
             d => page,
-            jsonld => Tpl::from_safe_string(script_json(&schema_org(ds, plan, &org, lang))),
+            jsonld => Tpl::from_safe_string(script_json(&schema_org(ds, plan, org, lang))),
             diff => diff.map(|p| Tpl::from_serialize(diff_view(p, lang))),
         };
-        let html = env
+        let html = self
+            .env
             .get_template("dataset.html")
             .and_then(|tpl| tpl.render(ctx))
             .map_err(std::io::Error::other)?;
         std::fs::write(out.join("datasets").join(format!("{}.html", ds.name)), html)?;
-        index_rows.push(minijinja::context! {
-            name => ds.name,
-            title => title,
-            plan => plan.id,
-            commitments => plan.commitments.len(),
-            milestones => plan.milestones.len(),
-            progress_svg => Tpl::from_safe_string(progress),
-            warnings => Tpl::from_serialize(&warnings),
-            diff_summary => diff.map(|p| diff_summary(p, lang)),
-        });
+        Ok(IndexRow {
+            name: ds.name.clone(),
+            title,
+            plan: plan.id.clone(),
+            commitments: plan.commitments.len(),
+            milestones: plan.milestones.len(),
+            progress_svg: progress,
+            warnings: warnings.len(),
+            diff_summary: diff.map(|p| diff_summary(p, lang)),
+        })
     }
-    let all_warnings: Vec<Value> = input.warnings.iter().map(|d| diag_json(d, &root)).collect();
-    let ctx = minijinja::context! {
-        lang => lang.code(),
-        t => Tpl::from_serialize(&t),
-        css => css,
-        css_href => "style.css",
-        publisher => org,
-        profile => input.profile.name(),
-        datasets => Tpl::from(index_rows),
-        warnings => Tpl::from_serialize(&all_warnings),
-        errors => Tpl::from_serialize(Vec::<Value>::new()),
-        has_diff => input.diff.is_some(),
-    };
-    let html = env
-        .get_template("index.html")
-        .and_then(|tpl| tpl.render(ctx))
-        .map_err(std::io::Error::other)?;
-    std::fs::write(out.join("index.html"), html)
+
+    /// Writes `index.html`: one line per dataset, sorted by name, then every warning.
+    pub fn index(
+        &self,
+        out: &Path,
+        mut rows: Vec<IndexRow>,
+        warnings: &[Diagnostic],
+        has_diff: bool,
+    ) -> std::io::Result<()> {
+        rows.sort_by(|a, b| a.name.cmp(&b.name));
+        let rows: Vec<Tpl> = rows
+            .into_iter()
+            .map(|r| {
+                minijinja::context! {
+                    name => r.name,
+                    title => r.title,
+                    plan => r.plan,
+                    commitments => r.commitments,
+                    milestones => r.milestones,
+                    progress_svg => Tpl::from_safe_string(r.progress_svg),
+                    warnings => r.warnings,
+                    diff_summary => r.diff_summary,
+                }
+            })
+            .collect();
+        let all_warnings: Vec<Value> = warnings.iter().map(|d| diag_json(d, &self.root)).collect();
+        let ctx = minijinja::context! {
+            lang => self.lang.code(),
+            t => Tpl::from_serialize(&self.t),
+            css => Tpl::from(()),
+            css_href => "style.css",
+            publisher => self.org,
+            profile => self.profile.name(),
+            datasets => Tpl::from(rows),
+            warnings => Tpl::from_serialize(&all_warnings),
+            errors => Tpl::from_serialize(Vec::<Value>::new()),
+            has_diff => has_diff,
+        };
+        let html = self
+            .env
+            .get_template("index.html")
+            .and_then(|tpl| tpl.render(ctx))
+            .map_err(std::io::Error::other)?;
+        std::fs::write(out.join("index.html"), html)
+    }
+}
+
+/// Writes `index.html` and one page per dataset into `out` (the `preview` folder).
+pub fn render_preview(input: &PreviewInput, out: &Path) -> std::io::Result<()> {
+    let pages = Pages::new(&input.catalog.publisher, input.profile);
+    pages.start(out)?;
+    let mut rows = Vec::new();
+    for ds in input.datasets {
+        let Some(plan) = input.catalog.plans.iter().find(|p| p.id == ds.plan_id) else {
+            continue;
+        };
+        let diff = input
+            .diff
+            .and_then(|plans| plans.iter().find(|p| p.name == ds.name));
+        rows.push(pages.dataset(out, plan, ds, input.warnings, diff)?);
+    }
+    pages.index(out, rows, input.warnings, input.diff.is_some())
 }
 
 /// A page that lists catalogue errors, served by `preview --serve` instead of the preview while
