@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The push benchmark, in one command:   bash bench/push.sh
+# The push benchmark (bench/run.sh runs it after the build benchmark; alone: bash bench/push.sh)
 #
 # Against the project's real local CKAN (harness/ckan.sh, the Données Québec configuration on
 # :5001): generates and builds a catalogue of BENCH_PUSH_DATASETS plans (default 200; 10

@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# The build benchmark, in one command:   bash bench/run.sh
+# Every benchmark, in one command:   bash bench/run.sh
+#
+# First the build benchmark (below), then the push benchmark (bench/push.sh, against the
+# project's local CKAN; BENCH_PUSH=0 skips it). Both tables end up in BENCH_DIR/report.md.
 #
 # Builds the release binaries, generates catalogues of 10, 100 and 1,000 plans (50 commitments
 # per plan, 20 milestones per commitment: 1,000 plans = 1,000,000 milestones), and for each step
@@ -17,6 +20,7 @@
 #   BENCH_SEED=1                generator seed     BENCH_DIR=target/bench
 #   BENCH_PEER_TIMEOUT=900      seconds before the Python peer is stopped (reported as timeout)
 #   BENCH_KEEP=1                keep catalogues and outputs (default: delete as soon as measured)
+#   BENCH_PUSH=0                skip the push benchmark (BENCH_PUSH_DATASETS=200 sets its size)
 # Inputs are read warm (the generator just wrote them); outputs go to fresh folders, and `sync`
 # runs before each measurement so no run pays for the previous one's writeback.
 set -Eeuo pipefail
@@ -143,3 +147,10 @@ printf '# load\tload average before: %s\tafter: %s\t(other processes on the mach
 log "done in $(( $(date +%s) - started )) s; results in $RESULTS"
 
 "$PYTHON" bench/report.py "$RESULTS" | tee "$WORK/report.md"
+
+if [[ ${BENCH_PUSH:-1} != 0 ]]; then
+  log "push benchmark (bench/push.sh)"
+  BENCH_DIR=$WORK bash bench/push.sh
+  { echo; cat "$WORK/push/report.md"; } >> "$WORK/report.md"
+fi
+log "report: $WORK/report.md"
