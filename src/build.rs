@@ -592,6 +592,7 @@ fn write_plan_json(
     dir: &Path,
     progress_of: &dyn Fn(&Commitment) -> Progress,
 ) -> std::io::Result<FileFacts> {
+    use crate::json_out;
     let t = |fr: &'static str, en: &'static str| lang.pick(fr, en).to_string();
     let opt = |v: &Option<String>| v.clone().map_or(serde_json::Value::Null, Into::into);
     let date = |v: Option<crate::model::PartialDate>| {
@@ -634,44 +635,62 @@ fn write_plan_json(
     let mut facts = profile::CellFacts::for_fields(&all);
     let mut out = resources::create(&dir.join("plan.json"))?;
     let head_text = serde_json::to_string_pretty(&serde_json::Value::Object(head))?;
-    // Splice the commitments in before the closing brace, one at a time, so the nested file
-    // never has to exist whole in memory.
+    // Stream the commitments in before the closing brace, one at a time, so the nested file
+    // never has to exist whole in memory. Each is written as serde_json pretty-prints a map:
+    // keys in byte order, the commitments array one level deep.
     let open = head_text.strip_suffix("\n}").unwrap_or(&head_text);
-    write!(out, "{open},\n  \"{}\": [", n.plan_key_commitments)?;
-    for (i, c) in commitments.iter().enumerate() {
-        let mut obj = Map::new();
-        for f in cfields.iter().filter(skip) {
-            let v: Value = commitment_value(plan, c, progress_of(c), &f.key);
+    write!(out, "{open},\n  \"{}\": ", n.plan_key_commitments)?;
+    let c_shown: Vec<&Field> = cfields.iter().filter(skip).collect();
+    let m_shown: Vec<&Field> = mfields.iter().filter(skip).collect();
+    // The milestones array is the member after the shown columns; it wins over a column of
+    // the same name, as the last insert into a map would.
+    let milestones_at = c_shown.len();
+    let c_names = c_shown.iter().map(|f| f.name(lang));
+    // Commitments sit two levels deep, so their members three; milestones four, theirs five.
+    let c_keys = json_out::Keys::pretty(c_names.chain([n.plan_key_milestones]), 3);
+    let m_keys = json_out::Keys::pretty(m_shown.iter().map(|f| f.name(lang)), 5);
+    let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
+    let mut c_values: Vec<Value> = Vec::with_capacity(c_shown.len());
+    let mut m_values: Vec<Value> = Vec::with_capacity(m_shown.len());
+    let mut failed = None;
+    json_out::write_pretty_array(&mut buf, commitments.len(), 1, |buf, ci| {
+        let c = commitments[ci];
+        let progress = progress_of(c);
+        c_values.clear();
+        for f in &c_shown {
+            let v: Value = commitment_value(plan, c, progress, &f.key);
             facts.observe(f.kind, &v);
-            obj.insert(f.name(lang).to_string(), resources::json_cell(&v));
+            c_values.push(v);
         }
-        let ms: Vec<serde_json::Value> = by_commitment
-            .get(c.id.as_str())
-            .map(|ms| {
-                ms.iter()
-                    .map(|m| {
-                        let mut o = Map::new();
-                        for f in mfields.iter().filter(skip) {
-                            let v = milestone_value(plan, m, &f.key);
-                            facts.observe(f.kind, &v);
-                            o.insert(f.name(lang).to_string(), resources::json_cell(&v));
-                        }
-                        serde_json::Value::Object(o)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        obj.insert(n.plan_key_milestones.into(), ms.into());
-        let text = serde_json::to_string_pretty(&serde_json::Value::Object(obj))?;
-        // JSON strings never hold a raw newline, so indenting every line is safe.
-        let indented = text.replace('\n', "\n    ");
-        write!(out, "{}\n    {indented}", if i == 0 { "" } else { "," })?;
+        let ms: &[&Milestone] = by_commitment.get(c.id.as_str()).map_or(&[], Vec::as_slice);
+        json_out::write_pretty_object(buf, &c_keys, 2, |buf, i| {
+            if i != milestones_at {
+                return json_out::write_pretty(buf, &c_values[i], 3);
+            }
+            json_out::write_pretty_array(buf, ms.len(), 3, |buf, mi| {
+                m_values.clear();
+                for f in &m_shown {
+                    let v = milestone_value(plan, ms[mi], &f.key);
+                    facts.observe(f.kind, &v);
+                    m_values.push(v);
+                }
+                json_out::write_pretty_object(buf, &m_keys, 4, |buf, j| {
+                    json_out::write_pretty(buf, &m_values[j], 5);
+                });
+            });
+        });
+        if buf.len() >= 1 << 16 {
+            if failed.is_none() {
+                failed = out.write_all(buf).err();
+            }
+            buf.clear();
+        }
+    });
+    if let Some(e) = failed {
+        return Err(e);
     }
-    out.write_all(if commitments.is_empty() {
-        b"]\n}\n"
-    } else {
-        b"\n  ]\n}\n"
-    })?;
+    buf.extend_from_slice(b"\n}\n");
+    out.write_all(&buf)?;
     let (bytes, sha256, _) = out.finish()?;
     Ok(FileFacts {
         file: "plan.json".into(),

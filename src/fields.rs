@@ -390,7 +390,12 @@ fn text(s: &Option<String>) -> Value<'_> {
 }
 
 fn date(d: &Option<PartialDate>) -> Value<'static> {
-    d.map_or(Value::Null, |d| Value::Text(Cow::Owned(d.to_string())))
+    d.map_or(Value::Null, |d| {
+        let text = d
+            .format_into(&mut [0; 10])
+            .map_or_else(|| d.to_string(), str::to_owned);
+        Value::Text(Cow::Owned(text))
+    })
 }
 
 fn list(v: &[String]) -> Value<'_> {

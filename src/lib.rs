@@ -24,6 +24,7 @@ pub mod error;
 pub mod fields;
 #[doc(hidden)]
 pub mod fuzz;
+pub mod json_out;
 pub mod model;
 pub mod preview;
 pub mod profile;

@@ -85,8 +85,44 @@ impl PartialDate {
     }
 }
 
+impl PartialDate {
+    /// Writes the date as `YYYY-MM-DD` or `YYYY-MM` into `buf`, without allocating; `None` when
+    /// a part does not fit those widths (a year outside 0–9999, a month or day above 99), which
+    /// [`Display`](fmt::Display) then writes the long way.
+    pub fn format_into(self, buf: &mut [u8; 10]) -> Option<&str> {
+        let year = u32::try_from(self.year).ok().filter(|&y| y <= 9999)?;
+        let two = |n: u32| (n <= 99).then(|| [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
+        let month = two(self.month)?;
+        *buf = [
+            b'0' + (year / 1000) as u8,
+            b'0' + (year / 100 % 10) as u8,
+            b'0' + (year / 10 % 10) as u8,
+            b'0' + (year % 10) as u8,
+            b'-',
+            month[0],
+            month[1],
+            b'-',
+            b'0',
+            b'0',
+        ];
+        let len = match self.day {
+            Some(d) => {
+                let day = two(d)?;
+                buf[8] = day[0];
+                buf[9] = day[1];
+                10
+            }
+            None => 7,
+        };
+        std::str::from_utf8(&buf[..len]).ok()
+    }
+}
+
 impl fmt::Display for PartialDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(s) = self.format_into(&mut [0; 10]) {
+            return f.write_str(s);
+        }
         write!(f, "{:04}-{:02}", self.year, self.month)?;
         if let Some(d) = self.day {
             write!(f, "-{d:02}")?;

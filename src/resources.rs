@@ -3,6 +3,7 @@
 //! known without reading the file again, and records what it saw in the cells ([`CellFacts`]).
 
 use crate::fields::{Field, Kind, Value};
+use crate::json_out;
 use crate::model::PartialDate;
 use crate::profile::{CellFacts, FileFacts, Lang, ResourceRole};
 use serde_json::json;
@@ -84,6 +85,37 @@ const PLACEHOLDERS: &[&str] = &[
     "unknown", "-", "--", "?", "nan",
 ];
 
+/// The length in bytes of the longest placeholder.
+const PLACEHOLDER_MAX: usize = {
+    let mut max = 0;
+    let mut i = 0;
+    while i < PLACEHOLDERS.len() {
+        if PLACEHOLDERS[i].len() > max {
+            max = PLACEHOLDERS[i].len();
+        }
+        i += 1;
+    }
+    max
+};
+
+/// True when `text`, trimmed and lowercased, is one of [`PLACEHOLDERS`]; allocates only for
+/// short text that is not ASCII.
+fn is_placeholder(text: &str) -> bool {
+    let t = text.trim();
+    // Placeholders are lowercase ASCII, one byte per character. Lowercasing turns a character
+    // into one or more characters, and a character takes at most four bytes, so longer text can
+    // never lowercase to a placeholder.
+    if t.len() > 4 * PLACEHOLDER_MAX {
+        return false;
+    }
+    if t.is_ascii() {
+        return t.len() <= PLACEHOLDER_MAX
+            && PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(t));
+    }
+    // Some non-ASCII characters lowercase to ASCII (the Kelvin sign to `k`).
+    PLACEHOLDERS.contains(&t.to_lowercase().as_str())
+}
+
 impl CellFacts {
     /// Facts for a table with these columns, before any cell is seen.
     pub fn for_fields(fields: &[Field]) -> Self {
@@ -116,8 +148,7 @@ impl CellFacts {
                 self.numbers.1 += u64::from(ok);
             }
             (Kind::Text | Kind::List, Value::Text(t)) => {
-                let t = t.trim().to_lowercase();
-                self.placeholders += u64::from(PLACEHOLDERS.contains(&t.as_str()));
+                self.placeholders += u64::from(is_placeholder(t));
             }
             _ => {}
         }
@@ -176,6 +207,75 @@ pub fn write_csv_record<W: Write, S: AsRef<str>>(
     out.write_all(b"\n")
 }
 
+/// Bytes gathered in memory before they go through the hashing writer in one call.
+const CHUNK: usize = 1 << 16;
+
+/// Writes the gathered bytes and empties the buffer, giving back memory a huge cell took.
+fn drain<W: Write>(out: &mut W, buf: &mut Vec<u8>) -> io::Result<()> {
+    out.write_all(buf)?;
+    buf.clear();
+    if buf.capacity() > 16 * CHUNK {
+        buf.shrink_to(2 * CHUNK);
+    }
+    Ok(())
+}
+
+/// True when a CSV field must be quoted.
+fn needs_quotes(text: &str) -> bool {
+    text.bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+}
+
+/// Appends `text` with its quotes doubled.
+fn push_quoted_part(out: &mut Vec<u8>, text: &str) {
+    for (i, part) in text.split('"').enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b"\"\"");
+        }
+        out.extend_from_slice(part.as_bytes());
+    }
+}
+
+/// Appends one cell as a CSV field: the bytes [`write_csv_record`] writes for [`csv_cell`],
+/// without building the cell's text.
+fn push_csv_cell(out: &mut Vec<u8>, value: &Value) {
+    match value {
+        Value::Null => {}
+        Value::Int(n) => json_out::write_u64(out, *n),
+        Value::Text(t) if !needs_quotes(t) => out.extend_from_slice(t.as_bytes()),
+        Value::Decimal(t) if !needs_quotes(t) => out.extend_from_slice(t.as_bytes()),
+        Value::Text(t) => {
+            out.push(b'"');
+            push_quoted_part(out, t);
+            out.push(b'"');
+        }
+        Value::Decimal(t) => {
+            out.push(b'"');
+            push_quoted_part(out, t);
+            out.push(b'"');
+        }
+        Value::List(items) => {
+            let quoted = items.iter().any(|t| needs_quotes(t));
+            if quoted {
+                out.push(b'"');
+            }
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b';');
+                }
+                if quoted {
+                    push_quoted_part(out, item);
+                } else {
+                    out.extend_from_slice(item.as_bytes());
+                }
+            }
+            if quoted {
+                out.push(b'"');
+            }
+        }
+    }
+}
+
 /// How a table file is described to portals.
 pub struct TableInfo {
     /// File name.
@@ -207,15 +307,21 @@ pub fn write_csv<'a>(
         ..CellFacts::for_fields(fields)
     };
     write_csv_record(&mut out, fields.iter().map(|f| f.name(lang)))?;
-    let mut line = Vec::with_capacity(fields.len());
+    let mut buf = Vec::with_capacity(2 * CHUNK);
     for row in rows {
-        line.clear();
-        for (f, v) in fields.iter().zip(&row) {
+        for (i, (f, v)) in fields.iter().zip(&row).enumerate() {
             facts.observe(f.kind, v);
-            line.push(csv_cell(v));
+            if i > 0 {
+                buf.push(b',');
+            }
+            push_csv_cell(&mut buf, v);
         }
-        write_csv_record(&mut out, &line)?;
+        buf.push(b'\n');
+        if buf.len() >= CHUNK {
+            drain(&mut out, &mut buf)?;
+        }
     }
+    drain(&mut out, &mut buf)?;
     let (bytes, sha256, head) = out.finish()?;
     facts.utf8_bom = head == b"\xEF\xBB\xBF";
     Ok(facts_of(
@@ -238,19 +344,29 @@ pub fn write_json<'a>(
 ) -> io::Result<FileFacts> {
     let mut out = create(&dir.join(&info.file))?;
     let mut facts = CellFacts::for_fields(fields);
-    out.write_all(b"[")?;
+    let keys = json_out::Keys::compact(fields.iter().map(|f| f.name(lang)));
+    let mut buf = Vec::with_capacity(2 * CHUNK);
+    buf.push(b'[');
     let mut first = true;
     for row in rows {
-        let mut obj = serde_json::Map::new();
         for (f, v) in fields.iter().zip(&row) {
             facts.observe(f.kind, v);
-            obj.insert(f.name(lang).to_string(), json_cell(v));
         }
-        out.write_all(if first { b"\n" } else { b",\n" })?;
+        buf.extend_from_slice(if first { b"\n" } else { b",\n" });
         first = false;
-        serde_json::to_writer(&mut out, &obj)?;
+        if row.len() >= fields.len() {
+            json_out::write_compact_object(&mut buf, &keys, &row);
+        } else {
+            // A short row has only the keys of the columns it reaches.
+            let short = json_out::Keys::compact(fields[..row.len()].iter().map(|f| f.name(lang)));
+            json_out::write_compact_object(&mut buf, &short, &row);
+        }
+        if buf.len() >= CHUNK {
+            drain(&mut out, &mut buf)?;
+        }
     }
-    out.write_all(b"\n]\n")?;
+    buf.extend_from_slice(b"\n]\n");
+    drain(&mut out, &mut buf)?;
     let (bytes, sha256, _) = out.finish()?;
     Ok(facts_of(
         info,
@@ -443,4 +559,163 @@ pub fn package_resource(
         "dialect": { "delimiter": ",", "lineTerminator": "\n", "quoteChar": "\"", "doubleQuote": true, "header": true },
         "schema": schema,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    fn tricky() -> Vec<String> {
+        let mut all: Vec<String> = [
+            "",
+            " ",
+            "n/a",
+            " N/A ",
+            "Na",
+            "NULL",
+            "Inconnue",
+            "inconnu\t",
+            "UNKNOWN",
+            "--",
+            "?",
+            "nan",
+            "NaN ",
+            "so",
+            "S.O.",
+            "none!",
+            "unknownn",
+            "plain text, with a comma",
+            "say \"hi\"",
+            "\"",
+            "line\nbreak",
+            "cr\rreturn",
+            "crlf\r\n",
+            "a;b",
+            "é",
+            "ÉTÉ",
+            // The Kelvin sign lowercases to an ASCII `k`; İ lowercases to two characters.
+            "un\u{212a}nown",
+            " UN\u{212a}NOWN\u{a0}",
+            "\u{212a}",
+            "İ",
+            "\u{a0}n/d\u{2003}",
+            "inconnu\u{301}",
+            "ÑA",
+            "ña",
+            "😀",
+            "n/a😀",
+        ]
+        .map(String::from)
+        .to_vec();
+        all.push("x".repeat(40));
+        all.push(format!("un{}nown", "\u{212a}"));
+        all
+    }
+
+    #[test]
+    fn placeholders_are_lowercase_ascii() {
+        for p in PLACEHOLDERS {
+            assert!(p.is_ascii() && p.to_lowercase() == *p, "{p}");
+        }
+    }
+
+    #[test]
+    fn placeholders_match_as_trimmed_lowercase_text_does() {
+        for t in tricky() {
+            let expected = PLACEHOLDERS.contains(&t.trim().to_lowercase().as_str());
+            assert_eq!(is_placeholder(&t), expected, "{t:?}");
+        }
+        assert!(is_placeholder(" un\u{212a}nown "));
+        assert!(is_placeholder("N/A"));
+    }
+
+    fn cells(texts: &[String]) -> Vec<Value<'_>> {
+        let mut all = vec![
+            Value::Null,
+            Value::Int(0),
+            Value::Int(1234567890),
+            Value::Int(u64::MAX),
+            Value::Decimal("66.7".into()),
+            Value::Decimal("1,5".into()),
+            Value::List(vec![]),
+            Value::List(texts.iter().map(|t| Cow::Borrowed(t.as_str())).collect()),
+            Value::List(vec![Cow::Borrowed("a"), Cow::Borrowed("b")]),
+            Value::List(vec![Cow::Borrowed("a,\"b\""), Cow::Borrowed("c")]),
+        ];
+        all.extend(texts.iter().map(|t| Value::Text(Cow::Borrowed(t.as_str()))));
+        all
+    }
+
+    #[test]
+    fn csv_cells_are_written_as_csv_records_write_them() {
+        let texts = tricky();
+        let values = cells(&texts);
+        for v in &values {
+            let mut expected = Vec::new();
+            write_csv_record(&mut expected, [csv_cell(v)]).unwrap();
+            let mut got = Vec::new();
+            push_csv_cell(&mut got, v);
+            got.push(b'\n');
+            assert_eq!(got, expected, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn tables_equal_the_serde_json_and_csv_record_writers() {
+        let texts = tricky();
+        let values = cells(&texts);
+        // Names whose byte order is not the column order, several given twice.
+        let fields: Vec<Field> = (0..values.len())
+            .map(|i| Field::extra(&format!("col{}", (values.len() - i) % 13)))
+            .collect();
+        let rows = || (0..3).map(|_| values.clone());
+        let dir = tempfile::tempdir().unwrap();
+        let table = |file: &str| TableInfo {
+            file: file.into(),
+            title: String::new(),
+            description: String::new(),
+            role: ResourceRole::Data,
+        };
+        write_json(dir.path(), table("t.json"), &fields, Lang::Fr, rows()).unwrap();
+        write_csv(dir.path(), table("t.csv"), &fields, Lang::Fr, true, rows()).unwrap();
+
+        let mut json = b"[".to_vec();
+        let mut csv = b"\xEF\xBB\xBF".to_vec();
+        write_csv_record(&mut csv, fields.iter().map(|f| f.name(Lang::Fr))).unwrap();
+        for (i, row) in rows().enumerate() {
+            let mut obj = serde_json::Map::new();
+            for (f, v) in fields.iter().zip(&row) {
+                obj.insert(f.name(Lang::Fr).to_string(), json_cell(v));
+            }
+            json.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+            serde_json::to_writer(&mut json, &obj).unwrap();
+            write_csv_record(&mut csv, row.iter().map(csv_cell)).unwrap();
+        }
+        json.extend_from_slice(b"\n]\n");
+        assert_eq!(std::fs::read(dir.path().join("t.json")).unwrap(), json);
+        assert_eq!(std::fs::read(dir.path().join("t.csv")).unwrap(), csv);
+    }
+
+    #[test]
+    fn dates_format_as_display_always_did() {
+        let old = |d: PartialDate| {
+            let mut s = format!("{:04}-{:02}", d.year, d.month);
+            if let Some(day) = d.day {
+                s.push_str(&format!("-{day:02}"));
+            }
+            s
+        };
+        for year in [-5, 0, 7, 999, 2024, 9999, 10000] {
+            for month in [1, 9, 12, 100] {
+                for day in [None, Some(1), Some(31), Some(100)] {
+                    let d = PartialDate { year, month, day };
+                    assert_eq!(d.to_string(), old(d), "{d:?}");
+                    if let Some(s) = d.format_into(&mut [0; 10]) {
+                        assert_eq!(s, old(d));
+                    }
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,391 @@
+//! A small JSON writer for the per-record output files. It writes the bytes `serde_json` would
+//! write for the same `serde_json::Map` (keys in byte order, compact or pretty with two-space
+//! indentation) without building a map per record: the key order and the encoded keys are
+//! computed once per file ([`Keys`]), then every record is appended to a byte buffer.
+
+use crate::fields::Value;
+use crate::resources::json_cell;
+
+/// What `serde_json` writes for each byte of a string: 0 for the byte itself, else the letter
+/// after the backslash (`u` for a `\u00XX` escape).
+const ESCAPE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b'u';
+        b += 1;
+    }
+    table[0x08] = b'b';
+    table[0x09] = b't';
+    table[0x0a] = b'n';
+    table[0x0c] = b'f';
+    table[0x0d] = b'r';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
+
+/// Appends `s` as a JSON string, escaped exactly as `serde_json` escapes it: `"` and `\`,
+/// `\b \f \n \r \t`, other control characters as `\u00xx`; everything else as is.
+pub fn write_str(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc = ESCAPE[usize::from(b)];
+        if esc == 0 {
+            continue;
+        }
+        out.extend_from_slice(&bytes[start..i]);
+        if esc == b'u' {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xf)]);
+        } else {
+            out.push(b'\\');
+            out.push(esc);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// Appends the decimal digits of `n`.
+pub fn write_u64(out: &mut Vec<u8>, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+/// Appends two spaces per level.
+fn indent(out: &mut Vec<u8>, depth: usize) {
+    for _ in 0..depth {
+        out.extend_from_slice(b"  ");
+    }
+}
+
+/// Appends a cell that is not a list, as [`json_cell`] would have it serialized.
+fn write_scalar(out: &mut Vec<u8>, value: &Value) {
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Text(t) => write_str(out, t),
+        Value::Int(n) => write_u64(out, *n),
+        // A decimal is parsed as a JSON number and printed again (a string when it is not one);
+        // serde_json keeps the exact text it has always had.
+        Value::Decimal(_) => serde_json::to_writer(&mut *out, &json_cell(value))
+            .expect("a JSON number or string always serializes to memory"),
+        Value::List(_) => write_compact(out, value),
+    }
+}
+
+/// Appends a cell in compact JSON: `null`, a string, a number or `["a","b"]`.
+pub fn write_compact(out: &mut Vec<u8>, value: &Value) {
+    match value {
+        Value::List(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_str(out, item);
+            }
+            out.push(b']');
+        }
+        other => write_scalar(out, other),
+    }
+}
+
+/// Appends a cell in pretty JSON, as the value of a member at `depth` levels of indentation:
+/// a list puts one item per line, one level deeper.
+pub fn write_pretty(out: &mut Vec<u8>, value: &Value, depth: usize) {
+    match value {
+        Value::List(items) if items.is_empty() => out.extend_from_slice(b"[]"),
+        Value::List(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+                indent(out, depth + 1);
+                write_str(out, item);
+            }
+            out.push(b'\n');
+            indent(out, depth);
+            out.push(b']');
+        }
+        other => write_scalar(out, other),
+    }
+}
+
+/// The members of an object in the order `serde_json::Map` keeps them (key bytes sorted), each
+/// with its encoded key. Built once per file from the published names of its columns.
+#[derive(Debug, Clone)]
+pub struct Keys {
+    /// `(index of the name given, bytes written before the member's value)`.
+    members: Vec<(usize, Vec<u8>)>,
+}
+
+impl Keys {
+    /// Keys of a compact object: each member is written `"key":value`.
+    pub fn compact<'a>(names: impl IntoIterator<Item = &'a str>) -> Keys {
+        Keys::sorted(names, |out, name| {
+            write_str(out, name);
+            out.push(b':');
+        })
+    }
+
+    /// Keys of a pretty object whose members sit `depth` levels deep: each member is written
+    /// on its own line, `"key": value`.
+    pub fn pretty<'a>(names: impl IntoIterator<Item = &'a str>, depth: usize) -> Keys {
+        Keys::sorted(names, |out, name| {
+            out.push(b'\n');
+            indent(out, depth);
+            write_str(out, name);
+            out.extend_from_slice(b": ");
+        })
+    }
+
+    /// Sorts the names by bytes; when a name is given twice, the later one wins, as a second
+    /// `insert` into a map replaces the value.
+    fn sorted<'a>(
+        names: impl IntoIterator<Item = &'a str>,
+        encode: impl Fn(&mut Vec<u8>, &str),
+    ) -> Keys {
+        let mut named: Vec<(&str, usize)> = names.into_iter().zip(0..).collect();
+        // Stable: equal names stay in the order given, so the last of each run is the winner.
+        named.sort_by(|a, b| a.0.cmp(b.0));
+        let mut members: Vec<(usize, Vec<u8>)> = Vec::with_capacity(named.len());
+        let mut previous: Option<&str> = None;
+        for (name, index) in named {
+            let mut key = Vec::new();
+            encode(&mut key, name);
+            match members.last_mut() {
+                Some(last) if previous == Some(name) => *last = (index, key),
+                _ => members.push((index, key)),
+            }
+            previous = Some(name);
+        }
+        Keys { members }
+    }
+
+    /// The members in writing order: the index of the name as given, and the bytes to write
+    /// before its value.
+    pub fn members(&self) -> impl Iterator<Item = (usize, &[u8])> + '_ {
+        self.members.iter().map(|(i, k)| (*i, k.as_slice()))
+    }
+
+    /// True when the object has no member.
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+}
+
+/// Appends a compact object `{"key":value,...}`; `keys` index into `values`.
+pub fn write_compact_object(out: &mut Vec<u8>, keys: &Keys, values: &[Value]) {
+    out.push(b'{');
+    for (n, (i, key)) in keys.members().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(key);
+        write_compact(out, &values[i]);
+    }
+    out.push(b'}');
+}
+
+/// Appends a pretty object whose closing brace sits `depth` levels deep; `keys` must have been
+/// made with [`Keys::pretty`] at `depth + 1`. `member` writes the value at an index.
+pub fn write_pretty_object(
+    out: &mut Vec<u8>,
+    keys: &Keys,
+    depth: usize,
+    mut member: impl FnMut(&mut Vec<u8>, usize),
+) {
+    if keys.is_empty() {
+        out.extend_from_slice(b"{}");
+        return;
+    }
+    out.push(b'{');
+    for (n, (i, key)) in keys.members().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(key);
+        member(out, i);
+    }
+    out.push(b'\n');
+    indent(out, depth);
+    out.push(b'}');
+}
+
+/// Appends a pretty array whose closing bracket sits `depth` levels deep, `len` elements each
+/// written by `element` (given its index) after its line's indentation.
+pub fn write_pretty_array(
+    out: &mut Vec<u8>,
+    len: usize,
+    depth: usize,
+    mut element: impl FnMut(&mut Vec<u8>, usize),
+) {
+    if len == 0 {
+        out.extend_from_slice(b"[]");
+        return;
+    }
+    out.push(b'[');
+    for i in 0..len {
+        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        indent(out, depth + 1);
+        element(out, i);
+    }
+    out.push(b'\n');
+    indent(out, depth);
+    out.push(b']');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::json_cell;
+    use std::borrow::Cow;
+
+    fn tricky() -> Vec<String> {
+        let mut all: Vec<String> = (0u8..=0x20).map(|b| char::from(b).to_string()).collect();
+        all.extend(
+            [
+                "",
+                "plain",
+                "quote \" and backslash \\ and slash /",
+                "\\\"\\\\\"",
+                "line\nfeed\r\ntab\tbell\u{7}nul\u{0}us\u{1f}del\u{7f}",
+                "backspace\u{8}formfeed\u{c}vt\u{b}",
+                "separators \u{2028} \u{2029}",
+                "émoji 🎉 👩‍👩‍👧 accents éàçÉ ÿ Kelvin \u{212a}",
+                "\u{feff}bom and nbsp\u{a0}",
+                "</script><!-- & ' \u{0}",
+            ]
+            .map(String::from),
+        );
+        let every_control: String = (0u8..0x20).map(char::from).collect();
+        all.push(every_control);
+        all
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        for s in tricky() {
+            let mut out = Vec::new();
+            write_str(&mut out, &s);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(&s).unwrap(),
+                "{s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_as_serde_json_writes_them() {
+        for n in [0, 1, 9, 10, 99, 100, 12345, u64::from(u32::MAX), u64::MAX] {
+            let mut out = Vec::new();
+            write_u64(&mut out, n);
+            assert_eq!(out, serde_json::to_vec(&n).unwrap());
+        }
+    }
+
+    fn sample<'a>(texts: &'a [String]) -> Vec<Value<'a>> {
+        vec![
+            Value::Text(Cow::Borrowed(&texts[0])),
+            Value::Null,
+            Value::Int(42),
+            Value::Decimal("66.7".into()),
+            Value::Decimal("100.0".into()),
+            Value::Decimal("not a number".into()),
+            Value::List(texts.iter().map(|t| Cow::Borrowed(t.as_str())).collect()),
+            Value::List(vec![]),
+            Value::Text(Cow::Borrowed(&texts[1])),
+            Value::Text(Cow::Borrowed("replaced")),
+        ]
+    }
+
+    /// Names out of order, one of them twice, one that sorts before the others only by bytes.
+    const NAMES: [&str; 10] = [
+        "titre",
+        "id",
+        "numero",
+        "progression",
+        "z_total",
+        "texte",
+        "liste",
+        "vide",
+        "titre",
+        "Été",
+    ];
+
+    fn map_of(values: &[Value]) -> serde_json::Map<String, serde_json::Value> {
+        let mut map = serde_json::Map::new();
+        for (name, v) in NAMES.iter().zip(values) {
+            map.insert((*name).to_string(), json_cell(v));
+        }
+        map
+    }
+
+    #[test]
+    fn compact_objects_equal_serde_json() {
+        let texts = tricky();
+        let values = sample(&texts);
+        let keys = Keys::compact(NAMES);
+        let mut out = Vec::new();
+        write_compact_object(&mut out, &keys, &values);
+        assert_eq!(out, serde_json::to_vec(&map_of(&values)).unwrap());
+        let mut out = Vec::new();
+        write_compact_object(&mut out, &Keys::compact([]), &[]);
+        assert_eq!(out, serde_json::to_vec(&serde_json::Map::new()).unwrap());
+    }
+
+    #[test]
+    fn pretty_objects_and_arrays_equal_serde_json() {
+        let texts = tricky();
+        let values = sample(&texts);
+        let map = map_of(&values);
+        // An object holding a list of objects, as plan.json nests milestones in commitments.
+        let mut outer = map.clone();
+        let inner: Vec<serde_json::Value> = vec![map.clone().into(), map.clone().into()];
+        outer.insert("nested".into(), inner.into());
+        outer.insert("empty".into(), serde_json::Value::Array(vec![]));
+        let expected = serde_json::to_vec_pretty(&outer).unwrap();
+
+        let names: Vec<&str> = NAMES.iter().copied().chain(["nested", "empty"]).collect();
+        let (nested, empty) = (NAMES.len(), NAMES.len() + 1);
+        let outer_keys = Keys::pretty(names, 1);
+        let inner_keys = Keys::pretty(NAMES, 3);
+        let mut out = Vec::new();
+        write_pretty_object(&mut out, &outer_keys, 0, |out, i| match i {
+            i if i == nested => write_pretty_array(out, 2, 1, |out, _| {
+                write_pretty_object(out, &inner_keys, 2, |out, j| {
+                    write_pretty(out, &values[j], 3);
+                });
+            }),
+            i if i == empty => write_pretty_array(out, 0, 1, |_, _| {}),
+            i => write_pretty(out, &values[i], 1),
+        });
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(expected).unwrap()
+        );
+
+        let mut out = Vec::new();
+        write_pretty_object(&mut out, &Keys::pretty([], 1), 0, |_, _| {});
+        assert_eq!(
+            out,
+            serde_json::to_vec_pretty(&serde_json::Map::new()).unwrap()
+        );
+    }
+}
