@@ -378,6 +378,9 @@ fn print_plan(plans: &[DatasetPlan]) {
                         r.key
                     )
                 }
+                ResourceAction::Duplicate => {
+                    println!("  - {}: second copy of our file (removed)", r.key)
+                }
                 ResourceAction::Unchanged => {}
             }
         }

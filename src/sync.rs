@@ -237,6 +237,10 @@ pub enum ResourceAction {
     Unchanged,
     /// On the portal but no longer produced: reported; deleted with `--prune`.
     Extra,
+    /// A second copy of a file we publish (same file name): `resource_delete`, on every push.
+    /// Only our own writes make such copies, when a request of a run that died lands after
+    /// the next run read the dataset; the first copy stays and carries the file.
+    Duplicate,
 }
 
 /// The plan for one resource.
@@ -410,11 +414,19 @@ pub fn diff_dataset(local: &LocalDataset, remote: Option<&Map<String, Value>>) -
     }
     for (i, r) in remote_resources.iter().enumerate() {
         if !matched.contains(&i) {
+            let key = remote_key(r);
+            let ours = key
+                .as_deref()
+                .is_some_and(|k| local.files.iter().any(|f| f.key == k));
             resources.push(ResourcePlan {
-                key: remote_key(r)
+                key: key
                     .or_else(|| r.get("name").and_then(Value::as_str).map(str::to_string))
                     .unwrap_or_default(),
-                action: ResourceAction::Extra,
+                action: if ours {
+                    ResourceAction::Duplicate
+                } else {
+                    ResourceAction::Extra
+                },
                 changed: Vec::new(),
                 remote_id: r.get("id").and_then(Value::as_str).map(str::to_string),
             });
@@ -678,7 +690,9 @@ async fn execute(ctx: &Ctx, local: &LocalDataset, plan: &DatasetPlan) -> Result<
                 .await
                 .map_err(|_| Failure::Fatal)?;
             }
-            (ResourceAction::Extra, _) if ctx.prune => {
+            (ResourceAction::Duplicate, _) | (ResourceAction::Extra, _)
+                if ctx.prune || rp.action == ResourceAction::Duplicate =>
+            {
                 let body = json!({ "id": rp.remote_id });
                 match ctx
                     .call(
@@ -995,7 +1009,7 @@ mod tests {
     }
 
     #[test]
-    fn unknown_and_duplicate_remote_resources_are_extra() {
+    fn unknown_remote_resources_are_extra_and_copies_of_ours_are_duplicates() {
         let mut remote = echo();
         let dup = remote["resources"][0].clone();
         let mut other = dup.clone();
@@ -1008,17 +1022,26 @@ mod tests {
             .unwrap()
             .extend([dup2, other]);
         let p = diff_dataset(&local(), Some(&remote));
-        assert_eq!(p.action, DatasetAction::Unchanged);
-        let extras: Vec<(&str, Option<&str>)> = p
-            .resources
-            .iter()
-            .filter(|r| r.action == ResourceAction::Extra)
-            .map(|r| (r.key.as_str(), r.remote_id.as_deref()))
-            .collect();
+        // The copy of our file is removed on this push; the foreign file only with --prune.
+        assert_eq!(p.action, DatasetAction::Update);
+        let of = |action| -> Vec<(&str, Option<&str>)> {
+            p.resources
+                .iter()
+                .filter(|r| r.action == action)
+                .map(|r| (r.key.as_str(), r.remote_id.as_deref()))
+                .collect()
+        };
         assert_eq!(
-            extras,
-            vec![("jalons.csv", Some("r-2")), ("old file.csv", Some("r-9"))]
+            of(ResourceAction::Duplicate),
+            vec![("jalons.csv", Some("r-2"))]
         );
+        assert_eq!(
+            of(ResourceAction::Extra),
+            vec![("old file.csv", Some("r-9"))]
+        );
+        // The first copy is the one kept and compared.
+        assert_eq!(of(ResourceAction::Unchanged).len(), 1);
+        assert_eq!(p.resources[0].remote_id.as_deref(), Some("r-1"));
     }
 
     #[test]

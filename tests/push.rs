@@ -350,6 +350,47 @@ fn extra_resources_are_reported_and_pruned_only_when_asked() {
 }
 
 #[test]
+fn a_second_copy_of_one_of_our_files_is_removed_by_the_next_push() {
+    let _g = serial();
+    let s = setup("plain", "copy");
+    assert_eq!(code(&s.push(&s.portal.url, &[])), 0);
+    let name = &s.names[0];
+    // What a request of a killed run does when it lands after the next run read the dataset:
+    // the same file, uploaded once more.
+    let file = s.dist.join("datasets").join(name).join("milestones.csv");
+    let copy = action(
+        &s.portal,
+        "resource_create",
+        &[("package_id", name), ("name", "Milestones (CSV)")],
+        Some(&file),
+    );
+    assert_eq!(copy["success"], true, "{copy}");
+    let count = || {
+        package_show(&s.portal, name)["resources"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(count(), 8);
+    let d = s.diff(&s.portal.url, &[]);
+    assert_eq!(code(&d), 1, "{}", out(&d));
+    assert!(
+        out(&d).contains("milestones.csv: second copy of our file"),
+        "{}",
+        out(&d)
+    );
+    let report = s.report();
+    let o = s.push(&s.portal.url, &["--report", &report.to_string_lossy()]);
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    assert_eq!(
+        writes_in(&report_lines(&report)),
+        ["resource_delete milestones.csv"]
+    );
+    assert_eq!(count(), 7);
+    s.assert_converged();
+}
+
+#[test]
 fn bad_token_stops_before_any_write_and_never_shows_the_token() {
     let _g = serial();
     let s = setup("plain", "badtoken");
@@ -521,6 +562,13 @@ fn a_push_killed_at_random_moments_converges_on_the_next_run() {
     assert!(
         killed >= 4,
         "only {killed} of 8 runs were cut short: the test would prove nothing"
+    );
+    // The last killed run's requests still reach the portal; the final push starts after them.
+    // (Those of earlier runs landed while the next run was going, which may have doubled a
+    // file: the final push removes such copies.)
+    assert!(
+        proxy.wait_idle(Duration::from_secs(60)),
+        "the proxy never went idle"
     );
     s.dist = second;
     let o = s.push(&s.portal.url, &[]);
@@ -979,6 +1027,11 @@ fn fifty_killed_pushes_each_followed_by_a_full_push_always_converge() {
         std::thread::sleep(Duration::from_millis(rng.u64(5..400)));
         let _ = child.kill();
         cut_short += usize::from(child.wait().unwrap().code().is_none());
+        // Requests the killed run had sent still reach the portal before the full push.
+        assert!(
+            proxy.wait_idle(Duration::from_secs(60)),
+            "round {round}: proxy busy"
+        );
         let o = s.push(&s.portal.url, &[]);
         assert_eq!(code(&o), 0, "round {round}: {}", out(&o));
         s.assert_converged();

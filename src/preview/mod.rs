@@ -420,6 +420,14 @@ fn diff_view(plan: &DatasetPlan, lang: Lang) -> Value {
                 r.key,
                 r.changed.join(", ")
             )),
+            ResourceAction::Duplicate => Some(format!(
+                "{} {}",
+                lang.pick(
+                    "Copie en double de notre fichier (supprimée) :",
+                    "Second copy of our file (removed):"
+                ),
+                r.key
+            )),
             ResourceAction::Extra => Some(format!(
                 "{} {}",
                 lang.pick(

@@ -60,6 +60,8 @@ pub struct State {
     pub forwarded: BTreeMap<String, u32>,
     /// Faults injected, as `(action, fault)`.
     pub injected: Vec<(String, Fault)>,
+    /// Connections being served.
+    in_flight: usize,
 }
 
 /// A running proxy; it stops when dropped with the test process.
@@ -91,7 +93,9 @@ impl Proxy {
                     };
                     let (st, up) = (st.clone(), upstream.clone());
                     tokio::spawn(async move {
-                        let _ = serve(sock, &up, st).await;
+                        st.lock().unwrap().in_flight += 1;
+                        let _ = serve(sock, &up, st.clone()).await;
+                        st.lock().unwrap().in_flight -= 1;
                     });
                 }
             });
@@ -119,7 +123,25 @@ impl Proxy {
 
     /// Forgets rules and counts.
     pub fn reset(&self) {
-        *self.state.lock().unwrap() = State::default();
+        let mut st = self.state.lock().unwrap();
+        let in_flight = st.in_flight;
+        *st = State {
+            in_flight,
+            ..State::default()
+        };
+    }
+
+    /// Waits until no connection is being served (requests of a killed client have reached the
+    /// server and come back); false when `limit` passes first.
+    pub fn wait_idle(&self, limit: Duration) -> bool {
+        let start = std::time::Instant::now();
+        while start.elapsed() < limit {
+            if self.state.lock().unwrap().in_flight == 0 {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
     }
 
     /// Requests the server received for `action`.

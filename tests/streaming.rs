@@ -1,0 +1,166 @@
+//! The plan-by-plan build on every core: it writes exactly what the whole-catalogue path writes,
+//! finds exactly what `check` finds, and writes nothing when any plan is invalid, whichever
+//! worker meets the problem.
+
+mod common;
+
+use common::{read_tree, root};
+use ogp_publish::{BuildOpts, Code, Error};
+use std::path::{Path, PathBuf};
+
+const PLANS: usize = 12;
+
+/// A catalogue of `PLANS` copies of the bundled plan, each with its own folder and dataset name.
+fn many_plans(dir: &Path) -> PathBuf {
+    let catalog = dir.join("catalog");
+    common::copy_tree(&root().join("catalog"), &catalog);
+    let plans = catalog.join("plans");
+    let original = std::fs::read_dir(&plans)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    for i in 0..PLANS {
+        let copy = plans.join(format!("plan-{i:02}"));
+        common::copy_tree(&original, &copy);
+        let toml_path = copy.join("plan.toml");
+        let toml = std::fs::read_to_string(&toml_path).unwrap();
+        let renamed = toml.replace(
+            "name = \"plan-action-gouvernement-ouvert-2021-2023\"",
+            &format!("name = \"plan-action-{i:02}\""),
+        );
+        assert_ne!(
+            renamed, toml,
+            "the bundled plan.toml no longer names its dataset"
+        );
+        std::fs::write(&toml_path, renamed).unwrap();
+    }
+    std::fs::remove_dir_all(&original).unwrap();
+    catalog
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn plan_by_plan_build_writes_what_the_whole_catalogue_build_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let catalog = many_plans(tmp.path());
+    let streamed = tmp.path().join("streamed");
+    let (built, warnings) = ogp_publish::build(&BuildOpts {
+        catalog: catalog.clone(),
+        out: streamed.clone(),
+    })
+    .unwrap();
+    assert_eq!(built.datasets.len(), PLANS);
+    let whole = tmp.path().join("whole");
+    let checked = ogp_publish::check(&catalog);
+    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+    assert_eq!(warnings, checked.diagnostics);
+    ogp_publish::write_dist(&checked.catalog, &whole, &checked.diagnostics).unwrap();
+    let (a, b) = (read_tree(&streamed), read_tree(&whole));
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "different files"
+    );
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{path} differs");
+    }
+    // And again: workers finish in any order, the bytes do not change.
+    let again = tmp.path().join("again");
+    ogp_publish::build(&BuildOpts {
+        catalog,
+        out: again.clone(),
+    })
+    .unwrap();
+    assert!(read_tree(&again) == a, "a second build differs");
+}
+
+#[test]
+fn one_invalid_plan_among_many_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let catalog = many_plans(tmp.path());
+    let bad = catalog.join("plans/plan-09/milestones.csv");
+    let text = std::fs::read_to_string(&bad).unwrap();
+    let (header, rows) = text.split_once('\n').unwrap();
+    let (first, rest) = rows.split_once('\n').unwrap();
+    assert!(
+        first.matches(",completed,").count() == 1,
+        "the bundled first milestone is no longer completed: {first}"
+    );
+    let first = first.replace(",completed,", ",finished,");
+    std::fs::write(&bad, format!("{header}\n{first}\n{rest}")).unwrap();
+
+    let out = tmp.path().join("dist");
+    let diags = match ogp_publish::build(&BuildOpts {
+        catalog: catalog.clone(),
+        out: out.clone(),
+    }) {
+        Err(Error::Invalid(diags)) => diags,
+        Err(e) => panic!("expected an invalid catalogue, got {e}"),
+        Ok(_) => panic!("an invalid catalogue was built"),
+    };
+    let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].code, Code::UnknownStatus);
+    assert!(errors[0].file.ends_with("plan-09/milestones.csv"));
+    assert_eq!(errors[0].pos.line, 2);
+    assert!(!out.exists(), "an invalid catalogue wrote output");
+    assert_eq!(
+        entries(tmp.path()),
+        ["catalog"],
+        "temporary output left behind"
+    );
+    // The lean check finds the same, in the same order.
+    let report = ogp_publish::check_report(&catalog);
+    assert_eq!(report.diagnostics, diags);
+    assert_eq!(report.plans, PLANS);
+    assert_eq!(ogp_publish::check(&catalog).diagnostics, diags);
+}
+
+#[test]
+fn a_dataset_name_taken_twice_is_reported_against_the_later_plan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let catalog = many_plans(tmp.path());
+    for later in ["plan-07", "plan-11"] {
+        let path = catalog.join("plans").join(later).join("plan.toml");
+        let toml = std::fs::read_to_string(&path).unwrap();
+        let suffix = &later[5..];
+        std::fs::write(
+            &path,
+            toml.replace(&format!("plan-action-{suffix}"), "plan-action-03"),
+        )
+        .unwrap();
+    }
+    let out = tmp.path().join("dist");
+    let diags = match ogp_publish::build(&BuildOpts {
+        catalog: catalog.clone(),
+        out: out.clone(),
+    }) {
+        Err(Error::Invalid(diags)) => diags,
+        Err(e) => panic!("expected an invalid catalogue, got {e}"),
+        Ok(_) => panic!("a duplicate dataset name was built"),
+    };
+    let messages: Vec<&str> = diags
+        .iter()
+        .filter(|d| d.code == Code::DuplicateDatasetName)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "plans `plan-03` and `plan-07` would publish the same dataset `plan-action-03`",
+            "plans `plan-03` and `plan-11` would publish the same dataset `plan-action-03`",
+        ]
+    );
+    assert!(!out.exists());
+    assert_eq!(entries(tmp.path()), ["catalog"]);
+}
