@@ -9,8 +9,8 @@ use crate::dcat;
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, IoContext};
 use crate::fields::{
-    commitment_fields, commitment_value, milestone_fields, milestone_value, Field, Progress, Value,
-    DICTIONARY_FIELDS,
+    commitment_cell, commitment_fields, milestone_cell, milestone_fields, CommitmentCol, Field,
+    MilestoneCol, Progress, Value, DICTIONARY_FIELDS,
 };
 use crate::model::{Catalog, Commitment, Milestone, Plan, Publisher, Status};
 use crate::profile::{self, FileFacts, Lang, PackageInput, Profile, ResourceRole};
@@ -356,19 +356,28 @@ fn write_dataset(
     let mut milestones: Vec<&Milestone> = plan.milestones.iter().collect();
     milestones.sort_by(|a, b| a.id.cmp(&b.id));
     let progress_of = |c: &Commitment| progress.get(c.id.as_str()).copied().unwrap_or_default();
+    let c_cols: Vec<CommitmentCol> = cfields
+        .iter()
+        .map(|f| CommitmentCol::of(plan, &f.key))
+        .collect();
+    let m_cols: Vec<MilestoneCol> = mfields
+        .iter()
+        .map(|f| MilestoneCol::of(plan, &f.key))
+        .collect();
     let c_rows = || {
         commitments.iter().map(|c| {
-            cfields
+            let p = progress_of(c);
+            c_cols
                 .iter()
-                .map(|f| commitment_value(plan, c, progress_of(c), &f.key))
+                .map(|col| commitment_cell(plan, c, p, *col))
                 .collect::<Vec<_>>()
         })
     };
     let m_rows = || {
         milestones.iter().map(|m| {
-            mfields
+            m_cols
                 .iter()
-                .map(|f| milestone_value(plan, m, &f.key))
+                .map(|col| milestone_cell(plan, m, *col))
                 .collect::<Vec<_>>()
         })
     };
@@ -387,68 +396,52 @@ fn write_dataset(
     let c_csv = file(n.commitments, "csv");
     let m_csv = file(n.milestones, "csv");
     let d_csv = file(n.dictionary, "csv");
-    files.push(
-        resources::write_csv(
-            &dir,
+    let (csv, json) = resources::write_table(
+        &dir,
+        (
             info(
                 &c_csv,
                 &t("Engagements (CSV)", "Commitments (CSV)"),
                 &c_desc,
                 ResourceRole::Data,
             ),
-            &cfields,
-            lang,
-            bom,
-            c_rows(),
-        )
-        .map_err(io)?,
-    );
-    files.push(
-        resources::write_json(
-            &dir,
             info(
                 &file(n.commitments, "json"),
                 &t("Engagements (JSON)", "Commitments (JSON)"),
                 &c_desc,
                 ResourceRole::Data,
             ),
-            &cfields,
-            lang,
-            c_rows(),
-        )
-        .map_err(io)?,
-    );
-    files.push(
-        resources::write_csv(
-            &dir,
+        ),
+        &cfields,
+        lang,
+        bom,
+        c_rows(),
+    )
+    .map_err(io)?;
+    files.extend([csv, json]);
+    let (csv, json) = resources::write_table(
+        &dir,
+        (
             info(
                 &m_csv,
                 &t("Jalons (CSV)", "Milestones (CSV)"),
                 &m_desc,
                 ResourceRole::Data,
             ),
-            &mfields,
-            lang,
-            bom,
-            m_rows(),
-        )
-        .map_err(io)?,
-    );
-    files.push(
-        resources::write_json(
-            &dir,
             info(
                 &file(n.milestones, "json"),
                 &t("Jalons (JSON)", "Milestones (JSON)"),
                 &m_desc,
                 ResourceRole::Data,
             ),
-            &mfields,
-            lang,
-            m_rows(),
-        )
-        .map_err(io)?,
-    );
+        ),
+        &mfields,
+        lang,
+        bom,
+        m_rows(),
+    )
+    .map_err(io)?;
+    files.extend([csv, json]);
     files.push(
         write_plan_json(
             plan,
@@ -642,6 +635,14 @@ fn write_plan_json(
     write!(out, "{open},\n  \"{}\": ", n.plan_key_commitments)?;
     let c_shown: Vec<&Field> = cfields.iter().filter(skip).collect();
     let m_shown: Vec<&Field> = mfields.iter().filter(skip).collect();
+    let c_cols: Vec<CommitmentCol> = c_shown
+        .iter()
+        .map(|f| CommitmentCol::of(plan, &f.key))
+        .collect();
+    let m_cols: Vec<MilestoneCol> = m_shown
+        .iter()
+        .map(|f| MilestoneCol::of(plan, &f.key))
+        .collect();
     // The milestones array is the member after the shown columns; it wins over a column of
     // the same name, as the last insert into a map would.
     let milestones_at = c_shown.len();
@@ -657,8 +658,8 @@ fn write_plan_json(
         let c = commitments[ci];
         let progress = progress_of(c);
         c_values.clear();
-        for f in &c_shown {
-            let v: Value = commitment_value(plan, c, progress, &f.key);
+        for (f, col) in c_shown.iter().zip(&c_cols) {
+            let v: Value = commitment_cell(plan, c, progress, *col);
             facts.observe(f.kind, &v);
             c_values.push(v);
         }
@@ -669,8 +670,8 @@ fn write_plan_json(
             }
             json_out::write_pretty_array(buf, ms.len(), 3, |buf, mi| {
                 m_values.clear();
-                for f in &m_shown {
-                    let v = milestone_value(plan, ms[mi], &f.key);
+                for (f, col) in m_shown.iter().zip(&m_cols) {
+                    let v = milestone_cell(plan, ms[mi], *col);
                     facts.observe(f.kind, &v);
                     m_values.push(v);
                 }

@@ -426,69 +426,202 @@ impl Progress {
     }
 }
 
-/// The value of `key` for a commitment (standard key or extra column index).
+/// A commitment column, resolved once per table so rows are read without comparing key names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommitmentCol {
+    /// `id`.
+    Id,
+    /// `plan`.
+    Plan,
+    /// `number`.
+    Number,
+    /// `title`.
+    Title,
+    /// `title_en`.
+    TitleEn,
+    /// `challenge`.
+    Challenge,
+    /// `description`.
+    Description,
+    /// `problem`.
+    Problem,
+    /// `lead_institution`.
+    LeadInstitution,
+    /// `other_institutions`.
+    OtherInstitutions,
+    /// `ogp_values`.
+    OgpValues,
+    /// `start`.
+    Start,
+    /// `end`.
+    End,
+    /// `completion`.
+    Completion,
+    /// `url`.
+    Url,
+    /// `milestones_total`.
+    MilestonesTotal,
+    /// `milestones_completed`.
+    MilestonesCompleted,
+    /// `progress`.
+    Progress,
+    /// A declared extra column (its index), or an unknown key (`None`: always empty).
+    Extra(Option<usize>),
+}
+
+impl CommitmentCol {
+    /// The column `key` of a plan's commitments.
+    pub fn of(plan: &Plan, key: &str) -> Self {
+        match key {
+            "id" => Self::Id,
+            "plan" => Self::Plan,
+            "number" => Self::Number,
+            "title" => Self::Title,
+            "title_en" => Self::TitleEn,
+            "challenge" => Self::Challenge,
+            "description" => Self::Description,
+            "problem" => Self::Problem,
+            "lead_institution" => Self::LeadInstitution,
+            "other_institutions" => Self::OtherInstitutions,
+            "ogp_values" => Self::OgpValues,
+            "start" => Self::Start,
+            "end" => Self::End,
+            "completion" => Self::Completion,
+            "url" => Self::Url,
+            "milestones_total" => Self::MilestonesTotal,
+            "milestones_completed" => Self::MilestonesCompleted,
+            "progress" => Self::Progress,
+            other => Self::Extra(
+                plan.extra_commitment_columns
+                    .iter()
+                    .position(|n| n == other),
+            ),
+        }
+    }
+}
+
+/// A milestone column, resolved once per table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MilestoneCol {
+    /// `id`.
+    Id,
+    /// `plan`.
+    Plan,
+    /// `commitment_id`.
+    CommitmentId,
+    /// `title`.
+    Title,
+    /// `deliverable`.
+    Deliverable,
+    /// `start`.
+    Start,
+    /// `end`.
+    End,
+    /// `status`.
+    Status,
+    /// `completed_on`.
+    CompletedOn,
+    /// `evidence_url`.
+    EvidenceUrl,
+    /// A declared extra column (its index), or an unknown key (`None`: always empty).
+    Extra(Option<usize>),
+}
+
+impl MilestoneCol {
+    /// The column `key` of a plan's milestones.
+    pub fn of(plan: &Plan, key: &str) -> Self {
+        match key {
+            "id" => Self::Id,
+            "plan" => Self::Plan,
+            "commitment_id" => Self::CommitmentId,
+            "title" => Self::Title,
+            "deliverable" => Self::Deliverable,
+            "start" => Self::Start,
+            "end" => Self::End,
+            "status" => Self::Status,
+            "completed_on" => Self::CompletedOn,
+            "evidence_url" => Self::EvidenceUrl,
+            other => Self::Extra(plan.extra_milestone_columns.iter().position(|n| n == other)),
+        }
+    }
+}
+
+/// The value of `key` for a commitment (standard key or extra column).
 pub fn commitment_value<'a>(
     plan: &'a Plan,
     c: &'a Commitment,
     progress: Progress,
     key: &str,
 ) -> Value<'a> {
-    match key {
-        "id" => Value::Text(Cow::Borrowed(&c.id)),
-        "plan" => Value::Text(Cow::Borrowed(&plan.id)),
-        "number" => c.number.map_or(Value::Null, |n| Value::Int(n.into())),
-        "title" => Value::Text(Cow::Borrowed(&c.title)),
-        "title_en" => text(&c.title_en),
-        "challenge" => text(&c.challenge),
-        "description" => text(&c.description),
-        "problem" => text(&c.problem),
-        "lead_institution" => list(&c.lead_institution),
-        "other_institutions" => list(&c.other_institutions),
-        "ogp_values" if c.ogp_values.is_empty() => Value::Null,
-        "ogp_values" => Value::List(
+    commitment_cell(plan, c, progress, CommitmentCol::of(plan, key))
+}
+
+/// The value of a resolved column for a commitment.
+pub fn commitment_cell<'a>(
+    plan: &'a Plan,
+    c: &'a Commitment,
+    progress: Progress,
+    col: CommitmentCol,
+) -> Value<'a> {
+    use CommitmentCol as C;
+    match col {
+        C::Id => Value::Text(Cow::Borrowed(&c.id)),
+        C::Plan => Value::Text(Cow::Borrowed(&plan.id)),
+        C::Number => c.number.map_or(Value::Null, |n| Value::Int(n.into())),
+        C::Title => Value::Text(Cow::Borrowed(&c.title)),
+        C::TitleEn => text(&c.title_en),
+        C::Challenge => text(&c.challenge),
+        C::Description => text(&c.description),
+        C::Problem => text(&c.problem),
+        C::LeadInstitution => list(&c.lead_institution),
+        C::OtherInstitutions => list(&c.other_institutions),
+        C::OgpValues if c.ogp_values.is_empty() => Value::Null,
+        C::OgpValues => Value::List(
             c.ogp_values
                 .iter()
                 .map(|v| Cow::Borrowed(v.code()))
                 .collect(),
         ),
-        "start" => date(&c.start),
-        "end" => date(&c.end),
-        "completion" => c
+        C::Start => date(&c.start),
+        C::End => date(&c.end),
+        C::Completion => c
             .completion
             .map_or(Value::Null, |v| Value::Text(Cow::Borrowed(v.code()))),
-        "url" => text(&c.url),
-        "milestones_total" => Value::Int(progress.total),
-        "milestones_completed" => Value::Int(progress.completed),
-        "progress" => progress.percent().map_or(Value::Null, Value::Decimal),
-        other => extra(&plan.extra_commitment_columns, &c.extra, other),
+        C::Url => text(&c.url),
+        C::MilestonesTotal => Value::Int(progress.total),
+        C::MilestonesCompleted => Value::Int(progress.completed),
+        C::Progress => progress.percent().map_or(Value::Null, Value::Decimal),
+        C::Extra(i) => extra(&c.extra, i),
     }
 }
 
 /// The value of `key` for a milestone.
 pub fn milestone_value<'a>(plan: &'a Plan, m: &'a Milestone, key: &str) -> Value<'a> {
-    match key {
-        "id" => Value::Text(Cow::Borrowed(&m.id)),
-        "plan" => Value::Text(Cow::Borrowed(&plan.id)),
-        "commitment_id" => Value::Text(Cow::Borrowed(&m.commitment_id)),
-        "title" => Value::Text(Cow::Borrowed(&m.title)),
-        "deliverable" => text(&m.deliverable),
-        "start" => date(&m.start),
-        "end" => date(&m.end),
-        "status" => m
+    milestone_cell(plan, m, MilestoneCol::of(plan, key))
+}
+
+/// The value of a resolved column for a milestone.
+pub fn milestone_cell<'a>(plan: &'a Plan, m: &'a Milestone, col: MilestoneCol) -> Value<'a> {
+    use MilestoneCol as M;
+    match col {
+        M::Id => Value::Text(Cow::Borrowed(&m.id)),
+        M::Plan => Value::Text(Cow::Borrowed(&plan.id)),
+        M::CommitmentId => Value::Text(Cow::Borrowed(&m.commitment_id)),
+        M::Title => Value::Text(Cow::Borrowed(&m.title)),
+        M::Deliverable => text(&m.deliverable),
+        M::Start => date(&m.start),
+        M::End => date(&m.end),
+        M::Status => m
             .status
             .map_or(Value::Null, |v| Value::Text(Cow::Borrowed(v.code()))),
-        "completed_on" => date(&m.completed_on),
-        "evidence_url" => text(&m.evidence_url),
-        other => extra(&plan.extra_milestone_columns, &m.extra, other),
+        M::CompletedOn => date(&m.completed_on),
+        M::EvidenceUrl => text(&m.evidence_url),
+        M::Extra(i) => extra(&m.extra, i),
     }
 }
 
-fn extra<'a>(names: &[String], values: &'a [Option<String>], key: &str) -> Value<'a> {
-    names
-        .iter()
-        .position(|n| n == key)
-        .and_then(|i| values.get(i))
-        .map_or(Value::Null, text)
+fn extra(values: &[Option<String>], index: Option<usize>) -> Value<'_> {
+    index.and_then(|i| values.get(i)).map_or(Value::Null, text)
 }
 
 /// The commitment columns of a plan: standard ones, then its declared extras.

@@ -378,6 +378,74 @@ pub fn write_json<'a>(
     ))
 }
 
+/// Writes a table as CSV and as JSON in one pass over its rows, so each cell is computed and
+/// observed once; the bytes are those of [`write_csv`] and [`write_json`]. Returns the CSV
+/// file's facts, then the JSON file's.
+pub fn write_table<'a>(
+    dir: &Path,
+    (csv_info, json_info): (TableInfo, TableInfo),
+    fields: &[Field],
+    lang: Lang,
+    bom: bool,
+    rows: impl Iterator<Item = Vec<Value<'a>>>,
+) -> io::Result<(FileFacts, FileFacts)> {
+    let mut csv = create(&dir.join(&csv_info.file))?;
+    let mut json = create(&dir.join(&json_info.file))?;
+    if bom {
+        csv.write_all(b"\xEF\xBB\xBF")?;
+    }
+    write_csv_record(&mut csv, fields.iter().map(|f| f.name(lang)))?;
+    let mut cells = CellFacts::for_fields(fields);
+    let keys = json_out::Keys::compact(fields.iter().map(|f| f.name(lang)));
+    let (mut cbuf, mut jbuf) = (Vec::with_capacity(2 * CHUNK), Vec::with_capacity(2 * CHUNK));
+    jbuf.push(b'[');
+    let mut first = true;
+    for row in rows {
+        for (i, (f, v)) in fields.iter().zip(&row).enumerate() {
+            cells.observe(f.kind, v);
+            if i > 0 {
+                cbuf.push(b',');
+            }
+            push_csv_cell(&mut cbuf, v);
+        }
+        cbuf.push(b'\n');
+        jbuf.extend_from_slice(if first { b"\n" } else { b",\n" });
+        first = false;
+        if row.len() >= fields.len() {
+            json_out::write_compact_object(&mut jbuf, &keys, &row);
+        } else {
+            let short = json_out::Keys::compact(fields[..row.len()].iter().map(|f| f.name(lang)));
+            json_out::write_compact_object(&mut jbuf, &short, &row);
+        }
+        if cbuf.len() >= CHUNK {
+            drain(&mut csv, &mut cbuf)?;
+        }
+        if jbuf.len() >= CHUNK {
+            drain(&mut json, &mut jbuf)?;
+        }
+    }
+    drain(&mut csv, &mut cbuf)?;
+    jbuf.extend_from_slice(b"\n]\n");
+    drain(&mut json, &mut jbuf)?;
+    let (bytes, sha256, head) = csv.finish()?;
+    let csv_cells = CellFacts {
+        comma_separated: true,
+        utf8_bom: head == b"\xEF\xBB\xBF",
+        ..cells
+    };
+    let csv_facts = facts_of(csv_info, "CSV", "text/csv", bytes, sha256, Some(csv_cells));
+    let (bytes, sha256, _) = json.finish()?;
+    let json_facts = facts_of(
+        json_info,
+        "JSON",
+        "application/json",
+        bytes,
+        sha256,
+        Some(cells),
+    );
+    Ok((csv_facts, json_facts))
+}
+
 /// Writes any JSON value, pretty-printed, with a final newline.
 pub fn write_json_value(
     dir: &Path,
