@@ -171,7 +171,9 @@ fn swap_in(tmp: &Path, out: &Path) -> Result<(), Error> {
 pub(crate) struct PlanOutput {
     dataset: BuiltDataset,
     package_file: (u64, String),
-    dcat: serde_json::Value,
+    /// The dataset's DCAT description, pretty-printed as an element of the catalogue's list (a
+    /// text is far smaller in memory than the value).
+    dcat: String,
     index: crate::preview::IndexRow,
 }
 
@@ -214,7 +216,12 @@ impl<'a> DistWriter<'a> {
         let bytes = pretty(&serde_json::Value::Object(dataset.package.clone()));
         std::fs::write(&path, &bytes).at(&path)?;
         let package_file = (bytes.len() as u64, resources::sha256_hex(&bytes));
-        let dcat = dcat::dataset(self.publisher, self.profile, Some(plan), &dataset);
+        let dcat = dcat_element(&dcat::dataset(
+            self.publisher,
+            self.profile,
+            Some(plan),
+            &dataset,
+        ));
         let preview_dir = self.root.join("preview");
         let index = self
             .pages
@@ -254,11 +261,10 @@ impl<'a> DistWriter<'a> {
             rows.push(o.index);
             datasets.push(ds);
         }
-        let jsonld = dcat::catalog_of(self.publisher, self.profile, entries);
         let dcat_file = "catalog.jsonld";
-        let dcat_info = info(dcat_file, "", "", ResourceRole::Documentation);
-        let f = resources::write_json_value(root, dcat_info, &jsonld).at(&root.join(dcat_file))?;
-        files.insert(dcat_file.to_string(), (f.bytes, f.sha256));
+        let path = root.join(dcat_file);
+        let f = write_dcat_catalog(&path, self.publisher, self.profile, &entries).at(&path)?;
+        files.insert(dcat_file.to_string(), f);
         write_manifest(root, &datasets, &files)?;
         // The preview is for stewards, not published: it is not in the manifest.
         let preview_dir = root.join("preview");
@@ -271,6 +277,43 @@ impl<'a> DistWriter<'a> {
             files,
         })
     }
+}
+
+/// A DCAT dataset pretty-printed as an element of the catalogue's `dcat:dataset` list, which
+/// sits one level inside the top object: every line after the first is indented by 4 spaces.
+fn dcat_element(value: &serde_json::Value) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    // JSON strings never hold a raw line break, so every line break is the printer's.
+    text.replace('\n', "\n    ")
+}
+
+/// Writes `catalog.jsonld` with the datasets' elements spliced into the catalogue's list, so
+/// the whole document is never held as one value; the bytes are serde_json's pretty print.
+fn write_dcat_catalog(
+    path: &Path,
+    publisher: &Publisher,
+    profile: &dyn Profile,
+    elements: &[String],
+) -> std::io::Result<(u64, String)> {
+    let empty = pretty(&dcat::catalog_of(publisher, profile, Vec::new()));
+    let empty = String::from_utf8(empty).map_err(std::io::Error::other)?;
+    // A quote inside a JSON string is escaped, so this text can only be the key itself.
+    let marker = "\"dcat:dataset\": []";
+    let at = empty
+        .find(marker)
+        .ok_or_else(|| std::io::Error::other("the DCAT catalogue has no dataset list"))?;
+    let mut out = resources::create(path)?;
+    out.write_all(empty[..at + marker.len() - 1].as_bytes())?;
+    for (i, element) in elements.iter().enumerate() {
+        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+        out.write_all(element.as_bytes())?;
+    }
+    if !elements.is_empty() {
+        out.write_all(b"\n  ")?;
+    }
+    out.write_all(empty[at + marker.len() - 1..].as_bytes())?;
+    let (bytes, sha256, _) = out.finish()?;
+    Ok((bytes, sha256))
 }
 
 fn pretty(value: &serde_json::Value) -> Vec<u8> {
@@ -707,4 +750,45 @@ fn write_plan_json(
         sha256,
         cells: Some(facts),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::{Ckan, DonneesQuebec};
+    use serde_json::json;
+
+    #[test]
+    fn spliced_dcat_catalogue_equals_the_whole_value_printed() {
+        let publisher = Publisher {
+            organization: crate::model::Sp::new("org \"x\"\nname".to_string()),
+            ..Publisher::default()
+        };
+        let entry = |i: u32| {
+            json!({
+                "@id": format!("datasets/d{i}/"),
+                "dct:title": { "@value": "Titre « a »\n\"b\" \\ c", "@language": "fr" },
+                "dcat:distribution": [{ "dcat:byteSize": i, "list": [], "obj": {} }],
+                "dcat:dataset": [],
+            })
+        };
+        for profile in [&Ckan as &dyn Profile, &DonneesQuebec] {
+            for n in [0, 1, 3] {
+                let values: Vec<serde_json::Value> = (0..n).map(entry).collect();
+                let elements: Vec<String> = values.iter().map(dcat_element).collect();
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("catalog.jsonld");
+                let (bytes, sha256) =
+                    write_dcat_catalog(&path, &publisher, profile, &elements).unwrap();
+                let expected = pretty(&dcat::catalog_of(&publisher, profile, values));
+                let written = std::fs::read(&path).unwrap();
+                assert_eq!(
+                    String::from_utf8_lossy(&written),
+                    String::from_utf8_lossy(&expected)
+                );
+                assert_eq!(bytes, expected.len() as u64);
+                assert_eq!(sha256, resources::sha256_hex(&expected));
+            }
+        }
+    }
 }
