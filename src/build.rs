@@ -303,7 +303,8 @@ fn write_dcat_catalog(
         .find(marker)
         .ok_or_else(|| std::io::Error::other("the DCAT catalogue has no dataset list"))?;
     let mut out = resources::create(path)?;
-    out.write_all(empty[..at + marker.len() - 1].as_bytes())?;
+    let split = at + marker.len() - 1;
+    out.write_all(&empty.as_bytes()[..split])?;
     for (i, element) in elements.iter().enumerate() {
         out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
         out.write_all(element.as_bytes())?;
@@ -311,7 +312,7 @@ fn write_dcat_catalog(
     if !elements.is_empty() {
         out.write_all(b"\n  ")?;
     }
-    out.write_all(empty[at + marker.len() - 1..].as_bytes())?;
+    out.write_all(&empty.as_bytes()[split..])?;
     let (bytes, sha256, _) = out.finish()?;
     Ok((bytes, sha256))
 }
