@@ -21,8 +21,8 @@
 #   BENCH_PEER_TIMEOUT=900      seconds before the Python peer is stopped (reported as timeout)
 #   BENCH_KEEP=1                keep catalogues and outputs (default: delete as soon as measured)
 #   BENCH_PUSH=0                skip the push benchmark (BENCH_PUSH_DATASETS=200 sets its size)
-# Inputs are read warm (the generator just wrote them); outputs go to fresh folders, and `sync`
-# runs before each measurement so no run pays for the previous one's writeback.
+# Inputs are read warm; outputs go to fresh folders. Before each measurement `sync` runs, the
+# page cache is dropped when run as root (see settle below) and the catalogue is read again.
 set -Eeuo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -68,11 +68,14 @@ log "checking that the peer validates and writes what we do (bench/check_peer.py
   || { cat "$WORK/check_peer.txt"; log "the peer disagrees with ogp-publish"; exit 1; }
 
 # ------------------------------------------------------------------ measuring
+DROP_CACHES=0
+[[ -w /proc/sys/vm/drop_caches ]] && DROP_CACHES=1
 RESULTS=$WORK/results.tsv
 {
   printf '# machine\tnproc=%s\tmem=%s\tcpu=%s\tkernel=%s\n' "$(nproc)" \
     "$(free -h | awk '/^Mem:/ {print $2}')" \
     "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" "$(uname -r)"
+  printf '# method\tdrop_caches=%s\n' "$DROP_CACHES"
   printf '# software\t%s\t%s\tcommit=%s%s\n' "$(rustc --version)" "$("$PYTHON" --version 2>&1)" \
     "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" \
     "$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null || echo ' (src modified)')"
@@ -82,12 +85,23 @@ RESULTS=$WORK/results.tsv
 bytes_of() { find "$1" -type f -printf '%s\n' 2>/dev/null | awk '{s += $1} END {print s + 0}'; }
 files_of() { find "$1" -type f 2>/dev/null | wc -l; }
 
+# Same starting point for every run: dirty pages written back; then, when we may (root), the
+# page cache dropped, so files deleted by the previous run cost nothing (ext4 scans cached inode
+# tables for recently deleted inodes on every file creation, which made creating files right
+# after a deletion several times slower and the figures erratic); then the catalogue read once,
+# so every tool reads it warm from the cache.
+settle() {
+  sync
+  if (( DROP_CACHES )); then echo 3 > /proc/sys/vm/drop_caches; fi
+  if [[ -d $cat ]]; then find "$cat" -type f -exec cat {} + > /dev/null; fi
+}
+
 # measure TOOL RUN OUTDIR -- command...   (OUTDIR "-" when the command writes nothing)
 measure() {
   local tool=$1 run=$2 out=$3; shift 4
   local tlog=$WORK/logs/$plans-$tool-$run.time
   [[ $out != - ]] && rm -rf "$out"
-  sync
+  settle
   local t0 t1 rc=0
   t0=$(date +%s%N)
   /usr/bin/time -v -o "$tlog" "$@" > "$WORK/logs/$plans-$tool-$run.out" 2> "$WORK/logs/$plans-$tool-$run.err" || rc=$?

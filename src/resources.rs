@@ -222,18 +222,19 @@ fn drain<W: Write>(out: &mut W, buf: &mut Vec<u8>) -> io::Result<()> {
 
 /// True when a CSV field must be quoted.
 fn needs_quotes(text: &str) -> bool {
-    text.bytes()
-        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    let b = text.as_bytes();
+    memchr::memchr3(b',', b'"', b'\n', b).is_some() || memchr::memchr(b'\r', b).is_some()
 }
 
 /// Appends `text` with its quotes doubled.
 fn push_quoted_part(out: &mut Vec<u8>, text: &str) {
-    for (i, part) in text.split('"').enumerate() {
-        if i > 0 {
-            out.extend_from_slice(b"\"\"");
-        }
-        out.extend_from_slice(part.as_bytes());
+    let mut rest = text.as_bytes();
+    while let Some(q) = memchr::memchr(b'"', rest) {
+        out.extend_from_slice(&rest[..=q]);
+        out.push(b'"');
+        rest = &rest[q + 1..];
     }
+    out.extend_from_slice(rest);
 }
 
 /// Appends one cell as a CSV field: the bytes [`write_csv_record`] writes for [`csv_cell`],
