@@ -70,7 +70,10 @@ fn word_needs_escape(w: u64) -> bool {
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     // A byte below n (n <= 128) leaves its high bit set in (b - n) & !b.
     let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGHS;
-    below(w, 0x20) | below(w ^ (ONES * u64::from(b'"')), 1) | below(w ^ (ONES * u64::from(b'\\')), 1) != 0
+    below(w, 0x20)
+        | below(w ^ (ONES * u64::from(b'"')), 1)
+        | below(w ^ (ONES * u64::from(b'\\')), 1)
+        != 0
 }
 
 /// Appends the decimal digits of `n`.
@@ -424,7 +427,10 @@ mod tests {
             }
         }
         // Mixed words: high bytes of UTF-8 and bytes just above the thresholds are plain.
-        for word in [*b"\xc3\xa9\xc3\xa0 !#[", *b"\xff\x80\x7f\x20\x21\x23\x5b\x5d"] {
+        for word in [
+            *b"\xc3\xa9\xc3\xa0 !#[",
+            *b"\xff\x80\x7f\x20\x21\x23\x5b\x5d",
+        ] {
             assert!(!word_needs_escape(u64::from_le_bytes(word)));
         }
     }

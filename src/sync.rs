@@ -157,9 +157,18 @@ pub async fn snapshot_recorded(
     local: &[LocalDataset],
     concurrency: usize,
 ) -> (Result<RemoteState, CkanError>, Vec<ActionRecord>) {
+    let names: Vec<&str> = local.iter().map(|d| d.name.as_str()).collect();
+    let (listed, mut records) = listed(client, &names).await;
+    let mut state = RemoteState::new();
     let sem = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     for ds in local {
+        // Not in the portal's search index: created without a read. Should the index lag, the
+        // create is refused (names are unique) and the push reads the dataset then.
+        if listed.as_ref().is_some_and(|l| !l.contains(&ds.name)) {
+            state.insert(ds.name.clone(), None);
+            continue;
+        }
         let (client, sem, name) = (client.clone(), sem.clone(), ds.name.clone());
         tasks.spawn(async move {
             let _permit = sem.acquire_owned().await;
@@ -182,8 +191,6 @@ pub async fn snapshot_recorded(
             (name, r, record)
         });
     }
-    let mut state = RemoteState::new();
-    let mut records = Vec::new();
     let mut failure = None;
     while let Some(joined) = tasks.join_next().await {
         match joined {
@@ -209,6 +216,65 @@ pub async fn snapshot_recorded(
     }
     records.sort_by(|a, b| a.dataset.cmp(&b.dataset));
     (failure.map_or(Ok(state), Err), records)
+}
+
+/// Dataset names asked about per `package_search` request.
+const LISTING_CHUNK: usize = 500;
+
+/// Which of `names` the portal's search index holds, asked with `package_search` returning
+/// names only (one request per [`LISTING_CHUNK`] names, private and draft datasets included),
+/// so datasets that do not exist yet cost no read. `None` when the search fails: then every
+/// dataset is read, as without the listing.
+async fn listed(
+    client: &CkanClient,
+    names: &[&str],
+) -> (Option<BTreeSet<String>>, Vec<ActionRecord>) {
+    let mut found = BTreeSet::new();
+    let mut records = Vec::new();
+    for chunk in names.chunks(LISTING_CHUNK) {
+        // Dataset names are CKAN names (letters, digits, `-`, `_`): quoting them is enough.
+        let terms: Vec<String> = chunk.iter().map(|n| format!("\"{n}\"")).collect();
+        let body = json!({
+            "q": "*:*",
+            "fq": format!("name:({})", terms.join(" OR ")),
+            "fl": "name",
+            "rows": chunk.len(),
+            "include_private": true,
+            "include_drafts": true,
+        });
+        let start = Instant::now();
+        let (r, attempts) = client
+            .action_attempts("package_search", ActionBody::Json(body), Replay::Safe)
+            .await;
+        let results = r.as_ref().ok().and_then(|v| v.get("results")?.as_array());
+        records.push(ActionRecord {
+            dataset: String::new(),
+            resource: None,
+            action: "package_search".into(),
+            outcome: if results.is_some() { "ok" } else { "failed" }.into(),
+            status: match &r {
+                Ok(_) => Some(200),
+                Err(e) => e.status,
+            },
+            attempts,
+            duration_ms: start.elapsed().as_millis() as u64,
+            error: match &r {
+                Ok(_) if results.is_none() => Some("the answer has no `results` list".into()),
+                Ok(_) => None,
+                Err(e) => Some(e.to_string()),
+            },
+        });
+        let Some(results) = results else {
+            return (None, records);
+        };
+        found.extend(
+            results
+                .iter()
+                .filter_map(|d| d.get("name")?.as_str())
+                .map(str::to_string),
+        );
+    }
+    (Some(found), records)
 }
 
 /// What will happen to a dataset.

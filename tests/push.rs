@@ -131,7 +131,10 @@ fn report_lines(path: &Path) -> Vec<serde_json::Value> {
 fn writes_in(report: &[serde_json::Value]) -> Vec<String> {
     report
         .iter()
-        .filter(|r| !["package_show", "extra"].contains(&r["action"].as_str().unwrap_or_default()))
+        .filter(|r| {
+            !["package_show", "package_search", "extra"]
+                .contains(&r["action"].as_str().unwrap_or_default())
+        })
         .map(|r| {
             format!(
                 "{} {}",
@@ -151,12 +154,21 @@ fn first_push_then_noop(config: &'static str) {
     assert_eq!(code(&d), 1, "{}", out(&d));
     assert!(out(&d).contains(": create"), "{}", out(&d));
 
+    proxy.reset();
     let report = s.report();
     let o = s.push(&proxy.url, &["--report", &report.to_string_lossy()]);
     assert_eq!(code(&o), 0, "{}", out(&o));
     s.assert_converged();
     let files = s.files();
-    // One create per dataset plus one per file, nothing else.
+    // One create per dataset plus one per file; the only reads are the two preflight checks and
+    // one listing: no dataset is read before it exists.
+    assert_eq!(proxy.forwarded("package_show"), 0);
+    assert_eq!(proxy.forwarded("package_search"), 1);
+    assert_eq!(
+        proxy.forwarded_writes() + 3,
+        proxy.forwarded_total(),
+        "reads beyond the preflight and the listing"
+    );
     assert_eq!(proxy.forwarded("package_create") as usize, s.names.len());
     assert_eq!(proxy.forwarded("resource_create") as usize, files);
     assert_eq!(proxy.forwarded_writes() as usize, s.names.len() + files);
@@ -177,8 +189,10 @@ fn first_push_then_noop(config: &'static str) {
     assert_eq!(code(&o), 0, "{}", out(&o));
     assert_eq!(proxy.forwarded_writes(), 0, "{:?}", report_lines(&report2));
     assert!(writes_in(&report_lines(&report2)).is_empty());
-    // One read per dataset, plus the two preflight reads.
+    // One read per dataset, plus the two preflight reads and the listing.
     assert_eq!(proxy.forwarded("package_show") as usize, s.names.len());
+    assert_eq!(proxy.forwarded("package_search"), 1);
+    assert_eq!(proxy.forwarded_total() as usize, s.names.len() + 3);
     let d = s.diff(&s.portal.url, &[]);
     assert_eq!(code(&d), 0, "{}", out(&d));
     for o in [&o, &d] {
@@ -391,6 +405,38 @@ fn a_second_copy_of_one_of_our_files_is_removed_by_the_next_push() {
 }
 
 #[test]
+fn a_search_index_that_lags_costs_a_refused_create_not_a_duplicate() {
+    let _g = serial();
+    let s = setup("plain", "lag");
+    assert_eq!(code(&s.push(&s.portal.url, &[])), 0);
+    // The index answers as if no dataset existed yet (a portal indexing asynchronously).
+    let proxy = s.proxy();
+    proxy.add(
+        "package_search",
+        1,
+        Fault::Status {
+            code: 200,
+            body: "{\"success\": true, \"result\": {\"count\": 0, \"results\": []}}".into(),
+            retry_after: None,
+        },
+    );
+    let report = s.report();
+    let o = s.push(&proxy.url, &["--report", &report.to_string_lossy()]);
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    assert_eq!(proxy.injected().len(), 1);
+    // Each create is refused (the name is taken), then the dataset is read and found equal.
+    assert_eq!(proxy.forwarded("package_create") as usize, s.names.len());
+    assert_eq!(proxy.forwarded("package_show") as usize, s.names.len());
+    assert_eq!(
+        proxy.forwarded_writes() as usize,
+        s.names.len(),
+        "{:?}",
+        report_lines(&report)
+    );
+    s.assert_converged();
+}
+
+#[test]
 fn bad_token_stops_before_any_write_and_never_shows_the_token() {
     let _g = serial();
     let s = setup("plain", "badtoken");
@@ -484,8 +530,12 @@ fn network_faults_are_retried_and_the_push_converges_without_duplicates() {
     let s = setup("plain", "faults");
     let proxy = s.proxy();
     proxy.add("status_show", 1, Fault::Drop);
-    proxy.add("package_show", 1, Fault::Delay(Duration::from_millis(300)));
-    proxy.add("package_show", 2, Fault::Status { code: 500, body: "{\"success\": false, \"error\": {\"__type\": \"Internal Server Error\", \"message\": \"boom\"}}".into(), retry_after: None });
+    proxy.add("package_search", 1, Fault::Status { code: 500, body: "{\"success\": false, \"error\": {\"__type\": \"Internal Server Error\", \"message\": \"boom\"}}".into(), retry_after: None });
+    proxy.add(
+        "package_search",
+        2,
+        Fault::Delay(Duration::from_millis(300)),
+    );
     proxy.add("package_create", 1, Fault::LoseResponse);
     proxy.add(
         "resource_create",
@@ -681,11 +731,11 @@ fn fault_matrix_every_fault_converges_and_is_reported() {
     let cases: Vec<(&str, &str, u32, Fault)> = vec![
         (
             "stall 30 s (timeout 3 s)",
-            "package_show",
+            "package_search",
             1,
             Fault::Delay(Duration::from_secs(30)),
         ),
-        ("connection dropped", "package_show", 1, Fault::Drop),
+        ("connection dropped", "package_search", 1, Fault::Drop),
         (
             "reset mid-request",
             "resource_create",
@@ -869,7 +919,7 @@ fn the_token_never_appears_in_any_output() {
             retry_after: None,
         },
     );
-    proxy.add("package_show", 1, Fault::Drop);
+    proxy.add("package_search", 1, Fault::Drop);
     let report = s.report();
     let bin = env!("CARGO_BIN_EXE_ogp-publish");
     let dist = s.dist.to_string_lossy().into_owned();

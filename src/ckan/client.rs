@@ -194,6 +194,7 @@ fn is_loopback(url: &Url) -> bool {
 const READ_ACTIONS: &[&str] = &[
     "status_show",
     "package_show",
+    "package_search",
     "organization_show",
     "organization_list_for_user",
 ];

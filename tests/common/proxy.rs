@@ -155,11 +155,17 @@ impl Proxy {
             .unwrap_or(0)
     }
 
+    /// Requests the server received, all actions.
+    pub fn forwarded_total(&self) -> u32 {
+        self.state.lock().unwrap().forwarded.values().sum()
+    }
+
     /// Requests the server received for actions other than reads.
     pub fn forwarded_writes(&self) -> u32 {
         let reads = [
             "status_show",
             "package_show",
+            "package_search",
             "organization_show",
             "organization_list_for_user",
         ];
