@@ -310,14 +310,7 @@ pub fn write_csv<'a>(
     write_csv_record(&mut out, fields.iter().map(|f| f.name(lang)))?;
     let mut buf = Vec::with_capacity(2 * CHUNK);
     for row in rows {
-        for (i, (f, v)) in fields.iter().zip(&row).enumerate() {
-            facts.observe(f.kind, v);
-            if i > 0 {
-                buf.push(b',');
-            }
-            push_csv_cell(&mut buf, v);
-        }
-        buf.push(b'\n');
+        push_csv_row(&mut buf, fields, &row, &mut facts);
         if buf.len() >= CHUNK {
             drain(&mut out, &mut buf)?;
         }
@@ -335,53 +328,21 @@ pub fn write_csv<'a>(
     ))
 }
 
-/// Writes a JSON table: an array with one object per line, keys sorted, no byte-order mark.
-pub fn write_json<'a>(
-    dir: &Path,
-    info: TableInfo,
-    fields: &[Field],
-    lang: Lang,
-    rows: impl Iterator<Item = Vec<Value<'a>>>,
-) -> io::Result<FileFacts> {
-    let mut out = create(&dir.join(&info.file))?;
-    let mut facts = CellFacts::for_fields(fields);
-    let keys = json_out::Keys::compact(fields.iter().map(|f| f.name(lang)));
-    let mut buf = Vec::with_capacity(2 * CHUNK);
-    buf.push(b'[');
-    let mut first = true;
-    for row in rows {
-        for (f, v) in fields.iter().zip(&row) {
-            facts.observe(f.kind, v);
+/// Appends one CSV record for `row`, observing each cell into `facts`.
+fn push_csv_row(buf: &mut Vec<u8>, fields: &[Field], row: &[Value], facts: &mut CellFacts) {
+    for (i, (f, v)) in fields.iter().zip(row).enumerate() {
+        facts.observe(f.kind, v);
+        if i > 0 {
+            buf.push(b',');
         }
-        buf.extend_from_slice(if first { b"\n" } else { b",\n" });
-        first = false;
-        if row.len() >= fields.len() {
-            json_out::write_compact_object(&mut buf, &keys, &row);
-        } else {
-            // A short row has only the keys of the columns it reaches.
-            let short = json_out::Keys::compact(fields[..row.len()].iter().map(|f| f.name(lang)));
-            json_out::write_compact_object(&mut buf, &short, &row);
-        }
-        if buf.len() >= CHUNK {
-            drain(&mut out, &mut buf)?;
-        }
+        push_csv_cell(buf, v);
     }
-    buf.extend_from_slice(b"\n]\n");
-    drain(&mut out, &mut buf)?;
-    let (bytes, sha256, _) = out.finish()?;
-    Ok(facts_of(
-        info,
-        "JSON",
-        "application/json",
-        bytes,
-        sha256,
-        Some(facts),
-    ))
+    buf.push(b'\n');
 }
 
-/// Writes a table as CSV and as JSON in one pass over its rows, so each cell is computed and
-/// observed once; the bytes are those of [`write_csv`] and [`write_json`]. Returns the CSV
-/// file's facts, then the JSON file's.
+/// Writes a table as CSV (as [`write_csv`] does) and as JSON (an array with one object per
+/// line, keys sorted, `null` for unknown, no byte-order mark) in one pass over its rows, so each
+/// cell is computed and observed once. Returns the CSV file's facts, then the JSON file's.
 pub fn write_table<'a>(
     dir: &Path,
     (csv_info, json_info): (TableInfo, TableInfo),
@@ -402,19 +363,13 @@ pub fn write_table<'a>(
     jbuf.push(b'[');
     let mut first = true;
     for row in rows {
-        for (i, (f, v)) in fields.iter().zip(&row).enumerate() {
-            cells.observe(f.kind, v);
-            if i > 0 {
-                cbuf.push(b',');
-            }
-            push_csv_cell(&mut cbuf, v);
-        }
-        cbuf.push(b'\n');
+        push_csv_row(&mut cbuf, fields, &row, &mut cells);
         jbuf.extend_from_slice(if first { b"\n" } else { b",\n" });
         first = false;
         if row.len() >= fields.len() {
             json_out::write_compact_object(&mut jbuf, &keys, &row);
         } else {
+            // A short row has only the keys of the columns it reaches.
             let short = json_out::Keys::compact(fields[..row.len()].iter().map(|f| f.name(lang)));
             json_out::write_compact_object(&mut jbuf, &short, &row);
         }
@@ -746,8 +701,38 @@ mod tests {
             description: String::new(),
             role: ResourceRole::Data,
         };
-        write_json(dir.path(), table("t.json"), &fields, Lang::Fr, rows()).unwrap();
-        write_csv(dir.path(), table("t.csv"), &fields, Lang::Fr, true, rows()).unwrap();
+        let (csv_facts, json_facts) = write_table(
+            dir.path(),
+            (table("t.csv"), table("t.json")),
+            &fields,
+            Lang::Fr,
+            true,
+            rows(),
+        )
+        .unwrap();
+        // The one-table CSV writer writes the same CSV, with the same facts.
+        let alone = write_csv(
+            dir.path(),
+            table("alone.csv"),
+            &fields,
+            Lang::Fr,
+            true,
+            rows(),
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join("alone.csv")).unwrap(),
+            std::fs::read(dir.path().join("t.csv")).unwrap()
+        );
+        assert_eq!(alone.cells, csv_facts.cells);
+        assert_eq!(
+            json_facts
+                .cells
+                .map(|c| (c.dates, c.numbers, c.placeholders)),
+            csv_facts
+                .cells
+                .map(|c| (c.dates, c.numbers, c.placeholders))
+        );
 
         let mut json = b"[".to_vec();
         let mut csv = b"\xEF\xBB\xBF".to_vec();
