@@ -10,7 +10,7 @@ import statistics
 import sys
 from collections import defaultdict
 
-TOOLS = ["check", "build", "floor", "floor+sha256", "peer", "generate"]
+TOOLS = ["check", "build", "build-1", "floor", "floor+sha256", "peer", "generate"]
 
 
 def fmt_bytes(n):
@@ -98,6 +98,18 @@ def main(path):
         w(f"| {s} | {sizes[s][1]:,} | {b['wall']:.2f} | {ps} | {ratio_p} | "
           f"{fl['wall']:.2f} | {ratio_f} | {ratio_h} | {fmt_bytes(b['rss'])} | "
           f"{c['wall']:.2f} | {fmt_bytes(c['rss'])} |")
+    w("")
+    w("### Both cores against one (`build --jobs 1`, wall time, medians)\n")
+    w("| plans | milestones | build s (one per core) | build s (one worker) | speed-up | "
+      "CPU s (one per core) | CPU s (one worker) | peak RSS (one worker) |")
+    w("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for s in steps:
+        b, one = agg(s, "build"), agg(s, "build-1")
+        if not b or "wall" not in b or not one or "wall" not in one:
+            continue
+        w(f"| {s} | {sizes[s][1]:,} | {b['wall']:.2f} | {one['wall']:.2f} | "
+          f"{one['wall'] / b['wall']:.2f}× | {b['cpu']:.2f} | {one['cpu']:.2f} | "
+          f"{fmt_bytes(one['rss'])} |")
     w("")
     w("### Cost per milestone\n")
     w("Per milestone = the step's figure divided by its milestones; marginal = the difference "

@@ -8,7 +8,8 @@
 # per plan, 20 milestones per commitment: 1,000 plans = 1,000,000 milestones), and for each step
 # runs, interleaved and BENCH_REPEAT times each:
 #   check   ogp-publish check CATALOG
-#   build   ogp-publish build CATALOG --out OUT           (fresh OUT each time)
+#   build   ogp-publish build CATALOG --out OUT           (fresh OUT each time; one worker per core)
+#   build-1 the same with --jobs 1                         (what the second core brings)
 #   floor   examples/bench_floor: read every input file, write as many bytes (and files) as build
 #   floor+sha256   the same, hashing every byte written
 #   peer    python3 bench/peer_build.py CATALOG OUT      (bench/peer_build.py, standard library)
@@ -131,7 +132,8 @@ for plans in $STEPS; do
   measure generate 1 "$cat" -- "$GEN" --plans "$plans" --commitments-per-plan $C_PER_PLAN \
     --milestones-per-commitment $M_PER_C --seed "$SEED" --out "$cat"
   in_bytes=$(bytes_of "$cat")
-  ours=$WORK/out-ours-$plans floor=$WORK/out-floor-$plans peer=$WORK/out-peer-$plans
+  ours=$WORK/out-ours-$plans ours1=$WORK/out-ours1-$plans floor=$WORK/out-floor-$plans
+  peer=$WORK/out-peer-$plans
   for run in $(seq 1 "$REPEAT"); do
     measure check "$run" - -- "$OURS" check "$cat"
     measure build "$run" "$ours" -- "$OURS" build "$cat" --out "$ours"
@@ -146,13 +148,15 @@ for base, _, names in os.walk(os.path.join(d, "preview")):
 print(total)' "$ours")
     out_files=$(files_of "$ours")
     [[ -n ${BENCH_KEEP:-} && $run == "$REPEAT" ]] || rm -rf "$ours"
+    measure build-1 "$run" "$ours1" -- "$OURS" build "$cat" --out "$ours1" --jobs 1
+    rm -rf "$ours1"
     measure floor "$run" "$floor" -- "$FLOOR" "$cat" "$floor" "$out_bytes" --files "$out_files"
     rm -rf "$floor"
     measure floor+sha256 "$run" "$floor" -- "$FLOOR" "$cat" "$floor" "$out_bytes" --files "$out_files" --hash
     rm -rf "$floor"
     measure peer "$run" "$peer" -- timeout "$PEER_TIMEOUT" "$PYTHON" bench/peer_build.py "$cat" "$peer"
     [[ -n ${BENCH_KEEP:-} && $run == "$REPEAT" ]] || rm -rf "$peer"
-    rm -rf "$peer.tmp-"* "$WORK/.out-ours-$plans".*
+    rm -rf "$peer.tmp-"* "$WORK/.out-ours-$plans".* "$WORK/.out-ours1-$plans".*
   done
   [[ -n ${BENCH_KEEP:-} ]] || rm -rf "$cat"
 done

@@ -90,6 +90,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// Plans checked at once (0: one per core, at most 8).
+        #[arg(long, default_value_t = 0)]
+        jobs: usize,
     },
     /// Check the catalogue, then write the open-data files (exit 0 written, 1 catalogue errors,
     /// 2 could not write).
@@ -109,6 +112,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// Plans checked and written at once (0: one per core, at most 8).
+        #[arg(long, default_value_t = 0)]
+        jobs: usize,
     },
     /// Build, then show the preview of what reusers will see (exit 0 / 1 / 2 as for build).
     ///
@@ -235,6 +241,7 @@ fn build_preview(
     let opts = BuildOpts {
         catalog: catalog.to_path_buf(),
         out: out.to_path_buf(),
+        jobs: 0,
     };
     let (checked, built) = match ogp_publish::build_checked(&opts) {
         Ok(x) => x,
@@ -653,8 +660,12 @@ fn json_report(diags: &[Diagnostic], extra: serde_json::Value) -> String {
 pub fn run(cli: Cli) -> u8 {
     let verbose = cli.verbose;
     match cli.command {
-        Command::Check { catalog, format } => {
-            let checked = ogp_publish::check_report(&catalog);
+        Command::Check {
+            catalog,
+            format,
+            jobs,
+        } => {
+            let checked = ogp_publish::check_report_jobs(&catalog, jobs);
             match format {
                 Format::Human => {
                     print_diagnostics(&mut std::io::stdout(), &checked.diagnostics);
@@ -680,9 +691,11 @@ pub fn run(cli: Cli) -> u8 {
             catalog,
             out,
             format,
+            jobs,
         } => match ogp_publish::build(&BuildOpts {
             catalog,
             out: out.clone(),
+            jobs,
         }) {
             Ok((built, warnings)) => {
                 let bytes: u64 = built.files.values().map(|(b, _)| b).sum();

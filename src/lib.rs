@@ -63,7 +63,7 @@ impl Checked {
 /// a check that holds one plan at a time).
 pub fn check(root: &Path) -> Checked {
     let opened = catalog::open_catalog(root);
-    let checked = each_plan(&opened, |plan, diags| Ok((plan, diags)));
+    let checked = each_plan(&opened, 0, |plan, diags| Ok((plan, diags)));
     let results = checked.unwrap_or_default();
     let mut names = Vec::with_capacity(results.len());
     let mut per_plan = Vec::with_capacity(results.len());
@@ -102,12 +102,17 @@ impl Report {
 /// Checks the catalogue in `root` plan by plan, on every core, dropping each plan's records once
 /// checked: memory does not grow with the number of plans. Finds what [`check`] finds.
 pub fn check_report(root: &Path) -> Report {
-    let opened = catalog::open_catalog(root);
-    check_opened(&opened)
+    check_report_jobs(root, 0)
 }
 
-fn check_opened(opened: &catalog::Opened) -> Report {
-    let results = each_plan(opened, |plan, diags| {
+/// Like [`check_report`], with `jobs` workers (0: one per core).
+pub fn check_report_jobs(root: &Path, jobs: usize) -> Report {
+    let opened = catalog::open_catalog(root);
+    check_opened(&opened, jobs)
+}
+
+fn check_opened(opened: &catalog::Opened, jobs: usize) -> Report {
+    let results = each_plan(opened, jobs, |plan, diags| {
         Ok((plan_name(&opened.publisher, &plan), diags))
     })
     .unwrap_or_default();
@@ -162,18 +167,24 @@ fn check_plan(opened: &catalog::Opened, dir: &Path) -> (model::Plan, Vec<Diagnos
     (plan, diagnostics)
 }
 
-/// How many plans are checked or built at once: one per core, at most 8.
-fn workers(plans: usize) -> usize {
-    std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, 8)
-        .min(plans.max(1))
+/// How many plans are checked or built at once: `jobs`, or with 0 one per core (at most 8);
+/// never more than there are plans.
+fn workers(jobs: usize, plans: usize) -> usize {
+    let jobs = if jobs == 0 {
+        std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .clamp(1, 8)
+    } else {
+        jobs
+    };
+    jobs.min(plans.max(1))
 }
 
-/// Loads and checks every plan of `opened`, `workers()` at a time, and hands each to `f` with its
-/// diagnostics; results come back in plan order. The first error of `f` stops the others.
+/// Loads and checks every plan of `opened`, [`workers`] at a time, and hands each to `f` with
+/// its diagnostics; results come back in plan order. The first error of `f` stops the others.
 fn each_plan<T: Send>(
     opened: &catalog::Opened,
+    jobs: usize,
     f: impl Fn(model::Plan, Vec<Diagnostic>) -> Result<T, Error> + Sync,
 ) -> Result<Vec<T>, Error> {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -194,7 +205,7 @@ fn each_plan<T: Send>(
         }
         done
     };
-    let n = workers(dirs.len());
+    let n = workers(jobs, dirs.len());
     let mut all: Vec<(usize, Result<T, Error>)> = if n == 1 {
         work()
     } else {
@@ -217,6 +228,8 @@ pub struct BuildOpts {
     pub catalog: PathBuf,
     /// The output folder, replaced whole.
     pub out: PathBuf,
+    /// Plans checked and written at once; 0 for one per core (at most 8).
+    pub jobs: usize,
 }
 
 /// Checks the catalogue and writes the output folder, plan by plan on every core: each plan is
@@ -228,7 +241,7 @@ pub fn build(opts: &BuildOpts) -> Result<(Built, Vec<Diagnostic>), Error> {
     let opened = catalog::open_catalog(&opts.catalog);
     // Problems with the output folder come after the catalogue's own errors.
     let invalid_or = |e: Error| {
-        let report = check_opened(&opened);
+        let report = check_opened(&opened, opts.jobs);
         if report.has_errors() {
             Error::Invalid(report.diagnostics)
         } else {
@@ -262,7 +275,7 @@ pub fn build(opts: &BuildOpts) -> Result<(Built, Vec<Diagnostic>), Error> {
                 .any(Diagnostic::is_error),
     );
     let claimed = std::sync::Mutex::new(std::collections::HashSet::new());
-    let results = each_plan(&opened, |plan, diags| {
+    let results = each_plan(&opened, opts.jobs, |plan, diags| {
         let name = plan_name(publisher, &plan);
         if diags.iter().any(Diagnostic::is_error) {
             failed.store(true, Ordering::Relaxed);

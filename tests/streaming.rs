@@ -57,6 +57,7 @@ fn plan_by_plan_build_writes_what_the_whole_catalogue_build_writes() {
     let (built, warnings) = ogp_publish::build(&BuildOpts {
         catalog: catalog.clone(),
         out: streamed.clone(),
+        jobs: 0,
     })
     .unwrap();
     assert_eq!(built.datasets.len(), PLANS);
@@ -74,14 +75,31 @@ fn plan_by_plan_build_writes_what_the_whole_catalogue_build_writes() {
     for (path, bytes) in &a {
         assert!(bytes == &b[path], "{path} differs");
     }
-    // And again: workers finish in any order, the bytes do not change.
+    // And again with three workers, and with one: the bytes do not change.
     let again = tmp.path().join("again");
     ogp_publish::build(&BuildOpts {
-        catalog,
+        catalog: catalog.clone(),
         out: again.clone(),
+        jobs: 3,
     })
     .unwrap();
-    assert!(read_tree(&again) == a, "a second build differs");
+    assert!(read_tree(&again) == a, "a build with three workers differs");
+    let one = tmp.path().join("one");
+    let o = common::run(&[
+        "build",
+        &catalog.to_string_lossy(),
+        "--out",
+        &one.to_string_lossy(),
+        "--jobs",
+        "1",
+    ]);
+    assert_eq!(
+        common::code(&o),
+        0,
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(read_tree(&one) == a, "a build with one worker differs");
 }
 
 #[test]
@@ -103,6 +121,7 @@ fn one_invalid_plan_among_many_writes_nothing() {
     let diags = match ogp_publish::build(&BuildOpts {
         catalog: catalog.clone(),
         out: out.clone(),
+        jobs: 0,
     }) {
         Err(Error::Invalid(diags)) => diags,
         Err(e) => panic!("expected an invalid catalogue, got {e}"),
@@ -144,6 +163,7 @@ fn a_dataset_name_taken_twice_is_reported_against_the_later_plan() {
     let diags = match ogp_publish::build(&BuildOpts {
         catalog: catalog.clone(),
         out: out.clone(),
+        jobs: 0,
     }) {
         Err(Error::Invalid(diags)) => diags,
         Err(e) => panic!("expected an invalid catalogue, got {e}"),

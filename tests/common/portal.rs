@@ -100,6 +100,7 @@ pub fn build(catalog: &Path, dir: &Path) -> PathBuf {
     let opts = ogp_publish::BuildOpts {
         catalog: catalog.to_path_buf(),
         out: out.clone(),
+        jobs: 0,
     };
     ogp_publish::build(&opts).unwrap_or_else(|e| panic!("build failed: {e}"));
     out
