@@ -44,6 +44,12 @@ enum Format {
     Json,
 }
 
+/// Defaults of the portal options, shared by the commands and by `preview --portal`.
+const DEFAULT_CONCURRENCY: u16 = 4;
+const DEFAULT_TIMEOUT: u64 = 60;
+const DEFAULT_MAX_ATTEMPTS: u32 = 5;
+const DEFAULT_RETRY_DELAY_MS: u64 = 500;
+
 /// Where the portal is and how to talk to it (`diff` and `push`).
 #[derive(Debug, Args)]
 struct PortalArgs {
@@ -60,17 +66,17 @@ struct PortalArgs {
     #[arg(long, default_value = "dist")]
     dist: PathBuf,
     /// Datasets read or written in parallel.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
+    #[arg(long, default_value_t = DEFAULT_CONCURRENCY, value_parser = clap::value_parser!(u16).range(1..=32))]
     concurrency: u16,
     /// Seconds before a request is abandoned.
-    #[arg(long, default_value_t = 60)]
+    #[arg(long, default_value_t = DEFAULT_TIMEOUT)]
     timeout: u64,
     /// Times a request is sent before giving up (1 = no retry). Only connection errors, 408,
     /// 429 and 5xx are retried.
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
+    #[arg(long, default_value_t = DEFAULT_MAX_ATTEMPTS, value_parser = clap::value_parser!(u32).range(1..=20))]
     max_attempts: u32,
     /// First retry delay in milliseconds (doubles each retry, with jitter).
-    #[arg(long, default_value_t = 500, hide = true)]
+    #[arg(long, default_value_t = DEFAULT_RETRY_DELAY_MS, hide = true)]
     retry_delay_ms: u64,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
@@ -254,10 +260,10 @@ fn build_preview(
             token_file: p.token_file.clone(),
             allow_http: p.allow_http,
             dist: out.to_path_buf(),
-            concurrency: 4,
-            timeout: 60,
-            max_attempts: 5,
-            retry_delay_ms: 500,
+            concurrency: DEFAULT_CONCURRENCY,
+            timeout: DEFAULT_TIMEOUT,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            retry_delay_ms: DEFAULT_RETRY_DELAY_MS,
             format: Format::Human,
         };
         let client = client(&args, read_token(&args).map_err(Err)?, false).map_err(Err)?;
