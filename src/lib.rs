@@ -4,8 +4,10 @@
 //!
 //! The flow runs one way: [`load_catalog`] reads `catalog/` into typed records that remember
 //! where each value came from; [`validate()`] finds every problem at once; [`write_dist`] writes
-//! `dist/` deterministically and atomically. [`check`] and [`build`] chain them the way the
-//! command-line tool does.
+//! `dist/` deterministically and atomically. [`check`] chains the first two over the whole
+//! catalogue. [`check_report`] and [`build`], which the command-line tool runs, go plan by plan
+//! on every core: each plan is loaded, checked, written and dropped, so memory does not grow
+//! with the catalogue, and the bytes are those of the whole-catalogue path.
 //!
 //! ```
 //! let checked = ogp_publish::check(std::path::Path::new("catalog"));
