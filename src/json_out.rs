@@ -133,17 +133,8 @@ pub fn write_compact(out: &mut Vec<u8>, value: &Value) {
 /// a list puts one item per line, one level deeper.
 pub fn write_pretty(out: &mut Vec<u8>, value: &Value, depth: usize) {
     match value {
-        Value::List(items) if items.is_empty() => out.extend_from_slice(b"[]"),
         Value::List(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-                indent(out, depth + 1);
-                write_str(out, item);
-            }
-            out.push(b'\n');
-            indent(out, depth);
-            out.push(b']');
+            write_pretty_array(out, items.len(), depth, |out, i| write_str(out, &items[i]))
         }
         other => write_scalar(out, other),
     }

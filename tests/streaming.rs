@@ -49,6 +49,19 @@ fn entries(dir: &Path) -> Vec<String> {
     names
 }
 
+/// Builds a catalogue that must be refused; its diagnostics.
+fn build_invalid(catalog: &Path, out: &Path) -> Vec<ogp_publish::Diagnostic> {
+    match ogp_publish::build(&BuildOpts {
+        catalog: catalog.to_path_buf(),
+        out: out.to_path_buf(),
+        jobs: 0,
+    }) {
+        Err(Error::Invalid(diags)) => diags,
+        Err(e) => panic!("expected an invalid catalogue, got {e}"),
+        Ok(_) => panic!("an invalid catalogue was built"),
+    }
+}
+
 #[test]
 fn plan_by_plan_build_writes_what_the_whole_catalogue_build_writes() {
     let tmp = tempfile::tempdir().unwrap();
@@ -118,15 +131,7 @@ fn one_invalid_plan_among_many_writes_nothing() {
     std::fs::write(&bad, format!("{header}\n{first}\n{rest}")).unwrap();
 
     let out = tmp.path().join("dist");
-    let diags = match ogp_publish::build(&BuildOpts {
-        catalog: catalog.clone(),
-        out: out.clone(),
-        jobs: 0,
-    }) {
-        Err(Error::Invalid(diags)) => diags,
-        Err(e) => panic!("expected an invalid catalogue, got {e}"),
-        Ok(_) => panic!("an invalid catalogue was built"),
-    };
+    let diags = build_invalid(&catalog, &out);
     let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].code, Code::UnknownStatus);
@@ -160,15 +165,7 @@ fn a_dataset_name_taken_twice_is_reported_against_the_later_plan() {
         .unwrap();
     }
     let out = tmp.path().join("dist");
-    let diags = match ogp_publish::build(&BuildOpts {
-        catalog: catalog.clone(),
-        out: out.clone(),
-        jobs: 0,
-    }) {
-        Err(Error::Invalid(diags)) => diags,
-        Err(e) => panic!("expected an invalid catalogue, got {e}"),
-        Ok(_) => panic!("a duplicate dataset name was built"),
-    };
+    let diags = build_invalid(&catalog, &out);
     let messages: Vec<&str> = diags
         .iter()
         .filter(|d| d.code == Code::DuplicateDatasetName)

@@ -30,6 +30,11 @@ fn status_label(s: Option<Status>, lang: Lang) -> &'static str {
     }
 }
 
+/// Every status in the vocabulary's order, then the unknown status: the order of the charts.
+fn every_status() -> impl Iterator<Item = Option<Status>> {
+    Status::ALL.iter().copied().map(Some).chain([None])
+}
+
 /// A marker centred on (x, y).
 fn marker(s: Option<Status>, x: f64, y: f64) -> String {
     let (fill, shape) = status_style(s);
@@ -325,12 +330,7 @@ fn quarter_buckets(first: i32, last: i32) -> (i32, i32) {
 /// One row per status that occurs, one column per time bucket, and in each non-empty cell the
 /// status marker and the number of milestones; the description lists the same counts as text.
 fn timeline_grouped(plan: &Plan, dated: usize, undated: usize, lang: Lang) -> (String, String) {
-    let statuses: Vec<Option<Status>> = Status::ALL
-        .iter()
-        .copied()
-        .map(Some)
-        .chain([None])
-        .collect();
+    let statuses: Vec<Option<Status>> = every_status().collect();
     let row_of = |s: Option<Status>| statuses.iter().position(|x| *x == s).unwrap_or(0);
     let days: Vec<(NaiveDate, Option<Status>)> = plan
         .milestones
@@ -485,12 +485,7 @@ fn timeline_grouped(plan: &Plan, dated: usize, undated: usize, lang: Lang) -> (S
 
 /// Milestone count per status, each with its marker and label.
 pub fn statuses(plan: &Plan, lang: Lang) -> String {
-    let all: Vec<Option<Status>> = Status::ALL
-        .iter()
-        .copied()
-        .map(Some)
-        .chain([None])
-        .collect();
+    let all: Vec<Option<Status>> = every_status().collect();
     let counts: Vec<(Option<Status>, usize)> = all
         .into_iter()
         .map(|s| (s, plan.milestones.iter().filter(|m| m.status == s).count()))
@@ -553,12 +548,7 @@ mod tests {
     /// `n` dated milestones spread month by month over `years` years from 2020, every status
     /// and the unknown one taking turns (each month sees them all once `n` is large), plus `undated` milestones without any date.
     fn plan(n: usize, years: usize, undated: usize) -> Plan {
-        let statuses: Vec<Option<Status>> = Status::ALL
-            .iter()
-            .copied()
-            .map(Some)
-            .chain([None])
-            .collect();
+        let statuses: Vec<Option<Status>> = every_status().collect();
         let mut milestones: Vec<Milestone> = (0..n)
             .map(|i| {
                 let month = i % (12 * years);
