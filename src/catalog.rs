@@ -4,7 +4,7 @@
 //! problem becomes a [`Diagnostic`]. Problems that need more than one record (duplicates,
 //! references, profile rules) are found later by [`crate::validate`].
 
-use crate::diagnostic::{Code, Diagnostic, Pos, Severity};
+use crate::diagnostic::{quote, Code, Diagnostic, Pos, Severity};
 use crate::fields::{Field, Kind, COMMITMENT_FIELDS, MILESTONE_FIELDS};
 use crate::model::{
     Catalog, Challenge, Commitment, Completion, DatasetMeta, Milestone, OgpValue, PartialDate,
@@ -417,7 +417,7 @@ fn bad_date(file: &Path, pos: Pos, field: &str, value: &str) -> Diagnostic {
         Code::BadDate,
         file,
         pos,
-        format!("`{field}` {value:?} is not a date"),
+        format!("`{field}` {} is not a date", quote(value)),
     )
     .field(field)
     .hint("use YYYY-MM-DD, or YYYY-MM when only the month is known; leave empty when unknown")
@@ -963,7 +963,7 @@ impl Row<'_> {
                     code,
                     &self.table.file,
                     self.pos(key),
-                    format!("`{key}` {v:?} is not a known value"),
+                    format!("`{key}` {} is not a known value", quote(v)),
                 )
                 .field(key)
                 .hint(format!("use one of: {choices}")),
@@ -1051,7 +1051,7 @@ fn check_url(v: &str, file: &Path, pos: Pos, field: &str) -> Option<Diagnostic> 
             Code::BadUrl,
             file,
             pos,
-            format!("`{field}` {v:?} is not an http(s) address"),
+            format!("`{field}` {} is not an http(s) address", quote(v)),
         )
         .field(field)
         .hint("write the full address, starting with https://")
@@ -1069,7 +1069,7 @@ fn to_commitment(row: &mut Row, extras: &[String], diags: &mut Vec<Diagnostic>) 
                         Code::BadNumber,
                         &row.table.file,
                         row.pos("number"),
-                        format!("`number` {v:?} is not a whole number"),
+                        format!("`number` {} is not a whole number", quote(v)),
                     )
                     .field("number")
                     .hint("write the commitment's number in the plan, e.g. 3"),
@@ -1086,7 +1086,7 @@ fn to_commitment(row: &mut Row, extras: &[String], diags: &mut Vec<Diagnostic>) 
                     Code::UnknownOgpValue,
                     &row.table.file,
                     row.pos("ogp_values"),
-                    format!("{v:?} is not an OGP value"),
+                    format!("{} is not an OGP value", quote(&v)),
                 )
                 .field("ogp_values")
                 .hint(format!(

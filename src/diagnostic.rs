@@ -255,6 +255,23 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Characters of a value quoted in a message; the rest is cut and counted.
+const QUOTE_MAX: usize = 60;
+
+/// A value as messages quote it: in double quotes, with invisible and control characters escaped
+/// (`\u{feff}`, `\r`, `\0`…), and cut after [`QUOTE_MAX`] characters with the full length
+/// given, so a 50 MB mistake does not make a 50 MB message.
+pub fn quote(value: &str) -> String {
+    match value.char_indices().nth(QUOTE_MAX) {
+        None => format!("{value:?}"),
+        Some((cut, _)) => format!(
+            "{:?}… ({} characters)",
+            &value[..cut],
+            value.chars().count()
+        ),
+    }
+}
+
 /// Sorts diagnostics by file, position, code and message, and drops exact repeats.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| {
@@ -262,4 +279,20 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
             .cmp(&(&b.file, b.pos, b.code, &b.field, &b.message))
     });
     diags.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_values_are_cut_in_messages_and_invisible_characters_shown() {
+        assert_eq!(quote("2023-13-01"), "\"2023-13-01\"");
+        assert_eq!(quote("\u{feff}a\r\0"), "\"\\u{feff}a\\r\\0\"");
+        let long = "é".repeat(5_000_000);
+        let q = quote(&long);
+        assert_eq!(q, format!("{:?}… (5000000 characters)", "é".repeat(60)));
+        let exactly = "x".repeat(60);
+        assert_eq!(quote(&exactly), format!("{exactly:?}"));
+    }
 }

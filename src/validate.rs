@@ -1,7 +1,7 @@
 //! Rules that need more than one value: unique ids, references between records, date order,
 //! dataset names and tags CKAN accepts, and the fields the portal profile requires.
 
-use crate::diagnostic::{Code, Diagnostic, Pos};
+use crate::diagnostic::{quote, Code, Diagnostic, Pos};
 use crate::model::{Catalog, DatasetMeta, PartialDate, Plan, Publisher, Sp};
 use crate::profile;
 use std::collections::{BTreeMap, HashMap};
@@ -205,7 +205,7 @@ fn check_tags(meta: &DatasetMeta, diags: &mut Vec<Diagnostic>) {
                     Code::BadTag,
                     &tag.file,
                     tag.pos,
-                    format!("tag {:?} {problem}", tag.value),
+                    format!("tag {} {problem}", quote(&tag.value)),
                 )
                 .field("dataset.tags")
                 .hint(

@@ -452,6 +452,35 @@ fn fifty_megabyte_lines() {
         diagnostics(&run.out, &catalog),
         vec![diag("error", "bad-date", "plans/p1/milestones.csv", 3, col)]
     );
+    drop(tmp);
+
+    // 4. The 50 MB text in a date column: one bad-date whose message quotes only its start.
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let plain = fifty_mb_of("2022-01-15 ");
+    let mut m = String::from(MS_HEAD);
+    m.push_str("M2,C1,Huge date,2022-01,");
+    m.push_str(&plain);
+    m.push_str(",in_progress,,\n");
+    m.push_str(MS_TAIL);
+    let catalog = small_catalog(tmp.path(), m.as_bytes());
+    let run = check(&catalog);
+    run.report("check, 50 MB value in a date column");
+    assert_eq!(run.code, Some(1), "check of the huge date");
+    assert_eq!(
+        diagnostics(&run.out, &catalog),
+        vec![diag("error", "bad-date", "plans/p1/milestones.csv", 3, 25)]
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&run.out.stdout).expect("check --format json prints JSON");
+    let message = report["diagnostics"][0]["message"]
+        .as_str()
+        .expect("a message");
+    let count = format!("({} characters)", plain.chars().count());
+    assert!(
+        message.len() < 200 && message.contains(&count),
+        "the message should quote the start and give the length: {}",
+        &message[..message.len().min(300)]
+    );
 }
 
 /// Building a catalogue with a 50 MB field: success, and the field published unchanged. With
