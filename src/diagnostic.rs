@@ -109,6 +109,8 @@ pub enum Code {
     FormulaLikeCell,
     /// A file or folder that resolves outside the catalogue (a symbolic link, `..`).
     PathOutsideCatalog,
+    /// A plan whose commitments file holds no record: its dataset would publish empty tables.
+    EmptyPlan,
 }
 
 impl Code {
@@ -150,6 +152,7 @@ impl Code {
             Code::NoPlans => "no-plans",
             Code::FormulaLikeCell => "formula-like-cell",
             Code::PathOutsideCatalog => "path-outside-catalog",
+            Code::EmptyPlan => "empty-plan",
         }
     }
 

@@ -98,6 +98,18 @@ pub fn validate_plan(publisher: &Publisher, plan: &Plan) -> Vec<Diagnostic> {
     if let (Some(s), Some(e)) = (&plan.start, &plan.end) {
         order(&plan.file, e.pos, "end", s.value, e.value, &mut plan_diags);
     }
+    if plan.commitments.is_empty() && !plan.unreadable.commitments {
+        plan_diags.push(
+            Diagnostic::error(
+                Code::EmptyPlan,
+                &plan.commitments_table.file,
+                Pos::START,
+                "this plan has no commitments: its dataset would be published with empty tables",
+            )
+            .hint("add the plan's commitments, or keep the plan folder out of the catalogue until they are known")
+            .warning(),
+        );
+    }
     check_records(plan, &mut plan_diags);
     if let Some(p) = profile::lookup(&publisher.profile.value) {
         plan_diags.extend(p.check(publisher, plan, &meta));

@@ -339,3 +339,37 @@ fn links_leading_outside_the_catalogue_are_refused() {
         .ends_with("plans/quebec-2021-2023/milestones.csv"));
     assert!(!out.exists());
 }
+
+#[test]
+fn a_plan_without_records_is_built_with_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let catalog = tmp.path().join("catalog");
+    common::copy_tree(&root().join("catalog"), &catalog);
+    let plan = std::fs::read_dir(catalog.join("plans"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    for file in ["commitments.csv", "milestones.csv"] {
+        let text = std::fs::read_to_string(plan.join(file)).unwrap();
+        let header = text.lines().next().unwrap();
+        std::fs::write(plan.join(file), format!("{header}\n")).unwrap();
+    }
+    let out = tmp.path().join("dist");
+    let o = run(&[
+        "build",
+        &catalog.to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("commitments.csv:1:1: warning[empty-plan]"),
+        "{stderr}"
+    );
+    let o = run(&["check", &catalog.to_string_lossy()]);
+    assert_eq!(code(&o), 0);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("warning[empty-plan]"));
+}
