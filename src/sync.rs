@@ -605,6 +605,11 @@ impl Ctx {
         let (r, attempts) = self.client.action_attempts(action, body, replay).await;
         let (outcome, status, error) = match &r {
             Ok(_) => ("ok", None, None),
+            // The dataset is already there (a lagging search index, or an earlier create whose
+            // answer was lost): it is read and compared next, nothing failed.
+            Err(e) if action == "package_create" && e.has_field_error("name", "already in use") => {
+                ("exists", e.status, None)
+            }
             Err(e) => ("failed", e.status, Some(e.to_string())),
         };
         self.record(ActionRecord {

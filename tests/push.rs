@@ -426,6 +426,13 @@ fn a_search_index_that_lags_costs_a_refused_create_not_a_duplicate() {
     assert_eq!(proxy.injected().len(), 1);
     // Each create is refused (the name is taken), then the dataset is read and found equal.
     assert_eq!(proxy.forwarded("package_create") as usize, s.names.len());
+    let lines = report_lines(&report);
+    let creates: Vec<&str> = lines
+        .iter()
+        .filter(|l| l["action"] == "package_create")
+        .map(|l| l["outcome"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(creates, vec!["exists"; s.names.len()], "{lines:?}");
     assert_eq!(proxy.forwarded("package_show") as usize, s.names.len());
     assert_eq!(
         proxy.forwarded_writes() as usize,
