@@ -113,13 +113,16 @@ pub fn open_catalog(root: &Path) -> Opened {
                     .map(|e| e.path())
                     .collect();
                 dirs.sort();
+                let found = dirs.len();
                 for dir in dirs {
                     match outside_catalog(&dir) {
                         Some(d) => diags.push(d),
                         None => plan_dirs.push(dir),
                     }
                 }
-                if plan_dirs.is_empty() {
+                // Plan folders that lead outside were reported already: "no plan" would only
+                // echo that.
+                if found == 0 {
                     diags.push(
                         Diagnostic::error(Code::NoPlans, &plans_dir, Pos::START, "no plan to publish")
                             .hint("add a folder `plans/<plan-id>/` with plan.toml, commitments.csv and milestones.csv"),
