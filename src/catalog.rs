@@ -607,6 +607,15 @@ fn load_table(
 }
 
 fn unknown_column(file: &Path, pos: Pos, name: &str, known: &[&str]) -> Diagnostic {
+    if name.trim().is_empty() {
+        return Diagnostic::error(
+            Code::UnknownColumn,
+            file,
+            pos,
+            "a column has no name: its values would be lost",
+        )
+        .hint("name the column, or delete it (a comma at the end of the header row makes an empty column)");
+    }
     let near = known
         .iter()
         .min_by_key(|k| edit_distance(k, name))

@@ -397,3 +397,12 @@ fn misspelt_names_get_a_did_you_mean_hint() {
         );
     }
 }
+
+#[test]
+fn a_column_without_a_name_is_called_so_not_matched_to_a_known_name() {
+    let hint = first_hint("unknown-column-trailing-comma");
+    assert!(
+        hint.contains("comma at the end of the header") && !hint.contains("did you mean"),
+        "the hint should explain the empty column, got: {hint}"
+    );
+}
