@@ -367,9 +367,9 @@ struct ChallengeToml {
 #[serde(deny_unknown_fields)]
 struct ColumnsToml {
     #[serde(default)]
-    commitments: Vec<String>,
+    commitments: Vec<Spanned<String>>,
     #[serde(default)]
-    milestones: Vec<String>,
+    milestones: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -413,6 +413,52 @@ fn toml_date(
             None
         }
     }
+}
+
+/// The extra columns a plan declares under `[columns]`. A name that a standard column already
+/// has (as input key or as published name, in either language) or that is declared twice would
+/// publish two columns of the same name: an error. The name stays declared, so the data file's
+/// column is not reported again as unknown.
+fn extra_columns(
+    declared: Vec<Spanned<String>>,
+    standard: &[Field],
+    table: &str,
+    file: &Path,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut kept: Vec<String> = Vec::new();
+    for name in declared {
+        let name = sp(name, file, text);
+        let clash = standard
+            .iter()
+            .find(|f| {
+                [&f.key, &f.fr, &f.en]
+                    .iter()
+                    .any(|n| n.as_ref() == name.value)
+            })
+            .map(|f| {
+                format!(
+                    "`{}` is already a standard column (`{}`)",
+                    name.value, f.key
+                )
+            })
+            .or_else(|| {
+                kept.contains(&name.value)
+                    .then(|| format!("`{}` is declared twice", name.value))
+            });
+        if let Some(message) = clash {
+            diags.push(
+                Diagnostic::error(Code::DuplicateColumn, file, name.pos, message)
+                    .field(format!("columns.{table}"))
+                    .hint("declare only columns the standard ones do not cover, each once; rename this one"),
+            );
+        }
+        if !kept.contains(&name.value) {
+            kept.push(name.value);
+        }
+    }
+    kept
 }
 
 fn bad_date(file: &Path, pos: Pos, field: &str, value: &str) -> Diagnostic {
@@ -464,8 +510,22 @@ fn load_plan(dir: &Path, diags: &mut Vec<Diagnostic>) -> Plan {
             })
             .collect();
         plan.dataset = toml.dataset.into_meta(&file, &text);
-        plan.extra_commitment_columns = toml.columns.commitments;
-        plan.extra_milestone_columns = toml.columns.milestones;
+        plan.extra_commitment_columns = extra_columns(
+            toml.columns.commitments,
+            COMMITMENT_FIELDS,
+            "commitments",
+            &file,
+            &text,
+            diags,
+        );
+        plan.extra_milestone_columns = extra_columns(
+            toml.columns.milestones,
+            MILESTONE_FIELDS,
+            "milestones",
+            &file,
+            &text,
+            diags,
+        );
         for (name, level) in toml.lints {
             let name = sp(name, &file, &text);
             let level = sp(level, &file, &text);
