@@ -2,7 +2,7 @@
 //!
 //! Loading never stops at the first problem: every file is read as far as it can be, and each
 //! problem becomes a [`Diagnostic`]. Problems that need more than one record (duplicates,
-//! references, profile rules) are found later by [`crate::validate`].
+//! references, profile rules) are found later by [`crate::validate()`].
 
 use crate::diagnostic::{quote, Code, Diagnostic, Pos, Severity};
 use crate::fields::{Field, Kind, COMMITMENT_FIELDS, MILESTONE_FIELDS};

@@ -262,7 +262,7 @@ impl fmt::Display for Diagnostic {
 const QUOTE_MAX: usize = 60;
 
 /// A value as messages quote it: in double quotes, with invisible and control characters escaped
-/// (`\u{feff}`, `\r`, `\0`…), and cut after [`QUOTE_MAX`] characters with the full length
+/// (`\u{feff}`, `\r`, `\0`…), and cut after 60 characters (`QUOTE_MAX`) with the full length
 /// given, so a 50 MB mistake does not make a 50 MB message.
 pub fn quote(value: &str) -> String {
     match value.char_indices().nth(QUOTE_MAX) {

@@ -5,7 +5,7 @@
 //! The flow runs one way: [`load_catalog`] reads `catalog/` into typed records that remember
 //! where each value came from; [`validate()`] finds every problem at once; [`write_dist`] writes
 //! `dist/` deterministically and atomically. [`check`] chains the first two over the whole
-//! catalogue. [`check_report`] and [`build`], which the command-line tool runs, go plan by plan
+//! catalogue. [`check_report`] and [`build()`], which the command-line tool runs, go plan by plan
 //! on every core: each plan is loaded, checked, written and dropped, so memory does not grow
 //! with the catalogue, and the bytes are those of the whole-catalogue path.
 //!
@@ -223,7 +223,7 @@ fn each_plan<T: Send>(
     all.into_iter().map(|(_, r)| r).collect()
 }
 
-/// Options of [`build`].
+/// Options of [`build()`].
 #[derive(Debug, Clone)]
 pub struct BuildOpts {
     /// The catalogue folder.
@@ -318,7 +318,7 @@ pub fn build(opts: &BuildOpts) -> Result<(Built, Vec<Diagnostic>), Error> {
     build::finish_out(written, &tmp, &opts.out).map(|built| (built, diagnostics))
 }
 
-/// Like [`build`], holding the whole catalogue and returning it checked (for a preview rendered
+/// Like [`build()`], holding the whole catalogue and returning it checked (for a preview rendered
 /// again with a portal diff).
 pub fn build_checked(opts: &BuildOpts) -> Result<(Checked, Built), Error> {
     let checked = check(&opts.catalog);
