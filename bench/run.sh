@@ -22,6 +22,9 @@
 #   BENCH_PEER_TIMEOUT=900      seconds before the Python peer is stopped (reported as timeout)
 #   BENCH_KEEP=1                keep catalogues and outputs (default: delete as soon as measured)
 #   BENCH_PUSH=0                skip the push benchmark (BENCH_PUSH_DATASETS=200 sets its size)
+#   BENCH_DROP_CACHES=0         keep the page cache between runs (shows what deleting the previous
+#                               output costs the next run's file creation)
+#   BENCH_ONE_PLAN=0            skip the one-plan memory measurement (below)
 # Inputs are read warm; outputs go to fresh folders. Before each measurement `sync` runs, the
 # page cache is dropped when run as root (see settle below) and the catalogue is read again.
 set -Eeuo pipefail
@@ -70,7 +73,7 @@ log "checking that the peer validates and writes what we do (bench/check_peer.py
 
 # ------------------------------------------------------------------ measuring
 DROP_CACHES=0
-[[ -w /proc/sys/vm/drop_caches ]] && DROP_CACHES=1
+[[ ${BENCH_DROP_CACHES:-1} != 0 && -w /proc/sys/vm/drop_caches ]] && DROP_CACHES=1
 RESULTS=$WORK/results.tsv
 {
   printf '# machine\tnproc=%s\tmem=%s\tcpu=%s\tkernel=%s\n' "$(nproc)" \
@@ -165,6 +168,37 @@ printf '# load\tload average before: %s\tafter: %s\t(other processes on the mach
 log "done in $(( $(date +%s) - started )) s; results in $RESULTS"
 
 "$PYTHON" bench/report.py "$RESULTS" | tee "$WORK/report.md"
+
+# ------------------------------------------------------------------ one large plan
+# Workers hold whole plans, so the peak also depends on the largest plan: check and build one
+# plan of 999 commitments with 20, then 200 milestones each, and report peak memory.
+if [[ ${BENCH_ONE_PLAN:-1} != 0 ]]; then
+  {
+    echo
+    echo "### One large plan (peak memory of a plan in flight)"
+    echo
+    echo "| milestones in the plan | check s | check peak RSS | build s | build peak RSS |"
+    echo "|---:|---:|---:|---:|---:|"
+  } >> "$WORK/report.md"
+  for per in 20 200; do
+    cat=$WORK/one-plan-$per
+    "$GEN" --plans 1 --commitments-per-plan 999 --milestones-per-commitment "$per" --seed "$SEED" \
+      --out "$cat" 2>/dev/null
+    row="| $(( 999 * per ))"
+    for tool in check build; do
+      rm -rf "$WORK/one-plan-out"
+      settle
+      args=("$tool" "$cat")
+      [[ $tool == build ]] && args+=(--out "$WORK/one-plan-out")
+      /usr/bin/time -f '%e %M' -o "$WORK/one-plan.time" "$OURS" "${args[@]}" > /dev/null 2>&1
+      read -r secs kb < "$WORK/one-plan.time"
+      row="$row | $secs | $(( kb / 1024 )) MB"
+    done
+    echo "$row |" >> "$WORK/report.md"
+    log "one plan of $(( 999 * per )) milestones: $row"
+    rm -rf "$cat" "$WORK/one-plan-out"
+  done
+fi
 
 if [[ ${BENCH_PUSH:-1} != 0 ]]; then
   log "push benchmark (bench/push.sh)"

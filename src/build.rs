@@ -207,7 +207,8 @@ impl<'a> DistWriter<'a> {
     /// Writes one valid plan's dataset folder, its `package.json` and its preview page;
     /// `warnings` are shown on the page (other plans' warnings are left out).
     pub(crate) fn plan(&self, plan: &Plan, warnings: &[Diagnostic]) -> Result<PlanOutput, Error> {
-        let dataset = write_dataset(self.publisher, plan, self.profile, self.root)?;
+        let view = PlanView::new(plan);
+        let dataset = write_dataset(self.publisher, &view, self.profile, self.root)?;
         let path = self
             .root
             .join("datasets")
@@ -216,16 +217,11 @@ impl<'a> DistWriter<'a> {
         let bytes = pretty(&serde_json::Value::Object(dataset.package.clone()));
         std::fs::write(&path, &bytes).at(&path)?;
         let package_file = (bytes.len() as u64, resources::sha256_hex(&bytes));
-        let dcat = dcat_element(&dcat::dataset(
-            self.publisher,
-            self.profile,
-            Some(plan),
-            &dataset,
-        ));
+        let dcat = dcat_element(&dcat::dataset(self.publisher, self.profile, plan, &dataset));
         let preview_dir = self.root.join("preview");
         let index = self
             .pages
-            .dataset(&preview_dir, plan, &dataset, warnings, None)
+            .dataset(&preview_dir, &view, &dataset, warnings, None)
             .at(&preview_dir)?;
         Ok(PlanOutput {
             dataset,
@@ -365,22 +361,51 @@ fn info(file: &str, title: &str, description: &str, role: ResourceRole) -> Table
     }
 }
 
-pub(crate) fn progress_by_commitment(plan: &Plan) -> HashMap<&str, Progress> {
-    let mut map: HashMap<&str, Progress> = HashMap::new();
-    for m in &plan.milestones {
-        let p = map.entry(m.commitment_id.as_str()).or_default();
-        p.total += 1;
-        p.completed += u64::from(m.status == Some(Status::Completed));
+/// A plan's records in publishing order (by id) and each commitment's progress, worked out
+/// once per plan for its files and its preview page.
+pub(crate) struct PlanView<'a> {
+    pub(crate) plan: &'a Plan,
+    pub(crate) commitments: Vec<&'a Commitment>,
+    pub(crate) milestones: Vec<&'a Milestone>,
+    pub(crate) progress: HashMap<&'a str, Progress>,
+}
+
+impl<'a> PlanView<'a> {
+    pub(crate) fn new(plan: &'a Plan) -> Self {
+        let mut progress: HashMap<&str, Progress> = HashMap::new();
+        for m in &plan.milestones {
+            let p = progress.entry(m.commitment_id.as_str()).or_default();
+            p.total += 1;
+            p.completed += u64::from(m.status == Some(Status::Completed));
+        }
+        let mut commitments: Vec<&Commitment> = plan.commitments.iter().collect();
+        commitments.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut milestones: Vec<&Milestone> = plan.milestones.iter().collect();
+        milestones.sort_by(|a, b| a.id.cmp(&b.id));
+        PlanView {
+            plan,
+            commitments,
+            milestones,
+            progress,
+        }
     }
-    map
+
+    /// The progress of a commitment (none known when it has no milestone).
+    pub(crate) fn progress_of(&self, c: &Commitment) -> Progress {
+        self.progress
+            .get(c.id.as_str())
+            .copied()
+            .unwrap_or_default()
+    }
 }
 
 fn write_dataset(
     publisher: &Publisher,
-    plan: &Plan,
+    view: &PlanView,
     profile: &dyn Profile,
     root: &Path,
 ) -> Result<BuiltDataset, Error> {
+    let plan = view.plan;
     let lang = profile.lang();
     let n = names(lang);
     let meta = plan.dataset.merged_over(&publisher.dataset);
@@ -394,12 +419,6 @@ fn write_dataset(
 
     let cfields = commitment_fields(plan);
     let mfields = milestone_fields(plan);
-    let progress = progress_by_commitment(plan);
-    let mut commitments: Vec<&Commitment> = plan.commitments.iter().collect();
-    commitments.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut milestones: Vec<&Milestone> = plan.milestones.iter().collect();
-    milestones.sort_by(|a, b| a.id.cmp(&b.id));
-    let progress_of = |c: &Commitment| progress.get(c.id.as_str()).copied().unwrap_or_default();
     let c_cols: Vec<CommitmentCol> = cfields
         .iter()
         .map(|f| CommitmentCol::of(plan, &f.key))
@@ -409,8 +428,8 @@ fn write_dataset(
         .map(|f| MilestoneCol::of(plan, &f.key))
         .collect();
     let c_rows = || {
-        commitments.iter().map(|c| {
-            let p = progress_of(c);
+        view.commitments.iter().map(|c| {
+            let p = view.progress_of(c);
             c_cols
                 .iter()
                 .map(|col| commitment_cell(plan, c, p, *col))
@@ -418,7 +437,7 @@ fn write_dataset(
         })
     };
     let m_rows = || {
-        milestones.iter().map(|m| {
+        view.milestones.iter().map(|m| {
             m_cols
                 .iter()
                 .map(|col| milestone_cell(plan, m, *col))
@@ -486,20 +505,7 @@ fn write_dataset(
     )
     .map_err(io)?;
     files.extend([csv, json]);
-    files.push(
-        write_plan_json(
-            plan,
-            &commitments,
-            &milestones,
-            &cfields,
-            &mfields,
-            lang,
-            &n,
-            &dir,
-            &progress_of,
-        )
-        .map_err(io)?,
-    );
+    files.push(write_plan_json(view, &cfields, &mfields, lang, &n, &dir).map_err(io)?);
     let tables: [(&str, &[Field]); 2] = [(n.commitments, &cfields), (n.milestones, &mfields)];
     files.push(
         resources::write_csv(
@@ -619,16 +625,14 @@ fn datapackage(
 
 #[allow(clippy::too_many_arguments)]
 fn write_plan_json(
-    plan: &Plan,
-    commitments: &[&Commitment],
-    milestones: &[&Milestone],
+    view: &PlanView,
     cfields: &[Field],
     mfields: &[Field],
     lang: Lang,
     n: &Names,
     dir: &Path,
-    progress_of: &dyn Fn(&Commitment) -> Progress,
 ) -> std::io::Result<FileFacts> {
+    let (plan, commitments, milestones) = (view.plan, &view.commitments, &view.milestones);
     use crate::json_out;
     let t = |fr: &'static str, en: &'static str| lang.pick(fr, en).to_string();
     let opt = |v: &Option<String>| v.clone().map_or(serde_json::Value::Null, Into::into);
@@ -700,7 +704,7 @@ fn write_plan_json(
     let mut failed = None;
     json_out::write_pretty_array(&mut buf, commitments.len(), 1, |buf, ci| {
         let c = commitments[ci];
-        let progress = progress_of(c);
+        let progress = view.progress_of(c);
         c_values.clear();
         for (f, col) in c_shown.iter().zip(&c_cols) {
             let v: Value = commitment_cell(plan, c, progress, *col);

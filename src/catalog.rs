@@ -65,8 +65,6 @@ fn outside_catalog(path: &Path) -> Option<Diagnostic> {
 /// any size is checked and built holding one plan per worker in memory.
 #[derive(Debug, Clone, Default)]
 pub struct Opened {
-    /// The catalogue folder.
-    pub root: PathBuf,
     /// The catalogue folder, resolved (links and `..`); no file outside it is read.
     pub resolved: Option<PathBuf>,
     /// `publisher.toml`, as far as it could be read.
@@ -131,7 +129,6 @@ pub fn open_catalog(root: &Path) -> Opened {
             }
         }
         Opened {
-            root: root.to_path_buf(),
             resolved: resolved.clone(),
             publisher,
             plan_dirs,
@@ -1044,12 +1041,10 @@ impl Row<'_> {
         parsed
     }
 
-    fn extras(&self, names: &[String]) -> Vec<Option<String>> {
-        // Copied, not taken: a declared extra column may repeat a standard column's name.
-        names
-            .iter()
-            .map(|n| self.get(n).map(str::to_string))
-            .collect()
+    fn extras(&mut self, names: &[String]) -> Vec<Option<String>> {
+        // A declared extra column may not repeat a standard column's name (`extra_columns`
+        // reports it), so its value is its own to take.
+        names.iter().map(|n| self.text(n)).collect()
     }
 }
 

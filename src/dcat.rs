@@ -2,7 +2,7 @@
 //! facts shared with the Data Package.
 
 use crate::build::BuiltDataset;
-use crate::model::{Catalog, Plan, Publisher};
+use crate::model::{Plan, Publisher};
 use crate::profile::Profile;
 use serde_json::{json, Value};
 
@@ -37,19 +37,6 @@ fn text(v: &Value, key: &str) -> Value {
     v.get(key).cloned().unwrap_or(Value::Null)
 }
 
-/// The DCAT catalogue of every built dataset, as JSON-LD. Download addresses are relative to
-/// `dist/` until the datasets are pushed to a portal.
-pub fn catalog(catalog: &Catalog, profile: &dyn Profile, datasets: &[BuiltDataset]) -> Value {
-    let entries = datasets
-        .iter()
-        .map(|ds| {
-            let plan = catalog.plans.iter().find(|p| p.id == ds.plan_id);
-            dataset(&catalog.publisher, profile, plan, ds)
-        })
-        .collect();
-    catalog_of(&catalog.publisher, profile, entries)
-}
-
 fn org_name(publisher: &Publisher) -> String {
     publisher
         .organization_title
@@ -61,7 +48,7 @@ fn org_name(publisher: &Publisher) -> String {
 pub fn dataset(
     publisher: &Publisher,
     profile: &dyn Profile,
-    plan: Option<&Plan>,
+    plan: &Plan,
     ds: &BuiltDataset,
 ) -> Value {
     let lang = profile.lang().code();
@@ -112,17 +99,15 @@ pub fn dataset(
             d["dct:license"] = json!({ "@id": url });
         }
     }
-    if let Some(url) = plan.and_then(|p| p.url.as_ref()) {
+    if let Some(url) = &plan.url {
         d["dcat:landingPage"] = json!({ "@id": url });
     }
-    if let Some(p) = plan {
-        if let (Some(s), Some(e)) = (&p.start, &p.end) {
-            d["dct:temporal"] = json!({
-                "@type": "dct:PeriodOfTime",
-                "dcat:startDate": { "@value": s.value.first_day().to_string(), "@type": "xsd:date" },
-                "dcat:endDate": { "@value": e.value.last_day().to_string(), "@type": "xsd:date" },
-            });
-        }
+    if let (Some(s), Some(e)) = (&plan.start, &plan.end) {
+        d["dct:temporal"] = json!({
+            "@type": "dct:PeriodOfTime",
+            "dcat:startDate": { "@value": s.value.first_day().to_string(), "@type": "xsd:date" },
+            "dcat:endDate": { "@value": e.value.last_day().to_string(), "@type": "xsd:date" },
+        });
     }
     d
 }

@@ -5,7 +5,7 @@ mod cli;
 use clap::Parser;
 
 // The build allocates many small strings per record on every core; mimalloc's per-thread heaps
-// cost about a third less CPU than the system allocator here (see BENCHMARKS.md).
+// cost about a quarter less CPU when loading than the system allocator (see BENCHMARKS.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

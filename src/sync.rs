@@ -761,8 +761,9 @@ async fn execute(ctx: &Ctx, local: &LocalDataset, plan: &DatasetPlan) -> Result<
                 .await
                 .map_err(|_| Failure::Fatal)?;
             }
+            // A second copy of our own file always goes; a foreign one only with --prune.
             (ResourceAction::Duplicate, _) | (ResourceAction::Extra, _)
-                if ctx.prune || rp.action == ResourceAction::Duplicate =>
+                if rp.action == ResourceAction::Duplicate || ctx.prune =>
             {
                 let body = json!({ "id": rp.remote_id });
                 match ctx

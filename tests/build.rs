@@ -6,13 +6,18 @@ mod common;
 use common::{assert_golden, code, read_tree, root, run};
 use std::path::Path;
 
-fn build_into(catalog: &Path, out: &Path) {
-    let o = run(&[
+/// `ogp-publish build CATALOG --out OUT`.
+fn build(catalog: &Path, out: &Path) -> std::process::Output {
+    run(&[
         "build",
         &catalog.to_string_lossy(),
         "--out",
         &out.to_string_lossy(),
-    ]);
+    ])
+}
+
+fn build_into(catalog: &Path, out: &Path) {
+    let o = build(catalog, out);
     assert_eq!(
         code(&o),
         0,
@@ -247,12 +252,7 @@ fn refuses_an_output_folder_inside_the_catalogue() {
     common::copy_tree(&root().join("catalog"), &catalog);
     let before = read_tree(&catalog);
     for out in [catalog.clone(), catalog.join("dist")] {
-        let o = run(&[
-            "build",
-            &catalog.to_string_lossy(),
-            "--out",
-            &out.to_string_lossy(),
-        ]);
+        let o = build(&catalog, &out);
         assert_eq!(code(&o), 2, "{}", String::from_utf8_lossy(&o.stderr));
         assert!(String::from_utf8_lossy(&o.stderr).contains("overlaps the catalogue"));
     }
@@ -343,26 +343,14 @@ fn links_leading_outside_the_catalogue_are_refused() {
 #[test]
 fn a_plan_without_records_is_built_with_a_warning() {
     let tmp = tempfile::tempdir().unwrap();
-    let catalog = tmp.path().join("catalog");
-    common::copy_tree(&root().join("catalog"), &catalog);
-    let plan = std::fs::read_dir(catalog.join("plans"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let (catalog, plan) = common::bundled_copy(tmp.path());
     for file in ["commitments.csv", "milestones.csv"] {
         let text = std::fs::read_to_string(plan.join(file)).unwrap();
         let header = text.lines().next().unwrap();
         std::fs::write(plan.join(file), format!("{header}\n")).unwrap();
     }
     let out = tmp.path().join("dist");
-    let o = run(&[
-        "build",
-        &catalog.to_string_lossy(),
-        "--out",
-        &out.to_string_lossy(),
-    ]);
+    let o = build(&catalog, &out);
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(

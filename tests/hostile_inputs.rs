@@ -12,6 +12,8 @@
 //! The time and peak memory of the big runs are printed, not asserted (`cargo test --test
 //! hostile_inputs -- --nocapture`); peak memory comes from `/usr/bin/time -v` when it exists.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -38,27 +40,6 @@ fn env_number<T: std::str::FromStr>(name: &str, default: T) -> T {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Copies a folder tree (files and folders only).
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("create {}: {e}", to.display()));
-    let entries =
-        std::fs::read_dir(from).unwrap_or_else(|e| panic!("list {}: {e}", from.display()));
-    for entry in entries {
-        let entry = entry.expect("a readable folder entry");
-        let (src, dst) = (entry.path(), to.join(entry.file_name()));
-        if src.is_dir() {
-            copy_dir(&src, &dst);
-        } else {
-            std::fs::copy(&src, &dst)
-                .unwrap_or_else(|e| panic!("copy {} to {}: {e}", src.display(), dst.display()));
-        }
-    }
 }
 
 fn write(path: &Path, bytes: &[u8]) {
@@ -197,25 +178,6 @@ fn build(catalog: &Path, out: &Path) -> Measured {
     ])
 }
 
-/// Every file and folder under `dir` (relative path → bytes; `None` for folders).
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Option<Vec<u8>>>) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            let rel = path.strip_prefix(base).unwrap_or(&path).to_path_buf();
-            if path.is_dir() {
-                out.insert(rel, None);
-                walk(base, &path, out);
-            } else {
-                out.insert(rel, std::fs::read(&path).ok());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
-
 /// Strips a UTF-8 byte-order mark.
 fn without_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
@@ -235,14 +197,7 @@ fn long_text(n: usize) -> String {
 #[test]
 fn hundred_thousand_character_description_is_published_unchanged() {
     let tmp = tempfile::tempdir().expect("a temporary folder");
-    let catalog = tmp.path().join("catalog");
-    copy_dir(&root().join("catalog"), &catalog);
-    let plan_dir = std::fs::read_dir(catalog.join("plans"))
-        .expect("the bundled plans")
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.is_dir())
-        .expect("a bundled plan");
+    let (catalog, plan_dir) = common::bundled_copy(tmp.path());
     let path = plan_dir.join("commitments.csv");
     let bytes = std::fs::read(&path).expect("the bundled commitments.csv");
     let mut reader = csv::Reader::from_reader(without_bom(&bytes));
@@ -410,12 +365,12 @@ fn fifty_megabyte_lines() {
     let dist = tmp.path().join("dist");
     write(&dist.join("manifest.json"), b"{\"previous\": \"build\"}\n");
     write(&dist.join("marker.txt"), b"left by an earlier build\n");
-    let before = snapshot(tmp.path());
+    let before = common::snapshot(tmp.path());
     let built = build(&catalog, &dist);
     built.report("build, 50 MB unterminated quoted field");
     assert_eq!(built.code, Some(1), "build of the unterminated field");
     assert!(
-        snapshot(tmp.path()) == before,
+        common::snapshot(tmp.path()) == before,
         "build changed files although the catalogue is invalid"
     );
     drop(tmp);
@@ -629,14 +584,7 @@ fn misplaced(d: &ogp_publish::Diagnostic) -> Option<String> {
 #[test]
 fn random_mutations_of_milestones_never_panic_and_point_inside_the_file() {
     let tmp = tempfile::tempdir().expect("a temporary folder");
-    let catalog = tmp.path().join("catalog");
-    copy_dir(&root().join("catalog"), &catalog);
-    let plan_dir = std::fs::read_dir(catalog.join("plans"))
-        .expect("the bundled plans")
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.is_dir())
-        .expect("a bundled plan");
+    let (catalog, plan_dir) = common::bundled_copy(tmp.path());
     let milestones = plan_dir.join("milestones.csv");
     let original = std::fs::read(&milestones).expect("the bundled milestones.csv");
     let clean = ogp_publish::check(&catalog);

@@ -13,7 +13,9 @@
 //! is listed in [`KNOWN_DISAGREEMENTS`] with the reason: its problems are printed, not failed,
 //! and the test fails as soon as the case behaves, so that the entry is removed.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod common;
+
+use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -203,29 +205,6 @@ fn entries(dir: &Path) -> Vec<String> {
     names
 }
 
-/// Every file under `dir` (relative `/`-joined path → bytes); folders appear as entries with
-/// no bytes so that an added empty folder is seen too.
-fn snapshot(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Option<Vec<u8>>>) {
-        let Ok(rd) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in rd.filter_map(Result::ok) {
-            let path = entry.path();
-            let rel = relative_path(&path.to_string_lossy(), base);
-            if path.is_dir() {
-                out.insert(format!("{rel}/"), None);
-                walk(base, &path, out);
-            } else {
-                out.insert(rel, std::fs::read(&path).ok());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
-
 /// `push` of the output that the failed `build` did not write: it stops before reaching the
 /// portal (exit 2) and says that `manifest.json` is missing. The portal address is a refused
 /// loopback port, so even a push that went further would send nothing off this machine.
@@ -293,7 +272,7 @@ fn build_over_previous(case: &Path) -> Vec<String> {
     .expect("write the previous manifest.json");
     std::fs::write(out_dir.join("marker.txt"), b"left by an earlier build\n")
         .expect("write the previous marker.txt");
-    let before = snapshot(tmp.path());
+    let before = common::snapshot(tmp.path());
     let out = run_build(&case.join("catalog"), &out_dir);
     if exit_code(&out) != Some(EXIT_INVALID) {
         problems.push(format!(
@@ -301,7 +280,7 @@ fn build_over_previous(case: &Path) -> Vec<String> {
             exit_code(&out)
         ));
     }
-    let after = snapshot(tmp.path());
+    let after = common::snapshot(tmp.path());
     if after != before {
         let changed: BTreeSet<&String> = before
             .keys()

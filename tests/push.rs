@@ -937,70 +937,34 @@ fn the_token_never_appears_in_any_output() {
         .join("preview-dist")
         .to_string_lossy()
         .into_owned();
+    let argv = |args: &[&str]| args.iter().map(|a| a.to_string()).collect::<Vec<String>>();
+    let (url, report_path) = (proxy.url.as_str(), report.to_string_lossy().into_owned());
+    let portal = |cmd: &str, portal: &str, dist: &str, more: &[&str]| {
+        let mut v = argv(&["-v", cmd, "--portal", portal, "--dist", dist]);
+        v.extend(argv(more));
+        v
+    };
     let runs: Vec<Vec<String>> = vec![
-        vec!["-v".into(), "check".into(), catalog.clone()],
-        vec![
-            "-v".into(),
-            "diff".into(),
-            "--portal".into(),
-            proxy.url.clone(),
-            "--dist".into(),
-            dist.clone(),
-        ],
-        vec![
-            "-v".into(),
-            "push".into(),
-            "--portal".into(),
-            proxy.url.clone(),
-            "--dist".into(),
-            dist.clone(),
-            "--report".into(),
-            report.to_string_lossy().into_owned(),
-        ],
-        vec![
-            "-v".into(),
-            "push".into(),
-            "--portal".into(),
-            proxy.url.clone(),
-            "--dist".into(),
-            dist.clone(),
-            "--format".into(),
-            "json".into(),
-        ],
-        vec![
-            "-v".into(),
-            "push".into(),
-            "--portal".into(),
-            "http://127.0.0.1:9".into(),
-            "--dist".into(),
-            dist.clone(),
-            "--max-attempts".into(),
-            "2".into(),
-        ],
-        vec![
-            "-v".into(),
-            "push".into(),
-            "--portal".into(),
-            "http://portal.example".into(),
-            "--dist".into(),
-            dist.clone(),
-        ],
-        vec![
-            "-v".into(),
-            "push".into(),
-            "--portal".into(),
-            proxy.url.clone(),
-            "--dist".into(),
-            "/nonexistent".into(),
-        ],
-        vec![
-            "preview".into(),
-            catalog.clone(),
-            "--out".into(),
-            preview_out.clone(),
-            "--portal".into(),
-            s.portal.url.clone(),
-        ],
+        argv(&["-v", "check", &catalog]),
+        portal("diff", url, &dist, &[]),
+        portal("push", url, &dist, &["--report", &report_path]),
+        portal("push", url, &dist, &["--format", "json"]),
+        portal(
+            "push",
+            "http://127.0.0.1:9",
+            &dist,
+            &["--max-attempts", "2"],
+        ),
+        portal("push", "http://portal.example", &dist, &[]),
+        portal("push", url, "/nonexistent", &[]),
+        argv(&[
+            "preview",
+            &catalog,
+            "--out",
+            &preview_out,
+            "--portal",
+            &s.portal.url,
+        ]),
     ];
     let mut outputs = 0;
     for args in &runs {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{read_tree, root};
+use common::read_tree;
 use ogp_publish::{BuildOpts, Code, Error};
 use std::path::{Path, PathBuf};
 
@@ -12,15 +12,8 @@ const PLANS: usize = 12;
 
 /// A catalogue of `PLANS` copies of the bundled plan, each with its own folder and dataset name.
 fn many_plans(dir: &Path) -> PathBuf {
-    let catalog = dir.join("catalog");
-    common::copy_tree(&root().join("catalog"), &catalog);
+    let (catalog, original) = common::bundled_copy(dir);
     let plans = catalog.join("plans");
-    let original = std::fs::read_dir(&plans)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
     for i in 0..PLANS {
         let copy = plans.join(format!("plan-{i:02}"));
         common::copy_tree(&original, &copy);

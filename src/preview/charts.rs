@@ -130,13 +130,13 @@ pub fn overall(completed: usize, total: usize, lang: Lang) -> String {
 }
 
 /// One progress bar per commitment.
-pub fn commitments(plan: &Plan, lang: Lang) -> String {
-    let progress = crate::build::progress_by_commitment(plan);
-    let mut rows: Vec<(String, usize, usize)> = plan
+pub(crate) fn commitments(view: &crate::build::PlanView, lang: Lang) -> String {
+    let mut rows: Vec<(String, usize, usize)> = view
+        .plan
         .commitments
         .iter()
         .map(|c| {
-            let p = progress.get(c.id.as_str()).copied().unwrap_or_default();
+            let p = view.progress_of(c);
             let (done, total) = (p.completed as usize, p.total as usize);
             let label = match c.number {
                 Some(n) => format!("{n}. {}", c.title),
@@ -875,7 +875,7 @@ mod tests {
     fn the_other_charts_are_well_formed() {
         let p = plan(70, 2, 1);
         well_formed(&statuses(&p, Lang::Fr)).unwrap();
-        well_formed(&commitments(&p, Lang::En)).unwrap();
+        well_formed(&commitments(&crate::build::PlanView::new(&p), Lang::En)).unwrap();
         well_formed(&overall(3, 7, Lang::Fr)).unwrap();
     }
 }

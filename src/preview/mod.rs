@@ -9,12 +9,12 @@
 mod charts;
 mod markdown;
 
-use crate::build::BuiltDataset;
+use crate::build::{BuiltDataset, PlanView};
 use crate::diagnostic::Diagnostic;
 use crate::fields::{
     commitment_fields, commitment_value, milestone_fields, milestone_value, Field,
 };
-use crate::model::{Catalog, Commitment, Milestone, Plan, Publisher, Status};
+use crate::model::{Catalog, Plan, Publisher, Status};
 use crate::profile::{Lang, Profile, ResourceRole};
 use crate::resources::csv_cell;
 use crate::sync::{DatasetAction, DatasetPlan, ResourceAction};
@@ -254,26 +254,19 @@ fn metadata(ds: &BuiltDataset, org: &str, lang: Lang) -> Vec<Tpl> {
             format!("{title} ({spdx})")
         }),
     );
-    add(
-        lang.pick("Auteur", "Author"),
-        get("author").map(str::to_string),
-    );
-    add(
-        lang.pick("Courriel de l'auteur", "Author email"),
-        get("author_email").map(str::to_string),
-    );
-    add(
-        lang.pick("Responsable", "Maintainer"),
-        get("maintainer").map(str::to_string),
-    );
-    add(
-        lang.pick("Courriel du responsable", "Maintainer email"),
-        get("maintainer_email").map(str::to_string),
-    );
-    add(
-        lang.pick("Site web", "Source"),
-        get("url").map(str::to_string),
-    );
+    for (fr, en, key) in [
+        ("Auteur", "Author", "author"),
+        ("Courriel de l'auteur", "Author email", "author_email"),
+        ("Responsable", "Maintainer", "maintainer"),
+        (
+            "Courriel du responsable",
+            "Maintainer email",
+            "maintainer_email",
+        ),
+        ("Site web", "Source", "url"),
+    ] {
+        add(lang.pick(fr, en), get(key).map(str::to_string));
+    }
     add(
         lang.pick("Nom (adresse)", "Name (URL)"),
         Some(ds.name.clone()),
@@ -323,15 +316,11 @@ fn table_preview(
 }
 
 /// The table previews of a dataset: commitments, then milestones, as in its CSV files.
-fn table_previews(ds: &BuiltDataset, plan: &Plan, lang: Lang) -> Vec<Value> {
+fn table_previews(ds: &BuiltDataset, view: &PlanView, lang: Lang) -> Vec<Value> {
+    let (plan, commitments, milestones) = (view.plan, &view.commitments, &view.milestones);
     let names = crate::build::names(lang);
     let cfields = commitment_fields(plan);
     let mfields = milestone_fields(plan);
-    let progress = crate::build::progress_by_commitment(plan);
-    let mut commitments: Vec<&Commitment> = plan.commitments.iter().collect();
-    commitments.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut milestones: Vec<&Milestone> = plan.milestones.iter().collect();
-    milestones.sort_by(|a, b| a.id.cmp(&b.id));
     ds.files
         .iter()
         .filter(|f| f.format == "CSV" && f.role == ResourceRole::Data)
@@ -339,7 +328,7 @@ fn table_previews(ds: &BuiltDataset, plan: &Plan, lang: Lang) -> Vec<Value> {
             let stem = f.file.trim_end_matches(".csv");
             if stem == names.commitments {
                 let rows = commitments.iter().map(|c| {
-                    let p = progress.get(c.id.as_str()).copied().unwrap_or_default();
+                    let p = view.progress_of(c);
                     cfields
                         .iter()
                         .map(|k| csv_cell(&commitment_value(plan, c, p, &k.key)))
@@ -530,13 +519,6 @@ pub struct IndexRow {
     diff_summary: Option<String>,
 }
 
-impl IndexRow {
-    /// The dataset name the row is about.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-}
-
 /// The preview's pages, written one dataset at a time (from any thread) and then the index.
 pub struct Pages<'a> {
     env: Environment<'static>,
@@ -577,15 +559,15 @@ impl<'a> Pages<'a> {
 
     /// Writes the page of one dataset; `warnings` may hold other plans' warnings, which are left
     /// out. Returns its line of the index.
-    pub fn dataset(
+    pub(crate) fn dataset(
         &self,
         out: &Path,
-        plan: &Plan,
+        view: &PlanView,
         ds: &BuiltDataset,
         warnings: &[Diagnostic],
         diff: Option<&DatasetPlan>,
     ) -> std::io::Result<IndexRow> {
-        let (lang, org) = (self.lang, &self.org);
+        let (lang, org, plan) = (self.lang, &self.org, view.plan);
         let plan_dir = plan.file.parent().unwrap_or(Path::new(""));
         let warnings: Vec<Value> = warnings
             .iter()
@@ -598,7 +580,7 @@ impl<'a> Pages<'a> {
             .filter(|m| m.status == Some(Status::Completed))
             .count();
         let progress = charts::overall(completed, plan.milestones.len(), lang);
-        let tables = table_previews(ds, plan, lang);
+        let tables = table_previews(ds, view, lang);
         let resources: Vec<Value> = ds
             .files
             .iter()
@@ -636,7 +618,7 @@ impl<'a> Pages<'a> {
             tables => Tpl::from_serialize(&tables),
             metadata => Tpl::from(metadata(ds, org, lang)),
             warnings => Tpl::from_serialize(&warnings),
-            progress_chart => Tpl::from_safe_string(charts::commitments(plan, lang)),
+            progress_chart => Tpl::from_safe_string(charts::commitments(view, lang)),
             timeline_chart => Tpl::from_safe_string(timeline),
             timeline_caption => timeline_caption,
             status_chart => Tpl::from_safe_string(charts::statuses(plan, lang)),
@@ -727,7 +709,7 @@ pub fn render_preview(input: &PreviewInput, out: &Path) -> std::io::Result<()> {
         let diff = input
             .diff
             .and_then(|plans| plans.iter().find(|p| p.name == ds.name));
-        rows.push(pages.dataset(out, plan, ds, input.warnings, diff)?);
+        rows.push(pages.dataset(out, &PlanView::new(plan), ds, input.warnings, diff)?);
     }
     pages.index(out, rows, input.warnings, input.diff.is_some())
 }

@@ -65,6 +65,47 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Every file and folder under `dir` (`/`-separated relative path → bytes; folders end with `/`
+/// and have no bytes), so that a test sees an added empty folder as well as a changed file.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Option<Vec<u8>>>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for path in entries.filter_map(Result::ok).map(|e| e.path()) {
+            let rel = path
+                .strip_prefix(base)
+                .expect("under base")
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            if path.is_dir() {
+                out.insert(format!("{rel}/"), None);
+                walk(base, &path, out);
+            } else {
+                out.insert(rel, std::fs::read(&path).ok());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// A copy of the bundled catalogue in `dir/catalog`, and the folder of its plan.
+pub fn bundled_copy(dir: &Path) -> (PathBuf, PathBuf) {
+    let catalog = dir.join("catalog");
+    copy_tree(&root().join("catalog"), &catalog);
+    let plan = std::fs::read_dir(catalog.join("plans"))
+        .expect("the bundled plans")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.is_dir())
+        .expect("a bundled plan");
+    (catalog, plan)
+}
+
 /// Compares the tree at `actual` with the reviewed tree at `golden`: same file names, same bytes.
 /// With `UPDATE_GOLDEN=1` the golden tree is rewritten instead (review the diff before committing).
 pub fn assert_golden(actual: &Path, golden: &Path) {
