@@ -4,6 +4,7 @@
 //!
 //! ```sh
 //! cargo run --release --example bench_floor -- CATALOG OUT BYTES [--files N] [--hash]
+//! cargo run --release --example bench_floor -- CATALOG OUT --like DIR [--hash]
 //! ```
 //!
 //! - every regular file under `CATALOG` is read to the end in 256 KiB blocks (nothing parsed);
@@ -11,6 +12,9 @@
 //!   split over `N` files (default 1) so that the number of files created can match the build's,
 //!   in 256 KiB `write` calls, without fsync (the build does not fsync either). The blocks hold
 //!   the catalogue's first bytes, not zeros;
+//! - with `--like DIR` instead of `BYTES`/`--files`, the same folders and files as under `DIR`
+//!   (a build's output) are written, each file with the same size: the same tree the build
+//!   creates, so folder creation is in the floor too;
 //! - with `--hash`, every byte written also goes through SHA-256 (what the build must do for its
 //!   manifest), giving a second reference: "I/O + hashing".
 //!
@@ -28,15 +32,15 @@ const MARKER: &str = ".bench-floor";
 struct Args {
     catalog: PathBuf,
     out: PathBuf,
-    bytes: u64,
-    files: u64,
+    /// What to write: relative path and size of each file, in order.
+    plan: Vec<(PathBuf, u64)>,
     hash: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let usage = "usage: bench_floor CATALOG OUT BYTES [--files N] [--hash]";
+    let usage = "usage: bench_floor CATALOG OUT (BYTES [--files N] | --like DIR) [--hash]";
     let mut positional = Vec::new();
-    let (mut files, mut hash) = (1u64, false);
+    let (mut files, mut hash, mut like) = (1u64, false, None::<PathBuf>);
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -48,16 +52,44 @@ fn parse_args() -> Result<Args, String> {
                     .ok_or(usage)?;
             }
             "--hash" => hash = true,
+            "--like" => like = Some(it.next().ok_or(usage)?.into()),
             "-h" | "--help" => return Err(usage.into()),
             _ => positional.push(a),
         }
     }
-    let [catalog, out, bytes] = <[String; 3]>::try_from(positional).map_err(|_| usage)?;
+    let plan = match (like, positional.len()) {
+        (Some(dir), 2) => {
+            let mut found = Vec::new();
+            walk(&dir, &mut found).map_err(|e| format!("{}: {e}", dir.display()))?;
+            found
+                .into_iter()
+                .map(|p| {
+                    let size = fs::metadata(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+                    let rel = p.strip_prefix(&dir).map_err(|e| e.to_string())?;
+                    Ok((rel.to_path_buf(), size.len()))
+                })
+                .collect::<Result<Vec<_>, String>>()?
+        }
+        (None, 3) => {
+            let bytes: u64 = positional[2].parse().map_err(|_| usage)?;
+            let per_file = bytes / files;
+            (0..files)
+                .map(|i| {
+                    let size = if i + 1 == files {
+                        bytes - per_file * (files - 1)
+                    } else {
+                        per_file
+                    };
+                    (PathBuf::from(format!("{i:06}.out")), size)
+                })
+                .collect()
+        }
+        _ => return Err(usage.into()),
+    };
     Ok(Args {
-        catalog: catalog.into(),
-        out: out.into(),
-        bytes: bytes.parse().map_err(|_| usage)?,
-        files,
+        catalog: positional[0].clone().into(),
+        out: positional[1].clone().into(),
+        plan,
         hash,
     })
 }
@@ -123,15 +155,13 @@ fn run(args: &Args) -> Result<String, String> {
     fs::create_dir_all(&args.out).map_err(at(&args.out))?;
     fs::write(args.out.join(MARKER), b"").map_err(at(&args.out))?;
     let mut hasher = Sha256::new();
-    let per_file = args.bytes / args.files;
     let mut written = 0u64;
-    for i in 0..args.files {
-        let size = if i + 1 == args.files {
-            args.bytes - written
-        } else {
-            per_file
-        };
-        let path = args.out.join(format!("{i:06}.out"));
+    for (rel, size) in &args.plan {
+        let size = *size;
+        let path = args.out.join(rel);
+        if let Some(parent) = path.parent().filter(|p| !p.is_dir()) {
+            fs::create_dir_all(parent).map_err(at(parent))?;
+        }
         let mut f = File::create(&path).map_err(at(&path))?;
         let mut left = size;
         while left > 0 {
@@ -157,7 +187,7 @@ fn run(args: &Args) -> Result<String, String> {
     Ok(format!(
         "read {read} bytes in {} files; wrote {written} bytes in {} files{digest}",
         inputs.len(),
-        args.files
+        args.plan.len()
     ))
 }
 

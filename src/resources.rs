@@ -101,6 +101,13 @@ const PLACEHOLDER_MAX: usize = {
 /// True when `text`, trimmed and lowercased, is one of [`PLACEHOLDERS`]; allocates only for
 /// short text that is not ASCII.
 fn is_placeholder(text: &str) -> bool {
+    // Most cells are long text that starts and ends with a visible ASCII character: nothing to
+    // trim, and too long to be a placeholder.
+    let b = text.as_bytes();
+    if b.len() > 4 * PLACEHOLDER_MAX && b[0].is_ascii_graphic() && b[b.len() - 1].is_ascii_graphic()
+    {
+        return false;
+    }
     let t = text.trim();
     // Placeholders are lowercase ASCII, one byte per character. Lowercasing turns a character
     // into one or more characters, and a character takes at most four bytes, so longer text can

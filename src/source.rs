@@ -121,6 +121,8 @@ pub struct CsvReader<'a> {
     line_start: usize,
     col_cache: (usize, u32),
     failed: bool,
+    /// Fields in the last record: the next record's vector is made that size at once.
+    width: usize,
 }
 
 impl<'a> CsvReader<'a> {
@@ -133,6 +135,7 @@ impl<'a> CsvReader<'a> {
             line_start: 0,
             col_cache: (0, 1),
             failed: false,
+            width: 0,
         }
     }
 
@@ -252,7 +255,7 @@ impl Iterator for CsvReader<'_> {
             }
         }
         let pos = self.pos();
-        let mut fields = Vec::new();
+        let mut fields = Vec::with_capacity(self.width);
         loop {
             match self.read_field(bytes) {
                 Ok((field, more)) => {
@@ -267,6 +270,7 @@ impl Iterator for CsvReader<'_> {
                 }
             }
         }
+        self.width = fields.len();
         Some(Ok(CsvRecord { pos, fields }))
     }
 }
