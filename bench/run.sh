@@ -10,8 +10,12 @@
 #   check   ogp-publish check CATALOG
 #   build   ogp-publish build CATALOG --out OUT           (fresh OUT each time; one worker per core)
 #   build-1 the same with --jobs 1                         (what the second core brings)
-#   floor   examples/bench_floor: read every input file, write as many bytes (and files) as build
+#   floor   examples/bench_floor: read every input file, then write the tree build wrote: the
+#           same folders and files, each of the same size (listed after each build run)
 #   floor+sha256   the same, hashing every byte written
+#   floor-flat     read the same, write the same bytes and number of files, all in one folder
+#                  (the floor before the tree version; one folder is cheaper to fill than the
+#                  build's thousand, so this floor is lower)
 #   peer    python3 bench/peer_build.py CATALOG OUT      (bench/peer_build.py, standard library)
 # measuring wall time, user+sys CPU time and peak RSS with /usr/bin/time -v, and output bytes;
 # then prints a Markdown table with ratios (bench/report.py). Everything lands in BENCH_DIR.
@@ -150,12 +154,16 @@ for base, _, names in os.walk(os.path.join(d, "preview")):
     total += sum(os.path.getsize(os.path.join(base, n)) for n in names)
 print(total)' "$ours")
     out_files=$(files_of "$ours")
+    tree=$WORK/tree-$plans.tsv
+    find "$ours" -type f -printf '%s\t%P\n' | LC_ALL=C sort -t$'\t' -k2 > "$tree"
     [[ -n ${BENCH_KEEP:-} && $run == "$REPEAT" ]] || rm -rf "$ours"
     measure build-1 "$run" "$ours1" -- "$OURS" build "$cat" --out "$ours1" --jobs 1
     rm -rf "$ours1"
-    measure floor "$run" "$floor" -- "$FLOOR" "$cat" "$floor" "$out_bytes" --files "$out_files"
+    measure floor "$run" "$floor" -- "$FLOOR" "$cat" "$floor" --like "$tree"
     rm -rf "$floor"
-    measure floor+sha256 "$run" "$floor" -- "$FLOOR" "$cat" "$floor" "$out_bytes" --files "$out_files" --hash
+    measure floor+sha256 "$run" "$floor" -- "$FLOOR" "$cat" "$floor" --like "$tree" --hash
+    rm -rf "$floor"
+    measure floor-flat "$run" "$floor" -- "$FLOOR" "$cat" "$floor" "$out_bytes" --files "$out_files"
     rm -rf "$floor"
     measure peer "$run" "$peer" -- timeout "$PEER_TIMEOUT" "$PYTHON" bench/peer_build.py "$cat" "$peer"
     [[ -n ${BENCH_KEEP:-} && $run == "$REPEAT" ]] || rm -rf "$peer"

@@ -4,7 +4,7 @@
 //!
 //! ```sh
 //! cargo run --release --example bench_floor -- CATALOG OUT BYTES [--files N] [--hash]
-//! cargo run --release --example bench_floor -- CATALOG OUT --like DIR [--hash]
+//! cargo run --release --example bench_floor -- CATALOG OUT --like LISTING [--hash]
 //! ```
 //!
 //! - every regular file under `CATALOG` is read to the end in 256 KiB blocks (nothing parsed);
@@ -12,9 +12,10 @@
 //!   split over `N` files (default 1) so that the number of files created can match the build's,
 //!   in 256 KiB `write` calls, without fsync (the build does not fsync either). The blocks hold
 //!   the catalogue's first bytes, not zeros;
-//! - with `--like DIR` instead of `BYTES`/`--files`, the same folders and files as under `DIR`
-//!   (a build's output) are written, each file with the same size: the same tree the build
-//!   creates, so folder creation is in the floor too;
+//! - with `--like LISTING` instead of `BYTES`/`--files`, the files named in `LISTING` (lines
+//!   `SIZE<TAB>RELATIVE/PATH`, as `find OUT -type f -printf '%s\t%P\n'` prints them for a
+//!   build's output) are written with those sizes: the same tree of folders and files the build
+//!   creates, so creating folders is in the floor too;
 //! - with `--hash`, every byte written also goes through SHA-256 (what the build must do for its
 //!   manifest), giving a second reference: "I/O + hashing".
 //!
@@ -38,7 +39,7 @@ struct Args {
 }
 
 fn parse_args() -> Result<Args, String> {
-    let usage = "usage: bench_floor CATALOG OUT (BYTES [--files N] | --like DIR) [--hash]";
+    let usage = "usage: bench_floor CATALOG OUT (BYTES [--files N] | --like LISTING) [--hash]";
     let mut positional = Vec::new();
     let (mut files, mut hash, mut like) = (1u64, false, None::<PathBuf>);
     let mut it = std::env::args().skip(1);
@@ -58,15 +59,20 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     let plan = match (like, positional.len()) {
-        (Some(dir), 2) => {
-            let mut found = Vec::new();
-            walk(&dir, &mut found).map_err(|e| format!("{}: {e}", dir.display()))?;
-            found
-                .into_iter()
-                .map(|p| {
-                    let size = fs::metadata(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-                    let rel = p.strip_prefix(&dir).map_err(|e| e.to_string())?;
-                    Ok((rel.to_path_buf(), size.len()))
+        (Some(listing), 2) => {
+            let text = fs::read_to_string(&listing)
+                .map_err(|e| format!("{}: {e}", listing.display()))?;
+            text.lines()
+                .enumerate()
+                .map(|(i, line)| {
+                    let bad = || format!("{}:{}: expected SIZE<TAB>PATH", listing.display(), i + 1);
+                    let (size, rel) = line.split_once('\t').ok_or_else(bad)?;
+                    let rel = PathBuf::from(rel);
+                    // Only plain relative paths: the floor writes under OUT and nowhere else.
+                    if rel.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+                        return Err(bad());
+                    }
+                    Ok((rel, size.parse().map_err(|_| bad())?))
                 })
                 .collect::<Result<Vec<_>, String>>()?
         }
