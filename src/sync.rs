@@ -6,7 +6,7 @@
 //! SHA-256 we store in each resource's `hash`, never by downloading. Resources are matched by
 //! their file name, the last segment of the upload URL, which re-uploads keep.
 
-use crate::ckan::client::{ActionBody, CkanClient, Replay};
+use crate::ckan::client::{ActionBody, CkanClient, Replay, UploadFile};
 use crate::ckan::{CkanError, ErrorKind};
 use crate::resources;
 use serde::Serialize;
@@ -649,14 +649,17 @@ fn upload(file: &LocalFile, mut fields: Vec<(String, String)>) -> ActionBody {
     fields.sort();
     ActionBody::Upload {
         fields,
-        file: file.path.clone(),
-        file_name: file.key.clone(),
-        mime: file
-            .resource
-            .get("mimetype")
-            .and_then(Value::as_str)
-            .unwrap_or("application/octet-stream")
-            .to_string(),
+        files: vec![UploadFile {
+            field: "upload".into(),
+            path: file.path.clone(),
+            file_name: file.key.clone(),
+            mime: file
+                .resource
+                .get("mimetype")
+                .and_then(Value::as_str)
+                .unwrap_or("application/octet-stream")
+                .to_string(),
+        }],
     }
 }
 
