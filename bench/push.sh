@@ -37,12 +37,15 @@ eval "$(bash harness/ckan.sh env dq)"
 log "portal $CKAN_URL"
 
 cargo build --release --quiet --bin ogp-publish --example generate_catalog
-OURS=$ROOT/target/release/ogp-publish
+# Where cargo put them: CARGO_TARGET_DIR when set (relative to the project, as cargo reads it).
+TARGET=${CARGO_TARGET_DIR:-target}
+[[ $TARGET == /* ]] || TARGET=$ROOT/$TARGET
+OURS=$TARGET/release/ogp-publish
 
 rm -rf "$WORK"
 mkdir -p "$WORK"
 cat=$WORK/catalog dist=$WORK/dist
-"$ROOT/target/release/examples/generate_catalog" --plans "$N" --commitments-per-plan 10 \
+"$TARGET/release/examples/generate_catalog" --plans "$N" --commitments-per-plan 10 \
   --milestones-per-commitment 10 --seed 1 --out "$cat" 2>/dev/null
 # Run-unique dataset names: this run never meets datasets of an earlier run or of the tests.
 sed -i "s/^name = \"\(.*\)\"$/name = \"\1-b$RUN\"/" "$cat"/plans/*/plan.toml
@@ -144,8 +147,8 @@ EOF
 ours change
 peer change
 
-python3 - "$RESULTS" "$N" <<'EOF' | tee "$WORK/report.md"
-import csv, sys
+python3 - "$RESULTS" "$N" "$WORK" <<'EOF' | tee "$WORK/report.md"
+import collections, csv, json, os, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 n = int(sys.argv[2])
 by = {(r["phase"], r["tool"]): r for r in rows}
@@ -164,4 +167,17 @@ for phase in ["first", "noop", "change"]:
         mb = int(r["bytes_uploaded"] or 0) / 1e6
         print(f"| {phase} | {tool} | {r['exit']} | {r['wall_s']} | {req} | {req / n:.2f} | "
               f"{r['writes']} | {mb:.1f} | {r['changed_files']} | {ratio} |")
+# Our requests by action, from the report (every attempt), plus the two preflight checks,
+# which come before the report starts.
+print("\n| phase | our requests by action |\n|---|---|")
+for phase in ["first", "noop", "change"]:
+    path = os.path.join(sys.argv[3], f"ours-{phase}.jsonl")
+    if not os.path.exists(path):
+        continue
+    count = collections.Counter({"status_show": 1, "organization_list_for_user": 1})
+    for line in open(path):
+        rec = json.loads(line)
+        if rec["action"] not in ("extra", "sync"):
+            count[rec["action"]] += max(rec.get("attempts", 1), 1)
+    print(f"| {phase} | " + ", ".join(f"{a} {c}" for a, c in sorted(count.items())) + " |")
 EOF

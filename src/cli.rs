@@ -154,9 +154,10 @@ enum Command {
     },
     /// Show what `push` would change on the portal (exit 0 nothing, 1 changes, 2 trouble).
     ///
-    /// Reads each dataset of dist/ from the portal (one package_show each) and compares the
-    /// fields we publish and each file's SHA-256 with the portal's copy. Nothing is downloaded
-    /// and nothing is written.
+    /// Asks the portal's search index for the datasets of dist/ (one package_search per 500
+    /// datasets) and compares the fields we publish and each file's SHA-256 with the portal's
+    /// copy. Nothing is downloaded and nothing is written. (An index can lag a write by a
+    /// moment; push reads a dataset itself before writing to it.)
     Diff {
         #[command(flatten)]
         portal: PortalArgs,
@@ -165,9 +166,10 @@ enum Command {
     /// done, 2 nothing written: portal, token or dist/ trouble, 3 some datasets failed).
     ///
     /// Checks first that the portal answers and the token may create datasets in the
-    /// organisation. A night without change costs one read per dataset and no write. Safe to
-    /// run again after a crash: it converges without duplicating resources. Run it after
-    /// `build`: `ogp-publish build && ogp-publish push --portal URL`.
+    /// organisation. A night without change costs those two checks, one package_search per
+    /// 500 datasets and no write; the new files of a dataset go up together in one
+    /// package_revise. Safe to run again after a crash: it converges without duplicating
+    /// resources. Run it after `build`: `ogp-publish build && ogp-publish push --portal URL`.
     Push {
         #[command(flatten)]
         portal: PortalArgs,
@@ -495,10 +497,14 @@ fn run_push(
     };
     let rt = runtime()?;
     let local = sync::read_dist(&args.dist).map_err(|e| e.to_string())?;
-    if !dry_run {
-        rt.block_on(sync::preflight(&client, &local, has_token))
-            .map_err(|e| e.to_string())?;
-    }
+    let status = if dry_run {
+        None
+    } else {
+        Some(
+            rt.block_on(sync::preflight(&client, &local, has_token))
+                .map_err(|e| e.to_string())?,
+        )
+    };
     let (local, remote, plans, reads) = rt.block_on(plan(&args, &client))?;
     if dry_run {
         print_plan(&plans);
@@ -534,7 +540,7 @@ fn run_push(
     let bar = if std::io::stderr().is_terminal() && args.format == Format::Human {
         let b = indicatif::ProgressBar::new(writes);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} writes {msg}")
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} changes {msg}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         Some(b)
@@ -567,7 +573,10 @@ fn run_push(
         );
         match &sink_bar {
             Some(b) => {
-                b.inc(1);
+                // The bar counts planned changes: a package_revise carries several files.
+                if rec.is_write() {
+                    b.inc(rec.resources.len().max(1) as u64);
+                }
                 if rec.outcome == "failed" {
                     b.println(line);
                 }
@@ -583,6 +592,7 @@ fn run_push(
         &sync::ApplyOpts {
             concurrency: args.concurrency.into(),
             prune,
+            revise: status.as_ref().is_none_or(|s| s.has_package_revise()),
         },
         sink,
     ));

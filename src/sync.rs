@@ -5,8 +5,13 @@
 //! and group objects, extras, numbers sent as text). File content is compared through the
 //! SHA-256 we store in each resource's `hash`, never by downloading. Resources are matched by
 //! their file name, the last segment of the upload URL, which re-uploads keep.
+//!
+//! The snapshot comes from the portal's search index (one `package_search` per
+//! [`SEARCH_CHUNK`] datasets, whole dicts), so unchanged datasets cost no request; a dataset
+//! that needs a write is read again with `package_show` first. A dataset's new files go up
+//! in one `package_revise` that CKAN applies only if the dataset is still as read.
 
-use crate::ckan::client::{ActionBody, CkanClient, Replay};
+use crate::ckan::client::{ActionBody, CkanClient, Replay, UploadFile};
 use crate::ckan::{CkanError, ErrorKind};
 use crate::resources;
 use serde::Serialize;
@@ -139,10 +144,22 @@ pub fn read_dist(dist: &Path) -> Result<Vec<LocalDataset>, DistError> {
     Ok(out)
 }
 
-/// The portal's copy of each local dataset (`None`: it does not exist).
-pub type RemoteState = BTreeMap<String, Option<Map<String, Value>>>;
+/// The portal's copy of a local dataset, and where it was read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RemoteDataset {
+    /// The package dict; `None` when the portal does not have the dataset (or its search index
+    /// does not list it).
+    pub package: Option<Map<String, Value>>,
+    /// True when `package_show` answered. Otherwise the copy comes from the search index, which
+    /// can lag behind the portal: `push` reads the dataset again before its first write.
+    pub confirmed: bool,
+}
 
-/// Reads each local dataset from the portal with `package_show`, `concurrency` at a time.
+/// The portal's copy of each local dataset, by name.
+pub type RemoteState = BTreeMap<String, RemoteDataset>;
+
+/// What the portal holds for each local dataset, as its search index answers (see
+/// [`snapshot_recorded`]).
 pub async fn snapshot(
     client: &CkanClient,
     local: &[LocalDataset],
@@ -151,43 +168,41 @@ pub async fn snapshot(
     snapshot_recorded(client, local, concurrency).await.0
 }
 
-/// Like [`snapshot`], also returning one report line per read (with its attempts).
+/// Asks `package_search` for the full dicts of our datasets (one request per [`SEARCH_CHUNK`]
+/// datasets), so neither an unchanged dataset nor one that does not exist yet costs a read.
+/// When the search fails, reads each dataset with `package_show` instead, `concurrency` at a
+/// time. Also returns one report line per request (with its attempts).
 pub async fn snapshot_recorded(
     client: &CkanClient,
     local: &[LocalDataset],
     concurrency: usize,
 ) -> (Result<RemoteState, CkanError>, Vec<ActionRecord>) {
     let names: Vec<&str> = local.iter().map(|d| d.name.as_str()).collect();
-    let (listed, mut records) = listed(client, &names).await;
+    let (found, mut records) = search(client, &names).await;
+    if let Some(mut found) = found {
+        // Not in the portal's search index: created without a read. Should the index lag, the
+        // create is refused (names are unique) and the push reads the dataset then.
+        let state = local
+            .iter()
+            .map(|ds| {
+                let package = found.remove(&ds.name);
+                let remote = RemoteDataset {
+                    package,
+                    confirmed: false,
+                };
+                (ds.name.clone(), remote)
+            })
+            .collect();
+        return (Ok(state), records);
+    }
     let mut state = RemoteState::new();
     let sem = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     for ds in local {
-        // Not in the portal's search index: created without a read. Should the index lag, the
-        // create is refused (names are unique) and the push reads the dataset then.
-        if listed.as_ref().is_some_and(|l| !l.contains(&ds.name)) {
-            state.insert(ds.name.clone(), None);
-            continue;
-        }
         let (client, sem, name) = (client.clone(), sem.clone(), ds.name.clone());
         tasks.spawn(async move {
             let _permit = sem.acquire_owned().await;
-            let start = Instant::now();
-            let (r, attempts) = client.package_show_attempts(&name).await;
-            let record = ActionRecord {
-                dataset: name.clone(),
-                resource: None,
-                action: "package_show".into(),
-                outcome: if r.is_ok() { "ok" } else { "failed" }.into(),
-                status: match &r {
-                    Ok(Some(_)) => Some(200),
-                    Ok(None) => Some(404),
-                    Err(e) => e.status,
-                },
-                attempts,
-                duration_ms: start.elapsed().as_millis() as u64,
-                error: r.as_ref().err().map(|e| e.to_string()),
-            };
+            let (r, record) = show(&client, &name, "ok").await;
             (name, r, record)
         });
     }
@@ -197,8 +212,12 @@ pub async fn snapshot_recorded(
             Ok((name, r, record)) => {
                 records.push(record);
                 match r {
-                    Ok(p) => {
-                        state.insert(name, p);
+                    Ok(package) => {
+                        let remote = RemoteDataset {
+                            package,
+                            confirmed: true,
+                        };
+                        state.insert(name, remote);
                     }
                     Err(e) => failure = Some(e),
                 }
@@ -218,61 +237,104 @@ pub async fn snapshot_recorded(
     (failure.map_or(Ok(state), Err), records)
 }
 
-/// Dataset names asked about per `package_search` request.
-const LISTING_CHUNK: usize = 500;
+/// `package_show` of one dataset, and its report line (`outcome` when it answers).
+async fn show(
+    client: &CkanClient,
+    name: &str,
+    outcome: &str,
+) -> (Result<Option<Map<String, Value>>, CkanError>, ActionRecord) {
+    let start = Instant::now();
+    let (r, attempts) = client.package_show_attempts(name).await;
+    let record = ActionRecord {
+        dataset: name.into(),
+        action: "package_show".into(),
+        outcome: if r.is_ok() { outcome } else { "failed" }.into(),
+        status: match &r {
+            Ok(Some(_)) => Some(200),
+            Ok(None) => Some(404),
+            Err(e) => e.status,
+        },
+        attempts,
+        duration_ms: start.elapsed().as_millis() as u64,
+        error: r.as_ref().err().map(|e| e.to_string()),
+        ..ActionRecord::default()
+    };
+    (r, record)
+}
 
-/// Which of `names` the portal's search index holds, asked with `package_search` returning
-/// names only (one request per [`LISTING_CHUNK`] names, private and draft datasets included),
-/// so datasets that do not exist yet cost no read. `None` when the search fails: then every
-/// dataset is read, as without the listing.
-async fn listed(
+/// Dataset names asked about per `package_search` request. Each answer holds the whole dicts
+/// of at most this many datasets, within CKAN's default `ckan.search.rows_max` (1,000).
+pub const SEARCH_CHUNK: usize = 500;
+
+/// The dicts the portal's search index holds for `names` (private and draft datasets
+/// included), by name. CKAN answers each result with the `package_show` output it indexed
+/// at the dataset's last write. `None` when the search fails: then every dataset is read.
+async fn search(
     client: &CkanClient,
     names: &[&str],
-) -> (Option<BTreeSet<String>>, Vec<ActionRecord>) {
-    let mut found = BTreeSet::new();
+) -> (
+    Option<BTreeMap<String, Map<String, Value>>>,
+    Vec<ActionRecord>,
+) {
+    let mut found = BTreeMap::new();
     let mut records = Vec::new();
-    for chunk in names.chunks(LISTING_CHUNK) {
+    for chunk in names.chunks(SEARCH_CHUNK) {
         // Dataset names are CKAN names (letters, digits, `-`, `_`): quoting them is enough.
         let terms: Vec<String> = chunk.iter().map(|n| format!("\"{n}\"")).collect();
-        let body = json!({
-            "q": "*:*",
-            "fq": format!("name:({})", terms.join(" OR ")),
-            "fl": "name",
-            "rows": chunk.len(),
-            "include_private": true,
-            "include_drafts": true,
-        });
-        let start = Instant::now();
-        let (r, attempts) = client
-            .action_attempts("package_search", ActionBody::Json(body), Replay::Safe)
-            .await;
-        let results = r.as_ref().ok().and_then(|v| v.get("results")?.as_array());
-        records.push(ActionRecord {
-            dataset: String::new(),
-            resource: None,
-            action: "package_search".into(),
-            outcome: if results.is_some() { "ok" } else { "failed" }.into(),
-            status: match &r {
-                Ok(_) => Some(200),
-                Err(e) => e.status,
-            },
-            attempts,
-            duration_ms: start.elapsed().as_millis() as u64,
-            error: match &r {
-                Ok(_) if results.is_none() => Some("the answer has no `results` list".into()),
-                Ok(_) => None,
-                Err(e) => Some(e.to_string()),
-            },
-        });
-        let Some(results) = results else {
-            return (None, records);
-        };
-        found.extend(
-            results
-                .iter()
-                .filter_map(|d| d.get("name")?.as_str())
-                .map(str::to_string),
-        );
+        let fq = format!("name:({})", terms.join(" OR "));
+        let mut start = 0;
+        loop {
+            let body = json!({
+                "q": "*:*",
+                "fq": fq,
+                "rows": chunk.len(),
+                "start": start,
+                "include_private": true,
+                "include_drafts": true,
+            });
+            let began = Instant::now();
+            let (r, attempts) = client
+                .action_attempts("package_search", ActionBody::Json(body), Replay::Safe)
+                .await;
+            let results = r.as_ref().ok().and_then(|v| v.get("results")?.as_array());
+            records.push(ActionRecord {
+                action: "package_search".into(),
+                outcome: if results.is_some() { "ok" } else { "failed" }.into(),
+                status: match &r {
+                    Ok(_) => Some(200),
+                    Err(e) => e.status,
+                },
+                attempts,
+                duration_ms: began.elapsed().as_millis() as u64,
+                error: match &r {
+                    Ok(_) if results.is_none() => Some("the answer has no `results` list".into()),
+                    Ok(_) => None,
+                    Err(e) => Some(e.to_string()),
+                },
+                ..ActionRecord::default()
+            });
+            let Some(results) = results else {
+                return (None, records);
+            };
+            for d in results {
+                if let Some(name) = d.get("name").and_then(Value::as_str) {
+                    if let (true, Value::Object(package)) = (chunk.contains(&name), d) {
+                        found.insert(name.to_string(), package.clone());
+                    }
+                }
+            }
+            start += results.len();
+            // More matches than one page (never more than the names asked, unless the index
+            // holds a dataset twice): ask for the next page.
+            let count = r
+                .as_ref()
+                .ok()
+                .and_then(|v| v.get("count")?.as_u64())
+                .unwrap_or(0);
+            if results.is_empty() || start as u64 >= count {
+                break;
+            }
+        }
     }
     (Some(found), records)
 }
@@ -293,7 +355,9 @@ pub enum DatasetAction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ResourceAction {
-    /// A file the portal does not have: `resource_create` with the upload.
+    /// A file the portal does not have: added with its upload, together with the dataset's
+    /// other new files in one `package_revise` (one `resource_create` each on portals without
+    /// it).
     Create,
     /// Content changed: `resource_patch` with the new upload.
     Upload,
@@ -519,21 +583,28 @@ pub fn diff_dataset(local: &LocalDataset, remote: Option<&Map<String, Value>>) -
 pub fn diff(local: &[LocalDataset], remote: &RemoteState) -> Vec<DatasetPlan> {
     local
         .iter()
-        .map(|ds| diff_dataset(ds, remote.get(&ds.name).and_then(Option::as_ref)))
+        .map(|ds| diff_dataset(ds, remote.get(&ds.name).and_then(|r| r.package.as_ref())))
         .collect()
 }
 
 /// One line of the run report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ActionRecord {
-    /// Dataset name.
+    /// Dataset name (empty for the search, which concerns every dataset).
     pub dataset: String,
-    /// Resource key (file name), for resource actions.
+    /// Resource key (file name), for actions on one resource.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
+    /// Resource keys (file names) a `package_revise` adds, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<String>,
     /// The CKAN action, or `extra` for a resource only reported.
     pub action: String,
-    /// `ok`, `failed`, `reconciled` (the portal already had it) or `reported`.
+    /// `ok`; `failed`; `reconciled` (a read after a write that may have been applied);
+    /// `reported`; `exists` (a create refused because the dataset exists: it is read next);
+    /// `stale` (a `package_revise` refused because the dataset changed since it was read: it
+    /// is read and planned again); `unsupported` (the portal lacks `package_revise`: its files
+    /// go up one `resource_create` each).
     pub outcome: String,
     /// HTTP status of the last answer, when there was one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -547,6 +618,26 @@ pub struct ActionRecord {
     pub error: Option<String>,
 }
 
+impl ActionRecord {
+    /// A line about `action` on `dataset` (and one of its resources), before it is sent.
+    fn about(dataset: &str, resource: Option<&str>, action: &str) -> Self {
+        ActionRecord {
+            dataset: dataset.into(),
+            resource: resource.map(str::to_string),
+            action: action.into(),
+            ..ActionRecord::default()
+        }
+    }
+
+    /// True for the actions that change the portal (not reads, not reported extras).
+    pub fn is_write(&self) -> bool {
+        !matches!(
+            self.action.as_str(),
+            "package_show" | "package_search" | "extra" | "sync"
+        )
+    }
+}
+
 /// Options of [`apply`].
 #[derive(Debug, Clone)]
 pub struct ApplyOpts {
@@ -554,6 +645,11 @@ pub struct ApplyOpts {
     pub concurrency: usize,
     /// Delete remote resources we no longer produce.
     pub prune: bool,
+    /// Add a dataset's new files with one `package_revise` (CKAN 2.9+, see
+    /// [`Status::has_package_revise`](crate::ckan::api::Status::has_package_revise)) rather
+    /// than one `resource_create` each. A portal that answers that it does not know the action
+    /// gets `resource_create` for the rest of the run.
+    pub revise: bool,
 }
 
 /// How a run ended.
@@ -572,6 +668,7 @@ type Sink = Arc<dyn Fn(&ActionRecord) + Send + Sync>;
 struct Ctx {
     client: CkanClient,
     prune: bool,
+    revise: AtomicBool,
     sink: Sink,
     stop: Arc<AtomicBool>,
     records: std::sync::Mutex<Vec<ActionRecord>>,
@@ -579,7 +676,8 @@ struct Ctx {
 
 /// An action's failure, as seen by the dataset loop.
 enum Failure {
-    /// The portal may or may not have applied it: read again and re-plan.
+    /// The portal may or may not have applied it, or the dataset changed since it was read:
+    /// read again and re-plan.
     Ambiguous(CkanError),
     /// Give up on this dataset (the failure is already recorded).
     Fatal,
@@ -593,35 +691,39 @@ impl Ctx {
         }
     }
 
+    /// Sends the action `rec` is about and records how it went.
     async fn call(
         &self,
-        dataset: &str,
-        resource: Option<&str>,
-        action: &str,
+        mut rec: ActionRecord,
         body: ActionBody,
         replay: Replay,
     ) -> Result<Value, CkanError> {
         let start = Instant::now();
-        let (r, attempts) = self.client.action_attempts(action, body, replay).await;
-        let (outcome, status, error) = match &r {
-            Ok(_) => ("ok", None, None),
+        let (r, attempts) = self.client.action_attempts(&rec.action, body, replay).await;
+        let (outcome, error) = match &r {
+            Ok(_) => ("ok", None),
             // The dataset is already there (a lagging search index, or an earlier create whose
             // answer was lost): it is read and compared next, nothing failed.
-            Err(e) if action == "package_create" && e.has_field_error("name", "already in use") => {
-                ("exists", e.status, None)
+            Err(e)
+                if rec.action == "package_create"
+                    && e.has_field_error("name", "already in use") =>
+            {
+                ("exists", None)
             }
-            Err(e) => ("failed", e.status, Some(e.to_string())),
+            // Someone wrote to the dataset since it was read: read again and plan anew.
+            Err(e) if rec.action == "package_revise" && e.is_refused_match() => ("stale", None),
+            Err(e) if e.is_unknown_action() => ("unsupported", None),
+            Err(e) => ("failed", Some(e.to_string())),
         };
-        self.record(ActionRecord {
-            dataset: dataset.into(),
-            resource: resource.map(str::to_string),
-            action: action.into(),
-            outcome: outcome.into(),
-            status: status.or(r.as_ref().ok().map(|_| 200)),
-            attempts: attempts.max(1),
-            duration_ms: start.elapsed().as_millis() as u64,
-            error,
-        });
+        rec.outcome = outcome.into();
+        rec.status = match &r {
+            Ok(_) => Some(200),
+            Err(e) => e.status,
+        };
+        rec.attempts = attempts.max(1);
+        rec.duration_ms = start.elapsed().as_millis() as u64;
+        rec.error = error;
+        self.record(rec);
         if let Err(e) = &r {
             if e.is_auth() {
                 self.stop.store(true, Ordering::SeqCst);
@@ -631,25 +733,25 @@ impl Ctx {
     }
 }
 
-fn resource_fields(file: &LocalFile, keys: &[String]) -> Vec<(String, String)> {
-    keys.iter()
-        .filter_map(|k| {
-            let v = file.resource.get(k)?;
-            let text = match v {
+/// The owned fields of a resource as text, the way a form sends them.
+fn resource_fields(file: &LocalFile) -> Vec<(String, String)> {
+    owned_resource_keys(file)
+        .map(|k| {
+            let text = match &file.resource[k] {
                 Value::String(s) => s.clone(),
                 Value::Null => String::new(),
                 other => other.to_string(),
             };
-            Some((k.clone(), text))
+            (k.clone(), text)
         })
         .collect()
 }
 
-fn upload(file: &LocalFile, mut fields: Vec<(String, String)>) -> ActionBody {
-    fields.sort();
-    ActionBody::Upload {
-        fields,
-        file: file.path.clone(),
+/// `file` as the multipart part `field`.
+fn upload_file(file: &LocalFile, field: String) -> UploadFile {
+    UploadFile {
+        field,
+        path: file.path.clone(),
         file_name: file.key.clone(),
         mime: file
             .resource
@@ -660,28 +762,156 @@ fn upload(file: &LocalFile, mut fields: Vec<(String, String)>) -> ActionBody {
     }
 }
 
+/// `resource_create` or `resource_patch` with `file` as the `upload` part.
+fn upload(file: &LocalFile, mut fields: Vec<(String, String)>) -> ActionBody {
+    fields.sort();
+    ActionBody::Upload {
+        fields,
+        files: vec![upload_file(file, "upload".into())],
+    }
+}
+
+/// Files per `package_revise` at most. CKAN reads a flattened key part of five characters or
+/// more as the start of a resource id, so `update__resources__-1000__upload` would not name
+/// the 1,000th resource from the end.
+const REVISE_MAX_FILES: usize = 999;
+
+/// Bytes per `package_revise` at most: CKAN's default upload limit (`ckan.max_resource_size`,
+/// 10 MiB), so a request is never bigger than one upload the portal takes anyway. A larger
+/// file goes alone. CKAN stores a revise's files one after the other and rolls back the
+/// dataset when one of them is refused as too large, leaving the files stored before it
+/// without a resource: within the default limit no batch is refused for size, and a file
+/// that may be goes with no other.
+const REVISE_MAX_BYTES: u64 = 10 * 1024 * 1024;
+
+/// How many of `files` (at least one) the next `package_revise` carries.
+fn batch_len(files: &[&LocalFile]) -> usize {
+    let mut total = 0;
+    files
+        .iter()
+        .take(REVISE_MAX_FILES)
+        .take_while(|f| {
+            total += f.bytes;
+            total <= REVISE_MAX_BYTES
+        })
+        .count()
+        .max(1)
+}
+
+/// `package_revise` adding `files` as new resources, in order, with their uploads. The
+/// `match` makes CKAN refuse it unless the dataset is `dataset` (`id` or `name`) and still has
+/// the `metadata_modified` we last saw: a revise never lands on a dataset that changed since
+/// it was planned, so it never adds a second copy of a file.
+fn revise_body(dataset: (&str, &str), modified: &str, files: &[&LocalFile]) -> ActionBody {
+    let matching = json!({ dataset.0: dataset.1, "metadata_modified": modified });
+    let resources: Vec<Value> = files
+        .iter()
+        .map(|f| {
+            let fields = resource_fields(f).into_iter();
+            Value::Object(fields.map(|(k, v)| (k, Value::String(v))).collect())
+        })
+        .collect();
+    // CKAN applies the `__extend` key first, so the upload keys then name the new resources
+    // from the end of the list: -n for the first of n, -1 for the last.
+    let n = files.len();
+    let uploads = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| upload_file(f, format!("update__resources__-{}__upload", n - i)))
+        .collect();
+    ActionBody::Upload {
+        fields: vec![
+            ("match".into(), matching.to_string()),
+            (
+                "update__resources__extend".into(),
+                Value::Array(resources).to_string(),
+            ),
+        ],
+        files: uploads,
+    }
+}
+
 /// A transport failure, a 5xx or an unreadable answer: the write may have been applied.
 fn ambiguous(e: &CkanError) -> bool {
     matches!(e.kind, ErrorKind::Transport | ErrorKind::Unexpected)
         || e.status.is_some_and(|s| s >= 500 || s == 408 || s == 429)
 }
 
-async fn execute(ctx: &Ctx, local: &LocalDataset, plan: &DatasetPlan) -> Result<(), Failure> {
-    let name = local.name.as_str();
-    let mut id = plan.remote_id.clone();
-    if plan.action == DatasetAction::Create {
-        let body = Value::Object(local.package.clone());
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+/// Adds `files` to the dataset as new resources: `package_revise` batches (see
+/// [`batch_len`]), each sent once and applied only if the dataset still has the
+/// `metadata_modified` it was planned from (`modified`); without `package_revise`, or without
+/// a `metadata_modified` to match, one `resource_create` per file.
+async fn add_files(
+    ctx: &Ctx,
+    name: &str,
+    id: Option<&str>,
+    mut modified: Option<String>,
+    files: &[&LocalFile],
+) -> Result<(), Failure> {
+    let dataset = id.map_or(("name", name), |id| ("id", id));
+    let mut rest = files;
+    while !rest.is_empty() && ctx.revise.load(Ordering::SeqCst) {
+        let Some(since) = modified.as_deref() else {
+            break;
+        };
+        if ctx.stop.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let (batch, after) = rest.split_at(batch_len(rest));
+        let mut rec = ActionRecord::about(name, None, "package_revise");
+        rec.resources = batch.iter().map(|f| f.key.clone()).collect();
         match ctx
-            .call(
-                name,
-                None,
-                "package_create",
-                ActionBody::Json(body),
-                Replay::Safe,
-            )
+            .call(rec, revise_body(dataset, since, batch), Replay::Once)
             .await
         {
-            Ok(v) => id = v.get("id").and_then(Value::as_str).map(str::to_string),
+            Ok(v) => {
+                modified = v.get("package").and_then(|p| text(p, "metadata_modified"));
+                rest = after;
+            }
+            Err(e) if e.is_unknown_action() => ctx.revise.store(false, Ordering::SeqCst),
+            Err(e) if e.is_refused_match() || ambiguous(&e) => return Err(Failure::Ambiguous(e)),
+            Err(_) => return Err(Failure::Fatal),
+        }
+    }
+    for f in rest {
+        if ctx.stop.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let mut fields = resource_fields(f);
+        fields.push(("package_id".into(), id.unwrap_or(name).to_string()));
+        let rec = ActionRecord::about(name, Some(&f.key), "resource_create");
+        match ctx.call(rec, upload(f, fields), Replay::Once).await {
+            Ok(_) => {}
+            Err(e) if ambiguous(&e) => return Err(Failure::Ambiguous(e)),
+            Err(_) => return Err(Failure::Fatal),
+        }
+    }
+    Ok(())
+}
+
+async fn execute(
+    ctx: &Ctx,
+    local: &LocalDataset,
+    plan: &DatasetPlan,
+    remote: Option<&Map<String, Value>>,
+) -> Result<(), Failure> {
+    let name = local.name.as_str();
+    let mut id = plan.remote_id.clone();
+    // The dataset as last seen; the dataset-level writes answer with its new value.
+    let mut modified =
+        remote.and_then(|r| r.get("metadata_modified")?.as_str().map(str::to_string));
+    if plan.action == DatasetAction::Create {
+        let body = ActionBody::Json(Value::Object(local.package.clone()));
+        let rec = ActionRecord::about(name, None, "package_create");
+        match ctx.call(rec, body, Replay::Safe).await {
+            Ok(v) => {
+                id = text(&v, "id");
+                modified = text(&v, "metadata_modified");
+            }
             // A retried create whose first attempt was applied, or a run that died after it.
             Err(e) if e.has_field_error("name", "already in use") => {
                 return Err(Failure::Ambiguous(e))
@@ -700,17 +930,21 @@ async fn execute(ctx: &Ctx, local: &LocalDataset, plan: &DatasetPlan) -> Result<
             };
             body.insert(k.clone(), v);
         }
-        ctx.call(
-            name,
-            None,
-            "package_patch",
-            ActionBody::Json(Value::Object(body)),
-            Replay::Safe,
-        )
-        .await
-        .map_err(|_| Failure::Fatal)?;
+        let rec = ActionRecord::about(name, None, "package_patch");
+        let v = ctx
+            .call(rec, ActionBody::Json(Value::Object(body)), Replay::Safe)
+            .await
+            .map_err(|_| Failure::Fatal)?;
+        modified = text(&v, "metadata_modified");
     }
-    let package_id = id.unwrap_or_else(|| name.to_string());
+    // New files first, while `modified` is current: the resource writes below change it.
+    let new: Vec<&LocalFile> = plan
+        .resources
+        .iter()
+        .filter(|rp| rp.action == ResourceAction::Create)
+        .filter_map(|rp| local.files.iter().find(|f| f.key == rp.key))
+        .collect();
+    add_files(ctx, name, id.as_deref(), modified, &new).await?;
     for rp in &plan.resources {
         if ctx.stop.load(Ordering::SeqCst) {
             return Ok(());
@@ -718,30 +952,11 @@ async fn execute(ctx: &Ctx, local: &LocalDataset, plan: &DatasetPlan) -> Result<
         let file = local.files.iter().find(|f| f.key == rp.key);
         let key = Some(rp.key.as_str());
         match (rp.action, file) {
-            (ResourceAction::Create, Some(f)) => {
-                let keys: Vec<String> = owned_resource_keys(f).cloned().collect();
-                let mut fields = resource_fields(f, &keys);
-                fields.push(("package_id".into(), package_id.clone()));
-                match ctx
-                    .call(
-                        name,
-                        key,
-                        "resource_create",
-                        upload(f, fields),
-                        Replay::Once,
-                    )
-                    .await
-                {
-                    Ok(_) => {}
-                    Err(e) if ambiguous(&e) => return Err(Failure::Ambiguous(e)),
-                    Err(_) => return Err(Failure::Fatal),
-                }
-            }
             (ResourceAction::Upload, Some(f)) => {
-                let keys: Vec<String> = owned_resource_keys(f).cloned().collect();
-                let mut fields = resource_fields(f, &keys);
+                let mut fields = resource_fields(f);
                 fields.push(("id".into(), rp.remote_id.clone().unwrap_or_default()));
-                ctx.call(name, key, "resource_patch", upload(f, fields), Replay::Safe)
+                let rec = ActionRecord::about(name, key, "resource_patch");
+                ctx.call(rec, upload(f, fields), Replay::Safe)
                     .await
                     .map_err(|_| Failure::Fatal)?;
             }
@@ -751,47 +966,29 @@ async fn execute(ctx: &Ctx, local: &LocalDataset, plan: &DatasetPlan) -> Result<
                 for k in &rp.changed {
                     body.insert(k.clone(), f.resource.get(k).cloned().unwrap_or(Value::Null));
                 }
-                ctx.call(
-                    name,
-                    key,
-                    "resource_patch",
-                    ActionBody::Json(Value::Object(body)),
-                    Replay::Safe,
-                )
-                .await
-                .map_err(|_| Failure::Fatal)?;
+                let rec = ActionRecord::about(name, key, "resource_patch");
+                ctx.call(rec, ActionBody::Json(Value::Object(body)), Replay::Safe)
+                    .await
+                    .map_err(|_| Failure::Fatal)?;
             }
             // A second copy of our own file always goes; a foreign one only with --prune.
             (ResourceAction::Duplicate, _) | (ResourceAction::Extra, _)
                 if rp.action == ResourceAction::Duplicate || ctx.prune =>
             {
-                let body = json!({ "id": rp.remote_id });
-                match ctx
-                    .call(
-                        name,
-                        key,
-                        "resource_delete",
-                        ActionBody::Json(body),
-                        Replay::Safe,
-                    )
-                    .await
-                {
+                let body = ActionBody::Json(json!({ "id": rp.remote_id }));
+                let rec = ActionRecord::about(name, key, "resource_delete");
+                match ctx.call(rec, body, Replay::Safe).await {
                     Ok(_) => {}
                     // Already gone: a previous run deleted it before dying.
                     Err(e) if e.kind == ErrorKind::NotFound => {}
                     Err(_) => return Err(Failure::Fatal),
                 }
             }
-            (ResourceAction::Extra, _) => ctx.record(ActionRecord {
-                dataset: name.into(),
-                resource: key.map(str::to_string),
-                action: "extra".into(),
-                outcome: "reported".into(),
-                status: None,
-                attempts: 0,
-                duration_ms: 0,
-                error: None,
-            }),
+            (ResourceAction::Extra, _) => {
+                let mut rec = ActionRecord::about(name, key, "extra");
+                rec.outcome = "reported".into();
+                ctx.record(rec);
+            }
             _ => {}
         }
     }
@@ -812,11 +1009,27 @@ fn pending(plan: &DatasetPlan) -> usize {
             .count()
 }
 
-async fn sync_dataset(
-    ctx: Arc<Ctx>,
-    local: LocalDataset,
-    mut remote: Option<Map<String, Value>>,
-) -> bool {
+/// True when carrying out `plan` writes to the portal.
+fn writes(plan: &DatasetPlan, prune: bool) -> bool {
+    plan.has_changes() || (prune && plan.count(ResourceAction::Extra) > 0)
+}
+
+/// Reads the dataset with `package_show` and records the read (`outcome` when it answers).
+async fn read(
+    ctx: &Ctx,
+    name: &str,
+    outcome: &str,
+) -> Result<Option<Map<String, Value>>, CkanError> {
+    let (r, record) = show(&ctx.client, name, outcome).await;
+    ctx.record(record);
+    r
+}
+
+async fn sync_dataset(ctx: Arc<Ctx>, local: LocalDataset, start: RemoteDataset) -> bool {
+    let RemoteDataset {
+        package: mut remote,
+        mut confirmed,
+    } = start;
     let mut last: Option<CkanError> = None;
     // Give up after ROUNDS ambiguous failures in a row that made no progress; the total stays
     // bounded because every round with progress removes at least one pending write.
@@ -830,12 +1043,22 @@ async fn sync_dataset(
         if ctx.stop.load(Ordering::SeqCst) {
             return false;
         }
-        let plan = diff_dataset(&local, remote.as_ref());
+        let mut plan = diff_dataset(&local, remote.as_ref());
+        // The search index may lag behind the portal: before the first write to a dataset it
+        // listed, read the dataset itself and plan from that. (One it does not list is
+        // created without a read: a name already taken makes the create fail, then it is read.)
+        if !confirmed && remote.is_some() && writes(&plan, ctx.prune) {
+            match read(&ctx, &local.name, "ok").await {
+                Ok(r) => remote = r,
+                Err(_) => return false,
+            }
+            plan = diff_dataset(&local, remote.as_ref());
+        }
         let now = pending(&plan);
         stalled = if now < before { 1 } else { stalled + 1 };
         before = now;
-        let failure = if plan.has_changes() || plan.count(ResourceAction::Extra) > 0 {
-            execute(&ctx, &local, &plan).await.err()
+        let failure = if writes(&plan, ctx.prune) || plan.count(ResourceAction::Extra) > 0 {
+            execute(&ctx, &local, &plan, remote.as_ref()).await.err()
         } else {
             None
         };
@@ -844,24 +1067,16 @@ async fn sync_dataset(
             Some(Failure::Fatal) => return false,
             Some(Failure::Ambiguous(e)) => {
                 last = Some(e);
-                // Read what the portal now holds, then plan again from there.
-                let start = Instant::now();
-                match ctx.client.package_show(&local.name).await {
+                // Read what the portal now holds, then plan again from there. Should the read
+                // fail, the next round reads before writing: nothing is sent twice blindly.
+                match read(&ctx, &local.name, "reconciled").await {
                     Ok(r) => {
-                        ctx.record(ActionRecord {
-                            dataset: local.name.clone(),
-                            resource: None,
-                            action: "package_show".into(),
-                            outcome: "reconciled".into(),
-                            status: Some(if r.is_some() { 200 } else { 404 }),
-                            attempts: 1,
-                            duration_ms: start.elapsed().as_millis() as u64,
-                            error: None,
-                        });
                         remote = r;
+                        confirmed = true;
                     }
                     Err(e) => {
                         last = Some(e);
+                        confirmed = false;
                     }
                 }
             }
@@ -869,16 +1084,13 @@ async fn sync_dataset(
     }
     if let Some(e) = last {
         ctx.record(ActionRecord {
-            dataset: local.name.clone(),
-            resource: None,
-            action: "sync".into(),
             outcome: "failed".into(),
             status: e.status,
             attempts: ROUNDS as u32,
-            duration_ms: 0,
             error: Some(format!(
                 "gave up after {ROUNDS} tries without progress: {e}"
             )),
+            ..ActionRecord::about(&local.name, None, "sync")
         });
     }
     false
@@ -897,6 +1109,7 @@ pub async fn apply(
     let ctx = Arc::new(Ctx {
         client: client.clone(),
         prune: opts.prune,
+        revise: AtomicBool::new(opts.revise),
         sink,
         stop: Arc::new(AtomicBool::new(false)),
         records: std::sync::Mutex::new(Vec::new()),
@@ -904,7 +1117,7 @@ pub async fn apply(
     let sem = Arc::new(tokio::sync::Semaphore::new(opts.concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     for ds in local {
-        let r = remote.get(&ds.name).cloned().flatten();
+        let r = remote.get(&ds.name).cloned().unwrap_or_default();
         let (ctx, sem, ds) = (ctx.clone(), sem.clone(), ds.clone());
         tasks.spawn(async move {
             let _permit = sem.acquire_owned().await;
@@ -1114,6 +1327,71 @@ mod tests {
         // The first copy is the one kept and compared.
         assert_eq!(of(ResourceAction::Unchanged).len(), 1);
         assert_eq!(p.resources[0].remote_id.as_deref(), Some("r-1"));
+    }
+
+    fn file(key: &str, bytes: u64) -> LocalFile {
+        let mut f = local().files.remove(0);
+        f.key = key.into();
+        f.path = key.into();
+        f.bytes = bytes;
+        f
+    }
+
+    #[test]
+    fn revise_batches_keep_the_order_and_stay_within_the_upload_limit() {
+        let lens = |sizes: &[u64]| {
+            let files: Vec<LocalFile> = sizes.iter().map(|b| file("f", *b)).collect();
+            let mut rest: Vec<&LocalFile> = files.iter().collect();
+            let mut out = Vec::new();
+            while !rest.is_empty() {
+                let n = batch_len(&rest);
+                out.push(n);
+                rest.drain(..n);
+            }
+            out
+        };
+        let mib = 1024 * 1024;
+        assert_eq!(lens(&[40_000; 7]), [7]);
+        assert_eq!(lens(&[4 * mib, 4 * mib, 4 * mib]), [2, 1]);
+        // A file the portal may refuse as too large goes alone.
+        assert_eq!(lens(&[1, 12 * mib, 1, 1]), [1, 1, 2]);
+        assert_eq!(lens(&[1; 2500]), [999, 999, 502]);
+    }
+
+    #[test]
+    fn a_revise_matches_the_last_read_and_attaches_each_file_to_its_new_resource() {
+        let (a, b) = (file("a.csv", 3), file("b.json", 4));
+        let ActionBody::Upload { fields, files } =
+            revise_body(("id", "p-1"), "2026-11-27T00:00:00.123456", &[&a, &b])
+        else {
+            panic!("not an upload")
+        };
+        let field = |k: &str| -> Value {
+            let (_, v) = fields.iter().find(|(name, _)| name == k).unwrap();
+            serde_json::from_str(v).unwrap()
+        };
+        assert_eq!(
+            field("match"),
+            json!({"id": "p-1", "metadata_modified": "2026-11-27T00:00:00.123456"})
+        );
+        // Owned fields as text (as a form sends them), no `url`: the upload sets it.
+        let resource =
+            json!({"name": "Jalons (CSV)", "format": "CSV", "hash": "abc", "taille_entier": "0"});
+        assert_eq!(
+            field("update__resources__extend"),
+            json!([resource, resource])
+        );
+        let parts: Vec<(&str, &str)> = files
+            .iter()
+            .map(|f| (f.field.as_str(), f.file_name.as_str()))
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                ("update__resources__-2__upload", "a.csv"),
+                ("update__resources__-1__upload", "b.json")
+            ]
+        );
     }
 
     #[test]

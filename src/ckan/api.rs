@@ -61,6 +61,19 @@ impl CkanError {
     pub fn is_auth(&self) -> bool {
         self.kind == ErrorKind::Authorization
     }
+
+    /// True when the portal does not know the action (CKAN answers 400 with the bare string
+    /// `"Bad request - Action name not known: …"`), e.g. `package_revise` before CKAN 2.9.
+    pub fn is_unknown_action(&self) -> bool {
+        matches!(&self.kind, ErrorKind::Other(t) if t == "Bad request")
+            && self.message.contains("Action name not known")
+    }
+
+    /// True when `package_revise` refused its `match`: the dataset differs from the values it
+    /// was told to expect (409 `{"match": ["metadata_modified"]}`), so it changed since read.
+    pub fn is_refused_match(&self) -> bool {
+        matches!(&self.kind, ErrorKind::Validation(f) if f.contains_key("match"))
+    }
 }
 
 impl fmt::Display for CkanError {
@@ -179,6 +192,22 @@ pub struct Status {
     pub extensions: Vec<String>,
 }
 
+impl Status {
+    /// True when the portal has `package_revise` (CKAN 2.9 and later). A version that does not
+    /// read as `MAJOR.MINOR…` counts as recent: should the action be missing after all, the
+    /// portal says so and the client falls back.
+    pub fn has_package_revise(&self) -> bool {
+        let mut parts = self.ckan_version.split('.').map(|p| {
+            let digits: String = p.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse::<u32>().ok()
+        });
+        match (parts.next().flatten(), parts.next().flatten()) {
+            (Some(major), Some(minor)) => (major, minor) >= (2, 9),
+            _ => true,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,6 +247,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.kind, ErrorKind::Other("Bad request".into()));
         assert!(e.message.contains("not known"));
+        assert!(e.is_unknown_action() && !e.is_refused_match());
     }
 
     #[test]
@@ -230,6 +260,43 @@ mod tests {
             br#"{"success":false,"error":{"__type":"Not Found Error","message":"Not found"}}"#,
         );
         assert_eq!(n.unwrap_err().kind, ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn a_refused_match_is_told_from_other_validation_errors() {
+        let stale = decode(
+            "package_revise",
+            409,
+            br#"{"success":false,"error":{"__type":"Validation Error","match":["metadata_modified"]}}"#,
+        )
+        .unwrap_err();
+        assert!(stale.is_refused_match() && !stale.is_unknown_action());
+        let other = decode(
+            "package_revise",
+            409,
+            br#"{"success":false,"error":{"__type":"Validation Error","upload":["File upload too large"]}}"#,
+        )
+        .unwrap_err();
+        assert!(!other.is_refused_match() && !other.is_unknown_action());
+    }
+
+    #[test]
+    fn package_revise_exists_from_ckan_2_9() {
+        let has = |v: &str| {
+            Status {
+                ckan_version: v.into(),
+                site_url: String::new(),
+                extensions: Vec::new(),
+            }
+            .has_package_revise()
+        };
+        assert!(!has("2.8.12"));
+        assert!(!has("1.9"));
+        assert!(has("2.9.0"));
+        assert!(has("2.11.6"));
+        assert!(has("2.12.0a0"));
+        assert!(has("3.0"));
+        assert!(has("unknown"));
     }
 
     #[test]

@@ -112,17 +112,27 @@ impl ClientOpts {
 pub enum ActionBody {
     /// A JSON object.
     Json(Value),
-    /// Form fields and a file uploaded as the `upload` part.
+    /// Form fields and files, each file streamed from disk as its own part.
     Upload {
         /// Form fields (`package_id`, `name`, …).
         fields: Vec<(String, String)>,
-        /// The file to upload.
-        file: PathBuf,
-        /// The file name the portal stores.
-        file_name: String,
-        /// Its media type.
-        mime: String,
+        /// The files, in the order they are sent.
+        files: Vec<UploadFile>,
     },
+}
+
+/// A file sent as one part of a multipart request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadFile {
+    /// The form field that carries it: `upload` for `resource_create` and `resource_patch`,
+    /// `update__resources__-K__upload` for the K-th last resource of a `package_revise`.
+    pub field: String,
+    /// Where it is on disk.
+    pub path: PathBuf,
+    /// The file name the portal stores (the last segment of the resource URL).
+    pub file_name: String,
+    /// Its media type.
+    pub mime: String,
 }
 
 /// Whether a failed request may simply be sent again.
@@ -131,9 +141,10 @@ pub enum Replay {
     /// Reads and idempotent writes (`*_show`, `*_patch`, `resource_delete`): retry any
     /// transient failure.
     Safe,
-    /// Writes that would duplicate if applied twice (`resource_create`): retry only when the
-    /// request certainly did not reach the portal (refused connection, 429); other failures go
-    /// back to the caller, who reads the portal before deciding.
+    /// Writes that would duplicate if applied twice (`resource_create`, `package_revise` adding
+    /// resources): retry only when the request certainly did not reach the portal (refused
+    /// connection, 429); other failures go back to the caller, who reads the portal before
+    /// deciding.
     Once,
 }
 
@@ -354,31 +365,19 @@ impl CkanClient {
         }
         req = match body {
             ActionBody::Json(v) => req.json(v),
-            ActionBody::Upload {
-                fields,
-                file,
-                file_name,
-                mime,
-            } => {
-                let bytes = tokio::fs::read(file).await.map_err(|e| {
-                    (
-                        transport(action, format!("cannot read `{}`: {e}", file.display())),
-                        None,
-                        false,
-                    )
-                })?;
-                self.counters
-                    .uploaded
-                    .fetch_add(bytes.len() as u64, Ordering::Relaxed);
-                let part = Part::bytes(bytes)
-                    .file_name(file_name.clone())
-                    .mime_str(mime)
-                    .map_err(|e| (transport(action, e.to_string()), None, false))?;
+            ActionBody::Upload { fields, files } => {
                 let mut form = Form::new();
                 for (k, v) in fields {
                     form = form.text(k.clone(), v.clone());
                 }
-                req.multipart(form.part("upload", part))
+                for f in files {
+                    let (part, bytes) = file_part(f)
+                        .await
+                        .map_err(|message| (transport(action, message), None, false))?;
+                    self.counters.uploaded.fetch_add(bytes, Ordering::Relaxed);
+                    form = form.part(f.field.clone(), part);
+                }
+                req.multipart(form)
             }
         };
         self.counters.requests.fetch_add(1, Ordering::Relaxed);
@@ -449,6 +448,19 @@ impl CkanClient {
         };
         (r, attempts)
     }
+}
+
+/// A part that streams `f` from disk, never holding the whole file in memory, with its
+/// length given so the request carries a `Content-Length`; and that length.
+async fn file_part(f: &UploadFile) -> Result<(Part, u64), String> {
+    let cannot = |e: std::io::Error| format!("cannot read `{}`: {e}", f.path.display());
+    let file = tokio::fs::File::open(&f.path).await.map_err(cannot)?;
+    let bytes = file.metadata().await.map_err(cannot)?.len();
+    let part = Part::stream_with_length(file, bytes)
+        .file_name(f.file_name.clone())
+        .mime_str(&f.mime)
+        .map_err(|e| e.to_string())?;
+    Ok((part, bytes))
 }
 
 fn short(v: &Value) -> String {

@@ -168,7 +168,8 @@ pub fn action(
         .arg(format!("Authorization: {}", portal.token))
         .arg(format!("{}/api/3/action/{action}", portal.url));
     for (k, v) in fields {
-        cmd.arg("-F").arg(format!("{k}={v}"));
+        // Taken as written: `-F` would read `;`, `@` and `<` in a value as directives.
+        cmd.arg("--form-string").arg(format!("{k}={v}"));
     }
     if let Some(p) = upload {
         cmd.arg("-F").arg(format!("upload=@{}", p.display()));

@@ -39,15 +39,22 @@ pub enum Fault {
     ResetResponse,
 }
 
-/// A rule: the `nth` (1-based) request whose action is `action` gets `fault`.
+/// A rule: the `nth` (1-based) request whose action is `action` gets `fault`; with `nth` 0,
+/// every such request does.
 #[derive(Debug, Clone)]
 pub struct Rule {
     /// Action name, e.g. `resource_create`.
     pub action: String,
-    /// Which occurrence.
+    /// Which occurrence (0: all).
     pub nth: u32,
     /// The fault.
     pub fault: Fault,
+}
+
+impl Rule {
+    fn hits(&self, action: &str, n: u32) -> bool {
+        self.action == action && (self.nth == n || self.nth == 0)
+    }
 }
 
 /// Shared state of a running proxy.
@@ -114,6 +121,17 @@ impl Proxy {
             nth,
             fault,
         });
+    }
+
+    /// Gives every request for `action` the fault (a portal without that action, say).
+    pub fn add_every(&self, action: &str, fault: Fault) {
+        self.add(action, 0, fault);
+    }
+
+    /// Injected faults of `action` so far.
+    pub fn injected_into(&self, action: &str) -> usize {
+        let st = self.state.lock().unwrap();
+        st.injected.iter().filter(|(a, _)| a == action).count()
     }
 
     /// Delays every request by `d` (a slow portal), on top of the rules.
@@ -344,7 +362,7 @@ async fn serve(
         let hit = st
             .rules
             .iter()
-            .any(|r| r.action == action && r.nth == next && r.fault == Fault::ResetRequest);
+            .any(|r| r.hits(&action, next) && r.fault == Fault::ResetRequest);
         if hit {
             st.seen.insert(action.clone(), next);
             st.injected.push((action, Fault::ResetRequest));
@@ -382,7 +400,7 @@ async fn serve(
         let f = st
             .rules
             .iter()
-            .find(|r| r.action == action && r.nth == n)
+            .find(|r| r.hits(&action, n))
             .map(|r| r.fault.clone());
         if let Some(f) = &f {
             st.injected.push((action.clone(), f.clone()));
