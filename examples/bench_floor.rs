@@ -60,8 +60,8 @@ fn parse_args() -> Result<Args, String> {
     }
     let plan = match (like, positional.len()) {
         (Some(listing), 2) => {
-            let text = fs::read_to_string(&listing)
-                .map_err(|e| format!("{}: {e}", listing.display()))?;
+            let text =
+                fs::read_to_string(&listing).map_err(|e| format!("{}: {e}", listing.display()))?;
             text.lines()
                 .enumerate()
                 .map(|(i, line)| {
@@ -69,7 +69,10 @@ fn parse_args() -> Result<Args, String> {
                     let (size, rel) = line.split_once('\t').ok_or_else(bad)?;
                     let rel = PathBuf::from(rel);
                     // Only plain relative paths: the floor writes under OUT and nowhere else.
-                    if rel.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+                    if rel
+                        .components()
+                        .any(|c| !matches!(c, std::path::Component::Normal(_)))
+                    {
                         return Err(bad());
                     }
                     Ok((rel, size.parse().map_err(|_| bad())?))

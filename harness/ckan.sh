@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Real CKAN 2.11 servers on 127.0.0.1 for the project's push tests, in two configurations:
-#   plain  core CKAN (plugins: activity datastore)                          port 5000
+#   plain  core CKAN (plugins: activity datastore text_view)                port 5000
 #   dq     CKAN + ckanext-scheming with a Données Québec-like schema        port 5001
 # Each has its own databases, storage, ckan.ini and Solr core. Solr itself is replaced by
 # harness/solr_standin.py (port 8983); PostgreSQL 15 and Redis are the real ones.
@@ -54,8 +54,8 @@ config_port() {
 }
 config_plugins() {
   case $1 in
-    plain) echo "activity datastore" ;;
-    dq) echo "activity datastore scheming_datasets" ;;
+    plain) echo "activity datastore text_view" ;;
+    dq) echo "activity datastore text_view scheming_datasets" ;;
   esac
 }
 config_redis_db() { [[ $1 == plain ]] && echo 0 || echo 1; }
@@ -318,6 +318,7 @@ ckan.site_title=ogp-publish test CKAN ($cfg)
 ckan.storage_path=$dir/storage
 ckan.max_resource_size=10
 ckan.plugins=$(config_plugins "$cfg")
+ckan.views.default_views=text_view image_view
 EOF
   if [[ $cfg == dq ]]; then
     cat <<EOF

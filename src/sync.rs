@@ -771,6 +771,9 @@ fn upload(file: &LocalFile, mut fields: Vec<(String, String)>) -> ActionBody {
     }
 }
 
+/// The action that gives resources added by `package_revise` the portal's default views.
+pub const VIEWS_ACTION: &str = "package_create_default_resource_views";
+
 /// Files per `package_revise` at most. CKAN reads a flattened key part of five characters or
 /// more as the start of a resource id, so `update__resources__-1000__upload` would not name
 /// the 1,000th resource from the end.
@@ -854,6 +857,8 @@ async fn add_files(
 ) -> Result<(), Failure> {
     let dataset = id.map_or(("name", name), |id| ("id", id));
     let mut rest = files;
+    // The dataset as the last revise left it, for its resource views.
+    let mut revised = None;
     while !rest.is_empty() && ctx.revise.load(Ordering::SeqCst) {
         let Some(since) = modified.as_deref() else {
             break;
@@ -868,8 +873,9 @@ async fn add_files(
             .call(rec, revise_body(dataset, since, batch), Replay::Once)
             .await
         {
-            Ok(v) => {
+            Ok(mut v) => {
                 modified = v.get("package").and_then(|p| text(p, "metadata_modified"));
+                revised = Some(v["package"].take());
                 rest = after;
             }
             Err(e) if e.is_unknown_action() => ctx.revise.store(false, Ordering::SeqCst),
@@ -889,6 +895,16 @@ async fn add_files(
             Err(e) if ambiguous(&e) => return Err(Failure::Ambiguous(e)),
             Err(_) => return Err(Failure::Fatal),
         }
+    }
+    // `resource_create` gives a new resource the portal's default views (a text or image
+    // preview, per `ckan.views.default_views`); `package_revise` does not, so ask for them
+    // once for the dataset. CKAN skips a view type a resource already has. The files are
+    // published either way: a refusal here is reported (outcome `failed`) without failing
+    // the dataset.
+    if let Some(package) = revised.filter(Value::is_object) {
+        let body = json!({ "package": package, "create_datastore_views": false });
+        let rec = ActionRecord::about(name, None, VIEWS_ACTION);
+        let _ = ctx.call(rec, ActionBody::Json(body), Replay::Safe).await;
     }
     Ok(())
 }

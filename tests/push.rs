@@ -11,6 +11,7 @@ use common::portal::{
 };
 use common::proxy::{Fault, Proxy};
 use common::{code, root};
+use ogp_publish::sync::VIEWS_ACTION;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -171,19 +172,25 @@ fn first_push_then_noop(config: &'static str) {
     s.assert_converged();
     let files = s.files();
     let datasets = s.names.len();
-    // One create per dataset, then one package_revise carrying all its files; the only reads
-    // are the two preflight checks and one search: no dataset is read before it exists.
+    // One create per dataset, then one package_revise carrying all its files and one call
+    // for the default resource views resource_create would have made; the only reads are the
+    // two preflight checks and one search: no dataset is read before it exists.
     assert_eq!(proxy.forwarded("package_create") as usize, datasets);
     assert_eq!(proxy.forwarded("package_revise") as usize, datasets);
+    assert_eq!(proxy.forwarded(VIEWS_ACTION) as usize, datasets);
     assert_eq!(proxy.forwarded("resource_create"), 0);
     assert_eq!(proxy.forwarded("package_show"), 0);
     assert_eq!(proxy.forwarded("package_search"), 1);
-    assert_eq!(proxy.forwarded_writes() as usize, 2 * datasets);
-    assert_eq!(proxy.forwarded_total() as usize, 2 * datasets + 3);
+    assert_eq!(proxy.forwarded_writes() as usize, 3 * datasets);
+    assert_eq!(proxy.forwarded_total() as usize, 3 * datasets + 3);
     // The target: no more requests in all than one create per dataset plus one per file.
     assert!(proxy.forwarded_total() as usize <= datasets + files);
     let lines = report_lines(&report);
-    assert_eq!(writes_in(&lines).len(), 2 * datasets, "{lines:?}");
+    assert_eq!(writes_in(&lines).len(), 3 * datasets, "{lines:?}");
+    assert!(
+        outcomes(&lines, VIEWS_ACTION).iter().all(|o| *o == "ok"),
+        "{lines:?}"
+    );
     for name in &s.names {
         // The revise names its files in publishing order, and the portal keeps that order with
         // the fields we own on each resource.
@@ -221,6 +228,22 @@ fn first_push_then_noop(config: &'static str) {
             .unwrap()
             .len();
             assert_eq!(theirs["size"], bytes, "{name}/{url}: size");
+            // The harness portals list text_view among their default views: a JSON file gets
+            // one, as resource_create would have given it, and a CSV file none.
+            let id = theirs["id"].as_str().unwrap();
+            let views = action(&s.portal, "resource_view_list", &[("id", id)], None);
+            let types: Vec<&str> = views["result"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{views}"))
+                .iter()
+                .filter_map(|v| v["view_type"].as_str())
+                .collect();
+            let want: &[&str] = if ours["format"] == "JSON" {
+                &["text_view"]
+            } else {
+                &[]
+            };
+            assert_eq!(types, want, "{name}/{url}: views");
             for (k, v) in ours.as_object().unwrap() {
                 if k == "url" {
                     continue;
