@@ -774,6 +774,28 @@ fn upload(file: &LocalFile, mut fields: Vec<(String, String)>) -> ActionBody {
 /// The action that gives resources added by `package_revise` the portal's default views.
 pub const VIEWS_ACTION: &str = "package_create_default_resource_views";
 
+/// Whether resources added by `package_revise` still wait for their default views, and the
+/// dataset as the last revise answered it (`None` once the dataset has been read since).
+#[derive(Default)]
+struct ViewsDue {
+    due: bool,
+    revised: Option<Value>,
+}
+
+/// `resource_create` gives a new resource the portal's default views (a text or image
+/// preview, per `ckan.views.default_views`); `package_revise` does not, so they are asked for
+/// once per dataset, after its last write, from the dataset as last seen. CKAN skips a view
+/// type a resource already has, so asking again is harmless. The files are published either
+/// way: a refusal is reported (outcome `failed`) without failing the dataset.
+async fn create_views(ctx: &Ctx, name: &str, package: Value) {
+    if !package.is_object() || ctx.stop.load(Ordering::SeqCst) {
+        return;
+    }
+    let body = json!({ "package": package, "create_datastore_views": false });
+    let rec = ActionRecord::about(name, None, VIEWS_ACTION);
+    let _ = ctx.call(rec, ActionBody::Json(body), Replay::Safe).await;
+}
+
 /// Files per `package_revise` at most. CKAN reads a flattened key part of five characters or
 /// more as the start of a resource id, so `update__resources__-1000__upload` would not name
 /// the 1,000th resource from the end.
@@ -854,11 +876,10 @@ async fn add_files(
     id: Option<&str>,
     mut modified: Option<String>,
     files: &[&LocalFile],
+    views: &mut ViewsDue,
 ) -> Result<(), Failure> {
     let dataset = id.map_or(("name", name), |id| ("id", id));
     let mut rest = files;
-    // The dataset as the last revise left it, for its resource views.
-    let mut revised = None;
     while !rest.is_empty() && ctx.revise.load(Ordering::SeqCst) {
         let Some(since) = modified.as_deref() else {
             break;
@@ -875,11 +896,17 @@ async fn add_files(
         {
             Ok(mut v) => {
                 modified = v.get("package").and_then(|p| text(p, "metadata_modified"));
-                revised = Some(v["package"].take());
+                views.due = true;
+                views.revised = Some(v["package"].take());
                 rest = after;
             }
             Err(e) if e.is_unknown_action() => ctx.revise.store(false, Ordering::SeqCst),
-            Err(e) if e.is_refused_match() || ambiguous(&e) => return Err(Failure::Ambiguous(e)),
+            Err(e) if e.is_refused_match() => return Err(Failure::Ambiguous(e)),
+            Err(e) if ambiguous(&e) => {
+                // It may have landed: the files then need their views too.
+                views.due = true;
+                return Err(Failure::Ambiguous(e));
+            }
             Err(_) => return Err(Failure::Fatal),
         }
     }
@@ -896,16 +923,6 @@ async fn add_files(
             Err(_) => return Err(Failure::Fatal),
         }
     }
-    // `resource_create` gives a new resource the portal's default views (a text or image
-    // preview, per `ckan.views.default_views`); `package_revise` does not, so ask for them
-    // once for the dataset. CKAN skips a view type a resource already has. The files are
-    // published either way: a refusal here is reported (outcome `failed`) without failing
-    // the dataset.
-    if let Some(package) = revised.filter(Value::is_object) {
-        let body = json!({ "package": package, "create_datastore_views": false });
-        let rec = ActionRecord::about(name, None, VIEWS_ACTION);
-        let _ = ctx.call(rec, ActionBody::Json(body), Replay::Safe).await;
-    }
     Ok(())
 }
 
@@ -914,6 +931,7 @@ async fn execute(
     local: &LocalDataset,
     plan: &DatasetPlan,
     remote: Option<&Map<String, Value>>,
+    views: &mut ViewsDue,
 ) -> Result<(), Failure> {
     let name = local.name.as_str();
     let mut id = plan.remote_id.clone();
@@ -960,7 +978,7 @@ async fn execute(
         .filter(|rp| rp.action == ResourceAction::Create)
         .filter_map(|rp| local.files.iter().find(|f| f.key == rp.key))
         .collect();
-    add_files(ctx, name, id.as_deref(), modified, &new).await?;
+    add_files(ctx, name, id.as_deref(), modified, &new, views).await?;
     for rp in &plan.resources {
         if ctx.stop.load(Ordering::SeqCst) {
             return Ok(());
@@ -1047,6 +1065,7 @@ async fn sync_dataset(ctx: Arc<Ctx>, local: LocalDataset, start: RemoteDataset) 
         mut confirmed,
     } = start;
     let mut last: Option<CkanError> = None;
+    let mut views = ViewsDue::default();
     // Give up after ROUNDS ambiguous failures in a row that made no progress; the total stays
     // bounded because every round with progress removes at least one pending write.
     let mut stalled = 0;
@@ -1065,7 +1084,10 @@ async fn sync_dataset(ctx: Arc<Ctx>, local: LocalDataset, start: RemoteDataset) 
         // created without a read: a name already taken makes the create fail, then it is read.)
         if !confirmed && remote.is_some() && writes(&plan, ctx.prune) {
             match read(&ctx, &local.name, "ok").await {
-                Ok(r) => remote = r,
+                Ok(r) => {
+                    remote = r;
+                    views.revised = None;
+                }
                 Err(_) => return false,
             }
             plan = diff_dataset(&local, remote.as_ref());
@@ -1074,12 +1096,21 @@ async fn sync_dataset(ctx: Arc<Ctx>, local: LocalDataset, start: RemoteDataset) 
         stalled = if now < before { 1 } else { stalled + 1 };
         before = now;
         let failure = if writes(&plan, ctx.prune) || plan.count(ResourceAction::Extra) > 0 {
-            execute(&ctx, &local, &plan, remote.as_ref()).await.err()
+            execute(&ctx, &local, &plan, remote.as_ref(), &mut views)
+                .await
+                .err()
         } else {
             None
         };
         match failure {
-            None => return !ctx.stop.load(Ordering::SeqCst),
+            None => {
+                if views.due {
+                    let package = views.revised.take();
+                    let package = package.or_else(|| remote.clone().map(Value::Object));
+                    create_views(&ctx, &local.name, package.unwrap_or_default()).await;
+                }
+                return !ctx.stop.load(Ordering::SeqCst);
+            }
             Some(Failure::Fatal) => return false,
             Some(Failure::Ambiguous(e)) => {
                 last = Some(e);
@@ -1089,6 +1120,7 @@ async fn sync_dataset(ctx: Arc<Ctx>, local: LocalDataset, start: RemoteDataset) 
                     Ok(r) => {
                         remote = r;
                         confirmed = true;
+                        views.revised = None;
                     }
                     Err(e) => {
                         last = Some(e);

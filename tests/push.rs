@@ -682,9 +682,15 @@ fn a_revise_whose_answer_is_lost_is_reconciled_not_sent_again() {
     assert_eq!(code(&o), 0, "{}", out(&o));
     assert_eq!(proxy.injected().len(), 1);
     let lines = report_lines(&report);
-    // One revise per dataset reached the portal, the lost one included, and nothing more.
+    // One revise per dataset reached the portal, the lost one included, and nothing more;
+    // the dataset whose answer was lost still gets its files' default views, asked for once.
     assert_eq!(proxy.forwarded("package_revise") as usize, s.names.len());
-    assert_eq!(proxy.forwarded_writes() as usize, 2 * s.names.len());
+    assert_eq!(proxy.forwarded(VIEWS_ACTION) as usize, s.names.len());
+    assert_eq!(proxy.forwarded_writes() as usize, 3 * s.names.len());
+    assert!(
+        outcomes(&lines, VIEWS_ACTION).iter().all(|o| *o == "ok"),
+        "{lines:?}"
+    );
     assert_eq!(
         outcomes(&lines, "package_show"),
         ["reconciled"],
@@ -1036,8 +1042,9 @@ fn a_second_push_of_the_same_output_stops_with_a_clear_message() {
     );
     assert!(out(&second).contains(&message), "{}", out(&second));
     assert!(first.wait().unwrap().success());
-    // Every write came from the first push: per dataset, one create and one revise.
-    assert_eq!(proxy.forwarded_writes() as usize, 2 * s.names.len());
+    // Every write came from the first push: per dataset, one create, one revise and one
+    // request for the default views.
+    assert_eq!(proxy.forwarded_writes() as usize, 3 * s.names.len());
     s.assert_converged();
     let third = s.push(&proxy.url, &[]);
     assert_eq!(code(&third), 0, "{}", out(&third));
