@@ -143,6 +143,10 @@ impl CellFacts {
                 self.dates.0 += 1;
                 self.dates.1 += u64::from(PartialDate::parse(t).is_some());
             }
+            (Kind::Date, Value::Date(d)) => {
+                self.dates.0 += 1;
+                self.dates.1 += u64::from(d.is_iso());
+            }
             (Kind::Integer | Kind::Decimal, v) => {
                 let text = match v {
                     Value::Int(_) => "0",
@@ -170,6 +174,7 @@ pub fn csv_cell(value: &Value) -> String {
         Value::Int(n) => n.to_string(),
         Value::Decimal(d) => d.clone(),
         Value::List(items) => items.join(";"),
+        Value::Date(d) => d.to_string(),
     }
 }
 
@@ -182,6 +187,7 @@ pub fn json_cell(value: &Value) -> serde_json::Value {
         Value::Decimal(d) => serde_json::from_str::<serde_json::Number>(d)
             .map_or_else(|_| d.as_str().into(), serde_json::Value::Number),
         Value::List(items) => items.iter().map(|s| s.as_ref()).collect::<Vec<_>>().into(),
+        Value::Date(d) => d.to_string().into(),
     }
 }
 
@@ -250,6 +256,9 @@ fn push_csv_cell(out: &mut Vec<u8>, value: &Value) {
     match value {
         Value::Null => {}
         Value::Int(n) => json_out::write_u64(out, *n),
+        Value::Date(d) => {
+            json_out::with_date_text(*d, |t| push_csv_cell(out, &Value::Text(t.into())))
+        }
         Value::Text(t) if !needs_quotes(t) => out.extend_from_slice(t.as_bytes()),
         Value::Decimal(t) if !needs_quotes(t) => out.extend_from_slice(t.as_bytes()),
         Value::Text(t) => {
@@ -673,6 +682,21 @@ mod tests {
             Value::List(texts.iter().map(|t| Cow::Borrowed(t.as_str())).collect()),
             Value::List(vec![Cow::Borrowed("a"), Cow::Borrowed("b")]),
             Value::List(vec![Cow::Borrowed("a,\"b\""), Cow::Borrowed("c")]),
+            Value::Date(PartialDate {
+                year: 2024,
+                month: 2,
+                day: Some(29),
+            }),
+            Value::Date(PartialDate {
+                year: 7,
+                month: 12,
+                day: None,
+            }),
+            Value::Date(PartialDate {
+                year: -5,
+                month: 100,
+                day: Some(1),
+            }),
         ];
         all.extend(texts.iter().map(|t| Value::Text(Cow::Borrowed(t.as_str()))));
         all
@@ -756,6 +780,38 @@ mod tests {
         json.extend_from_slice(b"\n]\n");
         assert_eq!(std::fs::read(dir.path().join("t.json")).unwrap(), json);
         assert_eq!(std::fs::read(dir.path().join("t.csv")).unwrap(), csv);
+    }
+
+    #[test]
+    fn date_cells_count_as_their_text_would() {
+        let kinds = [Kind::Date, Kind::Text, Kind::Integer, Kind::List];
+        for year in [-5, 0, 4, 100, 1900, 2000, 2023, 2024, 9999, 10000] {
+            for month in [0, 1, 2, 4, 12, 13, 99, 100] {
+                for day in [
+                    None,
+                    Some(0),
+                    Some(1),
+                    Some(28),
+                    Some(29),
+                    Some(30),
+                    Some(31),
+                    Some(32),
+                    Some(100),
+                ] {
+                    let d = PartialDate { year, month, day };
+                    let text = d.to_string();
+                    assert_eq!(d.is_iso(), PartialDate::parse(&text).is_some(), "{d:?}");
+                    let exists = chrono::NaiveDate::from_ymd_opt(year, month, day.unwrap_or(1));
+                    assert_eq!(d.is_iso(), (0..=9999).contains(&year) && exists.is_some());
+                    for kind in kinds {
+                        let (mut a, mut b) = (CellFacts::default(), CellFacts::default());
+                        a.observe(kind, &Value::Date(d));
+                        b.observe(kind, &Value::Text(Cow::Owned(text.clone())));
+                        assert_eq!(a, b, "{d:?} {kind:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
