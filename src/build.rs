@@ -479,9 +479,14 @@ fn write_dataset(
         lang,
         bom,
         c_rows(),
+        None,
     )
     .map_err(io)?;
     files.extend([csv, json]);
+    // The milestones' cells are kept for plan.json, which nests them in their commitments
+    // (members five levels deep) without the columns it leaves out.
+    let shown: Vec<bool> = mfields.iter().map(shown_in_plan_json).collect();
+    let mut kept = resources::KeptCells::new(shown, 5);
     let (csv, json) = resources::write_table(
         &dir,
         (
@@ -502,10 +507,11 @@ fn write_dataset(
         lang,
         bom,
         m_rows(),
+        Some(&mut kept),
     )
     .map_err(io)?;
     files.extend([csv, json]);
-    files.push(write_plan_json(view, &cfields, &mfields, lang, &n, &dir).map_err(io)?);
+    files.push(write_plan_json(view, &cfields, &mfields, &kept, lang, &n, &dir).map_err(io)?);
     let tables: [(&str, &[Field]); 2] = [(n.commitments, &cfields), (n.milestones, &mfields)];
     files.push(
         resources::write_csv(
@@ -623,11 +629,20 @@ fn datapackage(
     pkg
 }
 
+/// True for the columns of a record that `plan.json` shows: the plan and the commitment are
+/// where the record sits.
+fn shown_in_plan_json(f: &Field) -> bool {
+    f.key != "plan" && f.key != "commitment_id"
+}
+
+/// Writes `plan.json`; the milestones' cells are those `kept` from the milestones table, in
+/// the order of `view.milestones`.
 #[allow(clippy::too_many_arguments)]
 fn write_plan_json(
     view: &PlanView,
     cfields: &[Field],
     mfields: &[Field],
+    kept: &resources::KeptCells,
     lang: Lang,
     n: &Names,
     dir: &Path,
@@ -664,14 +679,15 @@ fn write_plan_json(
             .collect::<Vec<_>>()
             .into(),
     );
-    let mut by_commitment: BTreeMap<&str, Vec<&Milestone>> = BTreeMap::new();
-    for m in milestones {
+    // Each commitment's milestones, by their row in the milestones table.
+    let mut by_commitment: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (row, m) in milestones.iter().enumerate() {
         by_commitment
             .entry(m.commitment_id.as_str())
             .or_default()
-            .push(m);
+            .push(row);
     }
-    let skip = |f: &&Field| f.key != "plan" && f.key != "commitment_id";
+    let skip = |f: &&Field| shown_in_plan_json(f);
     let all: Vec<Field> = cfields.iter().chain(mfields).cloned().collect();
     let mut facts = profile::CellFacts::for_fields(&all);
     let mut out = resources::create(&dir.join("plan.json"))?;
@@ -683,13 +699,13 @@ fn write_plan_json(
     write!(out, "{open},\n  \"{}\": ", n.plan_key_commitments)?;
     let c_shown: Vec<&Field> = cfields.iter().filter(skip).collect();
     let m_shown: Vec<&Field> = mfields.iter().filter(skip).collect();
+    // The column in the milestones table of each shown milestone column.
+    let m_at: Vec<usize> = (0..mfields.len())
+        .filter(|&i| shown_in_plan_json(&mfields[i]))
+        .collect();
     let c_cols: Vec<CommitmentCol> = c_shown
         .iter()
         .map(|f| CommitmentCol::of(plan, &f.key))
-        .collect();
-    let m_cols: Vec<MilestoneCol> = m_shown
-        .iter()
-        .map(|f| MilestoneCol::of(plan, &f.key))
         .collect();
     // The milestones array is the member after the shown columns; it wins over a column of
     // the same name, as the last insert into a map would.
@@ -700,7 +716,6 @@ fn write_plan_json(
     let m_keys = json_out::Keys::pretty(m_shown.iter().map(|f| f.name(lang)), 5);
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
     let mut c_values: Vec<Value> = Vec::with_capacity(c_shown.len());
-    let mut m_values: Vec<Value> = Vec::with_capacity(m_shown.len());
     let mut failed = None;
     json_out::write_pretty_array(&mut buf, commitments.len(), 1, |buf, ci| {
         let c = commitments[ci];
@@ -711,20 +726,16 @@ fn write_plan_json(
             facts.observe(f.kind, &v);
             c_values.push(v);
         }
-        let ms: &[&Milestone] = by_commitment.get(c.id.as_str()).map_or(&[], Vec::as_slice);
+        let ms: &[usize] = by_commitment.get(c.id.as_str()).map_or(&[], Vec::as_slice);
         json_out::write_pretty_object(buf, &c_keys, 2, |buf, i| {
             if i != milestones_at {
                 return json_out::write_pretty(buf, &c_values[i], 3);
             }
             json_out::write_pretty_array(buf, ms.len(), 3, |buf, mi| {
-                m_values.clear();
-                for (f, col) in m_shown.iter().zip(&m_cols) {
-                    let v = milestone_cell(plan, ms[mi], *col);
-                    facts.observe(f.kind, &v);
-                    m_values.push(v);
-                }
+                let row = ms[mi];
+                facts.add_counts(kept.facts(row));
                 json_out::write_pretty_object(buf, &m_keys, 4, |buf, j| {
-                    json_out::write_pretty(buf, &m_values[j], 5);
+                    buf.extend_from_slice(kept.cell(row, m_at[j]));
                 });
             });
         });

@@ -382,6 +382,9 @@ pub enum Value<'a> {
     Decimal(String),
     /// A list of texts.
     List(Vec<Cow<'a, str>>),
+    /// A date, written as its text ([`PartialDate`]'s `Display`) wherever text would be; kept
+    /// as a date so that writers need not format it into an owned string, nor parse it back.
+    Date(PartialDate),
 }
 
 fn text(s: &Option<String>) -> Value<'_> {
@@ -390,12 +393,7 @@ fn text(s: &Option<String>) -> Value<'_> {
 }
 
 fn date(d: &Option<PartialDate>) -> Value<'static> {
-    d.map_or(Value::Null, |d| {
-        let text = d
-            .format_into(&mut [0; 10])
-            .map_or_else(|| d.to_string(), str::to_owned);
-        Value::Text(Cow::Owned(text))
-    })
+    d.map_or(Value::Null, Value::Date)
 }
 
 fn list(v: &[String]) -> Value<'_> {

@@ -4,6 +4,7 @@
 //! computed once per file ([`Keys`]), then every record is appended to a byte buffer.
 
 use crate::fields::Value;
+use crate::model::PartialDate;
 use crate::resources::json_cell;
 
 /// What `serde_json` writes for each byte of a string: 0 for the byte itself, else the letter
@@ -91,6 +92,14 @@ pub fn write_u64(out: &mut Vec<u8>, mut n: u64) {
     out.extend_from_slice(&buf[i..]);
 }
 
+/// Calls `f` with the text of a date, formatted without allocating when it fits its widths.
+pub fn with_date_text<R>(date: PartialDate, f: impl FnOnce(&str) -> R) -> R {
+    match date.format_into(&mut [0; 10]) {
+        Some(text) => f(text),
+        None => f(&date.to_string()),
+    }
+}
+
 /// Appends two spaces per level.
 fn indent(out: &mut Vec<u8>, depth: usize) {
     for _ in 0..depth {
@@ -104,6 +113,7 @@ fn write_scalar(out: &mut Vec<u8>, value: &Value) {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Text(t) => write_str(out, t),
         Value::Int(n) => write_u64(out, *n),
+        Value::Date(d) => with_date_text(*d, |t| write_str(out, t)),
         // A decimal is parsed as a JSON number and printed again (a string when it is not one);
         // serde_json keeps the exact text it has always had.
         Value::Decimal(_) => serde_json::to_writer(&mut *out, &json_cell(value))

@@ -57,8 +57,26 @@ impl PartialDate {
         } else {
             None
         };
-        chrono::NaiveDate::from_ymd_opt(year, month, day.unwrap_or(1))?;
-        Some(PartialDate { year, month, day })
+        let date = PartialDate { year, month, day };
+        date.is_iso().then_some(date)
+    }
+
+    /// True when the date's text ([`Display`](fmt::Display)) parses back, so the cell counts as
+    /// an ISO 8601 date: a year from 0 to 9999 (four digits), and a month, and a day when there
+    /// is one, that exist in the proleptic Gregorian calendar. The same answer as
+    /// `PartialDate::parse(&d.to_string()).is_some()`, without the text.
+    pub fn is_iso(self) -> bool {
+        if !(0..=9999).contains(&self.year) || !(1..=12).contains(&self.month) {
+            return false;
+        }
+        let leap = self.year % 4 == 0 && (self.year % 100 != 0 || self.year % 400 == 0);
+        let days = match self.month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        self.day.is_none_or(|d| (1..=days).contains(&d))
     }
 
     /// The first day the value can mean.

@@ -143,6 +143,10 @@ impl CellFacts {
                 self.dates.0 += 1;
                 self.dates.1 += u64::from(PartialDate::parse(t).is_some());
             }
+            (Kind::Date, Value::Date(d)) => {
+                self.dates.0 += 1;
+                self.dates.1 += u64::from(d.is_iso());
+            }
             (Kind::Integer | Kind::Decimal, v) => {
                 let text = match v {
                     Value::Int(_) => "0",
@@ -170,6 +174,7 @@ pub fn csv_cell(value: &Value) -> String {
         Value::Int(n) => n.to_string(),
         Value::Decimal(d) => d.clone(),
         Value::List(items) => items.join(";"),
+        Value::Date(d) => d.to_string(),
     }
 }
 
@@ -182,6 +187,7 @@ pub fn json_cell(value: &Value) -> serde_json::Value {
         Value::Decimal(d) => serde_json::from_str::<serde_json::Number>(d)
             .map_or_else(|_| d.as_str().into(), serde_json::Value::Number),
         Value::List(items) => items.iter().map(|s| s.as_ref()).collect::<Vec<_>>().into(),
+        Value::Date(d) => d.to_string().into(),
     }
 }
 
@@ -250,6 +256,9 @@ fn push_csv_cell(out: &mut Vec<u8>, value: &Value) {
     match value {
         Value::Null => {}
         Value::Int(n) => json_out::write_u64(out, *n),
+        Value::Date(d) => {
+            json_out::with_date_text(*d, |t| push_csv_cell(out, &Value::Text(t.into())))
+        }
         Value::Text(t) if !needs_quotes(t) => out.extend_from_slice(t.as_bytes()),
         Value::Decimal(t) if !needs_quotes(t) => out.extend_from_slice(t.as_bytes()),
         Value::Text(t) => {
@@ -317,7 +326,7 @@ pub fn write_csv<'a>(
     write_csv_record(&mut out, fields.iter().map(|f| f.name(lang)))?;
     let mut buf = Vec::with_capacity(2 * CHUNK);
     for row in rows {
-        push_csv_row(&mut buf, fields, &row, &mut facts);
+        push_csv_row(&mut buf, fields, &row, Some(&mut facts));
         if buf.len() >= CHUNK {
             drain(&mut out, &mut buf)?;
         }
@@ -335,10 +344,17 @@ pub fn write_csv<'a>(
     ))
 }
 
-/// Appends one CSV record for `row`, observing each cell into `facts`.
-fn push_csv_row(buf: &mut Vec<u8>, fields: &[Field], row: &[Value], facts: &mut CellFacts) {
+/// Appends one CSV record for `row`, observing each cell into `facts` when given.
+fn push_csv_row(
+    buf: &mut Vec<u8>,
+    fields: &[Field],
+    row: &[Value],
+    mut facts: Option<&mut CellFacts>,
+) {
     for (i, (f, v)) in fields.iter().zip(row).enumerate() {
-        facts.observe(f.kind, v);
+        if let Some(facts) = facts.as_deref_mut() {
+            facts.observe(f.kind, v);
+        }
         if i > 0 {
             buf.push(b',');
         }
@@ -347,9 +363,103 @@ fn push_csv_row(buf: &mut Vec<u8>, fields: &[Field], row: &[Value], facts: &mut 
     buf.push(b'\n');
 }
 
+/// The JSON of every cell of a table's rows, as written to its JSON file, kept for another
+/// file that nests the same rows (`plan.json` nests the milestones): each cell is computed,
+/// escaped and observed once. Cells are kept as pretty JSON whose lists sit at
+/// [`depth`](Self::new) (a cell that is not a list is the same text compact or pretty).
+#[derive(Debug, Default)]
+pub struct KeptCells {
+    /// Which columns the other file shows; the facts of a row count only these.
+    shown: Vec<bool>,
+    depth: usize,
+    bytes: Vec<u8>,
+    /// Where each cell ends in `bytes`, row after row, a full row of columns each.
+    ends: Vec<usize>,
+    /// What was observed in each row's shown cells.
+    facts: Vec<CellFacts>,
+}
+
+impl KeptCells {
+    /// Keeps the cells of a table whose columns are shown in the other file as `shown` says,
+    /// for members `depth` levels deep there.
+    pub fn new(shown: Vec<bool>, depth: usize) -> Self {
+        KeptCells {
+            shown,
+            depth,
+            ..KeptCells::default()
+        }
+    }
+
+    /// The JSON of the cell in row `row` (in the order the table was written), column `col`.
+    pub fn cell(&self, row: usize, col: usize) -> &[u8] {
+        let at = row * self.shown.len() + col;
+        let start = if at == 0 { 0 } else { self.ends[at - 1] };
+        &self.bytes[start..self.ends[at]]
+    }
+
+    /// What was observed in the shown cells of row `row`.
+    pub fn facts(&self, row: usize) -> &CellFacts {
+        &self.facts[row]
+    }
+
+    /// Keeps one row, observing each cell into the row's facts when shown, into `hidden`
+    /// otherwise; the row is then written compact from the kept cells.
+    fn keep(
+        &mut self,
+        out: &mut Vec<u8>,
+        keys: &json_out::Keys,
+        fields: &[Field],
+        row: &[Value],
+        hidden: &mut CellFacts,
+    ) {
+        let mut facts = CellFacts::default();
+        let first = self.ends.len();
+        for (i, (f, v)) in fields.iter().zip(row).enumerate() {
+            if self.shown.get(i) == Some(&true) {
+                facts.observe(f.kind, v);
+            } else {
+                hidden.observe(f.kind, v);
+            }
+            json_out::write_pretty(&mut self.bytes, v, self.depth);
+            self.ends.push(self.bytes.len());
+        }
+        // A short row keeps empty cells for the columns it does not reach.
+        for _ in row.len()..self.shown.len() {
+            self.ends.push(self.bytes.len());
+        }
+        self.facts.push(facts);
+        let base = self.facts.len() - 1;
+        debug_assert_eq!(first, base * self.shown.len());
+        out.push(b'{');
+        for (n, (i, key)) in keys.members().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(key);
+            match &row[i] {
+                list @ Value::List(_) => json_out::write_compact(out, list),
+                _ => out.extend_from_slice(self.cell(base, i)),
+            }
+        }
+        out.push(b'}');
+    }
+}
+
+impl CellFacts {
+    /// Adds the cell counts of `other` (dates, numbers, placeholders) to these.
+    pub fn add_counts(&mut self, other: &CellFacts) {
+        self.dates.0 += other.dates.0;
+        self.dates.1 += other.dates.1;
+        self.numbers.0 += other.numbers.0;
+        self.numbers.1 += other.numbers.1;
+        self.placeholders += other.placeholders;
+    }
+}
+
 /// Writes a table as CSV (as [`write_csv`] does) and as JSON (an array with one object per
 /// line, keys sorted, `null` for unknown, no byte-order mark) in one pass over its rows, so each
 /// cell is computed and observed once. Returns the CSV file's facts, then the JSON file's.
+/// With `kept`, each cell's JSON is also kept there for another file.
 pub fn write_table<'a>(
     dir: &Path,
     (csv_info, json_info): (TableInfo, TableInfo),
@@ -357,6 +467,7 @@ pub fn write_table<'a>(
     lang: Lang,
     bom: bool,
     rows: impl Iterator<Item = Vec<Value<'a>>>,
+    mut kept: Option<&mut KeptCells>,
 ) -> io::Result<(FileFacts, FileFacts)> {
     let mut csv = create(&dir.join(&csv_info.file))?;
     let mut json = create(&dir.join(&json_info.file))?;
@@ -370,21 +481,32 @@ pub fn write_table<'a>(
     jbuf.push(b'[');
     let mut first = true;
     for row in rows {
-        push_csv_row(&mut cbuf, fields, &row, &mut cells);
         jbuf.extend_from_slice(if first { b"\n" } else { b",\n" });
         first = false;
-        if row.len() >= fields.len() {
-            json_out::write_compact_object(&mut jbuf, &keys, &row);
-        } else {
-            // A short row has only the keys of the columns it reaches.
-            let short = json_out::Keys::compact(fields[..row.len()].iter().map(|f| f.name(lang)));
-            json_out::write_compact_object(&mut jbuf, &short, &row);
+        let short = (row.len() < fields.len())
+            .then(|| json_out::Keys::compact(fields[..row.len()].iter().map(|f| f.name(lang))));
+        // A short row has only the keys of the columns it reaches.
+        let keys = short.as_ref().unwrap_or(&keys);
+        match kept.as_deref_mut() {
+            Some(kept) => {
+                push_csv_row(&mut cbuf, fields, &row, None);
+                kept.keep(&mut jbuf, keys, fields, &row, &mut cells);
+            }
+            None => {
+                push_csv_row(&mut cbuf, fields, &row, Some(&mut cells));
+                json_out::write_compact_object(&mut jbuf, keys, &row);
+            }
         }
         if cbuf.len() >= CHUNK {
             drain(&mut csv, &mut cbuf)?;
         }
         if jbuf.len() >= CHUNK {
             drain(&mut json, &mut jbuf)?;
+        }
+    }
+    if let Some(kept) = kept {
+        for facts in &kept.facts {
+            cells.add_counts(facts);
         }
     }
     drain(&mut csv, &mut cbuf)?;
@@ -673,6 +795,21 @@ mod tests {
             Value::List(texts.iter().map(|t| Cow::Borrowed(t.as_str())).collect()),
             Value::List(vec![Cow::Borrowed("a"), Cow::Borrowed("b")]),
             Value::List(vec![Cow::Borrowed("a,\"b\""), Cow::Borrowed("c")]),
+            Value::Date(PartialDate {
+                year: 2024,
+                month: 2,
+                day: Some(29),
+            }),
+            Value::Date(PartialDate {
+                year: 7,
+                month: 12,
+                day: None,
+            }),
+            Value::Date(PartialDate {
+                year: -5,
+                month: 100,
+                day: Some(1),
+            }),
         ];
         all.extend(texts.iter().map(|t| Value::Text(Cow::Borrowed(t.as_str()))));
         all
@@ -715,8 +852,44 @@ mod tests {
             Lang::Fr,
             true,
             rows(),
+            None,
         )
         .unwrap();
+        // Keeping the cells for another file changes neither file nor their facts; the kept
+        // cells are the pretty JSON of each value, and the shown cells' facts add up to what
+        // observing them gives.
+        let shown: Vec<bool> = (0..fields.len()).map(|i| i % 3 != 1).collect();
+        let mut kept = KeptCells::new(shown.clone(), 5);
+        let facts_kept = write_table(
+            dir.path(),
+            (table("k.csv"), table("k.json")),
+            &fields,
+            Lang::Fr,
+            true,
+            rows(),
+            Some(&mut kept),
+        )
+        .unwrap();
+        for (a, b) in [("k.csv", "t.csv"), ("k.json", "t.json")] {
+            assert_eq!(
+                std::fs::read(dir.path().join(a)).unwrap(),
+                std::fs::read(dir.path().join(b)).unwrap()
+            );
+        }
+        assert_eq!(facts_kept.0.cells, csv_facts.cells);
+        assert_eq!(facts_kept.1.cells, json_facts.cells);
+        for (r, row) in rows().enumerate() {
+            let mut shown_facts = CellFacts::default();
+            for (c, v) in row.iter().enumerate() {
+                let mut pretty = Vec::new();
+                json_out::write_pretty(&mut pretty, v, 5);
+                assert_eq!(kept.cell(r, c), pretty.as_slice());
+                if shown[c] {
+                    shown_facts.observe(fields[c].kind, v);
+                }
+            }
+            assert_eq!(kept.facts(r), &shown_facts);
+        }
         // The one-table CSV writer writes the same CSV, with the same facts.
         let alone = write_csv(
             dir.path(),
@@ -756,6 +929,38 @@ mod tests {
         json.extend_from_slice(b"\n]\n");
         assert_eq!(std::fs::read(dir.path().join("t.json")).unwrap(), json);
         assert_eq!(std::fs::read(dir.path().join("t.csv")).unwrap(), csv);
+    }
+
+    #[test]
+    fn date_cells_count_as_their_text_would() {
+        let kinds = [Kind::Date, Kind::Text, Kind::Integer, Kind::List];
+        for year in [-5, 0, 4, 100, 1900, 2000, 2023, 2024, 9999, 10000] {
+            for month in [0, 1, 2, 4, 12, 13, 99, 100] {
+                for day in [
+                    None,
+                    Some(0),
+                    Some(1),
+                    Some(28),
+                    Some(29),
+                    Some(30),
+                    Some(31),
+                    Some(32),
+                    Some(100),
+                ] {
+                    let d = PartialDate { year, month, day };
+                    let text = d.to_string();
+                    assert_eq!(d.is_iso(), PartialDate::parse(&text).is_some(), "{d:?}");
+                    let exists = chrono::NaiveDate::from_ymd_opt(year, month, day.unwrap_or(1));
+                    assert_eq!(d.is_iso(), (0..=9999).contains(&year) && exists.is_some());
+                    for kind in kinds {
+                        let (mut a, mut b) = (CellFacts::default(), CellFacts::default());
+                        a.observe(kind, &Value::Date(d));
+                        b.observe(kind, &Value::Text(Cow::Owned(text.clone())));
+                        assert_eq!(a, b, "{d:?} {kind:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -27,7 +27,13 @@ pub fn decode_utf8(bytes: &[u8]) -> Result<&str, DecodeError> {
 pub fn decode_utf8_owned(mut bytes: Vec<u8>) -> Result<String, DecodeError> {
     let bom = bytes.len() - strip_bom(&bytes)?.len();
     bytes.drain(..bom);
-    String::from_utf8(bytes).map_err(|e| invalid_at(e.as_bytes(), e.utf8_error()))
+    // The fast check (SIMD) accepts exactly the valid UTF-8; invalid text is checked again by
+    // the standard library, which tells where it fails.
+    if simdutf8::basic::from_utf8(&bytes).is_err() {
+        return String::from_utf8(bytes).map_err(|e| invalid_at(e.as_bytes(), e.utf8_error()));
+    }
+    // SAFETY: `simdutf8::basic::from_utf8` has just found `bytes` to be valid UTF-8.
+    Ok(unsafe { String::from_utf8_unchecked(bytes) })
 }
 
 /// The bytes after a UTF-8 byte-order mark; an error for UTF-16.
@@ -339,6 +345,32 @@ pub fn json_array_positions(text: &str) -> Vec<(usize, Vec<(String, usize)>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn owned_text_decodes_as_borrowed_text_does() {
+        let long = "é,a\n".repeat(100);
+        for body in [
+            &b""[..],
+            b"plain",
+            long.as_bytes(),
+            b"ok\n\xff",
+            b"line\nt\xc3\xa9\xc3(",
+            b"\xed\xa0\x80 surrogate",
+            b"overlong \xc0\xaf",
+            b"cut \xe2\x82",
+        ] {
+            for bom in [&b""[..], b"\xEF\xBB\xBF"] {
+                let mut bytes = bom.to_vec();
+                bytes.extend_from_slice(body);
+                if bytes.len() < 64 {
+                    bytes.extend_from_slice(long.as_bytes());
+                    bytes.extend_from_slice(body);
+                }
+                let borrowed = decode_utf8(&bytes).map(str::to_string);
+                assert_eq!(decode_utf8_owned(bytes.clone()), borrowed, "{bytes:?}");
+            }
+        }
+    }
 
     fn records(text: &str) -> Vec<Vec<(String, u32, u32)>> {
         CsvReader::new(text)

@@ -4,7 +4,7 @@
 use crate::diagnostic::{quote, Code, Diagnostic, Pos};
 use crate::model::{Catalog, DatasetMeta, PartialDate, Plan, Publisher, Sp};
 use crate::profile;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Names CKAN reserves for its own pages.
@@ -264,7 +264,7 @@ fn duplicate(file: &Path, pos: Pos, id: &str, first: Pos, what: &str) -> Diagnos
 
 fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
     let ct = &plan.commitments_table;
-    let mut commitments: BTreeMap<&str, Pos> = BTreeMap::new();
+    let mut commitments: HashMap<&str, Pos> = HashMap::with_capacity(plan.commitments.len());
     for c in &plan.commitments {
         let pos = ct.pos(&c.src, "id");
         if c.id.is_empty() {
@@ -300,7 +300,7 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
         }
     }
     let mt = &plan.milestones_table;
-    let mut milestones: BTreeMap<&str, Pos> = BTreeMap::new();
+    let mut milestones: HashMap<&str, Pos> = HashMap::with_capacity(plan.milestones.len());
     for m in &plan.milestones {
         let pos = mt.pos(&m.src, "id");
         if !m.id.is_empty() {
