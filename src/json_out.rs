@@ -29,52 +29,26 @@ const ESCAPE: [u8; 256] = {
 /// Appends `s` as a JSON string, escaped exactly as `serde_json` escapes it: `"` and `\`,
 /// `\b \f \n \r \t`, other control characters as `\u00xx`; everything else as is.
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
-    let bytes = s.as_bytes();
-    out.reserve(bytes.len() + 2);
+    let mut rest = s.as_bytes();
+    out.reserve(rest.len() + 2);
     out.push(b'"');
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        // Skip eight plain bytes at a time; look closer only at a word that needs escaping.
-        if let Some(word) = bytes.get(i..i + 8) {
-            let w = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
-            if !word_needs_escape(w) {
-                i += 8;
-                continue;
-            }
-        }
-        let b = bytes[i];
+    loop {
+        let plain = crate::scan::json_plain_len(rest);
+        out.extend_from_slice(&rest[..plain]);
+        let Some(&b) = rest.get(plain) else { break };
         let esc = ESCAPE[usize::from(b)];
-        if esc != 0 {
-            out.extend_from_slice(&bytes[start..i]);
-            if esc == b'u' {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(b"\\u00");
-                out.push(HEX[usize::from(b >> 4)]);
-                out.push(HEX[usize::from(b & 0xf)]);
-            } else {
-                out.push(b'\\');
-                out.push(esc);
-            }
-            start = i + 1;
+        if esc == b'u' {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xf)]);
+        } else {
+            out.push(b'\\');
+            out.push(esc);
         }
-        i += 1;
+        rest = &rest[plain + 1..];
     }
-    out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
-}
-
-/// Whether any of the eight bytes of `w` is a control character, `"` or `\` (the bytes JSON
-/// escapes). Exact: a word with none of them is never reported.
-fn word_needs_escape(w: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // A byte below n (n <= 128) leaves its high bit set in (b - n) & !b.
-    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGHS;
-    below(w, 0x20)
-        | below(w ^ (ONES * u64::from(b'"')), 1)
-        | below(w ^ (ONES * u64::from(b'\\')), 1)
-        != 0
 }
 
 /// Appends the decimal digits of `n`.
@@ -414,25 +388,21 @@ mod tests {
     }
 
     #[test]
-    fn word_scan_finds_every_byte_that_needs_escaping_and_no_other() {
+    fn the_scan_stops_at_every_byte_that_is_escaped_and_no_other() {
         for b in 0..=255u8 {
-            let expected = ESCAPE[usize::from(b)] != 0;
-            for at in 0..8 {
-                let mut word = *b"abcdefgh";
-                word[at] = b;
-                assert_eq!(
-                    word_needs_escape(u64::from_le_bytes(word)),
-                    expected,
-                    "byte {b:#04x} at {at}"
-                );
+            let escaped = ESCAPE[usize::from(b)] != 0;
+            for len in [1, 8, 16, 17, 40] {
+                for at in [0, len / 2, len - 1] {
+                    let mut text = vec![b'a'; len];
+                    text[at] = b;
+                    let expected = if escaped { at } else { len };
+                    assert_eq!(
+                        crate::scan::json_plain_len(&text),
+                        expected,
+                        "byte {b:#04x} at {at} of {len}"
+                    );
+                }
             }
-        }
-        // Mixed words: high bytes of UTF-8 and bytes just above the thresholds are plain.
-        for word in [
-            *b"\xc3\xa9\xc3\xa0 !#[",
-            *b"\xff\x80\x7f\x20\x21\x23\x5b\x5d",
-        ] {
-            assert!(!word_needs_escape(u64::from_le_bytes(word)));
         }
     }
 }

@@ -31,6 +31,7 @@ pub mod model;
 pub mod preview;
 pub mod profile;
 pub mod resources;
+pub mod scan;
 pub mod serve;
 pub mod source;
 pub mod sync;

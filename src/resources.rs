@@ -235,8 +235,7 @@ fn drain<W: Write>(out: &mut W, buf: &mut Vec<u8>) -> io::Result<()> {
 
 /// True when a CSV field must be quoted.
 fn needs_quotes(text: &str) -> bool {
-    let b = text.as_bytes();
-    memchr::memchr3(b',', b'"', b'\n', b).is_some() || memchr::memchr(b'\r', b).is_some()
+    crate::scan::needs_csv_quotes(text.as_bytes())
 }
 
 /// Appends `text` with its quotes doubled.
