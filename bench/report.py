@@ -10,7 +10,7 @@ import statistics
 import sys
 from collections import defaultdict
 
-TOOLS = ["check", "build", "build-1", "floor", "floor+sha256", "floor-flat", "peer", "generate"]
+TOOLS = ["check", "build", "build-1", "baseline", "floor", "floor+sha256", "floor-flat", "peer", "generate"]
 
 
 def fmt_bytes(n):
@@ -113,6 +113,20 @@ def main(path):
           f"{one['wall'] / b['wall']:.2f}× | {b['cpu']:.2f} | {one['cpu']:.2f} | "
           f"{fmt_bytes(one['rss'])} |")
     w("")
+    base_commit = next((m[1].removeprefix("commit=") for m in meta if m[0] == "baseline"), None)
+    if base_commit:
+        w(f"### This build against the baseline ({base_commit}, `BENCH_BASELINE`), same run\n")
+        w("| plans | milestones | build s | baseline s | baseline ÷ build (wall) | build CPU s | "
+          "baseline CPU s | baseline ÷ build (CPU) | build peak RSS | baseline peak RSS |")
+        w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for s in steps:
+            b, base = agg(s, "build"), agg(s, "baseline")
+            if not b or "wall" not in b or not base or "wall" not in base:
+                continue
+            w(f"| {s} | {sizes[s][1]:,} | {b['wall']:.2f} | {base['wall']:.2f} | "
+              f"{base['wall'] / b['wall']:.2f}× | {b['cpu']:.2f} | {base['cpu']:.2f} | "
+              f"{base['cpu'] / b['cpu']:.2f}× | {fmt_bytes(b['rss'])} | {fmt_bytes(base['rss'])} |")
+        w("")
     w("### Cost per milestone\n")
     w("Per milestone = the step's figure divided by its milestones; marginal = the difference "
       "with the previous step divided by the difference in milestones (removes fixed costs). "

@@ -29,6 +29,9 @@
 #   BENCH_DROP_CACHES=0         keep the page cache between runs (shows what deleting the previous
 #                               output costs the next run's file creation)
 #   BENCH_ONE_PLAN=0            skip the one-plan memory measurement (below)
+#   BENCH_BASELINE=REV          also measure `build` of an earlier commit (tool "baseline"), built
+#                               from a temporary worktree of REV: the same machine and run show
+#                               what the commits since REV changed
 # Inputs are read warm; outputs go to fresh folders. Before each measurement `sync` runs, the
 # page cache is dropped when run as root (see settle below) and the catalogue is read again.
 set -Eeuo pipefail
@@ -68,6 +71,18 @@ fi
 log "building release binaries"
 cargo build --release --quiet --bin ogp-publish --example generate_catalog --example bench_floor
 OURS=$ROOT/target/release/ogp-publish
+BASE=
+if [[ -n ${BENCH_BASELINE:-} ]]; then
+  base_rev=$(git rev-parse --short "$BENCH_BASELINE")
+  log "building the baseline $base_rev (BENCH_BASELINE)"
+  rm -rf "$WORK/baseline-src"
+  git worktree prune
+  git worktree add --detach "$WORK/baseline-src" "$base_rev" >/dev/null
+  CARGO_TARGET_DIR=$WORK/baseline-target cargo build --release --quiet --bin ogp-publish \
+    --manifest-path "$WORK/baseline-src/Cargo.toml"
+  BASE=$WORK/baseline-target/release/ogp-publish
+  git worktree remove --force "$WORK/baseline-src"
+fi
 GEN=$ROOT/target/release/examples/generate_catalog
 FLOOR=$ROOT/target/release/examples/bench_floor
 
@@ -84,6 +99,7 @@ RESULTS=$WORK/results.tsv
     "$(free -h | awk '/^Mem:/ {print $2}')" \
     "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" "$(uname -r)"
   printf '# method\tdrop_caches=%s\n' "$DROP_CACHES"
+  [[ -n $BASE ]] && printf '# baseline\tcommit=%s\n' "$base_rev"
   printf '# software\t%s\t%s\tcommit=%s%s\n' "$(rustc --version)" "$("$PYTHON" --version 2>&1)" \
     "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" \
     "$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null || echo ' (src modified)')"
@@ -159,6 +175,10 @@ print(total)' "$ours")
     [[ -n ${BENCH_KEEP:-} && $run == "$REPEAT" ]] || rm -rf "$ours"
     measure build-1 "$run" "$ours1" -- "$OURS" build "$cat" --out "$ours1" --jobs 1
     rm -rf "$ours1"
+    if [[ -n $BASE ]]; then
+      measure baseline "$run" "$ours1" -- "$BASE" build "$cat" --out "$ours1"
+      rm -rf "$ours1" "$WORK/.out-ours1-$plans".*
+    fi
     measure floor "$run" "$floor" -- "$FLOOR" "$cat" "$floor" --like "$tree"
     rm -rf "$floor"
     measure floor+sha256 "$run" "$floor" -- "$FLOOR" "$cat" "$floor" --like "$tree" --hash
