@@ -8,6 +8,7 @@
 
 mod charts;
 mod markdown;
+mod out;
 
 use crate::build::{BuiltDataset, PlanView};
 use crate::diagnostic::Diagnostic;
@@ -20,6 +21,7 @@ use crate::resources::csv_cell;
 use crate::sync::{DatasetAction, DatasetPlan, ResourceAction};
 use minijinja::value::Value as Tpl;
 use minijinja::Environment;
+use out::Push;
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -28,16 +30,7 @@ pub use markdown::render as render_markdown;
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    out.esc(s);
     out
 }
 

@@ -1,0 +1,202 @@
+//! Pages and pictures are written piece by piece into one growing `String`: literal markup as
+//! is, record text escaped on the way in, numbers written by hand where a page writes many.
+//! Each writer gives exactly the text its standard counterpart gives (`escape`, `{}`, `{:.1}`);
+//! the tests below compare them over many inputs.
+
+use std::fmt::{Display, Write as _};
+
+/// What [`Push::esc`] replaces: the characters of [`super::escape`].
+fn page_entity(b: u8) -> Option<&'static str> {
+    match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#39;"),
+        _ => None,
+    }
+}
+
+/// Appends `s` to `out` with every byte `entity` names replaced: the text between them is
+/// copied in runs. Only ASCII bytes are replaced, so every run starts and ends on a character
+/// boundary.
+fn push_replaced(out: &mut String, s: &str, entity: impl Fn(u8) -> Option<&'static str>) {
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if let Some(e) = entity(b) {
+            out.push_str(&s[start..i]);
+            out.push_str(e);
+            start = i + 1;
+        }
+    }
+    out.push_str(&s[start..]);
+}
+
+/// Appending to a page being written. Every method returns the buffer, so that a piece of markup
+/// reads as one chain.
+pub(crate) trait Push {
+    /// Markup as is.
+    fn raw(&mut self, s: &str) -> &mut Self;
+    /// Text escaped as [`super::escape`] escapes it.
+    fn esc(&mut self, s: &str) -> &mut Self;
+    /// An unsigned integer, as `{}` writes it.
+    fn uint(&mut self, n: u64) -> &mut Self;
+    /// A number with one decimal, as `{:.1}` writes it.
+    fn d1(&mut self, x: f64) -> &mut Self;
+    /// Anything else, through its `Display`: for pieces written a few times a page.
+    fn display(&mut self, v: impl Display) -> &mut Self;
+}
+
+impl Push for String {
+    fn raw(&mut self, s: &str) -> &mut Self {
+        self.push_str(s);
+        self
+    }
+
+    fn esc(&mut self, s: &str) -> &mut Self {
+        push_replaced(self, s, page_entity);
+        self
+    }
+
+    fn uint(&mut self, mut n: u64) -> &mut Self {
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
+        self
+    }
+
+    fn d1(&mut self, x: f64) -> &mut Self {
+        let tenths = x * 10.0;
+        let frac = tenths - tenths.floor();
+        // Away from a tie, rounding the product gives the digit `{:.1}` gives: the product's own
+        // rounding error is far below the margin. Exact ties are the quarters (`x * 4` odd,
+        // exactly): the product is then exact too, and `{:.1}` rounds them half to even.
+        // Other near-ties, negatives and huge values take the standard path; positive zero is
+        // written directly.
+        if x > 0.0 && tenths < 1e15 {
+            if (frac - 0.5).abs() > 1e-6 {
+                let n = tenths.round() as u64;
+                return self.uint(n / 10).raw(".").uint(n % 10);
+            }
+            let quarters = x * 4.0;
+            if quarters.fract() == 0.0 && quarters % 2.0 == 1.0 {
+                let below = tenths.floor() as u64;
+                let n = below + below % 2;
+                return self.uint(n / 10).raw(".").uint(n % 10);
+            }
+        } else if x.to_bits() == 0 {
+            return self.raw("0.0");
+        }
+        self.display(format_args!("{x:.1}"))
+    }
+
+    fn display(&mut self, v: impl Display) -> &mut Self {
+        write!(self, "{v}").expect("a String takes any text");
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Text with every character either escaper treats, in many mixes and lengths.
+    fn texts() -> Vec<String> {
+        let alphabet: Vec<char> = "&<>\"'/ aé—…\u{1F600}\n;|x0".chars().collect();
+        let mut rng = fastrand::Rng::with_seed(11);
+        let mut cases: Vec<String> = ["", "&", "plain", "</script>", "l'été & <b>"]
+            .map(String::from)
+            .to_vec();
+        for _ in 0..20_000 {
+            let len = rng.usize(0..40);
+            cases.push(
+                (0..len)
+                    .map(|_| alphabet[rng.usize(..alphabet.len())])
+                    .collect(),
+            );
+        }
+        cases
+    }
+
+    /// The escaping the pages used before [`Push::esc`]: one character at a time.
+    fn escape_per_char(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#39;"),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn page_escaping_is_escape() {
+        for t in texts() {
+            let mut out = String::from("prefix");
+            out.esc(&t);
+            assert_eq!(out, format!("prefix{}", escape_per_char(&t)), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn integers_are_written_as_the_standard_formatter_writes_them() {
+        let mut rng = fastrand::Rng::with_seed(5);
+        let cases = (0..10_000u64)
+            .chain([u64::MAX, u64::MAX / 10, 1 << 32, 10u64.pow(19)])
+            .chain((0..10_000).map(|_| rng.u64(..)));
+        for n in cases {
+            let mut out = String::new();
+            out.uint(n);
+            assert_eq!(out, n.to_string());
+        }
+    }
+
+    #[test]
+    fn one_decimal_coordinates_are_written_as_the_standard_formatter_writes_them() {
+        // Ties (0.25, 0.35 in binary), chart-like sums, negatives, zeros and huge values.
+        let mut cases = vec![
+            0.0, -0.0, 0.05, 0.25, 0.35, 2.45, -3.25, 1e16, 123456.75, 0.04999, -7.0, -0.04,
+        ];
+        for i in 0..20_000u32 {
+            let f = f64::from(i);
+            // Exact ties and their neighbours.
+            let quarter = f / 4.0 + 0.25;
+            cases.extend([
+                quarter,
+                quarter.next_up(),
+                quarter.next_down(),
+                quarter * 1e6,
+            ]);
+            cases.extend([
+                f / 7.0,
+                80.0 + 640.0 * f / 13.0 * 0.5,
+                f * 0.1,
+                f * 0.05,
+                -f / 3.0,
+            ]);
+        }
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..200_000 {
+            cases.push(rng.f64() * 1e9 - 1e6);
+            cases.push(f64::from_bits(rng.u64(..)));
+        }
+        for x in cases {
+            let mut out = String::new();
+            out.d1(x);
+            assert_eq!(out, format!("{x:.1}"), "{x:e}");
+        }
+    }
+}
