@@ -1,7 +1,7 @@
 //! Pages and pictures are written piece by piece into one growing `String`: literal markup as
 //! is, record text escaped on the way in, numbers written by hand where a page writes many.
-//! Each writer gives exactly the text its standard counterpart gives (`escape`, `{}`, `{:.1}`);
-//! the tests below compare them over many inputs.
+//! Each writer gives exactly the text its standard counterpart gives (`escape`, the template
+//! engine's escaping, `{}`, `{:.1}`); the tests below compare them over many inputs.
 
 use std::fmt::{Display, Write as _};
 
@@ -13,6 +13,20 @@ fn page_entity(b: u8) -> Option<&'static str> {
         b'>' => Some("&gt;"),
         b'"' => Some("&quot;"),
         b'\'' => Some("&#39;"),
+        _ => None,
+    }
+}
+
+/// What [`Push::esc_tpl`] replaces: the characters the template engine escapes in `.html`
+/// templates, as it writes them.
+fn template_entity(b: u8) -> Option<&'static str> {
+    match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#x27;"),
+        b'/' => Some("&#x2f;"),
         _ => None,
     }
 }
@@ -39,8 +53,13 @@ pub(crate) trait Push {
     fn raw(&mut self, s: &str) -> &mut Self;
     /// Text escaped as [`super::escape`] escapes it.
     fn esc(&mut self, s: &str) -> &mut Self;
+    /// Text escaped as the template engine escapes an interpolated value (it also writes `/` as
+    /// an entity, and `'` as `&#x27;`).
+    fn esc_tpl(&mut self, s: &str) -> &mut Self;
     /// An unsigned integer, as `{}` writes it.
     fn uint(&mut self, n: u64) -> &mut Self;
+    /// One decimal digit, `0` to `9`.
+    fn digit(&mut self, d: u64) -> &mut Self;
     /// A number with one decimal, as `{:.1}` writes it.
     fn d1(&mut self, x: f64) -> &mut Self;
     /// Anything else, through its `Display`: for pieces written a few times a page.
@@ -58,7 +77,15 @@ impl Push for String {
         self
     }
 
+    fn esc_tpl(&mut self, s: &str) -> &mut Self {
+        push_replaced(self, s, template_entity);
+        self
+    }
+
     fn uint(&mut self, mut n: u64) -> &mut Self {
+        if n < 10 {
+            return self.digit(n);
+        }
         let mut digits = [0u8; 20];
         let mut i = digits.len();
         loop {
@@ -73,24 +100,32 @@ impl Push for String {
         self
     }
 
+    fn digit(&mut self, d: u64) -> &mut Self {
+        debug_assert!(d < 10, "{d} is not a digit");
+        self.push(char::from(b'0' + (d % 10) as u8));
+        self
+    }
+
     fn d1(&mut self, x: f64) -> &mut Self {
+        // Below 1e15 tenths, truncating gives the whole part exactly and leaves the fraction
+        // exact too. Away from a tie, rounding the product gives the digit `{:.1}` gives: the
+        // product's own rounding error is far below the margin. Exact ties are the quarters
+        // (`x * 4` an odd integer): the product is then exact as well, and `{:.1}` rounds them
+        // half to even. Other near-ties, negatives and huge values take the standard path;
+        // positive zero is written directly.
         let tenths = x * 10.0;
-        let frac = tenths - tenths.floor();
-        // Away from a tie, rounding the product gives the digit `{:.1}` gives: the product's own
-        // rounding error is far below the margin. Exact ties are the quarters (`x * 4` odd,
-        // exactly): the product is then exact too, and `{:.1}` rounds them half to even.
-        // Other near-ties, negatives and huge values take the standard path; positive zero is
-        // written directly.
         if x > 0.0 && tenths < 1e15 {
-            if (frac - 0.5).abs() > 1e-6 {
-                let n = tenths.round() as u64;
-                return self.uint(n / 10).raw(".").uint(n % 10);
-            }
-            let quarters = x * 4.0;
-            if quarters.fract() == 0.0 && quarters % 2.0 == 1.0 {
-                let below = tenths.floor() as u64;
-                let n = below + below % 2;
-                return self.uint(n / 10).raw(".").uint(n % 10);
+            let whole = tenths as u64;
+            let frac = tenths - whole as f64;
+            let n = if (frac - 0.5).abs() > 1e-6 {
+                Some(whole + u64::from(frac > 0.5))
+            } else {
+                let quarters = x * 4.0;
+                let q = quarters as u64;
+                (q as f64 == quarters && q % 2 == 1).then_some(whole + whole % 2)
+            };
+            if let Some(n) = n {
+                return self.uint(n / 10).raw(".").digit(n % 10);
             }
         } else if x.to_bits() == 0 {
             return self.raw("0.0");
@@ -148,6 +183,15 @@ mod tests {
             let mut out = String::from("prefix");
             out.esc(&t);
             assert_eq!(out, format!("prefix{}", escape_per_char(&t)), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn template_escaping_is_the_engines() {
+        for t in texts() {
+            let mut out = String::new();
+            out.esc_tpl(&t);
+            assert_eq!(out, minijinja::HtmlEscape(&t).to_string(), "{t:?}");
         }
     }
 
