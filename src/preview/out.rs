@@ -31,19 +31,63 @@ fn template_entity(b: u8) -> Option<&'static str> {
     }
 }
 
-/// Appends `s` to `out` with every byte `entity` names replaced: the text between them is
-/// copied in runs. Only ASCII bytes are replaced, so every run starts and ends on a character
-/// boundary.
-fn push_replaced(out: &mut String, s: &str, entity: impl Fn(u8) -> Option<&'static str>) {
+/// Below this length, text is scanned byte by byte; above it, with `memchr`'s vector search,
+/// whose set-up costs more than a short scan.
+const SHORT: usize = 24;
+
+/// The positions of the bytes two searches find, in order (the searches' bytes differ).
+fn merged(
+    mut a: impl Iterator<Item = usize>,
+    mut b: impl Iterator<Item = usize>,
+) -> impl Iterator<Item = usize> {
+    let (mut next_a, mut next_b) = (a.next(), b.next());
+    std::iter::from_fn(move || match (next_a, next_b) {
+        (Some(i), Some(j)) if i < j => {
+            next_a = a.next();
+            Some(i)
+        }
+        (Some(i), None) => {
+            next_a = a.next();
+            Some(i)
+        }
+        (_, Some(j)) => {
+            next_b = b.next();
+            Some(j)
+        }
+        (None, None) => None,
+    })
+}
+
+/// Appends `s` to `out` with the bytes at `hits` (in order) replaced by what `entity` names for
+/// them: the text between them is copied in runs. Only ASCII bytes are replaced, so every run
+/// starts and ends on a character boundary.
+fn push_replaced(
+    out: &mut String,
+    s: &str,
+    hits: impl Iterator<Item = usize>,
+    entity: impl Fn(u8) -> Option<&'static str>,
+) {
+    let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        if let Some(e) = entity(b) {
+    for i in hits {
+        if let Some(e) = entity(bytes[i]) {
             out.push_str(&s[start..i]);
             out.push_str(e);
             start = i + 1;
         }
     }
     out.push_str(&s[start..]);
+}
+
+/// The positions of the bytes `entity` names, for short text.
+fn scan<'a>(
+    s: &'a str,
+    entity: impl Fn(u8) -> Option<&'static str> + 'a,
+) -> impl Iterator<Item = usize> + 'a {
+    s.bytes()
+        .enumerate()
+        .filter(move |(_, b)| entity(*b).is_some())
+        .map(|(i, _)| i)
 }
 
 /// Appending to a page being written. Every method returns the buffer, so that a piece of markup
@@ -73,12 +117,30 @@ impl Push for String {
     }
 
     fn esc(&mut self, s: &str) -> &mut Self {
-        push_replaced(self, s, page_entity);
+        if s.len() < SHORT {
+            push_replaced(self, s, scan(s, page_entity), page_entity);
+        } else {
+            let b = s.as_bytes();
+            let hits = merged(
+                memchr::memchr3_iter(b'&', b'<', b'>', b),
+                memchr::memchr2_iter(b'"', b'\'', b),
+            );
+            push_replaced(self, s, hits, page_entity);
+        }
         self
     }
 
     fn esc_tpl(&mut self, s: &str) -> &mut Self {
-        push_replaced(self, s, template_entity);
+        if s.len() < SHORT {
+            push_replaced(self, s, scan(s, template_entity), template_entity);
+        } else {
+            let b = s.as_bytes();
+            let hits = merged(
+                memchr::memchr3_iter(b'&', b'<', b'>', b),
+                memchr::memchr3_iter(b'"', b'\'', b'/', b),
+            );
+            push_replaced(self, s, hits, template_entity);
+        }
         self
     }
 
@@ -151,7 +213,7 @@ mod tests {
             .map(String::from)
             .to_vec();
         for _ in 0..20_000 {
-            let len = rng.usize(0..40);
+            let len = rng.usize(0..120);
             cases.push(
                 (0..len)
                     .map(|_| alphabet[rng.usize(..alphabet.len())])
