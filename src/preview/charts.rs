@@ -2,33 +2,16 @@
 //! quarter when a plan has many dated milestones) and a count per status.
 //! They read in black and white and for colour-blind readers: every value is also written as
 //! text, and statuses differ by shape as well as by colour.
+//!
+//! Each picture is written into one `String` with [`Push`]: a large plan's preview writes
+//! thousands of coordinates, so no piece gets a buffer of its own.
 
-use super::escape;
+use super::out::Push;
 use crate::model::{Milestone, Plan, Status};
 use crate::profile::Lang;
 use chrono::{Datelike, NaiveDate};
 
 const DARK: &str = "#0b4f8a";
-
-/// A coordinate written with one decimal, exactly as `{:.1}` writes it, without the general
-/// float formatter on the common path (a large plan's preview writes hundreds of thousands).
-#[derive(Clone, Copy)]
-struct D1(f64);
-
-impl std::fmt::Display for D1 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let tenths = self.0 * 10.0;
-        // Away from a tie, rounding the product gives the digit `{:.1}` gives: the product's own
-        // rounding error is far below the margin. Ties, negatives and huge values take the
-        // standard path.
-        if self.0 > 0.0 && tenths < 1e15 && (tenths - tenths.floor() - 0.5).abs() > 1e-6 {
-            let n = tenths.round() as u64;
-            write!(f, "{}.{}", n / 10, n % 10)
-        } else {
-            write!(f, "{:.1}", self.0)
-        }
-    }
-}
 const TRACK: &str = "#e4e8ee";
 
 fn status_style(s: Option<Status>) -> (&'static str, &'static str) {
@@ -55,58 +38,81 @@ fn every_status() -> impl Iterator<Item = Option<Status>> {
     Status::ALL.iter().copied().map(Some).chain([None])
 }
 
-/// A marker centred on (x, y).
-fn marker(s: Option<Status>, x: f64, y: f64) -> String {
-    let (fill, shape) = status_style(s);
+/// Writes a marker centred on (x, y).
+fn marker(s: &mut String, st: Option<Status>, x: f64, y: f64) {
+    let (fill, shape) = status_style(st);
     match shape {
-        "circle" => {
-            format!(r##"<circle cx="{x:.1}" cy="{y:.1}" r="6" fill="{fill}" stroke="#000"/>"##)
+        "circle" | "ring" => {
+            s.raw(r#"<circle cx=""#).d1(x).raw(r#"" cy=""#).d1(y);
+            s.raw(r#"" r="6" fill=""#)
+                .raw(fill)
+                .raw(r##"" stroke="#000""##);
+            s.raw(if shape == "ring" {
+                r#" stroke-width="2"/>"#
+            } else {
+                "/>"
+            });
         }
-        "ring" => format!(
-            r##"<circle cx="{x:.1}" cy="{y:.1}" r="6" fill="{fill}" stroke="#000" stroke-width="2"/>"##
-        ),
-        "diamond" => format!(
-            r##"<path d="M{x:.1} {:.1} L{:.1} {y:.1} L{x:.1} {:.1} L{:.1} {y:.1} Z" fill="{fill}" stroke="#000"/>"##,
-            y - 7.0,
-            x + 7.0,
-            y + 7.0,
-            x - 7.0
-        ),
-        "square" => format!(
-            r##"<rect x="{:.1}" y="{:.1}" width="12" height="12" fill="{fill}" stroke="#000"/>"##,
-            x - 6.0,
-            y - 6.0
-        ),
-        "cross" => format!(
-            r##"<path d="M{:.1} {:.1} L{:.1} {:.1} M{:.1} {:.1} L{:.1} {:.1}" stroke="{fill}" stroke-width="3"/>"##,
-            x - 6.0,
-            y - 6.0,
-            x + 6.0,
-            y + 6.0,
-            x - 6.0,
-            y + 6.0,
-            x + 6.0,
-            y - 6.0
-        ),
-        _ => format!(
-            r##"<path d="M{x:.1} {:.1} L{:.1} {:.1} L{:.1} {:.1} Z" fill="{fill}" stroke="#000"/>"##,
-            y - 7.0,
-            x + 7.0,
-            y + 6.0,
-            x - 7.0,
-            y + 6.0
-        ),
+        "diamond" => {
+            s.raw(r#"<path d="M"#).d1(x).raw(" ").d1(y - 7.0);
+            s.raw(" L").d1(x + 7.0).raw(" ").d1(y);
+            s.raw(" L").d1(x).raw(" ").d1(y + 7.0);
+            s.raw(" L").d1(x - 7.0).raw(" ").d1(y);
+            s.raw(r#" Z" fill=""#)
+                .raw(fill)
+                .raw(r##"" stroke="#000"/>"##);
+        }
+        "square" => {
+            s.raw(r#"<rect x=""#)
+                .d1(x - 6.0)
+                .raw(r#"" y=""#)
+                .d1(y - 6.0);
+            s.raw(r#"" width="12" height="12" fill=""#).raw(fill);
+            s.raw(r##"" stroke="#000"/>"##);
+        }
+        "cross" => {
+            s.raw(r#"<path d="M"#).d1(x - 6.0).raw(" ").d1(y - 6.0);
+            s.raw(" L").d1(x + 6.0).raw(" ").d1(y + 6.0);
+            s.raw(" M").d1(x - 6.0).raw(" ").d1(y + 6.0);
+            s.raw(" L").d1(x + 6.0).raw(" ").d1(y - 6.0);
+            s.raw(r#"" stroke=""#)
+                .raw(fill)
+                .raw(r#"" stroke-width="3"/>"#);
+        }
+        _ => {
+            s.raw(r#"<path d="M"#).d1(x).raw(" ").d1(y - 7.0);
+            s.raw(" L").d1(x + 7.0).raw(" ").d1(y + 6.0);
+            s.raw(" L").d1(x - 7.0).raw(" ").d1(y + 6.0);
+            s.raw(r#" Z" fill=""#)
+                .raw(fill)
+                .raw(r##"" stroke="#000"/>"##);
+        }
     }
 }
 
-fn svg_open(id: &str, width: u32, height: u32, title: &str, desc: &str) -> String {
-    format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{id}-t {id}-d" font-family="DejaVu Sans, Arial, sans-serif" font-size="13"><title id="{id}-t">{}</title><desc id="{id}-d">{}</desc>"##,
-        escape(title),
-        escape(desc)
-    )
+/// Starts a picture: the `<svg>` element, its title and the opening of its description, which
+/// the caller writes (escaped) and closes with `</desc>`.
+fn svg_start(id: &str, width: u32, height: u32, title: &str) -> String {
+    let mut s = String::with_capacity(4096);
+    s.raw(r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 "#)
+        .uint(width.into())
+        .raw(" ")
+        .uint(height.into());
+    s.raw(r#"" role="img" aria-labelledby=""#)
+        .raw(id)
+        .raw("-t ")
+        .raw(id)
+        .raw(r#"-d" font-family="DejaVu Sans, Arial, sans-serif" font-size="13"><title id=""#)
+        .raw(id)
+        .raw(r#"-t">"#)
+        .esc(title)
+        .raw(r#"</title><desc id=""#)
+        .raw(id)
+        .raw(r#"-d">"#);
+    s
 }
 
+/// The share of completed milestones as the picture writes it, e.g. `3/7 — 42,9 %`.
 fn percent_text(completed: usize, total: usize, lang: Lang) -> String {
     // The same rounding as the published `progression` column.
     let progress = crate::fields::Progress {
@@ -120,94 +126,109 @@ fn percent_text(completed: usize, total: usize, lang: Lang) -> String {
     }
 }
 
-fn bar(x: f64, y: f64, width: f64, completed: usize, total: usize) -> String {
+/// Writes a progress bar: the track, and over it the completed part.
+fn bar(s: &mut String, x: f64, y: f64, width: f64, completed: usize, total: usize) {
     let filled = if total == 0 {
         0.0
     } else {
         width * completed as f64 / total as f64
     };
-    let (x, y, width, filled) = (D1(x), D1(y), D1(width), D1(filled));
-    format!(
-        r##"<rect x="{x}" y="{y}" width="{width}" height="14" fill="{TRACK}" stroke="#000" stroke-width="0.5"/><rect x="{x}" y="{y}" width="{filled}" height="14" fill="{DARK}"/>"##
-    )
+    s.raw(r#"<rect x=""#).d1(x).raw(r#"" y=""#).d1(y);
+    s.raw(r#"" width=""#)
+        .d1(width)
+        .raw(r#"" height="14" fill=""#)
+        .raw(TRACK);
+    s.raw(r##"" stroke="#000" stroke-width="0.5"/><rect x=""##)
+        .d1(x);
+    s.raw(r#"" y=""#).d1(y).raw(r#"" width=""#).d1(filled);
+    s.raw(r#"" height="14" fill=""#).raw(DARK).raw(r#""/>"#);
 }
 
 /// A small bar for the whole plan, for the index.
 pub fn overall(completed: usize, total: usize, lang: Lang) -> String {
     let text = percent_text(completed, total, lang);
-    let mut s = svg_open(
-        &format!("overall-{completed}-{total}"),
+    let id = format!("overall-{completed}-{total}");
+    let mut s = svg_start(
+        &id,
         260,
         20,
         lang.pick("Jalons réalisés", "Milestones completed"),
-        &text,
     );
-    s.push_str(&bar(1.0, 3.0, 110.0, completed, total));
-    s.push_str(&format!(
-        r##"<text x="118" y="15">{}</text></svg>"##,
-        escape(&text)
-    ));
+    s.esc(&text).raw("</desc>");
+    bar(&mut s, 1.0, 3.0, 110.0, completed, total);
+    s.raw(r#"<text x="118" y="15">"#)
+        .esc(&text)
+        .raw("</text></svg>");
     s
 }
 
 /// One progress bar per commitment.
 pub(crate) fn commitments(view: &crate::build::PlanView, lang: Lang) -> String {
-    let mut rows: Vec<(String, usize, usize)> = view
+    /// A commitment's row: the key it is sorted by (`id|label`), its counts and their text.
+    struct Row {
+        key: String,
+        done: usize,
+        total: usize,
+        percent: String,
+    }
+    impl Row {
+        /// The label: the key after its first `|`.
+        fn label(&self) -> &str {
+            self.key.split_once('|').map_or(self.key.as_str(), |x| x.1)
+        }
+    }
+    let mut rows: Vec<Row> = view
         .plan
         .commitments
         .iter()
         .map(|c| {
             let p = view.progress_of(c);
             let (done, total) = (p.completed as usize, p.total as usize);
-            let label = match c.number {
-                Some(n) => format!("{n}. {}", c.title),
-                None => c.title.clone(),
-            };
-            (format!("{}|{}", c.id, label), done, total)
+            let mut key = String::with_capacity(c.id.len() + c.title.len() + 8);
+            key.raw(&c.id).raw("|");
+            if let Some(n) = c.number {
+                key.display(n).raw(". ");
+            }
+            key.raw(&c.title);
+            Row {
+                key,
+                done,
+                total,
+                percent: percent_text(done, total, lang),
+            }
         })
         .collect();
-    rows.sort();
+    rows.sort_by(|a, b| (&a.key, a.done, a.total).cmp(&(&b.key, b.done, b.total)));
     let row_h = 44.0;
     let height = (rows.len() as f64 * row_h + 10.0) as u32;
-    let desc: Vec<String> = rows
-        .iter()
-        .map(|(k, d, t)| {
-            format!(
-                "{} : {}",
-                k.split_once('|').map_or(k.as_str(), |x| x.1),
-                percent_text(*d, *t, lang)
-            )
-        })
-        .collect();
-    let mut s = svg_open(
+    let mut s = svg_start(
         "progress",
         720,
         height.max(30),
         lang.pick("Progression des engagements", "Commitment progress"),
-        &desc.join("; "),
     );
-    for (i, (key, done, total)) in rows.iter().enumerate() {
-        let y = 8.0 + i as f64 * row_h;
-        let label = key.split_once('|').map_or(key.as_str(), |x| x.1);
-        let short: String = label.chars().take(95).collect();
-        let short = if short.len() < label.len() {
-            format!("{short}…")
-        } else {
-            short
-        };
-        s.push_str(&format!(
-            r##"<text x="0" y="{}">{}</text>"##,
-            D1(y + 12.0),
-            escape(&short)
-        ));
-        s.push_str(&bar(0.0, y + 18.0, 480.0, *done, *total));
-        s.push_str(&format!(
-            r##"<text x="490" y="{}">{}</text>"##,
-            D1(y + 30.0),
-            escape(&percent_text(*done, *total, lang))
-        ));
+    for (i, row) in rows.iter().enumerate() {
+        if i > 0 {
+            s.raw("; ");
+        }
+        s.esc(row.label()).raw(" : ").esc(&row.percent);
     }
-    s.push_str("</svg>");
+    s.raw("</desc>");
+    for (i, row) in rows.iter().enumerate() {
+        let y = 8.0 + i as f64 * row_h;
+        let label = row.label();
+        s.raw(r#"<text x="0" y=""#).d1(y + 12.0).raw(r#"">"#);
+        // The first 95 characters, and an ellipsis when there are more.
+        match label.char_indices().nth(95) {
+            Some((end, _)) => s.esc(&label[..end]).raw("…"),
+            None => s.esc(label),
+        };
+        s.raw("</text>");
+        bar(&mut s, 0.0, y + 18.0, 480.0, row.done, row.total);
+        s.raw(r#"<text x="490" y=""#).d1(y + 30.0).raw(r#"">"#);
+        s.esc(&row.percent).raw("</text>");
+    }
+    s.raw("</svg>");
     s
 }
 
@@ -231,24 +252,27 @@ fn milestone_day(m: &Milestone) -> Option<NaiveDate> {
 /// picture has one row per status that occurs and one column per calendar quarter (or per run
 /// of quarters, so that there are at most 24 columns), with the count written in each cell.
 pub fn timeline(plan: &Plan, lang: Lang) -> (String, String) {
-    let dated_count = plan
+    let dated: Vec<(NaiveDate, &Milestone)> = plan
         .milestones
         .iter()
-        .filter(|m| milestone_day(m).is_some())
-        .count();
-    let undated = plan.milestones.len() - dated_count;
-    if dated_count > TIMELINE_DETAIL_MAX {
-        return timeline_grouped(plan, dated_count, undated, lang);
+        .filter_map(|m| Some((milestone_day(m)?, m)))
+        .collect();
+    let undated = plan.milestones.len() - dated.len();
+    if dated.len() > TIMELINE_DETAIL_MAX {
+        return timeline_grouped(&dated, undated, lang);
     }
-    timeline_detailed(plan, undated, lang)
+    timeline_detailed(&dated, undated, lang)
 }
 
 /// One row per dated milestone: its id and title, a dashed line and its marker at its date.
-fn timeline_detailed(plan: &Plan, undated: usize, lang: Lang) -> (String, String) {
-    let mut dated: Vec<(NaiveDate, &str, &str, Option<Status>)> = plan
-        .milestones
+fn timeline_detailed(
+    dated: &[(NaiveDate, &Milestone)],
+    undated: usize,
+    lang: Lang,
+) -> (String, String) {
+    let mut dated: Vec<(NaiveDate, &str, &str, Option<Status>)> = dated
         .iter()
-        .filter_map(|m| Some((milestone_day(m)?, m.id.as_str(), m.title.as_str(), m.status)))
+        .map(|(d, m)| (*d, m.id.as_str(), m.title.as_str(), m.status))
         .collect();
     dated.sort();
     let caption = match lang {
@@ -263,61 +287,79 @@ fn timeline_detailed(plan: &Plan, undated: usize, lang: Lang) -> (String, String
     };
     let row_h = 26.0;
     let height = (dated.len() as f64 * row_h + 60.0) as u32;
-    let desc: Vec<String> = dated
-        .iter()
-        .map(|(d, id, _, s)| format!("{id} {d} {}", status_label(*s, lang)))
-        .collect();
     let title = lang.pick("Jalons dans le temps", "Milestones over time");
-    let mut s = svg_open(
-        "timeline",
-        720,
-        height.max(60),
-        title,
-        &if desc.is_empty() {
-            caption.clone()
-        } else {
-            desc.join("; ")
-        },
-    );
+    let mut s = svg_start("timeline", 720, height.max(60), title);
     if dated.is_empty() {
-        s.push_str(&format!(
-            r##"<text x="10" y="30">{}</text></svg>"##,
-            escape(lang.pick(
-                "Aucun jalon daté dans les sources.",
-                "No dated milestone in the sources."
-            ))
+        s.esc(&caption).raw("</desc>");
+        s.raw(r#"<text x="10" y="30">"#);
+        s.esc(lang.pick(
+            "Aucun jalon daté dans les sources.",
+            "No dated milestone in the sources.",
         ));
+        s.raw("</text></svg>");
         return (s, caption);
     }
+    for (i, (d, id, _, st)) in dated.iter().enumerate() {
+        if i > 0 {
+            s.raw("; ");
+        }
+        // A date's text has no character to escape.
+        s.esc(id).raw(" ").display(d).raw(" ");
+        s.esc(status_label(*st, lang));
+    }
+    s.raw("</desc>");
     let (first, last) = (dated[0].0, dated[dated.len() - 1].0);
     let span = (last - first).num_days().max(1) as f64;
     let (x0, x1) = (250.0, 700.0);
     let axis_y = height as f64 - 30.0;
-    s.push_str(&format!(
-        r##"<line x1="{x0}" y1="{axis_y}" x2="{x1}" y2="{axis_y}" stroke="#000"/>"##
-    ));
-    s.push_str(&format!(
-        r##"<text x="{x0}" y="{:.1}">{first}</text>"##,
-        axis_y + 18.0
-    ));
-    s.push_str(&format!(
-        r##"<text x="{x1}" y="{:.1}" text-anchor="end">{last}</text>"##,
-        axis_y + 18.0
-    ));
+    axis(&mut s, x0, x1, axis_y, first, last);
+    let mut label = String::new();
     for (i, (d, id, title, st)) in dated.iter().enumerate() {
         let y = 14.0 + i as f64 * row_h;
         let x = x0 + (x1 - x0) * (*d - first).num_days() as f64 / span;
-        let label: String = format!("{id} {title}").chars().take(34).collect();
-        s.push_str(&format!(
-            r##"<text x="0" y="{:.1}">{}</text>"##,
-            y + 4.0,
-            escape(&label)
-        ));
-        s.push_str(&format!(r##"<line x1="{x0}" y1="{y:.1}" x2="{x1}" y2="{y:.1}" stroke="#ccc" stroke-dasharray="2 3"/>"##));
-        s.push_str(&marker(*st, x, y));
+        // The first 34 characters of the id and title.
+        label.clear();
+        label.raw(id).raw(" ").raw(title);
+        if let Some((end, _)) = label.char_indices().nth(34) {
+            label.truncate(end);
+        }
+        s.raw(r#"<text x="0" y=""#).d1(y + 4.0).raw(r#"">"#);
+        s.esc(&label).raw("</text>");
+        dashed_line(&mut s, x0, x1, y);
+        marker(&mut s, *st, x, y);
     }
-    s.push_str("</svg>");
+    s.raw("</svg>");
     (s, caption)
+}
+
+/// Writes the time axis from `x0` to `x1` at `y`, with its first and last dates below it.
+fn axis(s: &mut String, x0: f64, x1: f64, y: f64, first: NaiveDate, last: NaiveDate) {
+    s.raw(r#"<line x1=""#)
+        .display(x0)
+        .raw(r#"" y1=""#)
+        .display(y);
+    s.raw(r#"" x2=""#).display(x1).raw(r#"" y2=""#).display(y);
+    s.raw(r##"" stroke="#000"/>"##);
+    // Dates' text has no character to escape.
+    s.raw(r#"<text x=""#)
+        .display(x0)
+        .raw(r#"" y=""#)
+        .d1(y + 18.0);
+    s.raw(r#"">"#).display(first).raw("</text>");
+    s.raw(r#"<text x=""#)
+        .display(x1)
+        .raw(r#"" y=""#)
+        .d1(y + 18.0);
+    s.raw(r#"" text-anchor="end">"#)
+        .display(last)
+        .raw("</text>");
+}
+
+/// Writes a row's light dashed line from `x0` to `x1` at `y`.
+fn dashed_line(s: &mut String, x0: f64, x1: f64, y: f64) {
+    s.raw(r#"<line x1=""#).display(x0).raw(r#"" y1=""#).d1(y);
+    s.raw(r#"" x2=""#).display(x1).raw(r#"" y2=""#).d1(y);
+    s.raw(r##"" stroke="#ccc" stroke-dasharray="2 3"/>"##);
 }
 
 /// A calendar quarter counted from year 0: `year * 4 + quarter - 1`.
@@ -330,14 +372,10 @@ fn quarter_start(q: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(q.div_euclid(4), q.rem_euclid(4) as u32 * 3 + 1, 1).unwrap_or_default()
 }
 
-/// A quarter's name, `2022-T1` in French (trimestre) or `2022-Q1` in English.
-fn quarter_name(q: i32, lang: Lang) -> String {
-    format!(
-        "{}-{}{}",
-        q.div_euclid(4),
-        lang.pick("T", "Q"),
-        q.rem_euclid(4) + 1
-    )
+/// Writes a quarter's name, `2022-T1` in French (trimestre) or `2022-Q1` in English.
+fn quarter_name(s: &mut String, q: i32, lang: Lang) {
+    s.display(q.div_euclid(4)).raw(lang.pick("-T", "-Q"));
+    s.uint(u64::from(q.rem_euclid(4).unsigned_abs()) + 1);
 }
 
 /// How quarters `first..=last` are grouped into buckets: `(quarters per bucket, buckets)`, with
@@ -350,21 +388,24 @@ fn quarter_buckets(first: i32, last: i32) -> (i32, i32) {
 
 /// One row per status that occurs, one column per time bucket, and in each non-empty cell the
 /// status marker and the number of milestones; the description lists the same counts as text.
-fn timeline_grouped(plan: &Plan, dated: usize, undated: usize, lang: Lang) -> (String, String) {
+fn timeline_grouped(
+    dated: &[(NaiveDate, &Milestone)],
+    undated: usize,
+    lang: Lang,
+) -> (String, String) {
     let statuses: Vec<Option<Status>> = every_status().collect();
     let row_of = |s: Option<Status>| statuses.iter().position(|x| *x == s).unwrap_or(0);
-    let days: Vec<(NaiveDate, Option<Status>)> = plan
-        .milestones
+    let quarters: Vec<(i32, Option<Status>)> = dated
         .iter()
-        .filter_map(|m| Some((milestone_day(m)?, m.status)))
+        .map(|(d, m)| (quarter_of(*d), m.status))
         .collect();
-    let first_q = days.iter().map(|d| quarter_of(d.0)).min().unwrap_or(0);
-    let last_q = days.iter().map(|d| quarter_of(d.0)).max().unwrap_or(0);
+    let first_q = quarters.iter().map(|q| q.0).min().unwrap_or(0);
+    let last_q = quarters.iter().map(|q| q.0).max().unwrap_or(0);
     let (width, buckets) = quarter_buckets(first_q, last_q);
     // counts[row][bucket]
     let mut counts = vec![vec![0usize; buckets as usize]; statuses.len()];
-    for (d, s) in &days {
-        let bucket = ((quarter_of(*d) - first_q) / width) as usize;
+    for (q, s) in &quarters {
+        let bucket = ((q - first_q) / width) as usize;
         counts[row_of(*s)][bucket] += 1;
     }
     let rows: Vec<(Option<Status>, &Vec<usize>)> = statuses
@@ -374,18 +415,16 @@ fn timeline_grouped(plan: &Plan, dated: usize, undated: usize, lang: Lang) -> (S
         .map(|(s, c)| (*s, c))
         .collect();
 
-    let bucket_name = |b: usize| {
+    // A bucket's name: its quarter, or its first and last quarters.
+    let bucket_name = |s: &mut String, b: usize| {
         let q = first_q + b as i32 * width;
-        if width == 1 {
-            quarter_name(q, lang)
-        } else {
-            format!(
-                "{}–{}",
-                quarter_name(q, lang),
-                quarter_name(q + width - 1, lang)
-            )
+        quarter_name(s, q, lang);
+        if width != 1 {
+            s.raw("–");
+            quarter_name(s, q + width - 1, lang);
         }
     };
+    let dated = dated.len();
     let caption = match (lang, width) {
         (Lang::Fr, 1) => format!(
             "{dated} jalon(s) placés par échéance (ou date de réalisation), regroupés par statut et par trimestre; {undated} jalon(s) sans date ne figurent pas sur l'axe."
@@ -400,92 +439,78 @@ fn timeline_grouped(plan: &Plan, dated: usize, undated: usize, lang: Lang) -> (S
             "{dated} milestone(s) placed by due date (or completion date), grouped by status and by {w} quarters; {undated} milestone(s) without a date are not on the axis."
         ),
     };
-    let desc: Vec<String> = rows
-        .iter()
-        .map(|(s, c)| {
-            let cells: Vec<String> = c
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| **n > 0)
-                .map(|(b, n)| format!("{n} {} {}", lang.pick("en", "in"), bucket_name(b)))
-                .collect();
-            format!("{} : {}", status_label(*s, lang), cells.join(", "))
-        })
-        .collect();
 
     let (x0, x1) = (250.0, 700.0);
     let row_h = 44.0;
     let top = 30.0;
     let axis_y = top + rows.len().saturating_sub(1) as f64 * row_h + 30.0;
     let height = (axis_y + 30.0) as u32;
-    let mut s = svg_open(
+    let mut s = svg_start(
         "timeline",
         720,
         height,
         lang.pick("Jalons dans le temps", "Milestones over time"),
-        &desc.join("; "),
     );
+    // The counts as text: numbers and bucket names have no character to escape.
+    for (i, (st, c)) in rows.iter().enumerate() {
+        if i > 0 {
+            s.raw("; ");
+        }
+        s.esc(status_label(*st, lang)).raw(" : ");
+        let cells = c.iter().enumerate().filter(|(_, n)| **n > 0);
+        for (j, (b, n)) in cells.enumerate() {
+            if j > 0 {
+                s.raw(", ");
+            }
+            s.uint(*n as u64).raw(lang.pick(" en ", " in "));
+            bucket_name(&mut s, b);
+        }
+    }
+    s.raw("</desc>");
     let cell_w = (x1 - x0) / buckets as f64;
     // Each status's marker is drawn once, then placed in its cells: at most 144 cells, each
     // a short reference rather than a whole shape.
-    s.push_str("<defs>");
+    s.raw("<defs>");
     for (st, _) in &rows {
-        s.push_str(&format!(
-            r##"<g id="timeline-m{}">{}</g>"##,
-            row_of(*st),
-            marker(*st, 0.0, 0.0)
-        ));
+        s.raw(r#"<g id="timeline-m"#)
+            .uint(row_of(*st) as u64)
+            .raw(r#"">"#);
+        marker(&mut s, *st, 0.0, 0.0);
+        s.raw("</g>");
     }
-    s.push_str("</defs>");
+    s.raw("</defs>");
     // Bucket boundaries, lightly, as one path.
-    let mut grid = String::new();
+    s.raw(r#"<path d=""#);
     for b in 0..=buckets {
         let x = x0 + cell_w * b as f64;
-        grid.push_str(&format!("M{x:.1} {:.1}V{axis_y:.1}", top - 22.0));
+        s.raw("M").d1(x).raw(" ").d1(top - 22.0).raw("V").d1(axis_y);
     }
-    s.push_str(&format!(r##"<path d="{grid}" stroke="#e4e4e4"/>"##));
-    s.push_str(&format!(
-        r##"<line x1="{x0}" y1="{axis_y}" x2="{x1}" y2="{axis_y}" stroke="#000"/>"##
-    ));
+    s.raw(r##"" stroke="#e4e4e4"/>"##);
     let start = quarter_start(first_q);
     let end = quarter_start(first_q + buckets * width)
         .pred_opt()
         .unwrap_or_default();
-    s.push_str(&format!(
-        r##"<text x="{x0}" y="{:.1}">{}</text>"##,
-        axis_y + 18.0,
-        escape(&start.to_string())
-    ));
-    s.push_str(&format!(
-        r##"<text x="{x1}" y="{:.1}" text-anchor="end">{}</text>"##,
-        axis_y + 18.0,
-        escape(&end.to_string())
-    ));
+    axis(&mut s, x0, x1, axis_y, start, end);
     // Wide cells take the count beside the marker; narrow ones above it and below it in turn,
     // so that neighbouring counts never overlap.
     let beside = cell_w >= 48.0;
     for (i, (st, c)) in rows.iter().enumerate() {
         let y = top + i as f64 * row_h;
-        s.push_str(&format!(
-            r##"<text x="0" y="{:.1}">{}</text>"##,
-            y + 4.0,
-            escape(status_label(*st, lang))
-        ));
-        s.push_str(&format!(r##"<line x1="{x0}" y1="{y:.1}" x2="{x1}" y2="{y:.1}" stroke="#ccc" stroke-dasharray="2 3"/>"##));
+        s.raw(r#"<text x="0" y=""#).d1(y + 4.0).raw(r#"">"#);
+        s.esc(status_label(*st, lang)).raw("</text>");
+        dashed_line(&mut s, x0, x1, y);
         let cells = || c.iter().enumerate().filter(|(_, n)| **n > 0);
         for (b, _) in cells() {
-            s.push_str(&format!(
-                r##"<use href="#timeline-m{}" x="{}" y="{}"/>"##,
-                row_of(*st),
-                D1(x0 + cell_w * (b as f64 + 0.5)),
-                D1(y)
-            ));
+            s.raw(r##"<use href="#timeline-m"##)
+                .uint(row_of(*st) as u64);
+            s.raw(r#"" x=""#).d1(x0 + cell_w * (b as f64 + 0.5));
+            s.raw(r#"" y=""#).d1(y).raw(r#""/>"#);
         }
         // The row's counts share their text attributes.
-        s.push_str(if beside {
-            r##"<g font-size="11">"##
+        s.raw(if beside {
+            r#"<g font-size="11">"#
         } else {
-            r##"<g font-size="11" text-anchor="middle">"##
+            r#"<g font-size="11" text-anchor="middle">"#
         });
         for (b, n) in cells() {
             let x = x0 + cell_w * (b as f64 + 0.5);
@@ -494,88 +519,174 @@ fn timeline_grouped(plan: &Plan, dated: usize, undated: usize, lang: Lang) -> (S
                 (false, 0) => (x, y - 10.0),
                 (false, _) => (x, y + 19.0),
             };
-            s.push_str(&format!(
-                r##"<text x="{}" y="{}">{}</text>"##,
-                D1(tx),
-                D1(ty),
-                escape(&n.to_string())
-            ));
+            s.raw(r#"<text x=""#)
+                .d1(tx)
+                .raw(r#"" y=""#)
+                .d1(ty)
+                .raw(r#"">"#);
+            s.uint(*n as u64).raw("</text>");
         }
-        s.push_str("</g>");
+        s.raw("</g>");
     }
-    s.push_str("</svg>");
+    s.raw("</svg>");
     (s, caption)
 }
 
 /// Milestone count per status, each with its marker and label.
 pub fn statuses(plan: &Plan, lang: Lang) -> String {
     let all: Vec<Option<Status>> = every_status().collect();
+    let mut per_status = vec![0usize; all.len()];
+    for m in &plan.milestones {
+        if let Some(i) = all.iter().position(|s| *s == m.status) {
+            per_status[i] += 1;
+        }
+    }
     let counts: Vec<(Option<Status>, usize)> = all
         .into_iter()
-        .map(|s| (s, plan.milestones.iter().filter(|m| m.status == s).count()))
+        .zip(per_status)
         .filter(|(s, n)| *n > 0 || s.is_some())
         .collect();
     let max = counts.iter().map(|c| c.1).max().unwrap_or(0).max(1);
     let row_h = 24.0;
     let height = (counts.len() as f64 * row_h + 8.0) as u32;
-    let desc: Vec<String> = counts
-        .iter()
-        .map(|(s, n)| format!("{} : {n}", status_label(*s, lang)))
-        .collect();
-    let mut s = svg_open(
+    let mut s = svg_start(
         "statuses",
         720,
         height,
         lang.pick("Jalons par statut", "Milestones per status"),
-        &desc.join("; "),
     );
     for (i, (st, n)) in counts.iter().enumerate() {
-        let y = 6.0 + i as f64 * row_h;
-        s.push_str(&marker(*st, 10.0, y + 8.0));
-        s.push_str(&format!(
-            r##"<text x="24" y="{:.1}">{}</text>"##,
-            y + 13.0,
-            escape(status_label(*st, lang))
-        ));
-        let w = 360.0 * *n as f64 / max as f64;
-        s.push_str(&format!(
-            r##"<rect x="200" y="{y:.1}" width="{w:.1}" height="16" fill="{DARK}" stroke="#000" stroke-width="0.5"/><text x="{:.1}" y="{:.1}">{n}</text>"##,
-            206.0 + w,
-            y + 13.0
-        ));
+        if i > 0 {
+            s.raw("; ");
+        }
+        s.esc(status_label(*st, lang)).raw(" : ").uint(*n as u64);
     }
-    s.push_str("</svg>");
+    s.raw("</desc>");
+    for (i, (st, n)) in counts.iter().enumerate() {
+        let y = 6.0 + i as f64 * row_h;
+        marker(&mut s, *st, 10.0, y + 8.0);
+        s.raw(r#"<text x="24" y=""#).d1(y + 13.0).raw(r#"">"#);
+        s.esc(status_label(*st, lang)).raw("</text>");
+        let w = 360.0 * *n as f64 / max as f64;
+        s.raw(r#"<rect x="200" y=""#)
+            .d1(y)
+            .raw(r#"" width=""#)
+            .d1(w);
+        s.raw(r#"" height="16" fill=""#).raw(DARK);
+        s.raw(r##"" stroke="#000" stroke-width="0.5"/><text x=""##)
+            .d1(206.0 + w);
+        s.raw(r#"" y=""#)
+            .d1(y + 13.0)
+            .raw(r#"">"#)
+            .uint(*n as u64)
+            .raw("</text>");
+    }
+    s.raw("</svg>");
     s
 }
 
 #[cfg(test)]
+#[path = "charts_before.rs"]
+mod before;
+
+#[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::PartialDate;
+    use crate::model::{Commitment, PartialDate};
+
+    /// Random plans: any number of milestones (so both timelines), partial, missing and odd
+    /// dates, every status, titles with markup, quotes, long and non-ASCII text, ids with `|`.
+    fn random_plans() -> Vec<Plan> {
+        let mut rng = fastrand::Rng::with_seed(3);
+        let words = [
+            "Jalon",
+            "<b>gras</b>",
+            "l'été",
+            "\"cité\"",
+            "a&b",
+            "é—…",
+            "x|y",
+            "/",
+            "\u{1F600}",
+            "données ouvertes",
+            "",
+        ];
+        let text = |rng: &mut fastrand::Rng, n: usize| -> String {
+            (0..rng.usize(0..n))
+                .map(|_| words[rng.usize(..words.len())])
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let statuses: Vec<Option<Status>> = every_status().collect();
+        (0..300)
+            .map(|p| {
+                let n = match p % 4 {
+                    0 => rng.usize(0..=TIMELINE_DETAIL_MAX + 1),
+                    1 => rng.usize(55..70),
+                    _ => rng.usize(0..600),
+                };
+                let commitments: Vec<Commitment> = (0..rng.usize(0..30))
+                    .map(|i| Commitment {
+                        id: format!("C{}{}", i % 13, if i % 5 == 0 { "|x" } else { "" }),
+                        number: rng.bool().then(|| rng.u32(0..200)),
+                        title: text(&mut rng, 40),
+                        ..Default::default()
+                    })
+                    .collect();
+                let date = |rng: &mut fastrand::Rng| {
+                    rng.bool().then(|| PartialDate {
+                        year: if rng.u8(..) == 0 {
+                            rng.i32(-50..12000)
+                        } else {
+                            rng.i32(2000..2040)
+                        },
+                        month: rng.u32(1..=12),
+                        day: rng.bool().then(|| rng.u32(1..=28)),
+                    })
+                };
+                let milestones = (0..n)
+                    .map(|i| Milestone {
+                        id: format!("M{i}{}", text(&mut rng, 2)),
+                        commitment_id: format!("C{}", rng.usize(0..15)),
+                        title: text(&mut rng, 12),
+                        start: date(&mut rng),
+                        end: if rng.u8(..10) < 7 {
+                            date(&mut rng)
+                        } else {
+                            None
+                        },
+                        completed_on: date(&mut rng),
+                        status: statuses[rng.usize(..statuses.len())],
+                        ..Default::default()
+                    })
+                    .collect();
+                Plan {
+                    commitments,
+                    milestones,
+                    ..Default::default()
+                }
+            })
+            .collect()
+    }
 
     #[test]
-    fn one_decimal_coordinates_are_written_as_the_standard_formatter_writes_them() {
-        // Ties (0.25, 0.35 in binary), chart-like sums, negatives, zero and huge values.
-        let mut cases = vec![
-            0.0, -0.0, 0.05, 0.25, 0.35, 2.45, -3.25, 1e16, 123456.75, 0.04999,
-        ];
-        for i in 0..20_000u32 {
-            let f = f64::from(i);
-            cases.extend([
-                f / 7.0,
-                80.0 + 640.0 * f / 13.0 * 0.5,
-                f * 0.1,
-                f * 0.05,
-                -f / 3.0,
-            ]);
-        }
-        let mut rng = fastrand::Rng::with_seed(7);
-        for _ in 0..200_000 {
-            cases.push(rng.f64() * 1e9 - 1e6);
-            cases.push(f64::from_bits(rng.u64(..)));
-        }
-        for x in cases {
-            assert_eq!(D1(x).to_string(), format!("{x:.1}"), "{x:e}");
+    fn pictures_are_those_written_one_piece_at_a_time() {
+        for (i, p) in random_plans().iter().enumerate() {
+            let view = crate::build::PlanView::new(p);
+            for lang in [Lang::Fr, Lang::En] {
+                assert_eq!(timeline(p, lang), before::timeline(p, lang), "plan {i}");
+                assert_eq!(statuses(p, lang), before::statuses(p, lang), "plan {i}");
+                assert_eq!(
+                    commitments(&view, lang),
+                    before::commitments(&view, lang),
+                    "plan {i}"
+                );
+                let (done, total) = (i % 7, i % 11);
+                assert_eq!(
+                    overall(done, total, lang),
+                    before::overall(done, total, lang)
+                );
+            }
         }
     }
 
