@@ -1111,8 +1111,10 @@ pub fn split_list(cell: Option<&str>) -> Vec<String> {
     .unwrap_or_default()
 }
 
+/// An error when `v` is not an http(s) address (as `url::Url::parse` reads it).
 fn check_url(v: &str, file: &Path, pos: Pos, field: &str) -> Option<Diagnostic> {
-    let ok = url::Url::parse(v).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+    let ok = plain_http_url(v)
+        || url::Url::parse(v).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
     (!ok).then(|| {
         Diagnostic::error(
             Code::BadUrl,
@@ -1123,6 +1125,40 @@ fn check_url(v: &str, file: &Path, pos: Pos, field: &str) -> Option<Diagnostic> 
         .field(field)
         .hint("write the full address, starting with https://")
     })
+}
+
+/// True for an address of the common shape that `url::Url::parse` always accepts as http(s),
+/// so the full parser can be skipped: `http://` or `https://`, a host of lowercase ASCII labels
+/// (letters and digits, inner hyphens; no label like `xn--…`, which IDNA would decode, and a last
+/// label that is not a number, which would make an IPv4 address), then nothing or `/`, `?` or `#` followed
+/// by visible ASCII only. False says nothing: the full parser decides.
+fn plain_http_url(v: &str) -> bool {
+    let Some(rest) = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let rest = rest.as_bytes();
+    let host_end = rest
+        .iter()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let (host, tail) = rest.split_at(host_end);
+    let label_ok = |l: &[u8]| {
+        !l.is_empty()
+            && l.iter()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+            && l[0] != b'-'
+            && l[l.len() - 1] != b'-'
+            // `xn--` and the other `??--` prefixes reserved for IDNA.
+            && l.get(2..4) != Some(&b"--"[..])
+    };
+    let last = host.rsplit(|b| *b == b'.').next().unwrap_or_default();
+    host.split(|b| *b == b'.').all(label_ok)
+        && !last.iter().all(u8::is_ascii_digit)
+        && !last.starts_with(b"0x")
+        && tail.iter().all(|b| matches!(b, 0x21..=0x7E))
 }
 
 fn to_commitment(row: &mut Row, extras: &[String], diags: &mut Vec<Diagnostic>) -> Commitment {
@@ -1261,4 +1297,123 @@ fn write_input_csv<'a, T: 'a>(
         write_csv_record(&mut w, keys.iter().map(|k| csv_cell(&value(r, k))))?;
     }
     w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What the full parser says: the answer `check_url` gave before the fast path.
+    fn parser_accepts(v: &str) -> bool {
+        url::Url::parse(v).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+    }
+
+    #[test]
+    fn plain_urls_are_the_ones_the_parser_accepts() {
+        for v in [
+            "https://www.donneesquebec.ca/recherche/dataset/x?jalon=A-01",
+            "http://a",
+            "https://1password.com",
+            "https://a-b.c-d.fr/#top",
+            "http://example.com?q=%41",
+            "http://a.b/..//./%zz\\x",
+        ] {
+            assert!(plain_http_url(v), "{v}");
+            assert!(parser_accepts(v), "{v}");
+        }
+        for v in [
+            "https://",
+            "http:///a",
+            "https://Example.com",
+            "https://a..b",
+            "https://a.b.",
+            "https://.a",
+            "https://-a.b",
+            "https://a-.b",
+            "https://xn--caf-dma.fr",
+            "https://ab--c.fr",
+            "https://1.2.3.4",
+            "https://a.0x1f",
+            "https://a.b:8080/",
+            "https://u@a.b/",
+            "https://a.b/c d",
+            "https://a.b/c\td",
+            "https://a.b/é",
+            "https://a_b.c",
+            "https://a%2eb",
+            "https:\\\\a.b",
+            "ftp://a.b",
+            "HTTPS://a.b",
+            " https://a.b",
+        ] {
+            assert!(!plain_http_url(v), "{v}");
+        }
+    }
+
+    fn label() -> impl Strategy<Value = String> {
+        prop_oneof![
+            12 => proptest::string::string_regex("[a-z0-9]([a-z0-9-]{0,6}[a-z0-9])?").unwrap(),
+            1 => proptest::string::string_regex("[a-z0-9-]{0,4}").unwrap(),
+            1 => proptest::string::string_regex("[0-9]{1,4}|0x[0-9a-f]{0,3}|0[0-7]{0,3}").unwrap(),
+            1 => proptest::string::string_regex("xn--[a-z0-9-]{0,6}|[a-z0-9]{2}--[a-z0-9]{0,3}").unwrap(),
+            1 => proptest::string::string_regex("[a-zA-Z0-9_%@:\\\\ \t.é~!$&'()*+,;=\\[\\]-]{0,5}")
+                .unwrap(),
+        ]
+    }
+
+    fn candidate() -> impl Strategy<Value = String> {
+        let scheme = prop_oneof![
+            4 => Just("https://"),
+            2 => Just("http://"),
+            2 => proptest::sample::select(vec![
+                "HTTP://", "Https://", "http:/", "http:", "https:///", "http:\\\\", "ftp://",
+                "file://", "", " http://", "\thttps://",
+            ]),
+        ];
+        let host = proptest::collection::vec(label(), 1..5).prop_map(|l| l.join("."));
+        let port = prop_oneof![
+            6 => Just(""),
+            1 => proptest::sample::select(vec![":80", ":", ":99999", "@", "."]),
+        ];
+        let tail = prop_oneof![
+            Just(String::new()),
+            proptest::string::string_regex("[/?#][!-~]{0,12}").unwrap(),
+            proptest::string::string_regex("[/?#\\\\][a-z0-9/.%?#@:\\\\ \t\r\né%-]{0,12}").unwrap(),
+        ];
+        (scheme, host, port, tail).prop_map(|(s, h, p, t)| format!("{s}{h}{p}{t}"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        /// The fast path accepts only what the full parser accepts.
+        #[test]
+        fn fast_path_agrees_with_the_url_parser(v in candidate()) {
+            if plain_http_url(&v) {
+                prop_assert!(parser_accepts(&v), "{:?}", v);
+            }
+        }
+    }
+
+    /// The generated strings reach the fast path often enough for the agreement to mean
+    /// something, and reach the parser too.
+    #[test]
+    fn generated_urls_take_both_paths() {
+        use proptest::strategy::ValueTree;
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let (mut fast, mut slow_ok) = (0, 0);
+        for _ in 0..5_000 {
+            let v = candidate().new_tree(&mut runner).unwrap().current();
+            if plain_http_url(&v) {
+                fast += 1;
+            } else if parser_accepts(&v) {
+                slow_ok += 1;
+            }
+        }
+        assert!(
+            fast > 500 && slow_ok > 500,
+            "fast {fast}, parser only {slow_ok}"
+        );
+    }
 }
