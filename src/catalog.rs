@@ -768,7 +768,12 @@ fn load_csv(
         let values = rec
             .fields
             .into_iter()
-            .map(|f| (!f.value.is_empty()).then(|| normalize_newlines(f.value)))
+            // An unquoted value ends at any line break: only a quoted one can hold a `\r`.
+            .map(|f| match f.quoted {
+                _ if f.value.is_empty() => None,
+                true => Some(normalize_newlines(f.value)),
+                false => Some(f.value),
+            })
             .collect();
         rows.push(RawRow {
             src: RecordSrc { pos: rec.pos, cols },
