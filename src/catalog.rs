@@ -960,51 +960,70 @@ struct Row<'a> {
 }
 
 impl Row<'_> {
+    /// The column of `key`, when the file has one; each method looks it up once.
     fn index(&self, key: &str) -> Option<usize> {
-        self.table.columns.iter().position(|c| c == key)
+        self.table.column(key)
+    }
+
+    /// The value in column `i`.
+    fn value(&self, i: usize) -> Option<&str> {
+        self.row.values.get(i)?.as_deref()
     }
 
     fn get(&self, key: &str) -> Option<&str> {
-        self.row.values.get(self.index(key)?)?.as_deref()
+        self.value(self.index(key)?)
     }
 
     fn pos(&self, key: &str) -> Pos {
-        self.table.pos(&self.row.src, key)
+        self.row.src.pos_of(self.index(key))
+    }
+
+    /// The value in column `i`, taken out of the row.
+    fn take(&mut self, i: usize) -> Option<String> {
+        self.row.values.get_mut(i)?.take()
     }
 
     /// The value of `key`, taken out of the row.
     fn text(&mut self, key: &str) -> Option<String> {
         let i = self.index(key)?;
-        self.row.values.get_mut(i)?.take()
+        self.take(i)
     }
 
     fn required(&mut self, key: &str, diags: &mut Vec<Diagnostic>) -> String {
-        match self.get(key) {
-            Some(v) if !v.trim().is_empty() => self.text(key).unwrap_or_default(),
-            _ => {
-                // A missing column is reported once for the whole file.
-                if self.table.columns.iter().any(|c| c == key) {
-                    diags.push(
-                        Diagnostic::error(
-                            Code::MissingField,
-                            &self.table.file,
-                            self.pos(key),
-                            format!("`{key}` is required"),
-                        )
-                        .field(key)
-                        .hint(format!("fill in `{key}` for this row")),
-                    );
-                }
+        let i = self.index(key);
+        match i {
+            Some(i) if self.value(i).is_some_and(|v| !v.trim().is_empty()) => {
+                self.take(i).unwrap_or_default()
+            }
+            // A missing column is reported once for the whole file.
+            None => String::new(),
+            Some(_) => {
+                diags.push(
+                    Diagnostic::error(
+                        Code::MissingField,
+                        &self.table.file,
+                        self.row.src.pos_of(i),
+                        format!("`{key}` is required"),
+                    )
+                    .field(key)
+                    .hint(format!("fill in `{key}` for this row")),
+                );
                 String::new()
             }
         }
     }
 
     fn date(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<PartialDate> {
-        let v = self.get(key)?;
+        let i = self.index(key)?;
+        let v = self.value(i)?;
         let d = PartialDate::parse(v);
         if d.is_none() {
-            diags.push(bad_date(&self.table.file, self.pos(key), key, v));
+            diags.push(bad_date(
+                &self.table.file,
+                self.row.src.pos_of(Some(i)),
+                key,
+                v,
+            ));
         }
         d
     }
@@ -1014,33 +1033,37 @@ impl Row<'_> {
     }
 
     fn url(&mut self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
-        let v = self.get(key)?;
-        if let Some(d) = check_url(v, &self.table.file, self.pos(key), key) {
+        let i = self.index(key)?;
+        let v = self.value(i)?;
+        if let Some(d) = check_url(v, &self.table.file, self.row.src.pos_of(Some(i)), key) {
             diags.push(d);
         }
-        self.text(key)
+        self.take(i)
     }
 
+    /// The value of `key` parsed by `parse`; `choices` (called only for a value it refuses)
+    /// lists the accepted codes for the hint.
     fn code<T>(
         &self,
         key: &str,
         parse: fn(&str) -> Option<T>,
         code: Code,
-        choices: &str,
+        choices: fn() -> String,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<T> {
-        let v = self.get(key)?;
+        let i = self.index(key)?;
+        let v = self.value(i)?;
         let parsed = parse(v);
         if parsed.is_none() {
             diags.push(
                 Diagnostic::error(
                     code,
                     &self.table.file,
-                    self.pos(key),
+                    self.row.src.pos_of(Some(i)),
                     format!("`{key}` {} is not a known value", quote(v)),
                 )
                 .field(key)
-                .hint(format!("use one of: {choices}")),
+                .hint(format!("use one of: {}", choices())),
             );
         }
         parsed
@@ -1221,7 +1244,7 @@ fn to_commitment(row: &mut Row, extras: &[String], diags: &mut Vec<Diagnostic>) 
             "completion",
             Completion::parse,
             Code::UnknownCompletion,
-            &Completion::codes(),
+            Completion::codes,
             diags,
         ),
         url: row.url("url", diags),
@@ -1242,7 +1265,7 @@ fn to_milestone(row: &mut Row, extras: &[String], diags: &mut Vec<Diagnostic>) -
             "status",
             Status::parse,
             Code::UnknownStatus,
-            &Status::codes(),
+            Status::codes,
             diags,
         ),
         completed_on: row.date("completed_on", diags),

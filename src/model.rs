@@ -255,13 +255,24 @@ pub struct Table {
 }
 
 impl Table {
+    /// The index of `column` in [`Table::columns`], when the file has it.
+    pub fn column(&self, column: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == column)
+    }
+
     /// Where `column` starts in `rec`, falling back to the record's start.
     pub fn pos(&self, rec: &RecordSrc, column: &str) -> Pos {
-        self.columns
-            .iter()
-            .position(|c| c == column)
-            .and_then(|i| rec.cols.get(i).copied())
-            .unwrap_or(rec.pos)
+        rec.pos_of(self.column(column))
+    }
+}
+
+impl RecordSrc {
+    /// Where the column of index `column` (from [`Table::column`]) starts, falling back to the
+    /// record's start: [`Table::pos`] with the column looked up once for many records.
+    pub fn pos_of(&self, column: Option<usize>) -> Pos {
+        column
+            .and_then(|i| self.cols.get(i).copied())
+            .unwrap_or(self.pos)
     }
 }
 

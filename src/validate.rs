@@ -264,9 +264,11 @@ fn duplicate(file: &Path, pos: Pos, id: &str, first: Pos, what: &str) -> Diagnos
 
 fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
     let ct = &plan.commitments_table;
+    // Columns are looked up once per table, not per record.
+    let (c_id, c_end, c_challenge) = (ct.column("id"), ct.column("end"), ct.column("challenge"));
     let mut commitments: HashMap<&str, Pos> = HashMap::with_capacity(plan.commitments.len());
     for c in &plan.commitments {
-        let pos = ct.pos(&c.src, "id");
+        let pos = c.src.pos_of(c_id);
         if c.id.is_empty() {
             continue;
         }
@@ -276,7 +278,7 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
             commitments.insert(&c.id, pos);
         }
         if let (Some(s), Some(e)) = (c.start, c.end) {
-            order(&ct.file, ct.pos(&c.src, "end"), "end", s, e, diags);
+            order(&ct.file, c.src.pos_of(c_end), "end", s, e, diags);
         }
         if let (Some(ch), false) = (&c.challenge, plan.unreadable.plan) {
             if !plan.challenges.iter().any(|x| &x.id == ch) {
@@ -285,7 +287,7 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
                     Diagnostic::error(
                         Code::UnknownChallenge,
                         &ct.file,
-                        ct.pos(&c.src, "challenge"),
+                        c.src.pos_of(c_challenge),
                         format!("challenge `{ch}` is not declared in plan.toml"),
                     )
                     .field("challenge")
@@ -300,9 +302,15 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
         }
     }
     let mt = &plan.milestones_table;
+    let (m_id, m_commitment, m_end, m_completed_on) = (
+        mt.column("id"),
+        mt.column("commitment_id"),
+        mt.column("end"),
+        mt.column("completed_on"),
+    );
     let mut milestones: HashMap<&str, Pos> = HashMap::with_capacity(plan.milestones.len());
     for m in &plan.milestones {
-        let pos = mt.pos(&m.src, "id");
+        let pos = m.src.pos_of(m_id);
         if !m.id.is_empty() {
             if let Some(first) = milestones.get(m.id.as_str()) {
                 diags.push(duplicate(&mt.file, pos, &m.id, *first, "milestone"));
@@ -318,7 +326,7 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
                 Diagnostic::error(
                     Code::UnknownCommitment,
                     &mt.file,
-                    mt.pos(&m.src, "commitment_id"),
+                    m.src.pos_of(m_commitment),
                     format!(
                         "commitment `{}` does not exist in this plan",
                         m.commitment_id
@@ -329,7 +337,7 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
             );
         }
         if let (Some(s), Some(e)) = (m.start, m.end) {
-            order(&mt.file, mt.pos(&m.src, "end"), "end", s, e, diags);
+            order(&mt.file, m.src.pos_of(m_end), "end", s, e, diags);
         }
         let completed = m.status == Some(crate::model::Status::Completed);
         if completed && m.completed_on.is_none() {
@@ -337,7 +345,7 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
                 Diagnostic::error(
                     Code::CompletedWithoutDate,
                     &mt.file,
-                    mt.pos(&m.src, "completed_on"),
+                    m.src.pos_of(m_completed_on),
                     format!("milestone `{}` is completed but has no `completed_on`", m.id),
                 )
                 .field("completed_on")
@@ -349,7 +357,7 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
                 Diagnostic::error(
                     Code::DateWithoutCompletion,
                     &mt.file,
-                    mt.pos(&m.src, "completed_on"),
+                    m.src.pos_of(m_completed_on),
                     format!(
                         "milestone `{}` has a `completed_on` but is not completed",
                         m.id
