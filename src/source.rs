@@ -70,23 +70,30 @@ pub fn pos_at(text: &str, offset: usize) -> Pos {
     Pos::new(line as u32, col as u32)
 }
 
-/// The number of characters in `bytes`, which hold whole UTF-8 characters: the bytes that do
-/// not continue a character (`10xxxxxx`). Eight bytes at a time, with a shortcut for ASCII, as
-/// most fields are short and mostly ASCII.
-fn count_chars(bytes: &[u8]) -> usize {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let (words, rest) = bytes.as_chunks::<8>();
-    let mut n = 0;
+/// The number of characters in `text[from..to]`, which holds whole UTF-8 characters: the bytes
+/// that do not continue a character (`10xxxxxx`). Eight bytes at a time; the last few bytes are
+/// read as the end of the eight bytes before `to`, the earlier ones masked out, as most fields
+/// are shorter than eight bytes or end with a few.
+fn count_chars(text: &[u8], from: usize, to: usize) -> usize {
+    // Of each byte of `w`, the high bit when it continues a character: set, the bit below clear.
+    let continuations = |w: u64| (w & !(w << 1) & 0x8080_8080_8080_8080).count_ones() as usize;
+    let (words, rest) = text[from..to].as_chunks::<8>();
+    let mut n = 8 * words.len();
     for w in words {
         let w = u64::from_le_bytes(*w);
-        // The high bit of each continuation byte: set, with the bit below it clear.
-        let continuation = w & !(w << 1) & HIGH;
-        n += 8;
-        if continuation != 0 {
-            n -= continuation.count_ones() as usize;
+        if w & 0x8080_8080_8080_8080 != 0 {
+            n -= continuations(w);
         }
     }
-    n + rest.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+    match (rest.len(), to.checked_sub(8)) {
+        (0, _) => n,
+        (r, Some(start)) => {
+            let w: [u8; 8] = text[start..to].try_into().expect("eight bytes");
+            let w = u64::from_le_bytes(w);
+            n + r - continuations(w >> (8 * (8 - r)))
+        }
+        (r, None) => n + r - rest.iter().filter(|&&b| b & 0xC0 == 0x80).count(),
+    }
 }
 
 /// Decodes `%XX` escapes of a URL path; invalid escapes stay as they are.
@@ -174,7 +181,7 @@ impl<'a> CsvReader<'a> {
         } else {
             (self.line_start, 1)
         };
-        col += count_chars(&self.text.as_bytes()[from..self.at]) as u32;
+        col += count_chars(self.text.as_bytes(), from, self.at) as u32;
         self.col_cache = (self.at, col);
         Pos::new(self.line, col)
     }
@@ -433,7 +440,11 @@ mod tests {
             for end in start..=text.len() {
                 if text.is_char_boundary(start) && text.is_char_boundary(end) {
                     let s = &text[start..end];
-                    assert_eq!(count_chars(s.as_bytes()), s.chars().count(), "{s:?}");
+                    assert_eq!(
+                        count_chars(text.as_bytes(), start, end),
+                        s.chars().count(),
+                        "{s:?}"
+                    );
                 }
             }
         }
