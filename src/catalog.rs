@@ -768,7 +768,12 @@ fn load_csv(
         let values = rec
             .fields
             .into_iter()
-            .map(|f| (!f.value.is_empty()).then(|| normalize_newlines(f.value)))
+            // An unquoted value ends at any line break: only a quoted one can hold a `\r`.
+            .map(|f| match f.quoted {
+                _ if f.value.is_empty() => None,
+                true => Some(normalize_newlines(f.value)),
+                false => Some(f.value),
+            })
             .collect();
         rows.push(RawRow {
             src: RecordSrc { pos: rec.pos, cols },
@@ -955,51 +960,70 @@ struct Row<'a> {
 }
 
 impl Row<'_> {
+    /// The column of `key`, when the file has one; each method looks it up once.
     fn index(&self, key: &str) -> Option<usize> {
-        self.table.columns.iter().position(|c| c == key)
+        self.table.column(key)
+    }
+
+    /// The value in column `i`.
+    fn value(&self, i: usize) -> Option<&str> {
+        self.row.values.get(i)?.as_deref()
     }
 
     fn get(&self, key: &str) -> Option<&str> {
-        self.row.values.get(self.index(key)?)?.as_deref()
+        self.value(self.index(key)?)
     }
 
     fn pos(&self, key: &str) -> Pos {
-        self.table.pos(&self.row.src, key)
+        self.row.src.pos_of(self.index(key))
+    }
+
+    /// The value in column `i`, taken out of the row.
+    fn take(&mut self, i: usize) -> Option<String> {
+        self.row.values.get_mut(i)?.take()
     }
 
     /// The value of `key`, taken out of the row.
     fn text(&mut self, key: &str) -> Option<String> {
         let i = self.index(key)?;
-        self.row.values.get_mut(i)?.take()
+        self.take(i)
     }
 
     fn required(&mut self, key: &str, diags: &mut Vec<Diagnostic>) -> String {
-        match self.get(key) {
-            Some(v) if !v.trim().is_empty() => self.text(key).unwrap_or_default(),
-            _ => {
-                // A missing column is reported once for the whole file.
-                if self.table.columns.iter().any(|c| c == key) {
-                    diags.push(
-                        Diagnostic::error(
-                            Code::MissingField,
-                            &self.table.file,
-                            self.pos(key),
-                            format!("`{key}` is required"),
-                        )
-                        .field(key)
-                        .hint(format!("fill in `{key}` for this row")),
-                    );
-                }
+        let i = self.index(key);
+        match i {
+            Some(i) if self.value(i).is_some_and(|v| !v.trim().is_empty()) => {
+                self.take(i).unwrap_or_default()
+            }
+            // A missing column is reported once for the whole file.
+            None => String::new(),
+            Some(_) => {
+                diags.push(
+                    Diagnostic::error(
+                        Code::MissingField,
+                        &self.table.file,
+                        self.row.src.pos_of(i),
+                        format!("`{key}` is required"),
+                    )
+                    .field(key)
+                    .hint(format!("fill in `{key}` for this row")),
+                );
                 String::new()
             }
         }
     }
 
     fn date(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<PartialDate> {
-        let v = self.get(key)?;
+        let i = self.index(key)?;
+        let v = self.value(i)?;
         let d = PartialDate::parse(v);
         if d.is_none() {
-            diags.push(bad_date(&self.table.file, self.pos(key), key, v));
+            diags.push(bad_date(
+                &self.table.file,
+                self.row.src.pos_of(Some(i)),
+                key,
+                v,
+            ));
         }
         d
     }
@@ -1009,33 +1033,37 @@ impl Row<'_> {
     }
 
     fn url(&mut self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
-        let v = self.get(key)?;
-        if let Some(d) = check_url(v, &self.table.file, self.pos(key), key) {
+        let i = self.index(key)?;
+        let v = self.value(i)?;
+        if let Some(d) = check_url(v, &self.table.file, self.row.src.pos_of(Some(i)), key) {
             diags.push(d);
         }
-        self.text(key)
+        self.take(i)
     }
 
+    /// The value of `key` parsed by `parse`; `choices` (called only for a value it refuses)
+    /// lists the accepted codes for the hint.
     fn code<T>(
         &self,
         key: &str,
         parse: fn(&str) -> Option<T>,
         code: Code,
-        choices: &str,
+        choices: fn() -> String,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<T> {
-        let v = self.get(key)?;
+        let i = self.index(key)?;
+        let v = self.value(i)?;
         let parsed = parse(v);
         if parsed.is_none() {
             diags.push(
                 Diagnostic::error(
                     code,
                     &self.table.file,
-                    self.pos(key),
+                    self.row.src.pos_of(Some(i)),
                     format!("`{key}` {} is not a known value", quote(v)),
                 )
                 .field(key)
-                .hint(format!("use one of: {choices}")),
+                .hint(format!("use one of: {}", choices())),
             );
         }
         parsed
@@ -1111,8 +1139,10 @@ pub fn split_list(cell: Option<&str>) -> Vec<String> {
     .unwrap_or_default()
 }
 
+/// An error when `v` is not an http(s) address (as `url::Url::parse` reads it).
 fn check_url(v: &str, file: &Path, pos: Pos, field: &str) -> Option<Diagnostic> {
-    let ok = url::Url::parse(v).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+    let ok = plain_http_url(v)
+        || url::Url::parse(v).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
     (!ok).then(|| {
         Diagnostic::error(
             Code::BadUrl,
@@ -1123,6 +1153,40 @@ fn check_url(v: &str, file: &Path, pos: Pos, field: &str) -> Option<Diagnostic> 
         .field(field)
         .hint("write the full address, starting with https://")
     })
+}
+
+/// True for an address of the common shape that `url::Url::parse` always accepts as http(s),
+/// so the full parser can be skipped: `http://` or `https://`, a host of lowercase ASCII labels
+/// (letters and digits, inner hyphens; no label like `xn--…`, which IDNA would decode, and a last
+/// label that is not a number, which would make an IPv4 address), then nothing or `/`, `?` or `#` followed
+/// by visible ASCII only. False says nothing: the full parser decides.
+fn plain_http_url(v: &str) -> bool {
+    let Some(rest) = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let rest = rest.as_bytes();
+    let host_end = rest
+        .iter()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let (host, tail) = rest.split_at(host_end);
+    let label_ok = |l: &[u8]| {
+        !l.is_empty()
+            && l.iter()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+            && l[0] != b'-'
+            && l[l.len() - 1] != b'-'
+            // `xn--` and the other `??--` prefixes reserved for IDNA.
+            && l.get(2..4) != Some(&b"--"[..])
+    };
+    let last = host.rsplit(|b| *b == b'.').next().unwrap_or_default();
+    host.split(|b| *b == b'.').all(label_ok)
+        && !last.iter().all(u8::is_ascii_digit)
+        && !last.starts_with(b"0x")
+        && tail.iter().all(|b| matches!(b, 0x21..=0x7E))
 }
 
 fn to_commitment(row: &mut Row, extras: &[String], diags: &mut Vec<Diagnostic>) -> Commitment {
@@ -1180,7 +1244,7 @@ fn to_commitment(row: &mut Row, extras: &[String], diags: &mut Vec<Diagnostic>) 
             "completion",
             Completion::parse,
             Code::UnknownCompletion,
-            &Completion::codes(),
+            Completion::codes,
             diags,
         ),
         url: row.url("url", diags),
@@ -1201,7 +1265,7 @@ fn to_milestone(row: &mut Row, extras: &[String], diags: &mut Vec<Diagnostic>) -
             "status",
             Status::parse,
             Code::UnknownStatus,
-            &Status::codes(),
+            Status::codes,
             diags,
         ),
         completed_on: row.date("completed_on", diags),
@@ -1261,4 +1325,123 @@ fn write_input_csv<'a, T: 'a>(
         write_csv_record(&mut w, keys.iter().map(|k| csv_cell(&value(r, k))))?;
     }
     w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What the full parser says: the answer `check_url` gave before the fast path.
+    fn parser_accepts(v: &str) -> bool {
+        url::Url::parse(v).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+    }
+
+    #[test]
+    fn plain_urls_are_the_ones_the_parser_accepts() {
+        for v in [
+            "https://www.donneesquebec.ca/recherche/dataset/x?jalon=A-01",
+            "http://a",
+            "https://1password.com",
+            "https://a-b.c-d.fr/#top",
+            "http://example.com?q=%41",
+            "http://a.b/..//./%zz\\x",
+        ] {
+            assert!(plain_http_url(v), "{v}");
+            assert!(parser_accepts(v), "{v}");
+        }
+        for v in [
+            "https://",
+            "http:///a",
+            "https://Example.com",
+            "https://a..b",
+            "https://a.b.",
+            "https://.a",
+            "https://-a.b",
+            "https://a-.b",
+            "https://xn--caf-dma.fr",
+            "https://ab--c.fr",
+            "https://1.2.3.4",
+            "https://a.0x1f",
+            "https://a.b:8080/",
+            "https://u@a.b/",
+            "https://a.b/c d",
+            "https://a.b/c\td",
+            "https://a.b/é",
+            "https://a_b.c",
+            "https://a%2eb",
+            "https:\\\\a.b",
+            "ftp://a.b",
+            "HTTPS://a.b",
+            " https://a.b",
+        ] {
+            assert!(!plain_http_url(v), "{v}");
+        }
+    }
+
+    fn label() -> impl Strategy<Value = String> {
+        prop_oneof![
+            12 => proptest::string::string_regex("[a-z0-9]([a-z0-9-]{0,6}[a-z0-9])?").unwrap(),
+            1 => proptest::string::string_regex("[a-z0-9-]{0,4}").unwrap(),
+            1 => proptest::string::string_regex("[0-9]{1,4}|0x[0-9a-f]{0,3}|0[0-7]{0,3}").unwrap(),
+            1 => proptest::string::string_regex("xn--[a-z0-9-]{0,6}|[a-z0-9]{2}--[a-z0-9]{0,3}").unwrap(),
+            1 => proptest::string::string_regex("[a-zA-Z0-9_%@:\\\\ \t.é~!$&'()*+,;=\\[\\]-]{0,5}")
+                .unwrap(),
+        ]
+    }
+
+    fn candidate() -> impl Strategy<Value = String> {
+        let scheme = prop_oneof![
+            4 => Just("https://"),
+            2 => Just("http://"),
+            2 => proptest::sample::select(vec![
+                "HTTP://", "Https://", "http:/", "http:", "https:///", "http:\\\\", "ftp://",
+                "file://", "", " http://", "\thttps://",
+            ]),
+        ];
+        let host = proptest::collection::vec(label(), 1..5).prop_map(|l| l.join("."));
+        let port = prop_oneof![
+            6 => Just(""),
+            1 => proptest::sample::select(vec![":80", ":", ":99999", "@", "."]),
+        ];
+        let tail = prop_oneof![
+            Just(String::new()),
+            proptest::string::string_regex("[/?#][!-~]{0,12}").unwrap(),
+            proptest::string::string_regex("[/?#\\\\][a-z0-9/.%?#@:\\\\ \t\r\né%-]{0,12}").unwrap(),
+        ];
+        (scheme, host, port, tail).prop_map(|(s, h, p, t)| format!("{s}{h}{p}{t}"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        /// The fast path accepts only what the full parser accepts.
+        #[test]
+        fn fast_path_agrees_with_the_url_parser(v in candidate()) {
+            if plain_http_url(&v) {
+                prop_assert!(parser_accepts(&v), "{:?}", v);
+            }
+        }
+    }
+
+    /// The generated strings reach the fast path often enough for the agreement to mean
+    /// something, and reach the parser too.
+    #[test]
+    fn generated_urls_take_both_paths() {
+        use proptest::strategy::ValueTree;
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let (mut fast, mut slow_ok) = (0, 0);
+        for _ in 0..5_000 {
+            let v = candidate().new_tree(&mut runner).unwrap().current();
+            if plain_http_url(&v) {
+                fast += 1;
+            } else if parser_accepts(&v) {
+                slow_ok += 1;
+            }
+        }
+        assert!(
+            fast > 500 && slow_ok > 500,
+            "fast {fast}, parser only {slow_ok}"
+        );
+    }
 }

@@ -47,13 +47,16 @@ impl PartialDate {
         if !(b.len() == 7 || b.len() == 10) || b[4] != b'-' || !digits(0..4) || !digits(5..7) {
             return None;
         }
-        let year: i32 = s[0..4].parse().ok()?;
-        let month: u32 = s[5..7].parse().ok()?;
+        // The digits are checked: their value is read directly.
+        let number =
+            |r: std::ops::Range<usize>| b[r].iter().fold(0, |n, d| n * 10 + u32::from(d - b'0'));
+        let year = number(0..4) as i32;
+        let month = number(5..7);
         let day = if b.len() == 10 {
             if b[7] != b'-' || !digits(8..10) {
                 return None;
             }
-            Some(s[8..10].parse().ok()?)
+            Some(number(8..10))
         } else {
             None
         };
@@ -255,13 +258,24 @@ pub struct Table {
 }
 
 impl Table {
+    /// The index of `column` in [`Table::columns`], when the file has it.
+    pub fn column(&self, column: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == column)
+    }
+
     /// Where `column` starts in `rec`, falling back to the record's start.
     pub fn pos(&self, rec: &RecordSrc, column: &str) -> Pos {
-        self.columns
-            .iter()
-            .position(|c| c == column)
-            .and_then(|i| rec.cols.get(i).copied())
-            .unwrap_or(rec.pos)
+        rec.pos_of(self.column(column))
+    }
+}
+
+impl RecordSrc {
+    /// Where the column of index `column` (from [`Table::column`]) starts, falling back to the
+    /// record's start: [`Table::pos`] with the column looked up once for many records.
+    pub fn pos_of(&self, column: Option<usize>) -> Pos {
+        column
+            .and_then(|i| self.cols.get(i).copied())
+            .unwrap_or(self.pos)
     }
 }
 
@@ -494,4 +508,43 @@ pub struct Catalog {
     pub publisher: Publisher,
     /// Plans, sorted by id.
     pub plans: Vec<Plan>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_dates_as_the_standard_number_parser_reads_them() {
+        let by_std = |s: &str| -> Option<PartialDate> {
+            let b = s.as_bytes();
+            let ok = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+            if !(b.len() == 7 || b.len() == 10) || b[4] != b'-' || !ok(0..4) || !ok(5..7) {
+                return None;
+            }
+            let day = match b.len() {
+                10 if b[7] == b'-' && ok(8..10) => Some(s[8..10].parse().ok()?),
+                10 => return None,
+                _ => None,
+            };
+            let d = PartialDate {
+                year: s[0..4].parse().ok()?,
+                month: s[5..7].parse().ok()?,
+                day,
+            };
+            d.is_iso().then_some(d)
+        };
+        for year in [
+            "0000", "0999", "1999", "2000", "2024", "2100", "9999", "20x4", "+202",
+        ] {
+            for month in ["00", "01", "02", "09", "12", "13", "99", "1a"] {
+                for day in [
+                    "", "-00", "-01", "-28", "-29", "-30", "-31", "-32", "-99", "/01", "-1",
+                ] {
+                    let s = format!("{year}-{month}{day}");
+                    assert_eq!(PartialDate::parse(&s), by_std(&s), "{s}");
+                }
+            }
+        }
+    }
 }

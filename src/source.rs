@@ -70,6 +70,32 @@ pub fn pos_at(text: &str, offset: usize) -> Pos {
     Pos::new(line as u32, col as u32)
 }
 
+/// The number of characters in `text[from..to]`, which holds whole UTF-8 characters: the bytes
+/// that do not continue a character (`10xxxxxx`). Eight bytes at a time; the last few bytes are
+/// read as the end of the eight bytes before `to`, the earlier ones masked out, as most fields
+/// are shorter than eight bytes or end with a few.
+fn count_chars(text: &[u8], from: usize, to: usize) -> usize {
+    // Of each byte of `w`, the high bit when it continues a character: set, the bit below clear.
+    let continuations = |w: u64| (w & !(w << 1) & 0x8080_8080_8080_8080).count_ones() as usize;
+    let (words, rest) = text[from..to].as_chunks::<8>();
+    let mut n = 8 * words.len();
+    for w in words {
+        let w = u64::from_le_bytes(*w);
+        if w & 0x8080_8080_8080_8080 != 0 {
+            n -= continuations(w);
+        }
+    }
+    match (rest.len(), to.checked_sub(8)) {
+        (0, _) => n,
+        (r, Some(start)) => {
+            let w: [u8; 8] = text[start..to].try_into().expect("eight bytes");
+            let w = u64::from_le_bytes(w);
+            n + r - continuations(w >> (8 * (8 - r)))
+        }
+        (r, None) => n + r - rest.iter().filter(|&&b| b & 0xC0 == 0x80).count(),
+    }
+}
+
 /// Decodes `%XX` escapes of a URL path; invalid escapes stay as they are.
 pub fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
@@ -97,6 +123,8 @@ pub struct CsvField {
     pub value: String,
     /// Position of the field's first character (the opening quote when quoted).
     pub pos: Pos,
+    /// Whether the field was quoted: only a quoted field can hold a line break.
+    pub quoted: bool,
 }
 
 /// One CSV record.
@@ -153,7 +181,7 @@ impl<'a> CsvReader<'a> {
         } else {
             (self.line_start, 1)
         };
-        col += self.text[from..self.at].chars().count() as u32;
+        col += count_chars(self.text.as_bytes(), from, self.at) as u32;
         self.col_cache = (self.at, col);
         Pos::new(self.line, col)
     }
@@ -166,25 +194,32 @@ impl<'a> CsvReader<'a> {
 
     fn read_field(&mut self, bytes: &[u8]) -> Result<(CsvField, bool), CsvError> {
         let pos = self.pos();
-        let mut value = String::new();
-        if bytes.get(self.at) == Some(&b'"') {
+        let quoted = bytes.get(self.at) == Some(&b'"');
+        let value = if quoted {
             self.at += 1;
             let mut seg = self.at;
-            loop {
+            // Filled only when the value holds a doubled quote; otherwise it is one slice.
+            let mut unescaped = String::new();
+            let value = loop {
                 // Jump to the next quote or line break; everything between is the value.
                 self.at += memchr::memchr2(b'"', b'\n', &bytes[self.at..])
                     .unwrap_or(bytes.len() - self.at);
                 match bytes.get(self.at) {
                     None => return Err(CsvError::UnclosedQuote(pos)),
                     Some(b'"') if bytes.get(self.at + 1) == Some(&b'"') => {
-                        value.push_str(&self.text[seg..=self.at]);
+                        unescaped.push_str(&self.text[seg..=self.at]);
                         self.at += 2;
                         seg = self.at;
                     }
                     Some(b'"') => {
-                        value.push_str(&self.text[seg..self.at]);
+                        let last = &self.text[seg..self.at];
                         self.at += 1;
-                        break;
+                        break if unescaped.is_empty() {
+                            last.to_owned()
+                        } else {
+                            unescaped.push_str(last);
+                            unescaped
+                        };
                     }
                     Some(b'\n') => {
                         let next = self.at + 1;
@@ -192,19 +227,20 @@ impl<'a> CsvReader<'a> {
                     }
                     Some(_) => self.at += 1,
                 }
-            }
+            };
             match bytes.get(self.at) {
                 None | Some(b',') | Some(b'\n') => {}
                 Some(b'\r') => {}
                 Some(_) => return Err(CsvError::TextAfterQuote(self.pos())),
             }
+            value
         } else {
             let start = self.at;
             // A lone CR (old Mac line ends) ends a line too.
             self.at += memchr::memchr3(b',', b'\n', b'\r', &bytes[self.at..])
                 .unwrap_or(bytes.len() - self.at);
-            value.push_str(&self.text[start..self.at]);
-        }
+            self.text[start..self.at].to_owned()
+        };
         // Consume the separator; report whether the record goes on.
         let more = match bytes.get(self.at) {
             Some(b',') => {
@@ -228,7 +264,7 @@ impl<'a> CsvReader<'a> {
             }
             _ => false,
         };
-        Ok((CsvField { value, pos }, more))
+        Ok((CsvField { value, pos, quoted }, more))
     }
 }
 
@@ -395,6 +431,36 @@ mod tests {
                 vec![("multi\nline".into(), 3, 1), ("z".into(), 4, 7)],
             ]
         );
+    }
+
+    #[test]
+    fn counts_characters_as_the_standard_library_does() {
+        let text = "aé€😀\u{301}b,\"\"x".repeat(5);
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                if text.is_char_boundary(start) && text.is_char_boundary(end) {
+                    let s = &text[start..end];
+                    assert_eq!(
+                        count_chars(text.as_bytes(), start, end),
+                        s.chars().count(),
+                        "{s:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tells_quoted_fields() {
+        let quoted: Vec<bool> = CsvReader::new("a,\"b\",\"\",\"c\"\"\"\n")
+            .next()
+            .unwrap()
+            .unwrap()
+            .fields
+            .iter()
+            .map(|f| f.quoted)
+            .collect();
+        assert_eq!(quoted, [false, true, true, true]);
     }
 
     #[test]
