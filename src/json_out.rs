@@ -4,7 +4,6 @@
 //! computed once per file ([`Keys`]), then every record is appended to a byte buffer.
 
 use crate::fields::Value;
-use crate::model::PartialDate;
 use crate::resources::json_cell;
 
 /// What `serde_json` writes for each byte of a string: 0 for the byte itself, else the letter
@@ -66,14 +65,6 @@ pub fn write_u64(out: &mut Vec<u8>, mut n: u64) {
     out.extend_from_slice(&buf[i..]);
 }
 
-/// Calls `f` with the text of a date, formatted without allocating when it fits its widths.
-pub fn with_date_text<R>(date: PartialDate, f: impl FnOnce(&str) -> R) -> R {
-    match date.format_into(&mut [0; 10]) {
-        Some(text) => f(text),
-        None => f(&date.to_string()),
-    }
-}
-
 /// Appends two spaces per level.
 fn indent(out: &mut Vec<u8>, depth: usize) {
     for _ in 0..depth {
@@ -87,7 +78,15 @@ fn write_scalar(out: &mut Vec<u8>, value: &Value) {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Text(t) => write_str(out, t),
         Value::Int(n) => write_u64(out, *n),
-        Value::Date(d) => with_date_text(*d, |t| write_str(out, t)),
+        // A date written the short way is digits and hyphens: nothing to escape.
+        Value::Date(d) => match d.format_into(&mut [0; 10]) {
+            Some(text) => {
+                out.push(b'"');
+                out.extend_from_slice(text.as_bytes());
+                out.push(b'"');
+            }
+            None => write_str(out, &d.to_string()),
+        },
         // A decimal is parsed as a JSON number and printed again (a string when it is not one);
         // serde_json keeps the exact text it has always had.
         Value::Decimal(_) => serde_json::to_writer(&mut *out, &json_cell(value))
@@ -130,6 +129,8 @@ pub fn write_pretty(out: &mut Vec<u8>, value: &Value, depth: usize) {
 pub struct Keys {
     /// `(index of the name given, bytes written before the member's value)`.
     members: Vec<(usize, Vec<u8>)>,
+    /// The bytes of all the keys together.
+    key_bytes: usize,
 }
 
 impl Keys {
@@ -172,13 +173,24 @@ impl Keys {
             }
             previous = Some(name);
         }
-        Keys { members }
+        let key_bytes = members.iter().map(|(_, k)| k.len()).sum();
+        Keys { members, key_bytes }
+    }
+
+    /// How many bytes the keys take in an object, separators and braces aside.
+    pub fn key_bytes(&self) -> usize {
+        self.key_bytes
     }
 
     /// The members in writing order: the index of the name as given, and the bytes to write
     /// before its value.
     pub fn members(&self) -> impl Iterator<Item = (usize, &[u8])> + '_ {
         self.members.iter().map(|(i, k)| (*i, k.as_slice()))
+    }
+
+    /// How many members the object has.
+    pub fn len(&self) -> usize {
+        self.members.len()
     }
 
     /// True when the object has no member.

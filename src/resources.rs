@@ -255,9 +255,11 @@ fn push_csv_cell(out: &mut Vec<u8>, value: &Value) {
     match value {
         Value::Null => {}
         Value::Int(n) => json_out::write_u64(out, *n),
-        Value::Date(d) => {
-            json_out::with_date_text(*d, |t| push_csv_cell(out, &Value::Text(t.into())))
-        }
+        // A date written the short way is digits and hyphens: never quoted.
+        Value::Date(d) => match d.format_into(&mut [0; 10]) {
+            Some(text) => out.extend_from_slice(text.as_bytes()),
+            None => push_csv_cell(out, &Value::Text(d.to_string().into())),
+        },
         Value::Text(t) if !needs_quotes(t) => out.extend_from_slice(t.as_bytes()),
         Value::Decimal(t) if !needs_quotes(t) => out.extend_from_slice(t.as_bytes()),
         Value::Text(t) => {
@@ -442,6 +444,8 @@ impl KeptCells {
         self.facts.push(facts);
         let base = self.facts.len() - 1;
         debug_assert_eq!(first, base * self.shown.len());
+        let cells_start = if first == 0 { 0 } else { self.ends[first - 1] };
+        out.reserve(self.bytes.len() - cells_start + keys.key_bytes() + keys.len() + 2);
         out.push(b'{');
         for (n, (i, key)) in keys.members().enumerate() {
             if n > 0 {
