@@ -7,8 +7,8 @@
 use crate::diagnostic::{quote, Code, Diagnostic, Pos, Severity};
 use crate::fields::{Field, Kind, COMMITMENT_FIELDS, MILESTONE_FIELDS};
 use crate::model::{
-    Catalog, Challenge, Commitment, Completion, DatasetMeta, Milestone, OgpValue, PartialDate,
-    Plan, Publisher, RecordSrc, Sp, Status, Table,
+    Catalog, Challenge, Commitment, Completion, CsvPlaces, DatasetMeta, Milestone, OgpValue,
+    PartialDate, Plan, Publisher, RecordSrc, Sp, Status, Table,
 };
 use crate::source::{self, CsvError, DecodeError};
 use serde::Deserialize;
@@ -599,8 +599,8 @@ enum Cell {
 
 /// The records of a table as read: a [`Cell`] per column of each record, row after row.
 struct Rows {
-    /// The file's text, which [`Cell::Span`] values are ranges of.
-    text: String,
+    /// The file's text, which [`Cell::Span`] values are ranges of (empty for JSON).
+    places: std::sync::Arc<CsvPlaces>,
     /// Values per record: the table's number of columns.
     width: usize,
     cells: Vec<Cell>,
@@ -609,9 +609,9 @@ struct Rows {
 }
 
 impl Rows {
-    fn new(text: String, width: usize) -> Self {
+    fn new(width: usize) -> Self {
         Rows {
-            text,
+            places: Default::default(),
             width,
             cells: Vec::new(),
             srcs: Vec::new(),
@@ -630,7 +630,7 @@ impl Rows {
         }
         match &self.cells[r * self.width + i] {
             Cell::Empty => None,
-            Cell::Span(a, b) => Some(&self.text[*a..*b]),
+            Cell::Span(a, b) => Some(&self.places.text[*a..*b]),
             Cell::Own(s) => Some(s),
         }
     }
@@ -642,7 +642,7 @@ impl Rows {
         }
         match std::mem::replace(&mut self.cells[r * self.width + i], Cell::Empty) {
             Cell::Empty => None,
-            Cell::Span(a, b) => Some(self.text[a..b].to_owned()),
+            Cell::Span(a, b) => Some(self.places.text[a..b].to_owned()),
             Cell::Own(s) => Some(s),
         }
     }
@@ -733,7 +733,7 @@ fn load_csv(path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option<
     let text = read_text(path, diags)?;
     let mut reader = source::CsvReader::new(&text);
     let mut spans = Vec::new();
-    match reader.read_into(&mut spans) {
+    let header_pos = match reader.read_into(&mut spans) {
         None => {
             diags.push(
                 Diagnostic::error(Code::EmptyFile, path, Pos::START, "the file is empty")
@@ -745,8 +745,9 @@ fn load_csv(path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option<
             diags.push(csv_error(path, e));
             return None;
         }
-        Some(Ok(_)) => {}
-    }
+        Some(Ok(pos)) => pos,
+    };
+    let header_start = spans[0].at;
     let mut table = Table {
         file: path.to_path_buf(),
         columns: Vec::new(),
@@ -755,12 +756,13 @@ fn load_csv(path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option<
     let mut ok = true;
     for f in &spans {
         let value = f.value(&text).into_owned();
+        let pos = source::field_pos(&text, header_pos, header_start, f.at);
         if table.columns.contains(&value) {
             diags.push(
                 Diagnostic::error(
                     Code::DuplicateColumn,
                     path,
-                    f.pos,
+                    pos,
                     format!("column `{value}` appears twice in the header"),
                 )
                 .field(value.as_str())
@@ -768,15 +770,18 @@ fn load_csv(path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option<
             );
             ok = false;
         } else if !known.contains(&value.as_str()) {
-            diags.push(unknown_column(path, f.pos, &value, known));
+            diags.push(unknown_column(path, pos, &value, known));
             ok = false;
         }
         table.columns.push(value);
-        table.header.push(f.pos);
+        table.header.push(pos);
     }
     let width = table.columns.len();
+    // Without a CR in the file, no value holds one.
+    let has_cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
     let mut cells = Vec::new();
-    let mut srcs = Vec::new();
+    let mut starts = Vec::new();
+    let mut rec_pos = Vec::new();
     while let Some(rec) = reader.read_into(&mut spans) {
         let pos = match rec {
             Ok(pos) => pos,
@@ -801,7 +806,8 @@ fn load_csv(path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option<
             ok = false;
             continue;
         }
-        let cols = spans.iter().map(|f| f.pos).collect();
+        starts.extend(spans.iter().map(|f| f.at));
+        rec_pos.push(pos);
         cells.extend(spans.iter().map(|f| match f {
             _ if f.start == f.end => Cell::Empty,
             // An unquoted value ends at any line break: only a quoted one can hold a `\r`.
@@ -809,18 +815,30 @@ fn load_csv(path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option<
                 quoted: true,
                 doubled,
                 ..
-            } if *doubled || f.raw(&text).contains('\r') => {
+            } if *doubled || (has_cr && f.raw(&text).contains('\r')) => {
                 Cell::Own(normalize_newlines(f.value(&text).into_owned()))
             }
             _ => Cell::Span(f.start, f.end),
         }));
-        srcs.push(RecordSrc { pos, cols });
     }
     // A header that cannot be trusted would misplace every value: report it and stop here.
-    ok.then_some((
+    if !ok {
+        return None;
+    }
+    let places = std::sync::Arc::new(CsvPlaces {
+        text,
+        width,
+        starts,
+    });
+    let srcs = rec_pos
+        .into_iter()
+        .enumerate()
+        .map(|(r, pos)| RecordSrc::csv(pos, places.clone(), r))
+        .collect();
+    Some((
         table,
         Rows {
-            text,
+            places,
             width,
             cells,
             srcs,
@@ -906,7 +924,7 @@ fn load_json(path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option
         columns: known.iter().map(|s| s.to_string()).collect(),
         header: Vec::new(),
     };
-    let mut rows = Rows::new(String::new(), known.len());
+    let mut rows = Rows::new(known.len());
     let mut ok = true;
     for (i, item) in items.into_iter().enumerate() {
         let (start, keys) = offsets.get(i).cloned().unwrap_or_default();
@@ -975,7 +993,7 @@ fn load_json(path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option
             values[col] = text_value.filter(|s| !s.is_empty()).map(normalize_newlines);
         }
         let cols = known.iter().map(|k| key_pos(k)).collect();
-        rows.srcs.push(RecordSrc { pos, cols });
+        rows.srcs.push(RecordSrc::new(pos, cols));
         rows.cells
             .extend(values.into_iter().map(|v| v.map_or(Cell::Empty, Cell::Own)));
     }
@@ -1213,7 +1231,7 @@ fn warn_formula_cells(table: &Table, rows: &Rows, fields: &[Field], diags: &mut 
             else {
                 continue;
             };
-            let pos = src.cols.get(i).copied().unwrap_or(src.pos);
+            let pos = src.pos_of(Some(i));
             diags.push(
                 Diagnostic::error(
                     Code::FormulaLikeCell,
@@ -1462,7 +1480,7 @@ mod tests {
                         let rec = rec.unwrap();
                         prop_assert_eq!(&rows.srcs[r].pos, &rec.pos);
                         for (i, f) in rec.fields.into_iter().enumerate() {
-                            prop_assert_eq!(rows.srcs[r].cols[i], f.pos);
+                            prop_assert_eq!(rows.srcs[r].pos_of(Some(i)), f.pos);
                             let want = match f.quoted {
                                 _ if f.value.is_empty() => None,
                                 true => Some(normalize_newlines(f.value)),

@@ -135,8 +135,9 @@ pub struct CsvSpan {
     pub start: usize,
     /// End of that range.
     pub end: usize,
-    /// Position of the field's first character (the opening quote when quoted).
-    pub pos: Pos,
+    /// Byte offset of the field's first character (the opening quote when quoted): its
+    /// position is [`field_pos`].
+    pub at: usize,
     /// Whether the field was quoted: only a quoted field can hold a line break.
     pub quoted: bool,
     /// Whether the value holds a doubled quote, written once in the value.
@@ -157,6 +158,27 @@ impl CsvSpan {
             std::borrow::Cow::Owned(raw.replace("\"\"", "\""))
         } else {
             std::borrow::Cow::Borrowed(raw)
+        }
+    }
+}
+
+/// The position of the field starting at byte `at` of a record that starts at byte `rec_start`
+/// and position `rec` (a record starts a line): lines are counted by the line breaks of its
+/// quoted values before `at`, as [`CsvReader`] counts them.
+pub fn field_pos(text: &str, rec: Pos, rec_start: usize, at: usize) -> Pos {
+    let before = &text.as_bytes()[rec_start..at];
+    match memchr::memrchr(b'\n', before) {
+        None => Pos::new(
+            rec.line,
+            rec.col + count_chars(text.as_bytes(), rec_start, at) as u32,
+        ),
+        Some(nl) => {
+            let lines = memchr::memchr_iter(b'\n', before).count() as u32;
+            let line_start = rec_start + nl + 1;
+            Pos::new(
+                rec.line + lines,
+                1 + count_chars(text.as_bytes(), line_start, at) as u32,
+            )
         }
     }
 }
@@ -227,7 +249,9 @@ impl<'a> CsvReader<'a> {
     }
 
     fn read_field(&mut self, bytes: &[u8]) -> Result<(CsvSpan, bool), CsvError> {
-        let pos = self.pos();
+        // The position is counted only for an error; a field's place is its offset.
+        let at = self.at;
+        let start_line = (self.line, self.line_start);
         let quoted = bytes.get(self.at) == Some(&b'"');
         let mut doubled = false;
         let (start, end) = if quoted {
@@ -238,7 +262,10 @@ impl<'a> CsvReader<'a> {
                 self.at += memchr::memchr2(b'"', b'\n', &bytes[self.at..])
                     .unwrap_or(bytes.len() - self.at);
                 match bytes.get(self.at) {
-                    None => return Err(CsvError::UnclosedQuote(pos)),
+                    None => {
+                        let col = 1 + count_chars(bytes, start_line.1, at) as u32;
+                        return Err(CsvError::UnclosedQuote(Pos::new(start_line.0, col)));
+                    }
                     Some(b'"') if bytes.get(self.at + 1) == Some(&b'"') => {
                         doubled = true;
                         self.at += 2;
@@ -294,7 +321,7 @@ impl<'a> CsvReader<'a> {
         let span = CsvSpan {
             start,
             end,
-            pos,
+            at,
             quoted,
             doubled,
         };
@@ -362,7 +389,7 @@ impl Iterator for CsvReader<'_> {
                     .iter()
                     .map(|f| CsvField {
                         value: f.value(text).into_owned(),
-                        pos: f.pos,
+                        pos: field_pos(text, pos, spans[0].at, f.at),
                         quoted: f.quoted,
                     })
                     .collect(),
