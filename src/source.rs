@@ -96,6 +96,29 @@ fn count_chars(text: &[u8], from: usize, to: usize) -> usize {
     }
 }
 
+/// The length of the unquoted value at the start of `rest`: the bytes before the first `,`,
+/// `\n` or `\r` (all of `rest` without one). Most values are short: their first sixteen bytes
+/// are looked at eight at a time, and only a longer value calls `memchr3`.
+fn unquoted_len(rest: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `w` that is zero; exact up to the lowest such byte, which
+    // is the one wanted.
+    let zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
+    let mut at = 0;
+    for chunk in rest.chunks_exact(8).take(2) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let found = zero(w ^ (ONES * u64::from(b',')))
+            | zero(w ^ (ONES * u64::from(b'\n')))
+            | zero(w ^ (ONES * u64::from(b'\r')));
+        if found != 0 {
+            return at + (found.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + memchr::memchr3(b',', b'\n', b'\r', &rest[at..]).unwrap_or(rest.len() - at)
+}
+
 /// Decodes `%XX` escapes of a URL path; invalid escapes stay as they are.
 pub fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
@@ -154,8 +177,15 @@ impl CsvSpan {
     pub fn value<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
         let raw = self.raw(text);
         if self.doubled {
-            // Between the quotes every `"` is half of a pair, paired from the left.
-            std::borrow::Cow::Owned(raw.replace("\"\"", "\""))
+            // Between the quotes every `"` is the first of a pair: keep it, skip the second.
+            let mut out = String::with_capacity(raw.len());
+            let mut rest = raw;
+            while let Some(i) = memchr::memchr(b'"', rest.as_bytes()) {
+                out.push_str(&rest[..=i]);
+                rest = rest.get(i + 2..).unwrap_or_default();
+            }
+            out.push_str(rest);
+            std::borrow::Cow::Owned(out)
         } else {
             std::borrow::Cow::Borrowed(raw)
         }
@@ -291,8 +321,7 @@ impl<'a> CsvReader<'a> {
         } else {
             let start = self.at;
             // A lone CR (old Mac line ends) ends a line too.
-            self.at += memchr::memchr3(b',', b'\n', b'\r', &bytes[self.at..])
-                .unwrap_or(bytes.len() - self.at);
+            self.at += unquoted_len(&bytes[self.at..]);
             (start, self.at)
         };
         // Consume the separator; report whether the record goes on.
@@ -606,6 +635,19 @@ mod tests {
         fn reads_as_the_plain_reader(text in "[ab,\"\n\ré€😀]{0,40}|([a-zé,]{0,12}(\"[a-z,\"\n\ré]{0,12}\")?[,\n]|\r\n){0,12}") {
             let got: Vec<_> = CsvReader::new(&text).collect();
             proptest::prop_assert_eq!(got, plain_records(&text), "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn unquoted_values_end_where_memchr_says() {
+        let bytes =
+            b"abc,def\nghijklmnopqrstuvwxyz\r0123456789abcdefgh,\xc3\xa9\xe2\x82\xac\x80\xff,,\n";
+        for start in 0..=bytes.len() {
+            for end in start..=bytes.len() {
+                let rest = &bytes[start..end];
+                let want = memchr::memchr3(b',', b'\n', b'\r', rest).unwrap_or(rest.len());
+                assert_eq!(unquoted_len(rest), want, "{rest:?}");
+            }
         }
     }
 
