@@ -28,11 +28,35 @@ pub struct Loaded {
 thread_local! {
     /// The catalogue being loaded on this thread, resolved: no file outside it is read.
     static ROOT: std::cell::RefCell<Option<PathBuf>> = const { std::cell::RefCell::new(None) };
+    /// A folder known to resolve inside the catalogue: an entry of it that is not a symbolic
+    /// link is inside too, without resolving it again.
+    static INSIDE: std::cell::RefCell<Option<PathBuf>> = const { std::cell::RefCell::new(None) };
+}
+
+/// True when `path` is an entry, not a symbolic link, of the folder [`INSIDE`] names: it resolves
+/// inside the catalogue, so [`outside_catalog`] has nothing to say.
+fn plain_entry_inside(path: &Path) -> bool {
+    INSIDE.with(|d| {
+        d.borrow()
+            .as_deref()
+            .is_some_and(|d| path.parent() == Some(d))
+    }) && std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_symlink())
+}
+
+/// Runs `f` with [`INSIDE`] set to `dir` on this thread.
+fn inside<T>(dir: Option<&Path>, f: impl FnOnce() -> T) -> T {
+    let before = INSIDE.with(|d| d.replace(dir.map(Path::to_path_buf)));
+    let out = f();
+    INSIDE.with(|d| *d.borrow_mut() = before);
+    out
 }
 
 /// An error when `path` resolves (through symbolic links or `..`) outside the catalogue.
 fn outside_catalog(path: &Path) -> Option<Diagnostic> {
     let root = ROOT.with(|r| r.borrow().clone())?;
+    if plain_entry_inside(path) {
+        return None;
+    }
     let resolved = std::fs::canonicalize(path).ok().or_else(|| {
         // A link whose target does not exist: judge where it points.
         let target = std::fs::read_link(path).ok()?;
@@ -88,7 +112,10 @@ pub fn open_catalog(root: &Path) -> Opened {
     let resolved = std::fs::canonicalize(root).ok();
     within(resolved.as_ref(), || {
         let mut diags = Vec::new();
-        let publisher = load_publisher(&root.join("publisher.toml"), &mut diags);
+        // The catalogue folder resolves to `resolved`, inside by definition.
+        let publisher = inside(resolved.is_some().then_some(root), || {
+            load_publisher(&root.join("publisher.toml"), &mut diags)
+        });
         let mut plan_dirs = Vec::new();
         let plans_dir = root.join("plans");
         match std::fs::read_dir(&plans_dir) {
@@ -104,16 +131,29 @@ pub fn open_catalog(root: &Path) -> Opened {
                 ),
             ),
             Ok(entries) => {
-                let mut dirs: Vec<PathBuf> = entries
+                let mut dirs: Vec<(PathBuf, bool)> = entries
                     .filter_map(|e| e.ok())
-                    // Follows links, so a linked plan folder is not skipped silently.
-                    .filter(|e| std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir()))
-                    .map(|e| e.path())
+                    .filter_map(|e| {
+                        let link = e.file_type().map_or(true, |t| t.is_symlink());
+                        // Follows links, so a linked plan folder is not skipped silently.
+                        let dir = e.file_type().is_ok_and(|t| t.is_dir())
+                            || std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir());
+                        dir.then(|| (e.path(), link))
+                    })
                     .collect();
                 dirs.sort();
                 let found = dirs.len();
-                for dir in dirs {
-                    match outside_catalog(&dir) {
+                // When `plans` resolves inside, so does each of its folders that is not a link.
+                let plans_inside = resolved.as_ref().is_some_and(|r| {
+                    std::fs::canonicalize(&plans_dir).is_ok_and(|p| p.starts_with(r))
+                });
+                for (dir, link) in dirs {
+                    let outside = if plans_inside && !link {
+                        None
+                    } else {
+                        outside_catalog(&dir)
+                    };
+                    match outside {
                         Some(d) => diags.push(d),
                         None => plan_dirs.push(dir),
                     }
@@ -139,10 +179,17 @@ pub fn open_catalog(root: &Path) -> Opened {
 
 /// Loads one plan folder of an opened catalogue, with the problems met reading it.
 pub fn load_plan_at(opened: &Opened, dir: &Path) -> (Plan, Vec<Diagnostic>) {
+    // A folder of `plan_dirs` was found to resolve inside the catalogue.
+    let known = opened
+        .plan_dirs
+        .binary_search_by(|d| d.as_path().cmp(dir))
+        .is_ok();
     within(opened.resolved.as_ref(), || {
-        let mut diags = Vec::new();
-        let plan = load_plan(dir, &mut diags);
-        (plan, diags)
+        inside(known.then_some(dir), || {
+            let mut diags = Vec::new();
+            let plan = load_plan(dir, &mut diags);
+            (plan, diags)
+        })
     })
 }
 
@@ -1494,6 +1541,52 @@ mod tests {
             }
             let _ = std::fs::remove_dir_all(&dir);
         }
+    }
+
+    /// Entries of a folder known to be inside are judged as the full resolution judges them:
+    /// plain files, missing ones, links inside, outside, dangling or looping.
+    #[cfg(unix)]
+    #[test]
+    fn entries_of_a_folder_inside_are_judged_as_resolved() {
+        use std::os::unix::fs::symlink;
+        let base = std::env::temp_dir().join(format!("ogp-inside-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let (root, out) = (base.join("catalog"), base.join("elsewhere"));
+        let plan = root.join("plans/p1");
+        std::fs::create_dir_all(&plan).unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(plan.join("plan.toml"), "").unwrap();
+        std::fs::write(root.join("publisher.toml"), "").unwrap();
+        std::fs::write(out.join("x.csv"), "").unwrap();
+        symlink(root.join("publisher.toml"), plan.join("inside.csv")).unwrap();
+        symlink(out.join("x.csv"), plan.join("outside.csv")).unwrap();
+        symlink("../../../elsewhere/none.csv", plan.join("dangling.csv")).unwrap();
+        symlink("loop.csv", plan.join("loop.csv")).unwrap();
+        symlink(&out, plan.join("sub")).unwrap();
+        let resolved = std::fs::canonicalize(&root).ok();
+        for name in [
+            "plan.toml",
+            "missing.csv",
+            "inside.csv",
+            "outside.csv",
+            "dangling.csv",
+            "loop.csv",
+            "sub",
+        ] {
+            let path = plan.join(name);
+            let message = |d: Option<Diagnostic>| d.map(|d| d.message);
+            let full = within(resolved.as_ref(), || message(outside_catalog(&path)));
+            let fast = within(resolved.as_ref(), || {
+                inside(Some(&plan), || message(outside_catalog(&path)))
+            });
+            assert_eq!(fast, full, "{name}");
+            assert_eq!(
+                full.is_some(),
+                ["outside.csv", "dangling.csv", "sub"].contains(&name),
+                "{name}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&base);
     }
 
     /// What the full parser says: the answer `check_url` gave before the fast path.
