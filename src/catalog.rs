@@ -7,8 +7,8 @@
 use crate::diagnostic::{quote, Code, Diagnostic, Pos, Severity};
 use crate::fields::{Field, Kind, COMMITMENT_FIELDS, MILESTONE_FIELDS};
 use crate::model::{
-    Catalog, Challenge, Commitment, Completion, DatasetMeta, Milestone, OgpValue, PartialDate,
-    Plan, Publisher, RecordSrc, Sp, Status, Table,
+    Catalog, Challenge, Commitment, Completion, CsvPlaces, DatasetMeta, Milestone, OgpValue,
+    PartialDate, Plan, Publisher, RecordSrc, Sp, Status, Table,
 };
 use crate::source::{self, CsvError, DecodeError};
 use serde::Deserialize;
@@ -28,11 +28,35 @@ pub struct Loaded {
 thread_local! {
     /// The catalogue being loaded on this thread, resolved: no file outside it is read.
     static ROOT: std::cell::RefCell<Option<PathBuf>> = const { std::cell::RefCell::new(None) };
+    /// A folder known to resolve inside the catalogue: an entry of it that is not a symbolic
+    /// link is inside too, without resolving it again.
+    static INSIDE: std::cell::RefCell<Option<PathBuf>> = const { std::cell::RefCell::new(None) };
+}
+
+/// True when `path` is an entry, not a symbolic link, of the folder [`INSIDE`] names: it resolves
+/// inside the catalogue, so [`outside_catalog`] has nothing to say.
+fn plain_entry_inside(path: &Path) -> bool {
+    INSIDE.with(|d| {
+        d.borrow()
+            .as_deref()
+            .is_some_and(|d| path.parent() == Some(d))
+    }) && std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_symlink())
+}
+
+/// Runs `f` with [`INSIDE`] set to `dir` on this thread.
+fn inside<T>(dir: Option<&Path>, f: impl FnOnce() -> T) -> T {
+    let before = INSIDE.with(|d| d.replace(dir.map(Path::to_path_buf)));
+    let out = f();
+    INSIDE.with(|d| *d.borrow_mut() = before);
+    out
 }
 
 /// An error when `path` resolves (through symbolic links or `..`) outside the catalogue.
 fn outside_catalog(path: &Path) -> Option<Diagnostic> {
     let root = ROOT.with(|r| r.borrow().clone())?;
+    if plain_entry_inside(path) {
+        return None;
+    }
     let resolved = std::fs::canonicalize(path).ok().or_else(|| {
         // A link whose target does not exist: judge where it points.
         let target = std::fs::read_link(path).ok()?;
@@ -88,7 +112,10 @@ pub fn open_catalog(root: &Path) -> Opened {
     let resolved = std::fs::canonicalize(root).ok();
     within(resolved.as_ref(), || {
         let mut diags = Vec::new();
-        let publisher = load_publisher(&root.join("publisher.toml"), &mut diags);
+        // The catalogue folder resolves to `resolved`, inside by definition.
+        let publisher = inside(resolved.is_some().then_some(root), || {
+            load_publisher(&root.join("publisher.toml"), &mut diags)
+        });
         let mut plan_dirs = Vec::new();
         let plans_dir = root.join("plans");
         match std::fs::read_dir(&plans_dir) {
@@ -104,16 +131,29 @@ pub fn open_catalog(root: &Path) -> Opened {
                 ),
             ),
             Ok(entries) => {
-                let mut dirs: Vec<PathBuf> = entries
+                let mut dirs: Vec<(PathBuf, bool)> = entries
                     .filter_map(|e| e.ok())
-                    // Follows links, so a linked plan folder is not skipped silently.
-                    .filter(|e| std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir()))
-                    .map(|e| e.path())
+                    .filter_map(|e| {
+                        let link = e.file_type().map_or(true, |t| t.is_symlink());
+                        // Follows links, so a linked plan folder is not skipped silently.
+                        let dir = e.file_type().is_ok_and(|t| t.is_dir())
+                            || std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir());
+                        dir.then(|| (e.path(), link))
+                    })
                     .collect();
                 dirs.sort();
                 let found = dirs.len();
-                for dir in dirs {
-                    match outside_catalog(&dir) {
+                // When `plans` resolves inside, so does each of its folders that is not a link.
+                let plans_inside = resolved.as_ref().is_some_and(|r| {
+                    std::fs::canonicalize(&plans_dir).is_ok_and(|p| p.starts_with(r))
+                });
+                for (dir, link) in dirs {
+                    let outside = if plans_inside && !link {
+                        None
+                    } else {
+                        outside_catalog(&dir)
+                    };
+                    match outside {
                         Some(d) => diags.push(d),
                         None => plan_dirs.push(dir),
                     }
@@ -139,10 +179,17 @@ pub fn open_catalog(root: &Path) -> Opened {
 
 /// Loads one plan folder of an opened catalogue, with the problems met reading it.
 pub fn load_plan_at(opened: &Opened, dir: &Path) -> (Plan, Vec<Diagnostic>) {
+    // A folder of `plan_dirs` was found to resolve inside the catalogue.
+    let known = opened
+        .plan_dirs
+        .binary_search_by(|d| d.as_path().cmp(dir))
+        .is_ok();
     within(opened.resolved.as_ref(), || {
-        let mut diags = Vec::new();
-        let plan = load_plan(dir, &mut diags);
-        (plan, diags)
+        inside(known.then_some(dir), || {
+            let mut diags = Vec::new();
+            let plan = load_plan(dir, &mut diags);
+            (plan, diags)
+        })
     })
 }
 
@@ -568,46 +615,84 @@ fn load_plan(dir: &Path, diags: &mut Vec<Diagnostic>) -> Plan {
         .as_ref()
         .is_none_or(|(t, _)| !t.columns.iter().any(|c| c == "id"));
     if let Some((table, mut rows)) = commitments {
-        plan.commitments = rows
-            .iter_mut()
-            .map(|r| {
-                to_commitment(
-                    &mut Row {
-                        table: &table,
-                        row: r,
-                    },
-                    &extras_c,
-                    diags,
-                )
-            })
+        let cols = CommitmentCols::of(&table, &extras_c);
+        plan.commitments = (0..rows.len())
+            .map(|r| to_commitment(&mut Row::new(&table, &mut rows, r), &cols, diags))
             .collect();
         plan.commitments_table = table;
     }
     let milestones = load_table(dir, "milestones", MILESTONE_FIELDS, &extras_m, diags);
     plan.unreadable.milestones = milestones.is_none();
     if let Some((table, mut rows)) = milestones {
-        plan.milestones = rows
-            .iter_mut()
-            .map(|r| {
-                to_milestone(
-                    &mut Row {
-                        table: &table,
-                        row: r,
-                    },
-                    &extras_m,
-                    diags,
-                )
-            })
+        let cols = MilestoneCols::of(&table, &extras_m);
+        plan.milestones = (0..rows.len())
+            .map(|r| to_milestone(&mut Row::new(&table, &mut rows, r), &cols, diags))
             .collect();
         plan.milestones_table = table;
     }
     plan
 }
 
-/// One record as read: a value (empty = `None`) per column of its table.
-struct RawRow {
-    src: RecordSrc,
-    values: Vec<Option<String>>,
+/// One value as read.
+#[derive(Debug)]
+enum Cell {
+    /// An empty value, or one already taken.
+    Empty,
+    /// The value is this byte range of the file's text, as it is.
+    Span(usize, usize),
+    /// The value, unescaped or with its line breaks normalised.
+    Own(String),
+}
+
+/// The records of a table as read: a [`Cell`] per column of each record, row after row.
+struct Rows {
+    /// The file's text, which [`Cell::Span`] values are ranges of (empty for JSON).
+    places: std::sync::Arc<CsvPlaces>,
+    /// Values per record: the table's number of columns.
+    width: usize,
+    cells: Vec<Cell>,
+    /// Where each record and its values start.
+    srcs: Vec<RecordSrc>,
+}
+
+impl Rows {
+    fn new(width: usize) -> Self {
+        Rows {
+            places: Default::default(),
+            width,
+            cells: Vec::new(),
+            srcs: Vec::new(),
+        }
+    }
+
+    /// The number of records.
+    fn len(&self) -> usize {
+        self.srcs.len()
+    }
+
+    /// The value in column `i` of record `r` (`None` when empty).
+    fn value(&self, r: usize, i: usize) -> Option<&str> {
+        if i >= self.width {
+            return None;
+        }
+        match &self.cells[r * self.width + i] {
+            Cell::Empty => None,
+            Cell::Span(a, b) => Some(&self.places.text[*a..*b]),
+            Cell::Own(s) => Some(s),
+        }
+    }
+
+    /// The value in column `i` of record `r`, taken out of it.
+    fn take(&mut self, r: usize, i: usize) -> Option<String> {
+        if i >= self.width {
+            return None;
+        }
+        match std::mem::replace(&mut self.cells[r * self.width + i], Cell::Empty) {
+            Cell::Empty => None,
+            Cell::Span(a, b) => Some(self.places.text[a..b].to_owned()),
+            Cell::Own(s) => Some(s),
+        }
+    }
 }
 
 /// The input keys of a table: standard, non-derived columns.
@@ -621,7 +706,7 @@ fn load_table(
     fields: &[Field],
     extras: &[String],
     diags: &mut Vec<Diagnostic>,
-) -> Option<(Table, Vec<RawRow>)> {
+) -> Option<(Table, Rows)> {
     let csv = dir.join(format!("{stem}.csv"));
     let json = dir.join(format!("{stem}.json"));
     let known: Vec<&str> = input_keys(fields)
@@ -691,14 +776,11 @@ fn unknown_column(file: &Path, pos: Pos, name: &str, known: &[&str]) -> Diagnost
     .hint(hint)
 }
 
-fn load_csv(
-    path: &Path,
-    known: &[&str],
-    diags: &mut Vec<Diagnostic>,
-) -> Option<(Table, Vec<RawRow>)> {
+fn load_csv(path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option<(Table, Rows)> {
     let text = read_text(path, diags)?;
     let mut reader = source::CsvReader::new(&text);
-    let header = match reader.next() {
+    let mut spans = Vec::new();
+    let header_pos = match reader.read_into(&mut spans) {
         None => {
             diags.push(
                 Diagnostic::error(Code::EmptyFile, path, Pos::START, "the file is empty")
@@ -710,53 +792,60 @@ fn load_csv(
             diags.push(csv_error(path, e));
             return None;
         }
-        Some(Ok(h)) => h,
+        Some(Ok(pos)) => pos,
     };
+    let header_start = spans[0].at;
     let mut table = Table {
         file: path.to_path_buf(),
         columns: Vec::new(),
         header: Vec::new(),
     };
     let mut ok = true;
-    for f in &header.fields {
-        if table.columns.contains(&f.value) {
+    for f in &spans {
+        let value = f.value(&text).into_owned();
+        let pos = source::field_pos(&text, header_pos, header_start, f.at);
+        if table.columns.contains(&value) {
             diags.push(
                 Diagnostic::error(
                     Code::DuplicateColumn,
                     path,
-                    f.pos,
-                    format!("column `{}` appears twice in the header", f.value),
+                    pos,
+                    format!("column `{value}` appears twice in the header"),
                 )
-                .field(f.value.as_str())
+                .field(value.as_str())
                 .hint("keep one column of each name"),
             );
             ok = false;
-        } else if !known.contains(&f.value.as_str()) {
-            diags.push(unknown_column(path, f.pos, &f.value, known));
+        } else if !known.contains(&value.as_str()) {
+            diags.push(unknown_column(path, pos, &value, known));
             ok = false;
         }
-        table.columns.push(f.value.clone());
-        table.header.push(f.pos);
+        table.columns.push(value);
+        table.header.push(pos);
     }
     let width = table.columns.len();
-    let mut rows = Vec::new();
-    for rec in reader {
-        let rec = match rec {
-            Ok(r) => r,
+    // Without a CR in the file, no value holds one.
+    let has_cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
+    let mut cells = Vec::new();
+    let mut starts = Vec::new();
+    let mut rec_pos = Vec::new();
+    while let Some(rec) = reader.read_into(&mut spans) {
+        let pos = match rec {
+            Ok(pos) => pos,
             Err(e) => {
                 diags.push(csv_error(path, e));
                 return None;
             }
         };
-        if rec.fields.len() != width {
+        if spans.len() != width {
             diags.push(
                 Diagnostic::error(
                     Code::CsvFieldCount,
                     path,
-                    rec.pos,
+                    pos,
                     format!(
                         "this row has {} fields but the header has {width}",
-                        rec.fields.len()
+                        spans.len()
                     ),
                 )
                 .hint("a comma inside a value needs the value in double quotes: \"a, b\""),
@@ -764,24 +853,44 @@ fn load_csv(
             ok = false;
             continue;
         }
-        let cols = rec.fields.iter().map(|f| f.pos).collect();
-        let values = rec
-            .fields
-            .into_iter()
+        starts.extend(spans.iter().map(|f| f.at));
+        rec_pos.push(pos);
+        cells.extend(spans.iter().map(|f| match f {
+            _ if f.start == f.end => Cell::Empty,
             // An unquoted value ends at any line break: only a quoted one can hold a `\r`.
-            .map(|f| match f.quoted {
-                _ if f.value.is_empty() => None,
-                true => Some(normalize_newlines(f.value)),
-                false => Some(f.value),
-            })
-            .collect();
-        rows.push(RawRow {
-            src: RecordSrc { pos: rec.pos, cols },
-            values,
-        });
+            source::CsvSpan {
+                quoted: true,
+                doubled,
+                ..
+            } if *doubled || (has_cr && f.raw(&text).contains('\r')) => {
+                Cell::Own(normalize_newlines(f.value(&text).into_owned()))
+            }
+            _ => Cell::Span(f.start, f.end),
+        }));
     }
     // A header that cannot be trusted would misplace every value: report it and stop here.
-    ok.then_some((table, rows))
+    if !ok {
+        return None;
+    }
+    let places = std::sync::Arc::new(CsvPlaces {
+        text,
+        width,
+        starts,
+    });
+    let srcs = rec_pos
+        .into_iter()
+        .enumerate()
+        .map(|(r, pos)| RecordSrc::csv(pos, places.clone(), r))
+        .collect();
+    Some((
+        table,
+        Rows {
+            places,
+            width,
+            cells,
+            srcs,
+        },
+    ))
 }
 
 fn csv_error(path: &Path, e: CsvError) -> Diagnostic {
@@ -803,11 +912,7 @@ fn csv_error(path: &Path, e: CsvError) -> Diagnostic {
     }
 }
 
-fn load_json(
-    path: &Path,
-    known: &[&str],
-    diags: &mut Vec<Diagnostic>,
-) -> Option<(Table, Vec<RawRow>)> {
+fn load_json(path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option<(Table, Rows)> {
     let text = read_text(path, diags)?;
     if text.trim().is_empty() {
         diags.push(
@@ -866,7 +971,7 @@ fn load_json(
         columns: known.iter().map(|s| s.to_string()).collect(),
         header: Vec::new(),
     };
-    let mut rows = Vec::new();
+    let mut rows = Rows::new(known.len());
     let mut ok = true;
     for (i, item) in items.into_iter().enumerate() {
         let (start, keys) = offsets.get(i).cloned().unwrap_or_default();
@@ -900,7 +1005,7 @@ fn load_json(
                 ok = false;
             }
         }
-        let mut values = vec![None; known.len()];
+        let mut values: Vec<Option<String>> = vec![None; known.len()];
         for (k, v) in obj {
             let Some(col) = known.iter().position(|c| *c == k) else {
                 diags.push(unknown_column(path, key_pos(&k), &k, known));
@@ -935,10 +1040,9 @@ fn load_json(
             values[col] = text_value.filter(|s| !s.is_empty()).map(normalize_newlines);
         }
         let cols = known.iter().map(|k| key_pos(k)).collect();
-        rows.push(RawRow {
-            src: RecordSrc { pos, cols },
-            values,
-        });
+        rows.srcs.push(RecordSrc::new(pos, cols));
+        rows.cells
+            .extend(values.into_iter().map(|v| v.map_or(Cell::Empty, Cell::Own)));
     }
     ok.then_some((table, rows))
 }
@@ -953,47 +1057,115 @@ fn normalize_newlines(s: String) -> String {
     }
 }
 
-/// A raw row seen through its table's columns; values are moved out of it as they are used.
-struct Row<'a> {
-    table: &'a Table,
-    row: &'a mut RawRow,
+/// The columns of a commitments table that loading reads, looked up once per table.
+struct CommitmentCols {
+    id: Option<usize>,
+    number: Option<usize>,
+    title: Option<usize>,
+    title_en: Option<usize>,
+    challenge: Option<usize>,
+    description: Option<usize>,
+    problem: Option<usize>,
+    lead_institution: Option<usize>,
+    other_institutions: Option<usize>,
+    ogp_values: Option<usize>,
+    start: Option<usize>,
+    end: Option<usize>,
+    completion: Option<usize>,
+    url: Option<usize>,
+    /// The plan's declared extra columns, in declaration order.
+    extras: Vec<Option<usize>>,
 }
 
-impl Row<'_> {
-    /// The column of `key`, when the file has one; each method looks it up once.
-    fn index(&self, key: &str) -> Option<usize> {
-        self.table.column(key)
+impl CommitmentCols {
+    fn of(t: &Table, extras: &[String]) -> Self {
+        CommitmentCols {
+            id: t.column("id"),
+            number: t.column("number"),
+            title: t.column("title"),
+            title_en: t.column("title_en"),
+            challenge: t.column("challenge"),
+            description: t.column("description"),
+            problem: t.column("problem"),
+            lead_institution: t.column("lead_institution"),
+            other_institutions: t.column("other_institutions"),
+            ogp_values: t.column("ogp_values"),
+            start: t.column("start"),
+            end: t.column("end"),
+            completion: t.column("completion"),
+            url: t.column("url"),
+            extras: extras.iter().map(|n| t.column(n)).collect(),
+        }
+    }
+}
+
+/// The columns of a milestones table that loading reads, looked up once per table.
+struct MilestoneCols {
+    id: Option<usize>,
+    commitment_id: Option<usize>,
+    title: Option<usize>,
+    deliverable: Option<usize>,
+    start: Option<usize>,
+    end: Option<usize>,
+    status: Option<usize>,
+    completed_on: Option<usize>,
+    evidence_url: Option<usize>,
+    /// The plan's declared extra columns, in declaration order.
+    extras: Vec<Option<usize>>,
+}
+
+impl MilestoneCols {
+    fn of(t: &Table, extras: &[String]) -> Self {
+        MilestoneCols {
+            id: t.column("id"),
+            commitment_id: t.column("commitment_id"),
+            title: t.column("title"),
+            deliverable: t.column("deliverable"),
+            start: t.column("start"),
+            end: t.column("end"),
+            status: t.column("status"),
+            completed_on: t.column("completed_on"),
+            evidence_url: t.column("evidence_url"),
+            extras: extras.iter().map(|n| t.column(n)).collect(),
+        }
+    }
+}
+
+/// One record of a table; values are moved out of it as they are used. Each method takes the
+/// column of its key (from [`CommitmentCols`] or [`MilestoneCols`]) and the key for messages.
+struct Row<'a> {
+    table: &'a Table,
+    rows: &'a mut Rows,
+    r: usize,
+}
+
+impl<'a> Row<'a> {
+    fn new(table: &'a Table, rows: &'a mut Rows, r: usize) -> Self {
+        Row { table, rows, r }
     }
 
     /// The value in column `i`.
     fn value(&self, i: usize) -> Option<&str> {
-        self.row.values.get(i)?.as_deref()
+        self.rows.value(self.r, i)
     }
 
-    fn get(&self, key: &str) -> Option<&str> {
-        self.value(self.index(key)?)
+    fn get(&self, i: Option<usize>) -> Option<&str> {
+        self.value(i?)
     }
 
-    fn pos(&self, key: &str) -> Pos {
-        self.row.src.pos_of(self.index(key))
+    fn pos(&self, i: Option<usize>) -> Pos {
+        self.rows.srcs[self.r].pos_of(i)
     }
 
     /// The value in column `i`, taken out of the row.
-    fn take(&mut self, i: usize) -> Option<String> {
-        self.row.values.get_mut(i)?.take()
+    fn text(&mut self, i: Option<usize>) -> Option<String> {
+        self.rows.take(self.r, i?)
     }
 
-    /// The value of `key`, taken out of the row.
-    fn text(&mut self, key: &str) -> Option<String> {
-        let i = self.index(key)?;
-        self.take(i)
-    }
-
-    fn required(&mut self, key: &str, diags: &mut Vec<Diagnostic>) -> String {
-        let i = self.index(key);
+    fn required(&mut self, key: &str, i: Option<usize>, diags: &mut Vec<Diagnostic>) -> String {
         match i {
             Some(i) if self.value(i).is_some_and(|v| !v.trim().is_empty()) => {
-                self.take(i).unwrap_or_default()
+                self.text(Some(i)).unwrap_or_default()
             }
             // A missing column is reported once for the whole file.
             None => String::new(),
@@ -1002,7 +1174,7 @@ impl Row<'_> {
                     Diagnostic::error(
                         Code::MissingField,
                         &self.table.file,
-                        self.row.src.pos_of(i),
+                        self.pos(i),
                         format!("`{key}` is required"),
                     )
                     .field(key)
@@ -1013,32 +1185,30 @@ impl Row<'_> {
         }
     }
 
-    fn date(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<PartialDate> {
-        let i = self.index(key)?;
-        let v = self.value(i)?;
+    fn date(
+        &self,
+        key: &str,
+        i: Option<usize>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<PartialDate> {
+        let v = self.get(i)?;
         let d = PartialDate::parse(v);
         if d.is_none() {
-            diags.push(bad_date(
-                &self.table.file,
-                self.row.src.pos_of(Some(i)),
-                key,
-                v,
-            ));
+            diags.push(bad_date(&self.table.file, self.pos(i), key, v));
         }
         d
     }
 
-    fn list(&self, key: &str) -> Vec<String> {
-        split_list(self.get(key))
+    fn list(&self, i: Option<usize>) -> Vec<String> {
+        split_list(self.get(i))
     }
 
-    fn url(&mut self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
-        let i = self.index(key)?;
-        let v = self.value(i)?;
-        if let Some(d) = check_url(v, &self.table.file, self.row.src.pos_of(Some(i)), key) {
+    fn url(&mut self, key: &str, i: Option<usize>, diags: &mut Vec<Diagnostic>) -> Option<String> {
+        let v = self.get(i)?;
+        if let Some(d) = check_url(v, &self.table.file, self.pos(i), key) {
             diags.push(d);
         }
-        self.take(i)
+        self.text(i)
     }
 
     /// The value of `key` parsed by `parse`; `choices` (called only for a value it refuses)
@@ -1046,20 +1216,20 @@ impl Row<'_> {
     fn code<T>(
         &self,
         key: &str,
+        i: Option<usize>,
         parse: fn(&str) -> Option<T>,
         code: Code,
         choices: fn() -> String,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<T> {
-        let i = self.index(key)?;
-        let v = self.value(i)?;
+        let v = self.get(i)?;
         let parsed = parse(v);
         if parsed.is_none() {
             diags.push(
                 Diagnostic::error(
                     code,
                     &self.table.file,
-                    self.row.src.pos_of(Some(i)),
+                    self.pos(i),
                     format!("`{key}` {} is not a known value", quote(v)),
                 )
                 .field(key)
@@ -1069,21 +1239,21 @@ impl Row<'_> {
         parsed
     }
 
-    fn extras(&mut self, names: &[String]) -> Vec<Option<String>> {
+    fn extras(&mut self, cols: &[Option<usize>]) -> Vec<Option<String>> {
         // A declared extra column may not repeat a standard column's name (`extra_columns`
         // reports it), so its value is its own to take.
-        names.iter().map(|n| self.text(n)).collect()
+        cols.iter().map(|&i| self.text(i)).collect()
+    }
+
+    /// Where the record was read, taken out of the row.
+    fn take_src(&mut self) -> RecordSrc {
+        std::mem::take(&mut self.rows.srcs[self.r])
     }
 }
 
 /// Warns about text cells that a spreadsheet would run as a formula when a reuser opens the
 /// published CSV ("CSV injection"). Dates, numbers and codes are checked by their own rules.
-fn warn_formula_cells(
-    table: &Table,
-    rows: &[RawRow],
-    fields: &[Field],
-    diags: &mut Vec<Diagnostic>,
-) {
+fn warn_formula_cells(table: &Table, rows: &Rows, fields: &[Field], diags: &mut Vec<Diagnostic>) {
     let text_columns: Vec<usize> = table
         .columns
         .iter()
@@ -1096,9 +1266,9 @@ fn warn_formula_cells(
         })
         .map(|(i, _)| i)
         .collect();
-    for row in rows {
+    for (r, src) in rows.srcs.iter().enumerate() {
         for &i in &text_columns {
-            let Some(v) = row.values.get(i).and_then(Option::as_deref) else {
+            let Some(v) = rows.value(r, i) else {
                 continue;
             };
             let Some(first) = v
@@ -1108,7 +1278,7 @@ fn warn_formula_cells(
             else {
                 continue;
             };
-            let pos = row.src.cols.get(i).copied().unwrap_or(row.src.pos);
+            let pos = src.pos_of(Some(i));
             diags.push(
                 Diagnostic::error(
                     Code::FormulaLikeCell,
@@ -1189,9 +1359,9 @@ fn plain_http_url(v: &str) -> bool {
         && tail.iter().all(|b| matches!(b, 0x21..=0x7E))
 }
 
-fn to_commitment(row: &mut Row, extras: &[String], diags: &mut Vec<Diagnostic>) -> Commitment {
+fn to_commitment(row: &mut Row, c: &CommitmentCols, diags: &mut Vec<Diagnostic>) -> Commitment {
     let number = row
-        .get("number")
+        .get(c.number)
         .and_then(|v| match v.trim().parse::<u32>() {
             Ok(n) => Some(n),
             Err(_) => {
@@ -1199,7 +1369,7 @@ fn to_commitment(row: &mut Row, extras: &[String], diags: &mut Vec<Diagnostic>) 
                     Diagnostic::error(
                         Code::BadNumber,
                         &row.table.file,
-                        row.pos("number"),
+                        row.pos(c.number),
                         format!("`number` {} is not a whole number", quote(v)),
                     )
                     .field("number")
@@ -1209,14 +1379,14 @@ fn to_commitment(row: &mut Row, extras: &[String], diags: &mut Vec<Diagnostic>) 
             }
         });
     let mut ogp_values = Vec::new();
-    for v in row.list("ogp_values") {
+    for v in row.list(c.ogp_values) {
         match OgpValue::parse(&v) {
             Some(x) => ogp_values.push(x),
             None => diags.push(
                 Diagnostic::error(
                     Code::UnknownOgpValue,
                     &row.table.file,
-                    row.pos("ogp_values"),
+                    row.pos(c.ogp_values),
                     format!("{} is not an OGP value", quote(&v)),
                 )
                 .field("ogp_values")
@@ -1228,50 +1398,52 @@ fn to_commitment(row: &mut Row, extras: &[String], diags: &mut Vec<Diagnostic>) 
         }
     }
     Commitment {
-        id: row.required("id", diags),
+        id: row.required("id", c.id, diags),
         number,
-        title: row.required("title", diags),
-        title_en: row.text("title_en"),
-        challenge: row.text("challenge"),
-        description: row.text("description"),
-        problem: row.text("problem"),
-        lead_institution: row.list("lead_institution"),
-        other_institutions: row.list("other_institutions"),
+        title: row.required("title", c.title, diags),
+        title_en: row.text(c.title_en),
+        challenge: row.text(c.challenge),
+        description: row.text(c.description),
+        problem: row.text(c.problem),
+        lead_institution: row.list(c.lead_institution),
+        other_institutions: row.list(c.other_institutions),
         ogp_values,
-        start: row.date("start", diags),
-        end: row.date("end", diags),
+        start: row.date("start", c.start, diags),
+        end: row.date("end", c.end, diags),
         completion: row.code(
             "completion",
+            c.completion,
             Completion::parse,
             Code::UnknownCompletion,
             Completion::codes,
             diags,
         ),
-        url: row.url("url", diags),
-        extra: row.extras(extras),
-        src: std::mem::take(&mut row.row.src),
+        url: row.url("url", c.url, diags),
+        extra: row.extras(&c.extras),
+        src: row.take_src(),
     }
 }
 
-fn to_milestone(row: &mut Row, extras: &[String], diags: &mut Vec<Diagnostic>) -> Milestone {
+fn to_milestone(row: &mut Row, c: &MilestoneCols, diags: &mut Vec<Diagnostic>) -> Milestone {
     Milestone {
-        id: row.required("id", diags),
-        commitment_id: row.required("commitment_id", diags),
-        title: row.required("title", diags),
-        deliverable: row.text("deliverable"),
-        start: row.date("start", diags),
-        end: row.date("end", diags),
+        id: row.required("id", c.id, diags),
+        commitment_id: row.required("commitment_id", c.commitment_id, diags),
+        title: row.required("title", c.title, diags),
+        deliverable: row.text(c.deliverable),
+        start: row.date("start", c.start, diags),
+        end: row.date("end", c.end, diags),
         status: row.code(
             "status",
+            c.status,
             Status::parse,
             Code::UnknownStatus,
             Status::codes,
             diags,
         ),
-        completed_on: row.date("completed_on", diags),
-        evidence_url: row.url("evidence_url", diags),
-        extra: row.extras(extras),
-        src: std::mem::take(&mut row.row.src),
+        completed_on: row.date("completed_on", c.completed_on, diags),
+        evidence_url: row.url("evidence_url", c.evidence_url, diags),
+        extra: row.extras(&c.extras),
+        src: row.take_src(),
     }
 }
 
@@ -1331,6 +1503,91 @@ fn write_input_csv<'a, T: 'a>(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        /// The values and positions of a CSV table are the reader's fields, unescaped, empty as
+        /// `None` and with a quoted value's line breaks normalised: the cells kept as places in
+        /// the text read as the copied fields did.
+        #[test]
+        fn csv_cells_are_the_fields_read(body in "([a-zé]{0,6}(\"[a-z,\"\n\ré]{0,8}\")?,[a-z]{0,3}(\r\n|\n|\r))*") {
+            let dir = std::env::temp_dir().join(format!("ogp-cells-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join("t.csv");
+            let text = format!("a,b\n{body}");
+            std::fs::write(&path, &text).unwrap();
+            let mut diags = Vec::new();
+            let loaded = load_csv(&path, &["a", "b"], &mut diags);
+            let plain: Vec<_> = source::CsvReader::new(&text).skip(1).collect();
+            match loaded {
+                Some((_, rows)) => {
+                    prop_assert_eq!(rows.len(), plain.len());
+                    for (r, rec) in plain.into_iter().enumerate() {
+                        let rec = rec.unwrap();
+                        prop_assert_eq!(&rows.srcs[r].pos, &rec.pos);
+                        for (i, f) in rec.fields.into_iter().enumerate() {
+                            prop_assert_eq!(rows.srcs[r].pos_of(Some(i)), f.pos);
+                            let want = match f.quoted {
+                                _ if f.value.is_empty() => None,
+                                true => Some(normalize_newlines(f.value)),
+                                false => Some(f.value),
+                            };
+                            prop_assert_eq!(rows.value(r, i), want.as_deref());
+                        }
+                    }
+                }
+                None => prop_assert!(!diags.is_empty()),
+            }
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+
+    /// Entries of a folder known to be inside are judged as the full resolution judges them:
+    /// plain files, missing ones, links inside, outside, dangling or looping.
+    #[cfg(unix)]
+    #[test]
+    fn entries_of_a_folder_inside_are_judged_as_resolved() {
+        use std::os::unix::fs::symlink;
+        let base = std::env::temp_dir().join(format!("ogp-inside-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let (root, out) = (base.join("catalog"), base.join("elsewhere"));
+        let plan = root.join("plans/p1");
+        std::fs::create_dir_all(&plan).unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(plan.join("plan.toml"), "").unwrap();
+        std::fs::write(root.join("publisher.toml"), "").unwrap();
+        std::fs::write(out.join("x.csv"), "").unwrap();
+        symlink(root.join("publisher.toml"), plan.join("inside.csv")).unwrap();
+        symlink(out.join("x.csv"), plan.join("outside.csv")).unwrap();
+        symlink("../../../elsewhere/none.csv", plan.join("dangling.csv")).unwrap();
+        symlink("loop.csv", plan.join("loop.csv")).unwrap();
+        symlink(&out, plan.join("sub")).unwrap();
+        let resolved = std::fs::canonicalize(&root).ok();
+        for name in [
+            "plan.toml",
+            "missing.csv",
+            "inside.csv",
+            "outside.csv",
+            "dangling.csv",
+            "loop.csv",
+            "sub",
+        ] {
+            let path = plan.join(name);
+            let message = |d: Option<Diagnostic>| d.map(|d| d.message);
+            let full = within(resolved.as_ref(), || message(outside_catalog(&path)));
+            let fast = within(resolved.as_ref(), || {
+                inside(Some(&plan), || message(outside_catalog(&path)))
+            });
+            assert_eq!(fast, full, "{name}");
+            assert_eq!(
+                full.is_some(),
+                ["outside.csv", "dangling.csv", "sub"].contains(&name),
+                "{name}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&base);
+    }
 
     /// What the full parser says: the answer `check_url` gave before the fast path.
     fn parser_accepts(v: &str) -> bool {

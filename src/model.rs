@@ -238,12 +238,110 @@ vocabulary! {
 }
 
 /// Where a record and each of its columns start in its file.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Clone, Default)]
 pub struct RecordSrc {
     /// Start of the record (line of a CSV row, opening brace of a JSON object).
     pub pos: Pos,
     /// Start of each column, in the order of the file's [`Table::columns`].
-    pub cols: Box<[Pos]>,
+    cols: Cols,
+}
+
+/// The starts of a record's columns: known, or counted from a CSV file's text when asked.
+#[derive(Clone)]
+enum Cols {
+    Known(Box<[Pos]>),
+    /// The record's fields are `starts[first..first + width]` of the file.
+    Csv(std::sync::Arc<CsvPlaces>, usize),
+}
+
+impl Default for Cols {
+    fn default() -> Self {
+        Cols::Known(Box::default())
+    }
+}
+
+/// The text of a CSV file and the byte offset where each field of its records starts, shared by
+/// the records: a field's line and column are counted only when a diagnostic needs them.
+#[derive(Debug, Default)]
+pub struct CsvPlaces {
+    /// The file's text.
+    pub text: String,
+    /// Fields per record.
+    pub width: usize,
+    /// The offset of each field, record after record (`width` per record; the first field of a
+    /// record starts it).
+    pub starts: Vec<usize>,
+}
+
+impl RecordSrc {
+    /// A record whose columns start at `cols`.
+    pub fn new(pos: Pos, cols: Box<[Pos]>) -> Self {
+        RecordSrc {
+            pos,
+            cols: Cols::Known(cols),
+        }
+    }
+
+    /// Record `index` of a CSV file, starting at `pos`.
+    pub fn csv(pos: Pos, places: std::sync::Arc<CsvPlaces>, index: usize) -> Self {
+        let first = index * places.width;
+        RecordSrc {
+            pos,
+            cols: Cols::Csv(places, first),
+        }
+    }
+
+    /// Where column `i` starts, when the record has it.
+    pub fn col(&self, i: usize) -> Option<Pos> {
+        match &self.cols {
+            Cols::Known(cols) => cols.get(i).copied(),
+            Cols::Csv(places, first) => {
+                if i >= places.width {
+                    return None;
+                }
+                let rec_start = *places.starts.get(*first)?;
+                let at = *places.starts.get(first + i)?;
+                Some(crate::source::field_pos(
+                    &places.text,
+                    self.pos,
+                    rec_start,
+                    at,
+                ))
+            }
+        }
+    }
+
+    /// The start of every column, in order.
+    pub fn cols(&self) -> Vec<Pos> {
+        let n = match &self.cols {
+            Cols::Known(cols) => cols.len(),
+            Cols::Csv(places, _) => places.width,
+        };
+        (0..n).filter_map(|i| self.col(i)).collect()
+    }
+
+    /// Where the column of index `column` (from [`Table::column`]) starts, falling back to the
+    /// record's start: [`Table::pos`] with the column looked up once for many records.
+    pub fn pos_of(&self, column: Option<usize>) -> Pos {
+        column.and_then(|i| self.col(i)).unwrap_or(self.pos)
+    }
+}
+
+impl PartialEq for RecordSrc {
+    fn eq(&self, other: &Self) -> bool {
+        self.pos == other.pos && self.cols() == other.cols()
+    }
+}
+
+impl Eq for RecordSrc {}
+
+impl fmt::Debug for RecordSrc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordSrc")
+            .field("pos", &self.pos)
+            .field("cols", &self.cols())
+            .finish()
+    }
 }
 
 /// The file a set of records came from and its columns, for positions.
@@ -266,16 +364,6 @@ impl Table {
     /// Where `column` starts in `rec`, falling back to the record's start.
     pub fn pos(&self, rec: &RecordSrc, column: &str) -> Pos {
         rec.pos_of(self.column(column))
-    }
-}
-
-impl RecordSrc {
-    /// Where the column of index `column` (from [`Table::column`]) starts, falling back to the
-    /// record's start: [`Table::pos`] with the column looked up once for many records.
-    pub fn pos_of(&self, column: Option<usize>) -> Pos {
-        column
-            .and_then(|i| self.cols.get(i).copied())
-            .unwrap_or(self.pos)
     }
 }
 

@@ -96,6 +96,29 @@ fn count_chars(text: &[u8], from: usize, to: usize) -> usize {
     }
 }
 
+/// The length of the unquoted value at the start of `rest`: the bytes before the first `,`,
+/// `\n` or `\r` (all of `rest` without one). Most values are short: their first sixteen bytes
+/// are looked at eight at a time, and only a longer value calls `memchr3`.
+fn unquoted_len(rest: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `w` that is zero; exact up to the lowest such byte, which
+    // is the one wanted.
+    let zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
+    let mut at = 0;
+    for chunk in rest.chunks_exact(8).take(2) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let found = zero(w ^ (ONES * u64::from(b',')))
+            | zero(w ^ (ONES * u64::from(b'\n')))
+            | zero(w ^ (ONES * u64::from(b'\r')));
+        if found != 0 {
+            return at + (found.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + memchr::memchr3(b',', b'\n', b'\r', &rest[at..]).unwrap_or(rest.len() - at)
+}
+
 /// Decodes `%XX` escapes of a URL path; invalid escapes stay as they are.
 pub fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
@@ -127,6 +150,69 @@ pub struct CsvField {
     pub quoted: bool,
 }
 
+/// One field of a CSV record as a place in the text: what [`CsvReader::read_into`] gives, so
+/// that a value is copied only when it is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvSpan {
+    /// The byte range of the value in the text, quotes excluded.
+    pub start: usize,
+    /// End of that range.
+    pub end: usize,
+    /// Byte offset of the field's first character (the opening quote when quoted): its
+    /// position is [`field_pos`].
+    pub at: usize,
+    /// Whether the field was quoted: only a quoted field can hold a line break.
+    pub quoted: bool,
+    /// Whether the value holds a doubled quote, written once in the value.
+    pub doubled: bool,
+}
+
+impl CsvSpan {
+    /// The raw text of the value: quotes excluded, doubled quotes still doubled.
+    pub fn raw<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.start..self.end]
+    }
+
+    /// The value, doubled quotes unescaped ([`CsvField::value`]).
+    pub fn value<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let raw = self.raw(text);
+        if self.doubled {
+            // Between the quotes every `"` is the first of a pair: keep it, skip the second.
+            let mut out = String::with_capacity(raw.len());
+            let mut rest = raw;
+            while let Some(i) = memchr::memchr(b'"', rest.as_bytes()) {
+                out.push_str(&rest[..=i]);
+                rest = rest.get(i + 2..).unwrap_or_default();
+            }
+            out.push_str(rest);
+            std::borrow::Cow::Owned(out)
+        } else {
+            std::borrow::Cow::Borrowed(raw)
+        }
+    }
+}
+
+/// The position of the field starting at byte `at` of a record that starts at byte `rec_start`
+/// and position `rec` (a record starts a line): lines are counted by the line breaks of its
+/// quoted values before `at`, as [`CsvReader`] counts them.
+pub fn field_pos(text: &str, rec: Pos, rec_start: usize, at: usize) -> Pos {
+    let before = &text.as_bytes()[rec_start..at];
+    match memchr::memrchr(b'\n', before) {
+        None => Pos::new(
+            rec.line,
+            rec.col + count_chars(text.as_bytes(), rec_start, at) as u32,
+        ),
+        Some(nl) => {
+            let lines = memchr::memchr_iter(b'\n', before).count() as u32;
+            let line_start = rec_start + nl + 1;
+            Pos::new(
+                rec.line + lines,
+                1 + count_chars(text.as_bytes(), line_start, at) as u32,
+            )
+        }
+    }
+}
+
 /// One CSV record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvRecord {
@@ -155,8 +241,8 @@ pub struct CsvReader<'a> {
     line_start: usize,
     col_cache: (usize, u32),
     failed: bool,
-    /// Fields in the last record: the next record's vector is made that size at once.
-    width: usize,
+    /// The spans of the last record read by the iterator, reused for the next one.
+    spans: Vec<CsvSpan>,
 }
 
 impl<'a> CsvReader<'a> {
@@ -169,7 +255,7 @@ impl<'a> CsvReader<'a> {
             line_start: 0,
             col_cache: (0, 1),
             failed: false,
-            width: 0,
+            spans: Vec::new(),
         }
     }
 
@@ -192,34 +278,32 @@ impl<'a> CsvReader<'a> {
         self.line_start = next;
     }
 
-    fn read_field(&mut self, bytes: &[u8]) -> Result<(CsvField, bool), CsvError> {
-        let pos = self.pos();
+    fn read_field(&mut self, bytes: &[u8]) -> Result<(CsvSpan, bool), CsvError> {
+        // The position is counted only for an error; a field's place is its offset.
+        let at = self.at;
+        let start_line = (self.line, self.line_start);
         let quoted = bytes.get(self.at) == Some(&b'"');
-        let value = if quoted {
+        let mut doubled = false;
+        let (start, end) = if quoted {
             self.at += 1;
-            let mut seg = self.at;
-            // Filled only when the value holds a doubled quote; otherwise it is one slice.
-            let mut unescaped = String::new();
-            let value = loop {
+            let start = self.at;
+            let end = loop {
                 // Jump to the next quote or line break; everything between is the value.
                 self.at += memchr::memchr2(b'"', b'\n', &bytes[self.at..])
                     .unwrap_or(bytes.len() - self.at);
                 match bytes.get(self.at) {
-                    None => return Err(CsvError::UnclosedQuote(pos)),
+                    None => {
+                        let col = 1 + count_chars(bytes, start_line.1, at) as u32;
+                        return Err(CsvError::UnclosedQuote(Pos::new(start_line.0, col)));
+                    }
                     Some(b'"') if bytes.get(self.at + 1) == Some(&b'"') => {
-                        unescaped.push_str(&self.text[seg..=self.at]);
+                        doubled = true;
                         self.at += 2;
-                        seg = self.at;
                     }
                     Some(b'"') => {
-                        let last = &self.text[seg..self.at];
+                        let end = self.at;
                         self.at += 1;
-                        break if unescaped.is_empty() {
-                            last.to_owned()
-                        } else {
-                            unescaped.push_str(last);
-                            unescaped
-                        };
+                        break end;
                     }
                     Some(b'\n') => {
                         let next = self.at + 1;
@@ -233,13 +317,12 @@ impl<'a> CsvReader<'a> {
                 Some(b'\r') => {}
                 Some(_) => return Err(CsvError::TextAfterQuote(self.pos())),
             }
-            value
+            (start, end)
         } else {
             let start = self.at;
             // A lone CR (old Mac line ends) ends a line too.
-            self.at += memchr::memchr3(b',', b'\n', b'\r', &bytes[self.at..])
-                .unwrap_or(bytes.len() - self.at);
-            self.text[start..self.at].to_owned()
+            self.at += unquoted_len(&bytes[self.at..]);
+            (start, self.at)
         };
         // Consume the separator; report whether the record goes on.
         let more = match bytes.get(self.at) {
@@ -264,14 +347,20 @@ impl<'a> CsvReader<'a> {
             }
             _ => false,
         };
-        Ok((CsvField { value, pos, quoted }, more))
+        let span = CsvSpan {
+            start,
+            end,
+            at,
+            quoted,
+            doubled,
+        };
+        Ok((span, more))
     }
-}
 
-impl Iterator for CsvReader<'_> {
-    type Item = Result<CsvRecord, CsvError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+    /// Reads the next record into `fields` (emptied first): the record's start, `None` at the
+    /// end of the text or after an error. What the iterator gives, without copying the values.
+    pub fn read_into(&mut self, fields: &mut Vec<CsvSpan>) -> Option<Result<Pos, CsvError>> {
+        fields.clear();
         if self.failed {
             return None;
         }
@@ -297,7 +386,6 @@ impl Iterator for CsvReader<'_> {
             }
         }
         let pos = self.pos();
-        let mut fields = Vec::with_capacity(self.width);
         loop {
             match self.read_field(bytes) {
                 Ok((field, more)) => {
@@ -312,8 +400,32 @@ impl Iterator for CsvReader<'_> {
                 }
             }
         }
-        self.width = fields.len();
-        Some(Ok(CsvRecord { pos, fields }))
+        Some(Ok(pos))
+    }
+}
+
+impl Iterator for CsvReader<'_> {
+    type Item = Result<CsvRecord, CsvError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut spans = std::mem::take(&mut self.spans);
+        let read = self.read_into(&mut spans);
+        let text = self.text;
+        let record = read.map(|r| {
+            r.map(|pos| CsvRecord {
+                pos,
+                fields: spans
+                    .iter()
+                    .map(|f| CsvField {
+                        value: f.value(text).into_owned(),
+                        pos: field_pos(text, pos, spans[0].at, f.at),
+                        quoted: f.quoted,
+                    })
+                    .collect(),
+            })
+        });
+        self.spans = spans;
+        record
     }
 }
 
@@ -418,6 +530,125 @@ mod tests {
                     .collect()
             })
             .collect()
+    }
+
+    /// A CSV reader written the plain way, one character at a time, with the rules of
+    /// [`CsvReader`]: what its faster scanning must give.
+    fn plain_records(text: &str) -> Vec<Result<CsvRecord, CsvError>> {
+        let b: Vec<char> = text.chars().collect();
+        let (mut i, mut line, mut line_start) = (0, 1u32, 0);
+        let pos =
+            |i: usize, line: u32, line_start: usize| Pos::new(line, (i - line_start) as u32 + 1);
+        let mut out = Vec::new();
+        'records: loop {
+            loop {
+                match b.get(i) {
+                    None => break 'records,
+                    Some('\n') => i += 1,
+                    Some('\r') => i += if b.get(i + 1) == Some(&'\n') { 2 } else { 1 },
+                    Some(_) => break,
+                }
+                line += 1;
+                line_start = i;
+            }
+            let rec_pos = pos(i, line, line_start);
+            let mut fields = Vec::new();
+            loop {
+                let fpos = pos(i, line, line_start);
+                let quoted = b.get(i) == Some(&'"');
+                let mut value = String::new();
+                if quoted {
+                    i += 1;
+                    loop {
+                        match b.get(i) {
+                            None => {
+                                out.push(Err(CsvError::UnclosedQuote(fpos)));
+                                break 'records;
+                            }
+                            Some('"') if b.get(i + 1) == Some(&'"') => {
+                                value.push('"');
+                                i += 2;
+                            }
+                            Some('"') => {
+                                i += 1;
+                                break;
+                            }
+                            Some(&c) => {
+                                value.push(c);
+                                i += 1;
+                                if c == '\n' {
+                                    line += 1;
+                                    line_start = i;
+                                }
+                            }
+                        }
+                    }
+                    if !matches!(b.get(i), None | Some(',' | '\n' | '\r')) {
+                        out.push(Err(CsvError::TextAfterQuote(pos(i, line, line_start))));
+                        break 'records;
+                    }
+                } else {
+                    while let Some(&c) = b.get(i).filter(|c| !matches!(c, ',' | '\n' | '\r')) {
+                        value.push(c);
+                        i += 1;
+                    }
+                }
+                fields.push(CsvField {
+                    value,
+                    pos: fpos,
+                    quoted,
+                });
+                match b.get(i) {
+                    Some(',') => i += 1,
+                    None => {
+                        out.push(Ok(CsvRecord {
+                            pos: rec_pos,
+                            fields,
+                        }));
+                        break 'records;
+                    }
+                    Some(_) => {
+                        i += if b[i] == '\r' && b.get(i + 1) == Some(&'\n') {
+                            2
+                        } else {
+                            1
+                        };
+                        line += 1;
+                        line_start = i;
+                        out.push(Ok(CsvRecord {
+                            pos: rec_pos,
+                            fields,
+                        }));
+                        continue 'records;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+
+        /// The reader gives the fields, values, positions and errors of the plain reader.
+        #[test]
+        fn reads_as_the_plain_reader(text in "[ab,\"\n\ré€😀]{0,40}|([a-zé,]{0,12}(\"[a-z,\"\n\ré]{0,12}\")?[,\n]|\r\n){0,12}") {
+            let got: Vec<_> = CsvReader::new(&text).collect();
+            proptest::prop_assert_eq!(got, plain_records(&text), "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn unquoted_values_end_where_memchr_says() {
+        let bytes =
+            b"abc,def\nghijklmnopqrstuvwxyz\r0123456789abcdefgh,\xc3\xa9\xe2\x82\xac\x80\xff,,\n";
+        for start in 0..=bytes.len() {
+            for end in start..=bytes.len() {
+                let rest = &bytes[start..end];
+                let want = memchr::memchr3(b',', b'\n', b'\r', rest).unwrap_or(rest.len());
+                assert_eq!(unquoted_len(rest), want, "{rest:?}");
+            }
+        }
     }
 
     #[test]

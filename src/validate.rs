@@ -2,7 +2,7 @@
 //! dataset names and tags CKAN accepts, and the fields the portal profile requires.
 
 use crate::diagnostic::{quote, Code, Diagnostic, Pos};
-use crate::model::{Catalog, DatasetMeta, PartialDate, Plan, Publisher, Sp};
+use crate::model::{Catalog, DatasetMeta, PartialDate, Plan, Publisher, RecordSrc, Sp};
 use crate::profile;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
@@ -97,7 +97,14 @@ pub fn validate_plan(publisher: &Publisher, plan: &Plan) -> Vec<Diagnostic> {
         );
     }
     if let (Some(s), Some(e)) = (&plan.start, &plan.end) {
-        order(&plan.file, e.pos, "end", s.value, e.value, &mut plan_diags);
+        order(
+            &plan.file,
+            || e.pos,
+            "end",
+            s.value,
+            e.value,
+            &mut plan_diags,
+        );
     }
     if plan.commitments.is_empty() && !plan.unreadable.commitments {
         plan_diags.push(
@@ -229,9 +236,10 @@ fn check_tags(meta: &DatasetMeta, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `pos` is called only for dates out of order: a record's positions are counted when needed.
 fn order(
     file: &Path,
-    pos: Pos,
+    pos: impl FnOnce() -> Pos,
     field: &str,
     start: PartialDate,
     end: PartialDate,
@@ -243,7 +251,7 @@ fn order(
             Diagnostic::error(
                 Code::EndBeforeStart,
                 file,
-                pos,
+                pos(),
                 format!("`{field}` {end} is before `start` {start}"),
             )
             .field(field)
@@ -315,20 +323,21 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
     let ct = &plan.commitments_table;
     // Columns are looked up once per table, not per record.
     let (c_id, c_end, c_challenge) = (ct.column("id"), ct.column("end"), ct.column("challenge"));
-    let mut commitments: HashMap<&str, Pos, IdHash> =
+    // The first record of each id; its position is counted only for a duplicate.
+    let mut commitments: HashMap<&str, &RecordSrc, IdHash> =
         HashMap::with_capacity_and_hasher(plan.commitments.len(), IdHash::new());
     for c in &plan.commitments {
-        let pos = c.src.pos_of(c_id);
         if c.id.is_empty() {
             continue;
         }
         if let Some(first) = commitments.get(c.id.as_str()) {
-            diags.push(duplicate(&ct.file, pos, &c.id, *first, "commitment"));
+            let (pos, first) = (c.src.pos_of(c_id), first.pos_of(c_id));
+            diags.push(duplicate(&ct.file, pos, &c.id, first, "commitment"));
         } else {
-            commitments.insert(&c.id, pos);
+            commitments.insert(&c.id, &c.src);
         }
         if let (Some(s), Some(e)) = (c.start, c.end) {
-            order(&ct.file, c.src.pos_of(c_end), "end", s, e, diags);
+            order(&ct.file, || c.src.pos_of(c_end), "end", s, e, diags);
         }
         if let (Some(ch), false) = (&c.challenge, plan.unreadable.plan) {
             if !plan.challenges.iter().any(|x| &x.id == ch) {
@@ -358,15 +367,15 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
         mt.column("end"),
         mt.column("completed_on"),
     );
-    let mut milestones: HashMap<&str, Pos, IdHash> =
+    let mut milestones: HashMap<&str, &RecordSrc, IdHash> =
         HashMap::with_capacity_and_hasher(plan.milestones.len(), IdHash::new());
     for m in &plan.milestones {
-        let pos = m.src.pos_of(m_id);
         if !m.id.is_empty() {
             if let Some(first) = milestones.get(m.id.as_str()) {
-                diags.push(duplicate(&mt.file, pos, &m.id, *first, "milestone"));
+                let (pos, first) = (m.src.pos_of(m_id), first.pos_of(m_id));
+                diags.push(duplicate(&mt.file, pos, &m.id, first, "milestone"));
             } else {
-                milestones.insert(&m.id, pos);
+                milestones.insert(&m.id, &m.src);
             }
         }
         if !m.commitment_id.is_empty()
@@ -388,7 +397,7 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
             );
         }
         if let (Some(s), Some(e)) = (m.start, m.end) {
-            order(&mt.file, m.src.pos_of(m_end), "end", s, e, diags);
+            order(&mt.file, || m.src.pos_of(m_end), "end", s, e, diags);
         }
         let completed = m.status == Some(crate::model::Status::Completed);
         if completed && m.completed_on.is_none() {
