@@ -105,10 +105,14 @@ def main(path):
     w("| plans | milestones | build s (one per core) | build s (one worker) | speed-up | "
       "CPU s (one per core) | CPU s (one worker) | peak RSS (one worker) |")
     w("|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for s in steps:
-        b, one = agg(s, "build"), agg(s, "build-1")
-        if not b or "wall" not in b or not one or "wall" not in one:
-            continue
+    def beside(tool):
+        """The steps where both `build` and `tool` ran to the end, with both aggregates."""
+        for s in steps:
+            b, o = agg(s, "build"), agg(s, tool)
+            if b and "wall" in b and o and "wall" in o:
+                yield s, b, o
+
+    for s, b, one in beside("build-1"):
         w(f"| {s} | {sizes[s][1]:,} | {b['wall']:.2f} | {one['wall']:.2f} | "
           f"{one['wall'] / b['wall']:.2f}× | {b['cpu']:.2f} | {one['cpu']:.2f} | "
           f"{fmt_bytes(one['rss'])} |")
@@ -119,10 +123,7 @@ def main(path):
         w("| plans | milestones | build s | baseline s | baseline ÷ build (wall) | build CPU s | "
           "baseline CPU s | baseline ÷ build (CPU) | build peak RSS | baseline peak RSS |")
         w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for s in steps:
-            b, base = agg(s, "build"), agg(s, "baseline")
-            if not b or "wall" not in b or not base or "wall" not in base:
-                continue
+        for s, b, base in beside("baseline"):
             w(f"| {s} | {sizes[s][1]:,} | {b['wall']:.2f} | {base['wall']:.2f} | "
               f"{base['wall'] / b['wall']:.2f}× | {b['cpu']:.2f} | {base['cpu']:.2f} | "
               f"{base['cpu'] / b['cpu']:.2f}× | {fmt_bytes(b['rss'])} | {fmt_bytes(base['rss'])} |")
