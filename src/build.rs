@@ -486,7 +486,7 @@ fn write_dataset(
     // The milestones' cells are kept for plan.json, which nests them in their commitments
     // (members five levels deep) without the columns it leaves out.
     let shown: Vec<bool> = mfields.iter().map(shown_in_plan_json).collect();
-    let mut kept = resources::KeptCells::with_rows(shown, 5, view.milestones.len());
+    let mut kept = resources::KeptCells::new(shown, 5, view.milestones.len());
     let (csv, json) = resources::write_table(
         &dir,
         (

@@ -131,15 +131,14 @@ pub fn open_catalog(root: &Path) -> Opened {
                 ),
             ),
             Ok(entries) => {
-                let mut dirs: Vec<(PathBuf, bool)> = entries
+                let mut dirs: Vec<PathBuf> = entries
                     .filter_map(|e| e.ok())
-                    .filter_map(|e| {
-                        let link = e.file_type().map_or(true, |t| t.is_symlink());
-                        // Follows links, so a linked plan folder is not skipped silently.
-                        let dir = e.file_type().is_ok_and(|t| t.is_dir())
-                            || std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir());
-                        dir.then(|| (e.path(), link))
+                    // Follows links, so a linked plan folder is not skipped silently.
+                    .filter(|e| {
+                        e.file_type().is_ok_and(|t| t.is_dir())
+                            || std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir())
                     })
+                    .map(|e| e.path())
                     .collect();
                 dirs.sort();
                 let found = dirs.len();
@@ -147,17 +146,14 @@ pub fn open_catalog(root: &Path) -> Opened {
                 let plans_inside = resolved.as_ref().is_some_and(|r| {
                     std::fs::canonicalize(&plans_dir).is_ok_and(|p| p.starts_with(r))
                 });
-                for (dir, link) in dirs {
-                    let outside = if plans_inside && !link {
-                        None
-                    } else {
-                        outside_catalog(&dir)
-                    };
-                    match outside {
-                        Some(d) => diags.push(d),
-                        None => plan_dirs.push(dir),
+                inside(plans_inside.then_some(plans_dir.as_path()), || {
+                    for dir in dirs {
+                        match outside_catalog(&dir) {
+                            Some(d) => diags.push(d),
+                            None => plan_dirs.push(dir),
+                        }
                     }
-                }
+                });
                 // Plan folders that lead outside were reported already: "no plan" would only
                 // echo that.
                 if found == 0 {
@@ -1311,8 +1307,7 @@ pub fn split_list(cell: Option<&str>) -> Vec<String> {
 
 /// An error when `v` is not an http(s) address (as `url::Url::parse` reads it).
 fn check_url(v: &str, file: &Path, pos: Pos, field: &str) -> Option<Diagnostic> {
-    let ok = plain_http_url(v)
-        || url::Url::parse(v).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+    let ok = plain_http_url(v) || parser_accepts(v);
     (!ok).then(|| {
         Diagnostic::error(
             Code::BadUrl,
@@ -1323,6 +1318,11 @@ fn check_url(v: &str, file: &Path, pos: Pos, field: &str) -> Option<Diagnostic> 
         .field(field)
         .hint("write the full address, starting with https://")
     })
+}
+
+/// True when the WHATWG URL parser reads `v` as an http(s) address.
+fn parser_accepts(v: &str) -> bool {
+    url::Url::parse(v).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
 }
 
 /// True for an address of the common shape that `url::Url::parse` always accepts as http(s),
@@ -1587,11 +1587,6 @@ mod tests {
             );
         }
         let _ = std::fs::remove_dir_all(&base);
-    }
-
-    /// What the full parser says: the answer `check_url` gave before the fast path.
-    fn parser_accepts(v: &str) -> bool {
-        url::Url::parse(v).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
     }
 
     #[test]

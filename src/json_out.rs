@@ -50,9 +50,8 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-/// Appends the decimal digits of `n`.
-pub fn write_u64(out: &mut Vec<u8>, mut n: u64) {
-    let mut buf = [0u8; 20];
+/// The decimal digits of `n`, written into `buf` without allocating.
+pub fn digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
     let mut i = buf.len();
     loop {
         i -= 1;
@@ -62,7 +61,12 @@ pub fn write_u64(out: &mut Vec<u8>, mut n: u64) {
             break;
         }
     }
-    out.extend_from_slice(&buf[i..]);
+    std::str::from_utf8(&buf[i..]).expect("ASCII digits")
+}
+
+/// Appends the decimal digits of `n`.
+pub fn write_u64(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(digits(n, &mut [0; 20]).as_bytes());
 }
 
 /// Appends two spaces per level.

@@ -382,17 +382,8 @@ pub struct KeptCells {
 
 impl KeptCells {
     /// Keeps the cells of a table whose columns are shown in the other file as `shown` says,
-    /// for members `depth` levels deep there.
-    pub fn new(shown: Vec<bool>, depth: usize) -> Self {
-        KeptCells {
-            shown,
-            depth,
-            ..KeptCells::default()
-        }
-    }
-
-    /// Like [`KeptCells::new`], with room for `rows` rows made at once.
-    pub fn with_rows(shown: Vec<bool>, depth: usize, rows: usize) -> Self {
+    /// for members `depth` levels deep there, with room for `rows` rows made at once.
+    pub fn new(shown: Vec<bool>, depth: usize, rows: usize) -> Self {
         // About the size of a milestone's cells in JSON; more only costs a copy as it grows.
         const ROW_BYTES: usize = 256;
         KeptCells {
@@ -878,7 +869,7 @@ mod tests {
         // cells are the pretty JSON of each value, and the shown cells' facts add up to what
         // observing them gives.
         let shown: Vec<bool> = (0..fields.len()).map(|i| i % 3 != 1).collect();
-        let mut kept = KeptCells::new(shown.clone(), 5);
+        let mut kept = KeptCells::new(shown.clone(), 5, 0);
         let facts_kept = write_table(
             dir.path(),
             (table("k.csv"), table("k.json")),

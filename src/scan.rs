@@ -1,19 +1,7 @@
-//! Byte scans that decide how a cell is written: how much of a text JSON writes as is, and
-//! whether a CSV field must be quoted. Every text cell of every table goes through both, so
-//! they look at sixteen bytes at a time (SSE2, which every x86-64 processor has), with a
-//! portable version of the same answers elsewhere.
-
-/// The bytes a JSON string cannot hold as they are: control characters, `"` and `\`.
-#[cfg(any(test, not(target_arch = "x86_64")))]
-fn json_special(b: u8) -> bool {
-    b < 0x20 || b == b'"' || b == b'\\'
-}
-
-/// The bytes that make a CSV field need quotes: the separator, the quote and line breaks.
-#[cfg(any(test, not(target_arch = "x86_64")))]
-fn csv_special(b: u8) -> bool {
-    matches!(b, b',' | b'"' | b'\n' | b'\r')
-}
+//! Byte scans that decide how text is written or read: how much of a text JSON writes as is,
+//! whether a CSV field must be quoted, where an unquoted CSV value ends, which characters HTML
+//! replaces. Every cell goes through them, so they look at sixteen bytes at a time (SSE2, which
+//! every x86-64 processor has), with a portable version of the same answers elsewhere.
 
 /// The length of the longest prefix of `bytes` that JSON writes as is (no control character,
 /// `"` or `\`): the index of the first byte to escape, or the length when there is none.
@@ -21,38 +9,54 @@ pub fn json_plain_len(bytes: &[u8]) -> usize {
     first(bytes, Class::Json)
 }
 
-/// True when `bytes` holds a comma, a double quote, a line feed or a carriage return: a CSV
-/// field with such text is quoted.
+/// The bytes that make a CSV field need quotes: the separator, the quote and line breaks.
+pub const CSV_QUOTED: &[u8] = b",\"\n\r";
+
+/// The bytes that end an unquoted CSV value: the separator and line breaks.
+pub const CSV_VALUE_END: &[u8] = b",\n\r";
+
+/// True when `bytes` holds one of [`CSV_QUOTED`]: a CSV field with such text is quoted.
 pub fn needs_csv_quotes(bytes: &[u8]) -> bool {
-    first(bytes, Class::Csv) < bytes.len()
+    first_of(bytes, CSV_QUOTED) < bytes.len()
+}
+
+/// The index of the first byte of `bytes` that is in `set`, or the length when there is none.
+/// `set` holds at most eight bytes, none of them a space.
+#[inline]
+pub fn first_of(bytes: &[u8], set: &'static [u8]) -> usize {
+    debug_assert!(set.len() <= 8 && !set.contains(&b' '));
+    first(bytes, Class::Any(set))
 }
 
 #[derive(Clone, Copy)]
 enum Class {
+    /// Control characters, `"` and `\`.
     Json,
-    Csv,
+    /// The bytes listed.
+    Any(&'static [u8]),
 }
 
 impl Class {
     #[cfg(any(test, not(target_arch = "x86_64")))]
     fn test(self, b: u8) -> bool {
         match self {
-            Class::Json => json_special(b),
-            Class::Csv => csv_special(b),
+            Class::Json => b < 0x20 || b == b'"' || b == b'\\',
+            Class::Any(set) => set.contains(&b),
         }
     }
 }
 
 /// The index of the first byte of `class` in `bytes`, or its length.
 #[cfg(target_arch = "x86_64")]
+#[inline]
 fn first(bytes: &[u8], class: Class) -> usize {
     let mask = |block: &[u8; 16]| match class {
         Class::Json => sse2::json_mask(block),
-        Class::Csv => sse2::csv_mask(block),
+        Class::Any(set) => sse2::any_mask(block, set),
     };
     let len = bytes.len();
     if len < 16 {
-        // Short text is padded with spaces, which neither class holds.
+        // Short text is padded with spaces, which no class holds.
         let mut block = [b' '; 16];
         block[..len].copy_from_slice(bytes);
         let m = mask(&block);
@@ -98,7 +102,7 @@ fn first(bytes: &[u8], class: Class) -> usize {
 mod sse2 {
     use std::arch::x86_64::{
         _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
+        _mm_set1_epi8, _mm_setzero_si128,
     };
 
     /// Bit `i` set when byte `i` is a control character, `"` or `\`.
@@ -116,16 +120,15 @@ mod sse2 {
         }
     }
 
-    /// Bit `i` set when byte `i` is `,`, `"`, `\n` or `\r`.
-    pub(super) fn csv_mask(block: &[u8; 16]) -> u32 {
+    /// Bit `i` set when byte `i` is one of `set`.
+    #[inline]
+    pub(super) fn any_mask(block: &[u8; 16], set: &[u8]) -> u32 {
         // SAFETY: as in `json_mask`.
         unsafe {
             let v = _mm_loadu_si128(block.as_ptr().cast());
-            let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
-            let found = _mm_or_si128(
-                _mm_or_si128(eq(b','), eq(b'"')),
-                _mm_or_si128(eq(b'\n'), eq(b'\r')),
-            );
+            let found = set.iter().fold(_mm_setzero_si128(), |found, &b| {
+                _mm_or_si128(found, _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8)))
+            });
             _mm_movemask_epi8(found) as u32
         }
     }
@@ -134,6 +137,9 @@ mod sse2 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The sets the project scans for, and one of a single byte.
+    const SETS: [&[u8]; 5] = [CSV_QUOTED, CSV_VALUE_END, b"&<>\"'", b"&<>\"'/", b"\\"];
 
     /// The answers byte by byte, which the block scans must give.
     fn reference(bytes: &[u8], class: Class) -> usize {
@@ -149,14 +155,18 @@ mod tests {
         // offset of texts of every length up to a few blocks, over plain or non-ASCII text.
         let probes: Vec<u8> = (0u8..=0x21)
             .chain([
-                b',', b'"', b'\\', b'\n', b'\r', 0x7f, 0x80, 0x9f, 0xc3, 0xff,
+                b',', b'"', b'\\', b'\n', b'\r', b'&', b'<', b'>', b'\'', b'/', 0x7f, 0x80, 0x9f,
+                0xc3, 0xff,
             ])
             .collect();
         for filler in [b'a', 0xa9u8, b' '] {
             for len in 0..70 {
                 let base = vec![filler; len];
                 assert_eq!(json_plain_len(&base), reference(&base, Class::Json));
-                assert_eq!(needs_csv_quotes(&base), reference(&base, Class::Csv) < len);
+                assert_eq!(
+                    needs_csv_quotes(&base),
+                    reference(&base, Class::Any(CSV_QUOTED)) < len
+                );
                 for at in 0..len {
                     for &p in &probes {
                         let mut text = base.clone();
@@ -172,9 +182,16 @@ mod tests {
                         );
                         assert_eq!(
                             needs_csv_quotes(&text),
-                            reference(&text, Class::Csv) < len,
+                            reference(&text, Class::Any(CSV_QUOTED)) < len,
                             "{text:?}"
                         );
+                        for set in SETS {
+                            assert_eq!(
+                                first_of(&text, set),
+                                reference(&text, Class::Any(set)),
+                                "{set:?} in {text:?}"
+                            );
+                        }
                     }
                 }
             }
@@ -197,7 +214,13 @@ mod tests {
                 })
                 .collect();
             assert_eq!(json_plain_len(&text), reference(&text, Class::Json));
-            assert_eq!(needs_csv_quotes(&text), reference(&text, Class::Csv) < len);
+            assert_eq!(
+                needs_csv_quotes(&text),
+                reference(&text, Class::Any(CSV_QUOTED)) < len
+            );
+            for set in SETS {
+                assert_eq!(first_of(&text, set), reference(&text, Class::Any(set)));
+            }
         }
     }
 }

@@ -6,88 +6,47 @@
 use std::fmt::{Display, Write as _};
 
 /// What [`Push::esc`] replaces: the characters of [`super::escape`].
-fn page_entity(b: u8) -> Option<&'static str> {
-    match b {
-        b'&' => Some("&amp;"),
-        b'<' => Some("&lt;"),
-        b'>' => Some("&gt;"),
-        b'"' => Some("&quot;"),
-        b'\'' => Some("&#39;"),
-        _ => None,
-    }
-}
+const PAGE_SET: &[u8] = b"&<>\"'";
 
 /// What [`Push::esc_tpl`] replaces: the characters the template engine escapes in `.html`
-/// templates, as it writes them.
-fn template_entity(b: u8) -> Option<&'static str> {
+/// templates.
+const TEMPLATE_SET: &[u8] = b"&<>\"'/";
+
+/// The entity [`Push::esc`] writes for a byte of [`PAGE_SET`].
+fn page_entity(b: u8) -> &'static str {
     match b {
-        b'&' => Some("&amp;"),
-        b'<' => Some("&lt;"),
-        b'>' => Some("&gt;"),
-        b'"' => Some("&quot;"),
-        b'\'' => Some("&#x27;"),
-        b'/' => Some("&#x2f;"),
-        _ => None,
+        b'&' => "&amp;",
+        b'<' => "&lt;",
+        b'>' => "&gt;",
+        b'"' => "&quot;",
+        b'\'' => "&#39;",
+        _ => unreachable!("{b:#04x} is not in PAGE_SET"),
     }
 }
 
-/// Below this length, text is scanned byte by byte; above it, with `memchr`'s vector search,
-/// whose set-up costs more than a short scan.
-const SHORT: usize = 24;
-
-/// The positions of the bytes two searches find, in order (the searches' bytes differ).
-fn merged(
-    mut a: impl Iterator<Item = usize>,
-    mut b: impl Iterator<Item = usize>,
-) -> impl Iterator<Item = usize> {
-    let (mut next_a, mut next_b) = (a.next(), b.next());
-    std::iter::from_fn(move || match (next_a, next_b) {
-        (Some(i), Some(j)) if i < j => {
-            next_a = a.next();
-            Some(i)
-        }
-        (Some(i), None) => {
-            next_a = a.next();
-            Some(i)
-        }
-        (_, Some(j)) => {
-            next_b = b.next();
-            Some(j)
-        }
-        (None, None) => None,
-    })
-}
-
-/// Appends `s` to `out` with the bytes at `hits` (in order) replaced by what `entity` names for
-/// them: the text between them is copied in runs. Only ASCII bytes are replaced, so every run
-/// starts and ends on a character boundary.
-fn push_replaced(
-    out: &mut String,
-    s: &str,
-    hits: impl Iterator<Item = usize>,
-    entity: impl Fn(u8) -> Option<&'static str>,
-) {
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    for i in hits {
-        if let Some(e) = entity(bytes[i]) {
-            out.push_str(&s[start..i]);
-            out.push_str(e);
-            start = i + 1;
-        }
+/// The entity [`Push::esc_tpl`] writes for a byte of [`TEMPLATE_SET`], as the engine writes it.
+fn template_entity(b: u8) -> &'static str {
+    match b {
+        b'\'' => "&#x27;",
+        b'/' => "&#x2f;",
+        b => page_entity(b),
     }
-    out.push_str(&s[start..]);
 }
 
-/// The positions of the bytes `entity` names, for short text.
-fn scan<'a>(
-    s: &'a str,
-    entity: impl Fn(u8) -> Option<&'static str> + 'a,
-) -> impl Iterator<Item = usize> + 'a {
-    s.bytes()
-        .enumerate()
-        .filter(move |(_, b)| entity(*b).is_some())
-        .map(|(i, _)| i)
+/// Appends `s` to `out` with each byte of `set` replaced by its `entity`: the text between them
+/// is copied in runs. Only ASCII bytes are replaced, so every run starts and ends on a
+/// character boundary.
+fn push_replaced(out: &mut String, s: &str, set: &'static [u8], entity: fn(u8) -> &'static str) {
+    let mut rest = s;
+    loop {
+        let plain = crate::scan::first_of(rest.as_bytes(), set);
+        out.push_str(&rest[..plain]);
+        let Some(&b) = rest.as_bytes().get(plain) else {
+            break;
+        };
+        out.push_str(entity(b));
+        rest = &rest[plain + 1..];
+    }
 }
 
 /// Appending to a page being written. Every method returns the buffer, so that a piece of markup
@@ -117,48 +76,20 @@ impl Push for String {
     }
 
     fn esc(&mut self, s: &str) -> &mut Self {
-        if s.len() < SHORT {
-            push_replaced(self, s, scan(s, page_entity), page_entity);
-        } else {
-            let b = s.as_bytes();
-            let hits = merged(
-                memchr::memchr3_iter(b'&', b'<', b'>', b),
-                memchr::memchr2_iter(b'"', b'\'', b),
-            );
-            push_replaced(self, s, hits, page_entity);
-        }
+        push_replaced(self, s, PAGE_SET, page_entity);
         self
     }
 
     fn esc_tpl(&mut self, s: &str) -> &mut Self {
-        if s.len() < SHORT {
-            push_replaced(self, s, scan(s, template_entity), template_entity);
-        } else {
-            let b = s.as_bytes();
-            let hits = merged(
-                memchr::memchr3_iter(b'&', b'<', b'>', b),
-                memchr::memchr3_iter(b'"', b'\'', b'/', b),
-            );
-            push_replaced(self, s, hits, template_entity);
-        }
+        push_replaced(self, s, TEMPLATE_SET, template_entity);
         self
     }
 
-    fn uint(&mut self, mut n: u64) -> &mut Self {
+    fn uint(&mut self, n: u64) -> &mut Self {
         if n < 10 {
             return self.digit(n);
         }
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        self.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
+        self.push_str(crate::json_out::digits(n, &mut [0; 20]));
         self
     }
 
