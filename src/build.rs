@@ -173,7 +173,7 @@ pub(crate) struct PlanOutput {
     package_file: (u64, String),
     /// The dataset's DCAT description, pretty-printed as an element of the catalogue's list (a
     /// text is far smaller in memory than the value).
-    dcat: String,
+    dcat: Vec<u8>,
     index: crate::preview::IndexRow,
 }
 
@@ -214,7 +214,9 @@ impl<'a> DistWriter<'a> {
             .join("datasets")
             .join(&dataset.name)
             .join("package.json");
-        let bytes = pretty(&serde_json::Value::Object(dataset.package.clone()));
+        let mut bytes = Vec::new();
+        crate::json_out::write_map_pretty(&mut bytes, &dataset.package, 0);
+        bytes.push(b'\n');
         std::fs::write(&path, &bytes).at(&path)?;
         let package_file = (bytes.len() as u64, resources::sha256_hex(&bytes));
         let dcat = dcat_element(&dcat::dataset(self.publisher, self.profile, plan, &dataset));
@@ -277,10 +279,10 @@ impl<'a> DistWriter<'a> {
 
 /// A DCAT dataset pretty-printed as an element of the catalogue's `dcat:dataset` list, which
 /// sits one level inside the top object: every line after the first is indented by 4 spaces.
-fn dcat_element(value: &serde_json::Value) -> String {
-    let text = serde_json::to_string_pretty(value).unwrap_or_default();
-    // JSON strings never hold a raw line break, so every line break is the printer's.
-    text.replace('\n', "\n    ")
+fn dcat_element(value: &serde_json::Value) -> Vec<u8> {
+    let mut out = Vec::new();
+    crate::json_out::write_value_pretty(&mut out, value, 2);
+    out
 }
 
 /// Writes `catalog.jsonld` with the datasets' elements spliced into the catalogue's list, so
@@ -289,7 +291,7 @@ fn write_dcat_catalog(
     path: &Path,
     publisher: &Publisher,
     profile: &dyn Profile,
-    elements: &[String],
+    elements: &[Vec<u8>],
 ) -> std::io::Result<(u64, String)> {
     let empty = pretty(&dcat::catalog_of(publisher, profile, Vec::new()));
     let empty = String::from_utf8(empty).map_err(std::io::Error::other)?;
@@ -303,7 +305,7 @@ fn write_dcat_catalog(
     out.write_all(&empty.as_bytes()[..split])?;
     for (i, element) in elements.iter().enumerate() {
         out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
-        out.write_all(element.as_bytes())?;
+        out.write_all(element)?;
     }
     if !elements.is_empty() {
         out.write_all(b"\n  ")?;
@@ -313,8 +315,10 @@ fn write_dcat_catalog(
     Ok((bytes, sha256))
 }
 
+/// `value` pretty-printed as serde_json prints it, with a final newline.
 fn pretty(value: &serde_json::Value) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
+    let mut bytes = Vec::new();
+    crate::json_out::write_value_pretty(&mut bytes, value, 0);
     bytes.push(b'\n');
     bytes
 }
@@ -691,12 +695,14 @@ fn write_plan_json(
     let all: Vec<Field> = cfields.iter().chain(mfields).cloned().collect();
     let mut facts = profile::CellFacts::for_fields(&all);
     let mut out = resources::create(&dir.join("plan.json"))?;
-    let head_text = serde_json::to_string_pretty(&serde_json::Value::Object(head))?;
+    let mut head_text = Vec::new();
+    json_out::write_map_pretty(&mut head_text, &head, 0);
     // Stream the commitments in before the closing brace, one at a time, so the nested file
     // never has to exist whole in memory. Each is written as serde_json pretty-prints a map:
     // keys in byte order, the commitments array one level deep.
-    let open = head_text.strip_suffix("\n}").unwrap_or(&head_text);
-    write!(out, "{open},\n  \"{}\": ", n.plan_key_commitments)?;
+    let open = head_text.strip_suffix(b"\n}").unwrap_or(&head_text);
+    out.write_all(open)?;
+    write!(out, ",\n  \"{}\": ", n.plan_key_commitments)?;
     let c_shown: Vec<&Field> = cfields.iter().filter(skip).collect();
     let m_shown: Vec<&Field> = mfields.iter().filter(skip).collect();
     // The column in the milestones table of each shown milestone column.
@@ -791,12 +797,16 @@ mod tests {
         for profile in [&Ckan as &dyn Profile, &DonneesQuebec] {
             for n in [0, 1, 3] {
                 let values: Vec<serde_json::Value> = (0..n).map(entry).collect();
-                let elements: Vec<String> = values.iter().map(dcat_element).collect();
+                let elements: Vec<Vec<u8>> = values.iter().map(dcat_element).collect();
                 let dir = tempfile::tempdir().unwrap();
                 let path = dir.path().join("catalog.jsonld");
                 let (bytes, sha256) =
                     write_dcat_catalog(&path, &publisher, profile, &elements).unwrap();
-                let expected = pretty(&dcat::catalog_of(&publisher, profile, values));
+                // serde_json's own print of the whole value, with the file's final newline.
+                let mut expected =
+                    serde_json::to_vec_pretty(&dcat::catalog_of(&publisher, profile, values))
+                        .unwrap();
+                expected.push(b'\n');
                 let written = std::fs::read(&path).unwrap();
                 assert_eq!(
                     String::from_utf8_lossy(&written),

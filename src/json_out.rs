@@ -264,6 +264,52 @@ pub fn write_pretty_array(
     out.push(b']');
 }
 
+/// Appends any `serde_json` value pretty-printed as `serde_json::to_vec_pretty` prints it,
+/// as the value of a member `depth` levels deep: every line after the first is indented by
+/// `depth` more levels. Strings go through [`write_str`] and members through the buffer
+/// directly, instead of the serializer's call per token.
+pub fn write_value_pretty(out: &mut Vec<u8>, value: &serde_json::Value, depth: usize) {
+    use serde_json::Value as J;
+    match value {
+        J::Null => out.extend_from_slice(b"null"),
+        J::Bool(true) => out.extend_from_slice(b"true"),
+        J::Bool(false) => out.extend_from_slice(b"false"),
+        J::String(s) => write_str(out, s),
+        J::Number(n) => match n.as_u64() {
+            Some(u) => write_u64(out, u),
+            // Negative and fractional numbers are rare here: serde_json prints them itself.
+            None => serde_json::to_writer(&mut *out, n).expect("a number serializes to memory"),
+        },
+        J::Array(items) => write_pretty_array(out, items.len(), depth, |out, i| {
+            write_value_pretty(out, &items[i], depth + 1)
+        }),
+        J::Object(map) => write_map_pretty(out, map, depth),
+    }
+}
+
+/// Appends a `serde_json` map as [`write_value_pretty`] appends the object holding it.
+pub fn write_map_pretty(
+    out: &mut Vec<u8>,
+    map: &serde_json::Map<String, serde_json::Value>,
+    depth: usize,
+) {
+    if map.is_empty() {
+        out.extend_from_slice(b"{}");
+        return;
+    }
+    out.push(b'{');
+    for (n, (key, member)) in map.iter().enumerate() {
+        out.extend_from_slice(if n == 0 { b"\n" } else { b",\n" });
+        indent(out, depth + 1);
+        write_str(out, key);
+        out.extend_from_slice(b": ");
+        write_value_pretty(out, member, depth + 1);
+    }
+    out.push(b'\n');
+    indent(out, depth);
+    out.push(b'}');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -419,6 +465,52 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// Any JSON value: the tricky strings and arbitrary ones, every kind of number, nested
+    /// arrays and objects (empty ones included).
+    fn any_json() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        let text = prop_oneof![
+            proptest::sample::select(tricky()),
+            any::<String>(),
+            "[a-zé\"\\\n ]{0,6}",
+        ];
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            text.clone().prop_map(serde_json::Value::from),
+            any::<u64>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<f64>().prop_map(serde_json::Value::from),
+            (0u32..1000).prop_map(|n| serde_json::Value::from(f64::from(n) / 8.0)),
+        ];
+        leaf.prop_recursive(4, 48, 6, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::from),
+                proptest::collection::btree_map(text.clone(), inner, 0..6)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+        /// At depth 0 the bytes are `to_vec_pretty`'s; deeper, they are the same text with each
+        /// line after the first indented by two spaces per level, as a member's value is.
+        #[test]
+        fn any_value_prints_as_serde_json_pretty_prints_it(
+            value in any_json(),
+            depth in 0usize..4,
+        ) {
+            let mut out = Vec::new();
+            write_value_pretty(&mut out, &value, depth);
+            let expected = serde_json::to_string_pretty(&value)
+                .unwrap()
+                .replace('\n', &format!("\n{}", "  ".repeat(depth)));
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), expected);
         }
     }
 }
