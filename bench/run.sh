@@ -13,6 +13,9 @@
 #   floor   examples/bench_floor: read every input file, then write the tree build wrote: the
 #           same folders and files, each of the same size (listed after each build run)
 #   floor+sha256   the same, hashing every byte written
+#   floor+sha256-par   the same on one thread per core, files dealt out by dataset as the
+#                  build's workers deal out plans: the least any build could take on this
+#                  machine (I/O and hashing, nothing computed)
 #   floor-flat     read the same, write the same bytes and number of files, all in one folder
 #                  (the floor before the tree version; one folder is cheaper to fill than the
 #                  build's thousand, so this floor is lower)
@@ -182,6 +185,9 @@ print(total)' "$ours")
     measure floor "$run" "$floor" -- "$FLOOR" "$cat" "$floor" --like "$tree"
     rm -rf "$floor"
     measure floor+sha256 "$run" "$floor" -- "$FLOOR" "$cat" "$floor" --like "$tree" --hash
+    rm -rf "$floor"
+    measure floor+sha256-par "$run" "$floor" -- "$FLOOR" "$cat" "$floor" --like "$tree" --hash \
+      --threads "$(nproc)"
     rm -rf "$floor"
     measure floor-flat "$run" "$floor" -- "$FLOOR" "$cat" "$floor" "$out_bytes" --files "$out_files"
     rm -rf "$floor"
