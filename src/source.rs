@@ -27,6 +27,44 @@ pub fn decode_utf8(bytes: &[u8]) -> Result<&str, DecodeError> {
 pub fn decode_utf8_owned(mut bytes: Vec<u8>) -> Result<String, DecodeError> {
     let bom = bytes.len() - strip_bom(&bytes)?.len();
     bytes.drain(..bom);
+    decode_body(bytes, bom > 0)
+}
+
+/// Reads a file as [`decode_utf8_owned`] decodes its bytes; a leading byte-order mark is left
+/// out as the file is read, so the text is never moved.
+pub fn read_utf8_file(path: &std::path::Path) -> std::io::Result<Result<String, DecodeError>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let size = file.metadata().map_or(0, |m| m.len() as usize);
+    let mut head = [0u8; 3];
+    let mut got = 0;
+    while got < head.len() {
+        match file.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let head = &head[..got];
+    let bom = head == BOM;
+    let mut bytes = Vec::with_capacity(size.saturating_sub(got) + if bom { 0 } else { got });
+    if !bom {
+        bytes.extend_from_slice(head);
+    }
+    file.read_to_end(&mut bytes)?;
+    Ok(decode_body(bytes, bom))
+}
+
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
+
+/// Decodes bytes whose byte-order mark, if any, is already removed (`had_bom`): the checks of
+/// [`strip_bom`] on what follows the mark, then UTF-8 validation.
+fn decode_body(bytes: Vec<u8>, had_bom: bool) -> Result<String, DecodeError> {
+    if !had_bom && utf16_mark(&bytes) || has_nul_near_start(&bytes) {
+        return Err(DecodeError::Utf16);
+    }
     // The fast check (SIMD) accepts exactly the valid UTF-8; invalid text is checked again by
     // the standard library, which tells where it fails.
     if simdutf8::basic::from_utf8(&bytes).is_err() {
@@ -36,14 +74,24 @@ pub fn decode_utf8_owned(mut bytes: Vec<u8>) -> Result<String, DecodeError> {
     Ok(unsafe { String::from_utf8_unchecked(bytes) })
 }
 
+/// True when `bytes` start with a UTF-16 byte-order mark.
+fn utf16_mark(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
+}
+
+/// True when a NUL byte is among the first 4096: catalogue text never holds one, UTF-16 without
+/// a byte-order mark does.
+fn has_nul_near_start(body: &[u8]) -> bool {
+    memchr::memchr(0, &body[..body.len().min(4096)]).is_some()
+}
+
 /// The bytes after a UTF-8 byte-order mark; an error for UTF-16.
 fn strip_bom(bytes: &[u8]) -> Result<&[u8], DecodeError> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    if utf16_mark(bytes) {
         return Err(DecodeError::Utf16);
     }
-    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    // NUL bytes never occur in catalogue text: UTF-16 without a byte-order mark.
-    if body.iter().take(4096).any(|&b| b == 0) {
+    let body = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    if has_nul_near_start(body) {
         return Err(DecodeError::Utf16);
     }
     Ok(body)
@@ -461,11 +509,22 @@ pub fn json_array_positions(text: &str) -> Vec<(usize, Vec<(String, usize)>)> {
 mod tests {
     use super::*;
 
+    /// Decoding owned bytes and reading a file give what decoding borrowed bytes gives, for
+    /// text with and without byte-order marks (one, two, cut short), UTF-16 and NUL bytes.
     #[test]
     fn owned_text_decodes_as_borrowed_text_does() {
+        let dir = std::env::temp_dir().join(format!("ogp-decode-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("t.csv");
         let long = "é,a\n".repeat(100);
         for body in [
             &b""[..],
+            b"\xEF\xBB\xBFtwice",
+            b"\xEF\xBB",
+            b"\xEF",
+            b"\xFF\xFEi\0",
+            b"\xFE\xFF\0i",
+            b"a\0b",
             b"plain",
             long.as_bytes(),
             b"ok\n\xff",
@@ -477,14 +536,21 @@ mod tests {
             for bom in [&b""[..], b"\xEF\xBB\xBF"] {
                 let mut bytes = bom.to_vec();
                 bytes.extend_from_slice(body);
-                if bytes.len() < 64 {
-                    bytes.extend_from_slice(long.as_bytes());
-                    bytes.extend_from_slice(body);
+                let mut longer = bytes.clone();
+                longer.extend_from_slice(long.as_bytes());
+                longer.extend_from_slice(body);
+                let mut late_nul = bytes.clone();
+                late_nul.extend_from_slice(&[b'x'; 4100]);
+                late_nul.push(0);
+                for bytes in [bytes, longer, late_nul] {
+                    let borrowed = decode_utf8(&bytes).map(str::to_string);
+                    assert_eq!(decode_utf8_owned(bytes.clone()), borrowed, "{bytes:?}");
+                    std::fs::write(&file, &bytes).unwrap();
+                    assert_eq!(read_utf8_file(&file).unwrap(), borrowed, "{bytes:?}");
                 }
-                let borrowed = decode_utf8(&bytes).map(str::to_string);
-                assert_eq!(decode_utf8_owned(bytes.clone()), borrowed, "{bytes:?}");
             }
         }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     fn records(text: &str) -> Vec<Vec<(String, u32, u32)>> {
