@@ -535,7 +535,7 @@ fn load_plan(dir: &Path, diags: &mut Vec<Diagnostic>) -> Plan {
         plan.submitted_on =
             toml_date(toml.submitted_on, "submitted_on", &file, &text, diags).map(|d| d.value);
         if let Some(url) = toml.url.map(|u| sp(u, &file, &text)) {
-            if let Some(d) = check_url(&url.value, &file, url.pos, "url") {
+            if let Some(d) = check_url(&url.value, &file, || url.pos, "url") {
                 diags.push(d);
             }
             plan.url = Some(url.value);
@@ -675,6 +675,28 @@ impl Rows {
             Cell::Empty => None,
             Cell::Span(a, b) => Some(&self.places.text[*a..*b]),
             Cell::Own(s) => Some(s),
+        }
+    }
+
+    /// The value in column `i` of record `r`, taken out of it unless it is blank (only
+    /// whitespace): then it stays, and the answer is `None`.
+    fn take_filled(&mut self, r: usize, i: usize) -> Option<String> {
+        if i >= self.width {
+            return None;
+        }
+        let cell = &mut self.cells[r * self.width + i];
+        match cell {
+            Cell::Empty => None,
+            Cell::Span(a, b) => {
+                let v = &self.places.text[*a..*b];
+                if is_blank(v) {
+                    return None;
+                }
+                *cell = Cell::Empty;
+                Some(v.to_owned())
+            }
+            Cell::Own(v) if is_blank(v) => None,
+            Cell::Own(v) => Some(std::mem::take(v)),
         }
     }
 
@@ -1059,11 +1081,24 @@ fn load_json(path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option
 /// Line breaks inside a value become `\n` whatever the spreadsheet saved (`\r\n`, `\r`), so the
 /// published bytes do not depend on the steward's operating system.
 fn normalize_newlines(s: String) -> String {
-    if s.contains('\r') {
-        s.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        s
+    let Some(first) = memchr::memchr(b'\r', s.as_bytes()) else {
+        return s;
+    };
+    let mut out = String::with_capacity(s.len());
+    let mut rest = &s[..];
+    let mut cr = first;
+    loop {
+        out.push_str(&rest[..cr]);
+        out.push('\n');
+        rest = &rest[cr + 1..];
+        rest = rest.strip_prefix('\n').unwrap_or(rest);
+        match memchr::memchr(b'\r', rest.as_bytes()) {
+            Some(i) => cr = i,
+            None => break,
+        }
     }
+    out.push_str(rest);
+    out
 }
 
 /// The columns of a commitments table that loading reads, looked up once per table.
@@ -1173,24 +1208,24 @@ impl<'a> Row<'a> {
 
     fn required(&mut self, key: &str, i: Option<usize>, diags: &mut Vec<Diagnostic>) -> String {
         match i {
-            Some(i) if self.value(i).is_some_and(|v| !v.trim().is_empty()) => {
-                self.text(Some(i)).unwrap_or_default()
-            }
             // A missing column is reported once for the whole file.
             None => String::new(),
-            Some(_) => {
-                diags.push(
-                    Diagnostic::error(
-                        Code::MissingField,
-                        &self.table.file,
-                        self.pos(i),
-                        format!("`{key}` is required"),
-                    )
-                    .field(key)
-                    .hint(format!("fill in `{key}` for this row")),
-                );
-                String::new()
-            }
+            Some(c) => match self.rows.take_filled(self.r, c) {
+                Some(v) => v,
+                None => {
+                    diags.push(
+                        Diagnostic::error(
+                            Code::MissingField,
+                            &self.table.file,
+                            self.pos(i),
+                            format!("`{key}` is required"),
+                        )
+                        .field(key)
+                        .hint(format!("fill in `{key}` for this row")),
+                    );
+                    String::new()
+                }
+            },
         }
     }
 
@@ -1214,7 +1249,7 @@ impl<'a> Row<'a> {
 
     fn url(&mut self, key: &str, i: Option<usize>, diags: &mut Vec<Diagnostic>) -> Option<String> {
         let v = self.get(i)?;
-        if let Some(d) = check_url(v, &self.table.file, self.pos(i), key) {
+        if let Some(d) = check_url(v, &self.table.file, || self.pos(i), key) {
             diags.push(d);
         }
         self.text(i)
@@ -1306,6 +1341,16 @@ fn warn_formula_cells(table: &Table, rows: &Rows, fields: &[Field], diags: &mut 
     }
 }
 
+/// True when `v` holds only whitespace (`v.trim().is_empty()`), told by its first byte when
+/// that is a visible ASCII character.
+fn is_blank(v: &str) -> bool {
+    match v.as_bytes().first() {
+        None => true,
+        Some(&b) if b.is_ascii() && !matches!(b, b'\t'..=b'\r' | b' ') => false,
+        Some(_) => v.trim().is_empty(),
+    }
+}
+
 /// Splits a `;`-separated cell into trimmed, non-empty items.
 pub fn split_list(cell: Option<&str>) -> Vec<String> {
     cell.map(|s| {
@@ -1318,14 +1363,15 @@ pub fn split_list(cell: Option<&str>) -> Vec<String> {
     .unwrap_or_default()
 }
 
-/// An error when `v` is not an http(s) address (as `url::Url::parse` reads it).
-fn check_url(v: &str, file: &Path, pos: Pos, field: &str) -> Option<Diagnostic> {
+/// An error when `v` is not an http(s) address (as `url::Url::parse` reads it); `pos`, where
+/// the value is, is called only then.
+fn check_url(v: &str, file: &Path, pos: impl FnOnce() -> Pos, field: &str) -> Option<Diagnostic> {
     let ok = plain_http_url(v) || parser_accepts(v);
     (!ok).then(|| {
         Diagnostic::error(
             Code::BadUrl,
             file,
-            pos,
+            pos(),
             format!("`{field}` {} is not an http(s) address", quote(v)),
         )
         .field(field)
@@ -1344,6 +1390,53 @@ fn parser_accepts(v: &str) -> bool {
 /// label that is not a number, which would make an IPv4 address), then nothing or `/`, `?` or `#` followed
 /// by visible ASCII only. False says nothing: the full parser decides.
 fn plain_http_url(v: &str) -> bool {
+    let Some(rest) = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let rest = rest.as_bytes();
+    // One pass over the host: where the current label starts, and whether it is all digits.
+    let (mut label, mut digits) = (0, true);
+    let mut i = 0;
+    while let Some(&b) = rest.get(i) {
+        match b {
+            b'a'..=b'z' => digits = false,
+            b'0'..=b'9' => {}
+            b'-' => {
+                // No label starts with `-`, and none is `??--…` (reserved for IDNA).
+                if i == label || (i == label + 2 && rest.get(i + 1) == Some(&b'-')) {
+                    return false;
+                }
+                digits = false;
+            }
+            b'.' => {
+                if i == label || rest[i - 1] == b'-' {
+                    return false;
+                }
+                (label, digits) = (i + 1, true);
+            }
+            b'/' | b'?' | b'#' => break,
+            _ => return false,
+        }
+        i += 1;
+    }
+    // The last label: not empty, not ending with `-`, not a number.
+    if i == label || rest[i - 1] == b'-' || digits || rest[label..].starts_with(b"0x") {
+        return false;
+    }
+    // Counted without stopping early, which lets the loop work on many bytes at once.
+    rest[i..]
+        .iter()
+        .filter(|b| !matches!(b, 0x21..=0x7E))
+        .count()
+        == 0
+}
+
+/// [`plain_http_url`] written the plain way, label by label: what the one-pass scan must answer.
+#[cfg(test)]
+fn plain_http_url_by_labels(v: &str) -> bool {
     let Some(rest) = v
         .strip_prefix("https://")
         .or_else(|| v.strip_prefix("http://"))
@@ -1559,6 +1652,19 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(5_000))]
 
+        /// Blank values are the ones that trim to nothing.
+        #[test]
+        fn blank_is_trimmed_to_nothing(v in "[ a\t\n\r\u{b}\u{c}\u{1c}\u{85}\u{a0}\u{3000}é]{0,4}") {
+            prop_assert_eq!(is_blank(&v), v.trim().is_empty(), "{:?}", v);
+        }
+
+        /// Line breaks are normalised as replacing `\r\n`, then `\r`, by `\n` does.
+        #[test]
+        fn newlines_normalise_as_replacing_does(v in "[a\r\né]{0,30}") {
+            let plain = v.replace("\r\n", "\n").replace('\r', "\n");
+            prop_assert_eq!(normalize_newlines(v), plain);
+        }
+
         /// The bound on records is never below the number of records of that width.
         #[test]
         fn record_bound_holds_every_record(text in "([a,\"\n]|\r\n){0,40}", width in 1usize..5) {
@@ -1625,10 +1731,13 @@ mod tests {
             "http://a",
             "https://1password.com",
             "https://a-b.c-d.fr/#top",
+            "https://xn-a.b-c/",
+            "https://a.b2?x",
             "http://example.com?q=%41",
             "http://a.b/..//./%zz\\x",
         ] {
             assert!(plain_http_url(v), "{v}");
+            assert!(plain_http_url_by_labels(v), "{v}");
             assert!(parser_accepts(v), "{v}");
         }
         for v in [
@@ -1636,6 +1745,11 @@ mod tests {
             "http:///a",
             "https://Example.com",
             "https://a..b",
+            "https://ab-",
+            "https://a.0x",
+            "https://a.12/",
+            "https://a.b-?",
+            "https://ab--",
             "https://a.b.",
             "https://.a",
             "https://-a.b",
@@ -1657,6 +1771,7 @@ mod tests {
             " https://a.b",
         ] {
             assert!(!plain_http_url(v), "{v}");
+            assert!(!plain_http_url_by_labels(v), "{v}");
         }
     }
 
@@ -1696,9 +1811,11 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(20_000))]
 
-        /// The fast path accepts only what the full parser accepts.
+        /// The fast path accepts only what the full parser accepts, and its one-pass scan
+        /// answers as the label-by-label reading does.
         #[test]
         fn fast_path_agrees_with_the_url_parser(v in candidate()) {
+            prop_assert_eq!(plain_http_url(&v), plain_http_url_by_labels(&v), "{:?}", v);
             if plain_http_url(&v) {
                 prop_assert!(parser_accepts(&v), "{:?}", v);
             }

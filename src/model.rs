@@ -43,24 +43,31 @@ impl PartialDate {
     /// Parses `YYYY-MM-DD` or `YYYY-MM`; `None` for anything else, including impossible dates.
     pub fn parse(s: &str) -> Option<PartialDate> {
         let b = s.as_bytes();
-        let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-        if !(b.len() == 7 || b.len() == 10) || b[4] != b'-' || !digits(0..4) || !digits(5..7) {
+        let long = match b.len() {
+            7 => false,
+            10 => true,
+            _ => return None,
+        };
+        // A digit's value; 10 or more for any other byte.
+        let d = |i: usize| u32::from(b[i].wrapping_sub(b'0'));
+        let (y, m) = ([d(0), d(1), d(2), d(3)], [d(5), d(6)]);
+        if b[4] != b'-' || y.iter().chain(&m).any(|&x| x > 9) {
             return None;
         }
-        // The digits are checked: their value is read directly.
-        let number =
-            |r: std::ops::Range<usize>| b[r].iter().fold(0, |n, d| n * 10 + u32::from(d - b'0'));
-        let year = number(0..4) as i32;
-        let month = number(5..7);
-        let day = if b.len() == 10 {
-            if b[7] != b'-' || !digits(8..10) {
+        let day = if long {
+            let (d0, d1) = (d(8), d(9));
+            if b[7] != b'-' || d0 > 9 || d1 > 9 {
                 return None;
             }
-            Some(number(8..10))
+            Some(d0 * 10 + d1)
         } else {
             None
         };
-        let date = PartialDate { year, month, day };
+        let date = PartialDate {
+            year: (y[0] * 1000 + y[1] * 100 + y[2] * 10 + y[3]) as i32,
+            month: m[0] * 10 + m[1],
+            day,
+        };
         date.is_iso().then_some(date)
     }
 
@@ -602,26 +609,38 @@ pub struct Catalog {
 mod tests {
     use super::*;
 
+    /// The dates the standard number parser reads from the text, field by field.
+    fn by_std(s: &str) -> Option<PartialDate> {
+        let b = s.as_bytes();
+        let ok = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+        if !(b.len() == 7 || b.len() == 10) || b[4] != b'-' || !ok(0..4) || !ok(5..7) {
+            return None;
+        }
+        let day = match b.len() {
+            10 if b[7] == b'-' && ok(8..10) => Some(s[8..10].parse().ok()?),
+            10 => return None,
+            _ => None,
+        };
+        let d = PartialDate {
+            year: s[0..4].parse().ok()?,
+            month: s[5..7].parse().ok()?,
+            day,
+        };
+        d.is_iso().then_some(d)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+
+        /// Any short text parses as the standard number parser reads it.
+        #[test]
+        fn parses_any_text_as_the_standard_number_parser(s in "[0-9]{4}-[0-9]{2}(-[0-9]{2})?|[0-9/: +-é]{0,11}") {
+            proptest::prop_assert_eq!(PartialDate::parse(&s), by_std(&s), "{}", s);
+        }
+    }
+
     #[test]
     fn parses_dates_as_the_standard_number_parser_reads_them() {
-        let by_std = |s: &str| -> Option<PartialDate> {
-            let b = s.as_bytes();
-            let ok = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-            if !(b.len() == 7 || b.len() == 10) || b[4] != b'-' || !ok(0..4) || !ok(5..7) {
-                return None;
-            }
-            let day = match b.len() {
-                10 if b[7] == b'-' && ok(8..10) => Some(s[8..10].parse().ok()?),
-                10 => return None,
-                _ => None,
-            };
-            let d = PartialDate {
-                year: s[0..4].parse().ok()?,
-                month: s[5..7].parse().ok()?,
-                day,
-            };
-            d.is_iso().then_some(d)
-        };
         for year in [
             "0000", "0999", "1999", "2000", "2024", "2100", "9999", "20x4", "+202",
         ] {
