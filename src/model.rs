@@ -79,14 +79,21 @@ impl PartialDate {
         if !(0..=9999).contains(&self.year) || !(1..=12).contains(&self.month) {
             return false;
         }
-        let leap = self.year % 4 == 0 && (self.year % 100 != 0 || self.year % 400 == 0);
-        let days = match self.month {
-            2 if leap => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            _ => 31,
-        };
+        let days = days_in_month(self.year, self.month);
         self.day.is_none_or(|d| (1..=days).contains(&d))
+    }
+
+    /// True when the last day `self` can mean comes before the first day `start` can mean:
+    /// `self.last_day() < start.first_day()`, compared as year, month and day without building
+    /// the calendar dates when both are ISO dates ([`is_iso`](Self::is_iso)).
+    pub fn ends_before(self, start: PartialDate) -> bool {
+        if !(self.is_iso() && start.is_iso()) {
+            return self.last_day() < start.first_day();
+        }
+        let last = self
+            .day
+            .unwrap_or_else(|| days_in_month(self.year, self.month));
+        (self.year, self.month, last) < (start.year, start.month, start.day.unwrap_or(1))
     }
 
     /// The first day the value can mean.
@@ -110,6 +117,17 @@ impl PartialDate {
                     .unwrap_or_default()
             }
         }
+    }
+}
+
+/// The number of days of `month` (1–12) in `year` of the proleptic Gregorian calendar.
+fn days_in_month(year: i32, month: u32) -> u32 {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
     }
 }
 
@@ -631,6 +649,25 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+
+        /// The order of two dates is the order of their calendar days, for any parts (also
+        /// impossible ones, which fall back to the calendar).
+        #[test]
+        fn ends_before_compares_as_the_calendar_days(
+            a in (-1i32..10_001, 0u32..14, proptest::option::of(0u32..33)),
+            b in (-1i32..10_001, 0u32..14, proptest::option::of(0u32..33)),
+            near in proptest::bool::ANY,
+        ) {
+            let end = PartialDate { year: a.0, month: a.1, day: a.2 };
+            // Dates of the same or next year, so the comparison often turns on month and day.
+            let year = if near { a.0 + b.0 % 2 } else { b.0 };
+            let start = PartialDate { year, month: b.1, day: b.2 };
+            proptest::prop_assert_eq!(
+                end.ends_before(start),
+                end.last_day() < start.first_day(),
+                "{:?} {:?}", end, start
+            );
+        }
 
         /// Any short text parses as the standard number parser reads it.
         #[test]

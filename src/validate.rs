@@ -4,6 +4,7 @@
 use crate::diagnostic::{quote, Code, Diagnostic, Pos};
 use crate::model::{Catalog, DatasetMeta, PartialDate, Plan, Publisher, RecordSrc, Sp};
 use crate::profile;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
 use std::path::Path;
@@ -246,7 +247,7 @@ fn order(
     diags: &mut Vec<Diagnostic>,
 ) {
     // A year-month covers its whole month: 2022-03 ends after 2022-03-15 starts.
-    if end.last_day() < start.first_day() {
+    if end.ends_before(start) {
         diags.push(
             Diagnostic::error(
                 Code::EndBeforeStart,
@@ -309,7 +310,8 @@ impl Hasher for IdHasher {
     }
 
     fn write_u8(&mut self, b: u8) {
-        self.write(&[b]);
+        // What `write(&[b])` computes, without the padded copy.
+        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 
     fn finish(&self) -> u64 {
@@ -330,11 +332,14 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
         if c.id.is_empty() {
             continue;
         }
-        if let Some(first) = commitments.get(c.id.as_str()) {
-            let (pos, first) = (c.src.pos_of(c_id), first.pos_of(c_id));
-            diags.push(duplicate(&ct.file, pos, &c.id, first, "commitment"));
-        } else {
-            commitments.insert(&c.id, &c.src);
+        match commitments.entry(c.id.as_str()) {
+            Entry::Occupied(first) => {
+                let (pos, first) = (c.src.pos_of(c_id), first.get().pos_of(c_id));
+                diags.push(duplicate(&ct.file, pos, &c.id, first, "commitment"));
+            }
+            Entry::Vacant(e) => {
+                e.insert(&c.src);
+            }
         }
         if let (Some(s), Some(e)) = (c.start, c.end) {
             order(&ct.file, || c.src.pos_of(c_end), "end", s, e, diags);
@@ -371,11 +376,14 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
         HashMap::with_capacity_and_hasher(plan.milestones.len(), IdHash::new());
     for m in &plan.milestones {
         if !m.id.is_empty() {
-            if let Some(first) = milestones.get(m.id.as_str()) {
-                let (pos, first) = (m.src.pos_of(m_id), first.pos_of(m_id));
-                diags.push(duplicate(&mt.file, pos, &m.id, first, "milestone"));
-            } else {
-                milestones.insert(&m.id, &m.src);
+            match milestones.entry(m.id.as_str()) {
+                Entry::Occupied(first) => {
+                    let (pos, first) = (m.src.pos_of(m_id), first.get().pos_of(m_id));
+                    diags.push(duplicate(&mt.file, pos, &m.id, first, "milestone"));
+                }
+                Entry::Vacant(e) => {
+                    e.insert(&m.src);
+                }
             }
         }
         if !m.commitment_id.is_empty()
@@ -426,6 +434,24 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
                 .field("completed_on")
                 .hint("set `status` to completed, or empty `completed_on`"),
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hashing one byte gives what hashing a one-byte slice gives.
+    #[test]
+    fn a_byte_hashes_as_a_one_byte_slice() {
+        for seed in [0, 1, 0x1234_5678_9ABC_DEF0, u64::MAX] {
+            for b in 0..=u8::MAX {
+                let (mut one, mut slice) = (IdHasher(seed), IdHasher(seed));
+                one.write_u8(b);
+                slice.write(&[b]);
+                assert_eq!(one.finish(), slice.finish(), "{seed} {b}");
+            }
         }
     }
 }
