@@ -629,24 +629,31 @@ fn load_plan(dir: &Path, diags: &mut Vec<Diagnostic>) -> Plan {
     plan
 }
 
-/// One value as read.
-#[derive(Debug)]
-enum Cell {
-    /// An empty value, or one already taken.
-    Empty,
-    /// The value is this byte range of the file's text, as it is.
-    Span(usize, usize),
-    /// The value, unescaped or with its line breaks normalised.
-    Own(String),
+/// One value as read, without drop glue: a byte range of the file's text as it is, or, when
+/// `start` is [`Cell::OWN`], the index in [`Rows::own`] of the value unescaped or with its line
+/// breaks normalised. An empty range is an empty value, or one already taken.
+#[derive(Debug, Clone, Copy)]
+struct Cell {
+    start: usize,
+    end: usize,
+}
+
+impl Cell {
+    /// An empty value.
+    const EMPTY: Cell = Cell { start: 0, end: 0 };
+    /// The `start` of a value held in [`Rows::own`].
+    const OWN: usize = usize::MAX;
 }
 
 /// The records of a table as read: a [`Cell`] per column of each record, row after row.
 struct Rows {
-    /// The file's text, which [`Cell::Span`] values are ranges of (empty for JSON).
+    /// The file's text, which the cells are ranges of (empty for JSON).
     places: std::sync::Arc<CsvPlaces>,
     /// Values per record: the table's number of columns.
     width: usize,
     cells: Vec<Cell>,
+    /// The values that are not ranges of the text, in the order read.
+    own: Vec<String>,
     /// Where each record and its values start.
     srcs: Vec<RecordSrc>,
 }
@@ -657,7 +664,22 @@ impl Rows {
             places: Default::default(),
             width,
             cells: Vec::new(),
+            own: Vec::new(),
             srcs: Vec::new(),
+        }
+    }
+
+    /// The cell for `value`, which is kept in [`Rows::own`] (`None`: an empty cell).
+    fn own_cell(own: &mut Vec<String>, value: Option<String>) -> Cell {
+        match value {
+            None => Cell::EMPTY,
+            Some(v) => {
+                own.push(v);
+                Cell {
+                    start: Cell::OWN,
+                    end: own.len() - 1,
+                }
+            }
         }
     }
 
@@ -671,33 +693,22 @@ impl Rows {
         if i >= self.width {
             return None;
         }
-        match &self.cells[r * self.width + i] {
-            Cell::Empty => None,
-            Cell::Span(a, b) => Some(&self.places.text[*a..*b]),
-            Cell::Own(s) => Some(s),
+        let c = self.cells[r * self.width + i];
+        match c.start {
+            _ if c.start == c.end => None,
+            Cell::OWN => Some(&self.own[c.end]),
+            _ => Some(&self.places.text[c.start..c.end]),
         }
     }
 
     /// The value in column `i` of record `r`, taken out of it unless it is blank (only
     /// whitespace): then it stays, and the answer is `None`.
     fn take_filled(&mut self, r: usize, i: usize) -> Option<String> {
-        if i >= self.width {
+        let v = self.value(r, i)?;
+        if is_blank(v) {
             return None;
         }
-        let cell = &mut self.cells[r * self.width + i];
-        match cell {
-            Cell::Empty => None,
-            Cell::Span(a, b) => {
-                let v = &self.places.text[*a..*b];
-                if is_blank(v) {
-                    return None;
-                }
-                *cell = Cell::Empty;
-                Some(v.to_owned())
-            }
-            Cell::Own(v) if is_blank(v) => None,
-            Cell::Own(v) => Some(std::mem::take(v)),
-        }
+        self.take(r, i)
     }
 
     /// The value in column `i` of record `r`, taken out of it.
@@ -705,10 +716,12 @@ impl Rows {
         if i >= self.width {
             return None;
         }
-        match std::mem::replace(&mut self.cells[r * self.width + i], Cell::Empty) {
-            Cell::Empty => None,
-            Cell::Span(a, b) => Some(self.places.text[a..b].to_owned()),
-            Cell::Own(s) => Some(s),
+        let cell = &mut self.cells[r * self.width + i];
+        let c = std::mem::replace(cell, Cell::EMPTY);
+        match c.start {
+            _ if c.start == c.end => None,
+            Cell::OWN => Some(std::mem::take(&mut self.own[c.end])),
+            _ => Some(self.places.text[c.start..c.end].to_owned()),
         }
     }
 }
@@ -846,6 +859,7 @@ fn load_csv(path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option<
     let has_cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
     let records = record_bound(&text, width);
     let mut cells = Vec::with_capacity(records * width);
+    let mut own = Vec::new();
     let mut starts = Vec::with_capacity(records * width);
     let mut rec_pos = Vec::with_capacity(records);
     while let Some(rec) = reader.read_into(&mut spans) {
@@ -875,7 +889,7 @@ fn load_csv(path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option<
         starts.extend(spans.iter().map(|f| f.at));
         rec_pos.push(pos);
         cells.extend(spans.iter().map(|f| match f {
-            _ if f.start == f.end => Cell::Empty,
+            _ if f.start == f.end => Cell::EMPTY,
             // An unquoted value ends at any line break: only a quoted one can hold a `\r`.
             source::CsvSpan {
                 quoted: true,
@@ -884,9 +898,13 @@ fn load_csv(path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option<
             } if *doubled
                 || (has_cr && memchr::memchr(b'\r', f.raw(&text).as_bytes()).is_some()) =>
             {
-                Cell::Own(normalize_newlines(f.value(&text).into_owned()))
+                let v = normalize_newlines(f.value(&text).into_owned());
+                Rows::own_cell(&mut own, Some(v))
             }
-            _ => Cell::Span(f.start, f.end),
+            _ => Cell {
+                start: f.start,
+                end: f.end,
+            },
         }));
     }
     // A header that cannot be trusted would misplace every value: report it and stop here.
@@ -909,6 +927,7 @@ fn load_csv(path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option<
             places,
             width,
             cells,
+            own,
             srcs,
         },
     ))
@@ -1072,8 +1091,9 @@ fn load_json(path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option
         }
         let cols = known.iter().map(|k| key_pos(k)).collect();
         rows.srcs.push(RecordSrc::new(pos, cols));
+        let own = &mut rows.own;
         rows.cells
-            .extend(values.into_iter().map(|v| v.map_or(Cell::Empty, Cell::Own)));
+            .extend(values.into_iter().map(|v| Rows::own_cell(own, v)));
     }
     ok.then_some((table, rows))
 }
