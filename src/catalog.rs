@@ -689,6 +689,7 @@ impl Rows {
     }
 
     /// The value in column `i` of record `r` (`None` when empty).
+    #[inline]
     fn value(&self, r: usize, i: usize) -> Option<&str> {
         if i >= self.width {
             return None;
@@ -704,14 +705,32 @@ impl Rows {
     /// The value in column `i` of record `r`, taken out of it unless it is blank (only
     /// whitespace): then it stays, and the answer is `None`.
     fn take_filled(&mut self, r: usize, i: usize) -> Option<String> {
-        let v = self.value(r, i)?;
+        if i >= self.width {
+            return None;
+        }
+        let cell = &mut self.cells[r * self.width + i];
+        let c = *cell;
+        let v = match c.start {
+            _ if c.start == c.end => return None,
+            Cell::OWN => &mut self.own[c.end],
+            _ => {
+                let v = &self.places.text[c.start..c.end];
+                if is_blank(v) {
+                    return None;
+                }
+                *cell = Cell::EMPTY;
+                return Some(v.to_owned());
+            }
+        };
         if is_blank(v) {
             return None;
         }
-        self.take(r, i)
+        *cell = Cell::EMPTY;
+        Some(std::mem::take(v))
     }
 
     /// The value in column `i` of record `r`, taken out of it.
+    #[inline]
     fn take(&mut self, r: usize, i: usize) -> Option<String> {
         if i >= self.width {
             return None;
@@ -1714,6 +1733,39 @@ mod tests {
                 n += usize::from(spans.len() == width);
             }
             prop_assert!(n <= record_bound(&text, width), "{:?}", text);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1_000))]
+
+        /// Taking a filled value gives what looking at it, trimming it and taking it gives, and
+        /// leaves the cell as that does: blank values stay, others are gone.
+        #[test]
+        fn taking_filled_values_is_looking_then_taking(body in "(( |[a ]{0,3}|\"[a \"\r\n]{0,4}\"),( |[a ]{0,3}|\"[a \"\r\n]{0,4}\")\r?\n){0,6}") {
+            let dir = std::env::temp_dir().join(format!("ogp-take-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join("t.csv");
+            std::fs::write(&path, format!("a,b\n{body}")).unwrap();
+            let mut diags = Vec::new();
+            let fast = load_csv(&path, &["a", "b"], &mut diags);
+            let plain = load_csv(&path, &["a", "b"], &mut diags);
+            if let (Some((_, mut fast)), Some((_, mut plain))) = (fast, plain) {
+                for r in 0..fast.len() {
+                    for i in 0..3 {
+                        let want = plain
+                            .value(r, i)
+                            .filter(|v| !v.trim().is_empty())
+                            .map(str::to_string);
+                        if want.is_some() {
+                            plain.take(r, i);
+                        }
+                        prop_assert_eq!(fast.take_filled(r, i), want);
+                        prop_assert_eq!(fast.value(r, i), plain.value(r, i));
+                    }
+                }
+            }
+            let _ = std::fs::remove_dir_all(&dir);
         }
     }
 
