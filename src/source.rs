@@ -275,6 +275,10 @@ impl<'a> CsvReader<'a> {
     }
 
     fn pos(&mut self) -> Pos {
+        // A record starts a line: its column is the first, with nothing to count.
+        if self.at == self.line_start {
+            return Pos::new(self.line, 1);
+        }
         // Columns are counted in characters; cache the last count to stay linear on long lines.
         let (from, mut col) = if self.col_cache.0 >= self.line_start && self.col_cache.0 <= self.at
         {
