@@ -1252,20 +1252,36 @@ impl<'a> Row<'a> {
             Some(c) => match self.rows.take_filled(self.r, c) {
                 Some(v) => v,
                 None => {
-                    diags.push(
-                        Diagnostic::error(
-                            Code::MissingField,
-                            &self.table.file,
-                            self.pos(i),
-                            format!("`{key}` is required"),
-                        )
-                        .field(key)
-                        .hint(format!("fill in `{key}` for this row")),
-                    );
+                    self.report_missing(key, i, diags);
                     String::new()
                 }
             },
         }
+    }
+
+    /// Reports that the required `key` (column `i`) is empty in this row; kept out of line so
+    /// that the conversion of a well-formed row carries none of it.
+    #[cold]
+    #[inline(never)]
+    fn report_missing(&self, key: &str, i: Option<usize>, diags: &mut Vec<Diagnostic>) {
+        diags.push(
+            Diagnostic::error(
+                Code::MissingField,
+                &self.table.file,
+                self.pos(i),
+                format!("`{key}` is required"),
+            )
+            .field(key)
+            .hint(format!("fill in `{key}` for this row")),
+        );
+    }
+
+    /// Reports that `v`, the value of `key` (column `i`), is not a date; out of line as
+    /// [`Row::report_missing`].
+    #[cold]
+    #[inline(never)]
+    fn report_bad_date(&self, key: &str, i: Option<usize>, v: &str, diags: &mut Vec<Diagnostic>) {
+        diags.push(bad_date(&self.table.file, self.pos(i), key, v));
     }
 
     fn date(
@@ -1277,7 +1293,7 @@ impl<'a> Row<'a> {
         let v = self.get(i)?;
         let d = PartialDate::parse(v);
         if d.is_none() {
-            diags.push(bad_date(&self.table.file, self.pos(i), key, v));
+            self.report_bad_date(key, i, v, diags);
         }
         d
     }
