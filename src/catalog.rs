@@ -1228,10 +1228,12 @@ impl<'a> Row<'a> {
     }
 
     /// The value in column `i`.
+    #[inline]
     fn value(&self, i: usize) -> Option<&str> {
         self.rows.value(self.r, i)
     }
 
+    #[inline]
     fn get(&self, i: Option<usize>) -> Option<&str> {
         self.value(i?)
     }
