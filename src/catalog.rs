@@ -1372,11 +1372,7 @@ fn warn_formula_cells(table: &Table, rows: &Rows, fields: &[Field], diags: &mut 
             let Some(v) = rows.value(r, i) else {
                 continue;
             };
-            let Some(first) = v
-                .chars()
-                .next()
-                .filter(|c| matches!(c, '=' | '+' | '-' | '@'))
-            else {
+            let Some(first) = formula_start(v) else {
                 continue;
             };
             let pos = src.pos_of(Some(i));
@@ -1406,6 +1402,15 @@ fn is_blank(v: &str) -> bool {
         Some(&b) if b.is_ascii() && !matches!(b, b'\t'..=b'\r' | b' ') => false,
         Some(_) => v.trim().is_empty(),
     }
+}
+
+/// The character a spreadsheet reads as the start of a formula (`=`, `+`, `-`, `@`) when `v`
+/// starts with one. These characters are ASCII: the first byte tells, no character is decoded.
+fn formula_start(v: &str) -> Option<char> {
+    v.as_bytes()
+        .first()
+        .filter(|b| matches!(b, b'=' | b'+' | b'-' | b'@'))
+        .map(|&b| char::from(b))
 }
 
 /// Splits a `;`-separated cell into trimmed, non-empty items.
@@ -1726,6 +1731,13 @@ mod tests {
             0..40,
         )) {
             prop_assert_eq!(visible_ascii(&v), v.iter().all(|b| matches!(b, 0x21..=0x7E)), "{:?}", v);
+        }
+
+        /// A formula's start is told by the first byte as by the first character.
+        #[test]
+        fn formula_start_is_the_first_character(v in "[=+\\-@a é€😀]{0,3}") {
+            let plain = v.chars().next().filter(|c| matches!(c, '=' | '+' | '-' | '@'));
+            prop_assert_eq!(formula_start(&v), plain, "{:?}", v);
         }
 
         /// Blank values are the ones that trim to nothing.
