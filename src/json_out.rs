@@ -4,6 +4,7 @@
 //! computed once per file ([`Keys`]), then every record is appended to a byte buffer.
 
 use crate::fields::Value;
+use crate::model::PartialDate;
 use crate::resources::json_cell;
 
 /// What `serde_json` writes for each byte of a string: 0 for the byte itself, else the letter
@@ -69,6 +70,55 @@ pub fn write_u64(out: &mut Vec<u8>, n: u64) {
     out.extend_from_slice(digits(n, &mut [0; 20]).as_bytes());
 }
 
+/// The two-digit texts `00` to `99`, one after the other.
+const PAIRS: [u8; 200] = {
+    let mut table = [0u8; 200];
+    let mut n = 0;
+    while n < 100 {
+        table[2 * n] = b'0' + (n / 10) as u8;
+        table[2 * n + 1] = b'0' + (n % 10) as u8;
+        n += 1;
+    }
+    table
+};
+
+/// Appends `d` the short way, the text [`PartialDate::format_into`] gives (`YYYY-MM` or
+/// `YYYY-MM-DD`, digits and hyphens only), and returns true; appends nothing and returns false
+/// when that method gives `None`.
+pub fn push_date(out: &mut Vec<u8>, d: PartialDate) -> bool {
+    let Ok(year) = usize::try_from(d.year) else {
+        return false;
+    };
+    let month = d.month as usize;
+    let day = d.day.map(|n| n as usize);
+    if year > 9999 || month > 99 || day.is_some_and(|n| n > 99) {
+        return false;
+    }
+    let (hi, lo) = (year / 100, year % 100);
+    let mut buf = [
+        PAIRS[2 * hi],
+        PAIRS[2 * hi + 1],
+        PAIRS[2 * lo],
+        PAIRS[2 * lo + 1],
+        b'-',
+        PAIRS[2 * month],
+        PAIRS[2 * month + 1],
+        b'-',
+        b'0',
+        b'0',
+    ];
+    let len = match day {
+        Some(n) => {
+            buf[8] = PAIRS[2 * n];
+            buf[9] = PAIRS[2 * n + 1];
+            10
+        }
+        None => 7,
+    };
+    out.extend_from_slice(&buf[..len]);
+    true
+}
+
 /// Appends two spaces per level.
 fn indent(out: &mut Vec<u8>, depth: usize) {
     for _ in 0..depth {
@@ -83,14 +133,15 @@ fn write_scalar(out: &mut Vec<u8>, value: &Value) {
         Value::Text(t) => write_str(out, t),
         Value::Int(n) => write_u64(out, *n),
         // A date written the short way is digits and hyphens: nothing to escape.
-        Value::Date(d) => match d.format_into(&mut [0; 10]) {
-            Some(text) => {
+        Value::Date(d) => {
+            out.push(b'"');
+            if push_date(out, *d) {
                 out.push(b'"');
-                out.extend_from_slice(text.as_bytes());
-                out.push(b'"');
+            } else {
+                out.pop();
+                write_str(out, &d.to_string());
             }
-            None => write_str(out, &d.to_string()),
-        },
+        }
         // A decimal is parsed as a JSON number and printed again (a string when it is not one);
         // serde_json keeps the exact text it has always had.
         Value::Decimal(_) => serde_json::to_writer(&mut *out, &json_cell(value))

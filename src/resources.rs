@@ -256,10 +256,11 @@ fn push_csv_cell(out: &mut Vec<u8>, value: &Value) {
         Value::Null => {}
         Value::Int(n) => json_out::write_u64(out, *n),
         // A date written the short way is digits and hyphens: never quoted.
-        Value::Date(d) => match d.format_into(&mut [0; 10]) {
-            Some(text) => out.extend_from_slice(text.as_bytes()),
-            None => push_csv_cell(out, &Value::Text(d.to_string().into())),
-        },
+        Value::Date(d) => {
+            if !json_out::push_date(out, *d) {
+                push_csv_cell(out, &Value::Text(d.to_string().into()));
+            }
+        }
         Value::Text(t) if !needs_quotes(t) => out.extend_from_slice(t.as_bytes()),
         Value::Decimal(t) if !needs_quotes(t) => out.extend_from_slice(t.as_bytes()),
         Value::Text(t) => {
@@ -983,13 +984,30 @@ mod tests {
             }
             s
         };
-        for year in [-5, 0, 7, 999, 2024, 9999, 10000] {
-            for month in [1, 9, 12, 100] {
-                for day in [None, Some(1), Some(31), Some(100)] {
+        for year in [-5, -1, 0, 7, 10, 99, 100, 999, 1000, 2024, 9999, 10000] {
+            for month in [0, 1, 9, 10, 12, 99, 100] {
+                for day in [
+                    None,
+                    Some(0),
+                    Some(1),
+                    Some(9),
+                    Some(31),
+                    Some(99),
+                    Some(100),
+                ] {
                     let d = PartialDate { year, month, day };
                     assert_eq!(d.to_string(), old(d), "{d:?}");
-                    if let Some(s) = d.format_into(&mut [0; 10]) {
-                        assert_eq!(s, old(d));
+                    let mut pushed = b"x".to_vec();
+                    match d.format_into(&mut [0; 10]) {
+                        Some(s) => {
+                            assert_eq!(s, old(d));
+                            assert!(json_out::push_date(&mut pushed, d));
+                            assert_eq!(pushed, format!("x{s}").as_bytes());
+                        }
+                        None => {
+                            assert!(!json_out::push_date(&mut pushed, d));
+                            assert_eq!(pushed, b"x");
+                        }
                     }
                 }
             }
