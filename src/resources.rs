@@ -98,17 +98,18 @@ const PLACEHOLDER_MAX: usize = {
     max
 };
 
+/// The one character outside ASCII whose lowercase is ASCII (`k`).
+const KELVIN: char = '\u{212a}';
+
 /// True when `text`, trimmed and lowercased, is one of [`PLACEHOLDERS`]; allocates only for
-/// short text that is not ASCII.
+/// short text whose only characters outside ASCII are Kelvin signs.
 fn is_placeholder(text: &str) -> bool {
-    // Most cells are long text that starts and ends with a visible ASCII character: nothing to
-    // trim, and too long to be a placeholder.
     let b = text.as_bytes();
-    if b.len() > 4 * PLACEHOLDER_MAX && b[0].is_ascii_graphic() && b[b.len() - 1].is_ascii_graphic()
-    {
-        return false;
-    }
-    let t = text.trim();
+    // Text that starts and ends with a visible ASCII character has nothing to trim.
+    let t = match (b.first(), b.last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
+    };
     // Placeholders are lowercase ASCII, one byte per character. Lowercasing turns a character
     // into one or more characters, and a character takes at most four bytes, so longer text can
     // never lowercase to a placeholder.
@@ -119,7 +120,11 @@ fn is_placeholder(text: &str) -> bool {
         return t.len() <= PLACEHOLDER_MAX
             && PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(t));
     }
-    // Some non-ASCII characters lowercase to ASCII (the Kelvin sign to `k`).
+    // Any other character outside ASCII lowercases to characters outside ASCII, which no
+    // placeholder holds.
+    if t.chars().any(|c| !c.is_ascii() && c != KELVIN) {
+        return false;
+    }
     PLACEHOLDERS.contains(&t.to_lowercase().as_str())
 }
 
@@ -783,6 +788,16 @@ mod tests {
         for p in PLACEHOLDERS {
             assert!(p.is_ascii() && p.to_lowercase() == *p, "{p}");
         }
+    }
+
+    #[test]
+    fn only_the_kelvin_sign_lowercases_to_ascii_from_outside_it() {
+        for c in (0x80..=0x10ffff).filter_map(char::from_u32) {
+            if c != KELVIN {
+                assert!(c.to_lowercase().any(|l| !l.is_ascii()), "{c:?}");
+            }
+        }
+        assert_eq!(KELVIN.to_lowercase().to_string(), "k");
     }
 
     #[test]
