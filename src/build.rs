@@ -403,9 +403,9 @@ impl<'a> PlanView<'a> {
     }
 }
 
-fn write_dataset(
+fn write_dataset<'a>(
     publisher: &Publisher,
-    view: &PlanView,
+    view: &PlanView<'a>,
     profile: &dyn Profile,
     root: &Path,
 ) -> Result<BuiltDataset, Error> {
@@ -431,21 +431,19 @@ fn write_dataset(
         .iter()
         .map(|f| MilestoneCol::of(plan, &f.key))
         .collect();
-    let c_rows = || {
-        view.commitments.iter().map(|c| {
+    let mut commitments = view.commitments.iter();
+    let c_rows = |row: &mut Vec<Value<'a>>| {
+        commitments.next().is_some_and(|c| {
             let p = view.progress_of(c);
-            c_cols
-                .iter()
-                .map(|col| commitment_cell(plan, c, p, *col))
-                .collect::<Vec<_>>()
+            row.extend(c_cols.iter().map(|col| commitment_cell(plan, c, p, *col)));
+            true
         })
     };
-    let m_rows = || {
-        view.milestones.iter().map(|m| {
-            m_cols
-                .iter()
-                .map(|col| milestone_cell(plan, m, *col))
-                .collect::<Vec<_>>()
+    let mut milestones = view.milestones.iter();
+    let m_rows = |row: &mut Vec<Value<'a>>| {
+        milestones.next().is_some_and(|m| {
+            row.extend(m_cols.iter().map(|col| milestone_cell(plan, m, *col)));
+            true
         })
     };
     let bom = profile.csv_bom();
@@ -482,7 +480,7 @@ fn write_dataset(
         &cfields,
         lang,
         bom,
-        c_rows(),
+        c_rows,
         None,
     )
     .map_err(io)?;
@@ -510,7 +508,7 @@ fn write_dataset(
         &mfields,
         lang,
         bom,
-        m_rows(),
+        m_rows,
         Some(&mut kept),
     )
     .map_err(io)?;

@@ -473,13 +473,16 @@ impl CellFacts {
 /// line, keys sorted, `null` for unknown, no byte-order mark) in one pass over its rows, so each
 /// cell is computed and observed once. Returns the CSV file's facts, then the JSON file's.
 /// With `kept`, each cell's JSON is also kept there for another file.
+///
+/// `next_row` puts the next row's cells into the empty buffer it is given, which is reused
+/// from row to row, and returns false when there is no row left.
 pub fn write_table<'a>(
     dir: &Path,
     (csv_info, json_info): (TableInfo, TableInfo),
     fields: &[Field],
     lang: Lang,
     bom: bool,
-    rows: impl Iterator<Item = Vec<Value<'a>>>,
+    mut next_row: impl FnMut(&mut Vec<Value<'a>>) -> bool,
     mut kept: Option<&mut KeptCells>,
 ) -> io::Result<(FileFacts, FileFacts)> {
     let mut csv = create(&dir.join(&csv_info.file))?;
@@ -493,7 +496,8 @@ pub fn write_table<'a>(
     let (mut cbuf, mut jbuf) = (Vec::with_capacity(2 * CHUNK), Vec::with_capacity(2 * CHUNK));
     jbuf.push(b'[');
     let mut first = true;
-    for row in rows {
+    let mut row = Vec::with_capacity(fields.len());
+    while next_row(&mut row) {
         jbuf.extend_from_slice(if first { b"\n" } else { b",\n" });
         first = false;
         let short = (row.len() < fields.len())
@@ -516,6 +520,7 @@ pub fn write_table<'a>(
         if jbuf.len() >= CHUNK {
             drain(&mut json, &mut jbuf)?;
         }
+        row.clear();
     }
     if let Some(kept) = kept {
         for facts in &kept.facts {
@@ -542,6 +547,19 @@ pub fn write_table<'a>(
         Some(cells),
     );
     Ok((csv_facts, json_facts))
+}
+
+/// A row source for [`write_table`] that hands out the rows of `rows` one after the other.
+pub fn rows_of<'a>(
+    mut rows: impl Iterator<Item = Vec<Value<'a>>>,
+) -> impl FnMut(&mut Vec<Value<'a>>) -> bool {
+    move |row| match rows.next() {
+        Some(next) => {
+            *row = next;
+            true
+        }
+        None => false,
+    }
 }
 
 /// Writes any JSON value, pretty-printed, with a final newline.
@@ -878,7 +896,7 @@ mod tests {
             &fields,
             Lang::Fr,
             true,
-            rows(),
+            rows_of(rows()),
             None,
         )
         .unwrap();
@@ -893,7 +911,7 @@ mod tests {
             &fields,
             Lang::Fr,
             true,
-            rows(),
+            rows_of(rows()),
             Some(&mut kept),
         )
         .unwrap();
