@@ -488,7 +488,7 @@ fn write_dataset<'a>(
     // The milestones' cells are kept for plan.json, which nests them in their commitments
     // (members five levels deep) without the columns it leaves out.
     let shown: Vec<bool> = mfields.iter().map(shown_in_plan_json).collect();
-    let mut kept = resources::KeptCells::new(shown, 5, view.milestones.len());
+    let mut kept = resources::KeptCells::new(&mfields, shown, lang, 5, view.milestones.len());
     let (csv, json) = resources::write_table(
         &dir,
         (
@@ -637,7 +637,7 @@ fn shown_in_plan_json(f: &Field) -> bool {
     f.key != "plan" && f.key != "commitment_id"
 }
 
-/// Writes `plan.json`; the milestones' cells are those `kept` from the milestones table, in
+/// Writes `plan.json`; the milestones' objects are those `kept` from the milestones table, in
 /// the order of `view.milestones`.
 #[allow(clippy::too_many_arguments)]
 fn write_plan_json(
@@ -702,11 +702,6 @@ fn write_plan_json(
     out.write_all(open)?;
     write!(out, ",\n  \"{}\": ", n.plan_key_commitments)?;
     let c_shown: Vec<&Field> = cfields.iter().filter(skip).collect();
-    let m_shown: Vec<&Field> = mfields.iter().filter(skip).collect();
-    // The column in the milestones table of each shown milestone column.
-    let m_at: Vec<usize> = (0..mfields.len())
-        .filter(|&i| shown_in_plan_json(&mfields[i]))
-        .collect();
     let c_cols: Vec<CommitmentCol> = c_shown
         .iter()
         .map(|f| CommitmentCol::of(plan, &f.key))
@@ -717,7 +712,6 @@ fn write_plan_json(
     let c_names = c_shown.iter().map(|f| f.name(lang));
     // Commitments sit two levels deep, so their members three; milestones four, theirs five.
     let c_keys = json_out::Keys::pretty(c_names.chain([n.plan_key_milestones]), 3);
-    let m_keys = json_out::Keys::pretty(m_shown.iter().map(|f| f.name(lang)), 5);
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
     let mut c_values: Vec<Value> = Vec::with_capacity(c_shown.len());
     let mut failed = None;
@@ -738,9 +732,7 @@ fn write_plan_json(
             json_out::write_pretty_array(buf, ms.len(), 3, |buf, mi| {
                 let row = ms[mi];
                 facts.add_counts(kept.facts(row));
-                json_out::write_pretty_object(buf, &m_keys, 4, |buf, j| {
-                    buf.extend_from_slice(kept.cell(row, m_at[j]));
-                });
+                buf.extend_from_slice(kept.object(row));
             });
         });
         if buf.len() >= 1 << 16 {

@@ -208,13 +208,31 @@ impl Keys {
         })
     }
 
+    /// Keys of a pretty object as [`Keys::pretty`] makes them, each name given with the index
+    /// its member reports, in place of its position among the names.
+    pub fn pretty_indexed<'a>(
+        names: impl IntoIterator<Item = (&'a str, usize)>,
+        depth: usize,
+    ) -> Keys {
+        Keys::sorted_indexed(names.into_iter().collect(), |out, name| {
+            out.push(b'\n');
+            indent(out, depth);
+            write_str(out, name);
+            out.extend_from_slice(b": ");
+        })
+    }
+
     /// Sorts the names by bytes; when a name is given twice, the later one wins, as a second
     /// `insert` into a map replaces the value.
     fn sorted<'a>(
         names: impl IntoIterator<Item = &'a str>,
         encode: impl Fn(&mut Vec<u8>, &str),
     ) -> Keys {
-        let mut named: Vec<(&str, usize)> = names.into_iter().zip(0..).collect();
+        Keys::sorted_indexed(names.into_iter().zip(0..).collect(), encode)
+    }
+
+    /// [`Keys::sorted`] for names given with their indices, in the order given.
+    fn sorted_indexed(mut named: Vec<(&str, usize)>, encode: impl Fn(&mut Vec<u8>, &str)) -> Keys {
         // Stable: equal names stay in the order given, so the last of each run is the winner.
         named.sort_by(|a, b| a.0.cmp(b.0));
         let mut members: Vec<(usize, Vec<u8>)> = Vec::with_capacity(named.len());

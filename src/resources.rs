@@ -370,42 +370,57 @@ fn push_csv_row(
     buf.push(b'\n');
 }
 
-/// The JSON of every cell of a table's rows, as written to its JSON file, kept for another
-/// file that nests the same rows (`plan.json` nests the milestones): each cell is computed,
-/// escaped and observed once. Cells are kept as pretty JSON whose lists sit at
-/// [`depth`](Self::new) (a cell that is not a list is the same text compact or pretty).
-#[derive(Debug, Default)]
+/// Each row of a table as a pretty JSON object of the columns another file shows, kept while
+/// the table's JSON file is written, for that file which nests the same rows (`plan.json`
+/// nests the milestones): each cell is computed, escaped and observed once, and a row is then
+/// one slice to copy. The objects are those [`json_out::write_pretty_object`] writes at
+/// [`depth`](Self::new) for the shown columns (keys in byte order, the later of equal names
+/// winning, lists one item per line).
+#[derive(Debug)]
 pub struct KeptCells {
     /// Which columns the other file shows; the facts of a row count only these.
     shown: Vec<bool>,
+    /// The shown members in writing order, by column, with their pretty keys.
+    keys: json_out::Keys,
     depth: usize,
     bytes: Vec<u8>,
-    /// Where each cell ends in `bytes`, row after row, a full row of columns each.
+    /// Where each row's object ends in `bytes`.
     ends: Vec<usize>,
     /// What was observed in each row's shown cells.
     facts: Vec<CellFacts>,
+    /// Where the cell of each column of the row being kept sits in `bytes`, when it was
+    /// written there and its compact JSON is the same text (not a list).
+    at: Vec<Option<(usize, usize)>>,
 }
 
 impl KeptCells {
-    /// Keeps the cells of a table whose columns are shown in the other file as `shown` says,
-    /// for members `depth` levels deep there, with room for `rows` rows made at once.
-    pub fn new(shown: Vec<bool>, depth: usize, rows: usize) -> Self {
-        // About the size of a milestone's cells in JSON; more only costs a copy as it grows.
-        const ROW_BYTES: usize = 256;
+    /// Keeps the rows of a table of `fields` whose columns are shown in the other file as
+    /// `shown` says, as objects whose members sit `depth` levels deep there (their closing
+    /// brace one level less), with room for `rows` rows made at once.
+    pub fn new(fields: &[Field], shown: Vec<bool>, lang: Lang, depth: usize, rows: usize) -> Self {
+        // About the size of a milestone's object in JSON; more only costs a copy as it grows.
+        const ROW_BYTES: usize = 512;
+        let names = fields
+            .iter()
+            .zip(&shown)
+            .enumerate()
+            .filter(|(_, (_, &s))| s)
+            .map(|(i, (f, _))| (f.name(lang), i));
         KeptCells {
+            keys: json_out::Keys::pretty_indexed(names, depth),
             bytes: Vec::with_capacity(rows * ROW_BYTES),
-            ends: Vec::with_capacity(rows * shown.len()),
+            ends: Vec::with_capacity(rows),
             facts: Vec::with_capacity(rows),
+            at: Vec::with_capacity(fields.len()),
             shown,
             depth,
         }
     }
 
-    /// The JSON of the cell in row `row` (in the order the table was written), column `col`.
-    pub fn cell(&self, row: usize, col: usize) -> &[u8] {
-        let at = row * self.shown.len() + col;
-        let start = if at == 0 { 0 } else { self.ends[at - 1] };
-        &self.bytes[start..self.ends[at]]
+    /// The pretty JSON object of row `row` (in the order the table was written).
+    pub fn object(&self, row: usize) -> &[u8] {
+        let start = if row == 0 { 0 } else { self.ends[row - 1] };
+        &self.bytes[start..self.ends[row]]
     }
 
     /// What was observed in the shown cells of row `row`.
@@ -414,7 +429,8 @@ impl KeptCells {
     }
 
     /// Keeps one row, observing each cell into the row's facts when shown, into `hidden`
-    /// otherwise; the row is then written compact from the kept cells.
+    /// otherwise; the row is then written compact into `out`, its scalar cells copied from
+    /// the kept object.
     fn keep(
         &mut self,
         out: &mut Vec<u8>,
@@ -424,34 +440,40 @@ impl KeptCells {
         hidden: &mut CellFacts,
     ) {
         let mut facts = CellFacts::default();
-        let first = self.ends.len();
         for (i, (f, v)) in fields.iter().zip(row).enumerate() {
             if self.shown.get(i) == Some(&true) {
                 facts.observe(f.kind, v);
             } else {
                 hidden.observe(f.kind, v);
             }
-            json_out::write_pretty(&mut self.bytes, v, self.depth);
-            self.ends.push(self.bytes.len());
-        }
-        // A short row keeps empty cells for the columns it does not reach.
-        for _ in row.len()..self.shown.len() {
-            self.ends.push(self.bytes.len());
         }
         self.facts.push(facts);
-        let base = self.facts.len() - 1;
-        debug_assert_eq!(first, base * self.shown.len());
-        let cells_start = if first == 0 { 0 } else { self.ends[first - 1] };
-        out.reserve(self.bytes.len() - cells_start + keys.key_bytes() + keys.len() + 2);
+        self.at.clear();
+        self.at.resize(row.len(), None);
+        let object_start = self.bytes.len();
+        self.bytes
+            .reserve(self.keys.key_bytes() + self.keys.len() + 2 * self.depth + 2);
+        // A short row writes a shown column it does not reach as its key alone.
+        json_out::write_pretty_object(&mut self.bytes, &self.keys, self.depth - 1, |bytes, i| {
+            if let Some(v) = row.get(i) {
+                let start = bytes.len();
+                json_out::write_pretty(bytes, v, self.depth);
+                if !matches!(v, Value::List(_)) {
+                    self.at[i] = Some((start, bytes.len()));
+                }
+            }
+        });
+        self.ends.push(self.bytes.len());
+        out.reserve(self.bytes.len() - object_start + keys.key_bytes() + keys.len() + 2);
         out.push(b'{');
         for (n, (i, key)) in keys.members().enumerate() {
             if n > 0 {
                 out.push(b',');
             }
             out.extend_from_slice(key);
-            match &row[i] {
-                list @ Value::List(_) => json_out::write_compact(out, list),
-                _ => out.extend_from_slice(self.cell(base, i)),
+            match self.at[i] {
+                Some((start, end)) => out.extend_from_slice(&self.bytes[start..end]),
+                None => json_out::write_compact(out, &row[i]),
             }
         }
         out.push(b'}');
@@ -904,7 +926,7 @@ mod tests {
         // cells are the pretty JSON of each value, and the shown cells' facts add up to what
         // observing them gives.
         let shown: Vec<bool> = (0..fields.len()).map(|i| i % 3 != 1).collect();
-        let mut kept = KeptCells::new(shown.clone(), 5, 0);
+        let mut kept = KeptCells::new(&fields, shown.clone(), Lang::Fr, 5, 0);
         let facts_kept = write_table(
             dir.path(),
             (table("k.csv"), table("k.json")),
@@ -923,16 +945,22 @@ mod tests {
         }
         assert_eq!(facts_kept.0.cells, csv_facts.cells);
         assert_eq!(facts_kept.1.cells, json_facts.cells);
+        // Each kept object is what serde_json pretty-prints for a map of the shown columns,
+        // as the value of a member four levels deep.
         for (r, row) in rows().enumerate() {
             let mut shown_facts = CellFacts::default();
+            let mut map = serde_json::Map::new();
             for (c, v) in row.iter().enumerate() {
-                let mut pretty = Vec::new();
-                json_out::write_pretty(&mut pretty, v, 5);
-                assert_eq!(kept.cell(r, c), pretty.as_slice());
                 if shown[c] {
                     shown_facts.observe(fields[c].kind, v);
+                    map.insert(fields[c].name(Lang::Fr).to_string(), json_cell(v));
                 }
             }
+            let printed = serde_json::to_string_pretty(&serde_json::json!([[[[map]]]])).unwrap();
+            let inner = printed
+                .trim_start_matches(['[', ' ', '\n'])
+                .trim_end_matches([']', ' ', '\n']);
+            assert_eq!(String::from_utf8_lossy(kept.object(r)), inner);
             assert_eq!(kept.facts(r), &shown_facts);
         }
         // The one-table CSV writer writes the same CSV, with the same facts.
