@@ -125,7 +125,6 @@ fn indent(out: &mut Vec<u8>, depth: usize) {
         out.extend_from_slice(b"  ");
     }
 }
-
 /// Appends a cell that is not a list, as [`json_cell`] would have it serialized.
 fn write_scalar(out: &mut Vec<u8>, value: &Value) {
     match value {
@@ -179,7 +178,9 @@ pub fn write_pretty(out: &mut Vec<u8>, value: &Value, depth: usize) {
 }
 
 /// The members of an object in the order `serde_json::Map` keeps them (key bytes sorted), each
-/// with its encoded key. Built once per file from the published names of its columns.
+/// with the bytes written before its value: the object's opening brace before the first
+/// member, a comma before the others, then the encoded key. Built once per file from the
+/// published names of its columns.
 #[derive(Debug, Clone)]
 pub struct Keys {
     /// `(index of the name given, bytes written before the member's value)`.
@@ -246,17 +247,21 @@ impl Keys {
             }
             previous = Some(name);
         }
+        for (n, (_, key)) in members.iter_mut().enumerate() {
+            key.insert(0, if n == 0 { b'{' } else { b',' });
+        }
         let key_bytes = members.iter().map(|(_, k)| k.len()).sum();
         Keys { members, key_bytes }
     }
 
-    /// How many bytes the keys take in an object, separators and braces aside.
+    /// How many bytes the keys take in an object, with the separators before them and the
+    /// opening brace.
     pub fn key_bytes(&self) -> usize {
         self.key_bytes
     }
 
     /// The members in writing order: the index of the name as given, and the bytes to write
-    /// before its value.
+    /// before its value (the opening brace or a comma, then the key).
     pub fn members(&self) -> impl Iterator<Item = (usize, &[u8])> + '_ {
         self.members.iter().map(|(i, k)| (*i, k.as_slice()))
     }
@@ -274,11 +279,11 @@ impl Keys {
 
 /// Appends a compact object `{"key":value,...}`; `keys` index into `values`.
 pub fn write_compact_object(out: &mut Vec<u8>, keys: &Keys, values: &[Value]) {
-    out.push(b'{');
-    for (n, (i, key)) in keys.members().enumerate() {
-        if n > 0 {
-            out.push(b',');
-        }
+    if keys.is_empty() {
+        out.extend_from_slice(b"{}");
+        return;
+    }
+    for (i, key) in keys.members() {
         out.extend_from_slice(key);
         write_compact(out, &values[i]);
     }
@@ -297,11 +302,7 @@ pub fn write_pretty_object(
         out.extend_from_slice(b"{}");
         return;
     }
-    out.push(b'{');
-    for (n, (i, key)) in keys.members().enumerate() {
-        if n > 0 {
-            out.push(b',');
-        }
+    for (i, key) in keys.members() {
         out.extend_from_slice(key);
         member(out, i);
     }
@@ -477,6 +478,39 @@ mod tests {
         let mut out = Vec::new();
         write_compact_object(&mut out, &Keys::compact([]), &[]);
         assert_eq!(out, serde_json::to_vec(&serde_json::Map::new()).unwrap());
+    }
+
+    #[test]
+    fn a_name_given_twice_keeps_its_later_value_first_or_not() {
+        let names = ["b", "a", "c", "a", "b", "a"];
+        let values: Vec<Value> = (0..names.len()).map(|i| Value::Int(i as u64)).collect();
+        let mut map = serde_json::Map::new();
+        for (n, v) in names.iter().zip(&values) {
+            map.insert(n.to_string(), json_cell(v));
+        }
+        let mut out = Vec::new();
+        write_compact_object(&mut out, &Keys::compact(names), &values);
+        assert_eq!(out, serde_json::to_vec(&map).unwrap());
+        let mut out = Vec::new();
+        write_pretty_object(&mut out, &Keys::pretty(names, 1), 0, |out, i| {
+            write_pretty(out, &values[i], 1)
+        });
+        assert_eq!(out, serde_json::to_vec_pretty(&map).unwrap());
+    }
+
+    #[test]
+    fn deep_values_are_indented_as_serde_json_indents_them() {
+        let mut value = serde_json::json!({ "a": [1, "x"], "b": {} });
+        for depth in 0..40 {
+            value = if depth % 2 == 0 {
+                serde_json::json!([value, depth])
+            } else {
+                serde_json::json!({ "k": value, "n": depth })
+            };
+            let mut out = Vec::new();
+            write_value_pretty(&mut out, &value, 0);
+            assert_eq!(out, serde_json::to_vec_pretty(&value).unwrap(), "{depth}");
+        }
     }
 
     #[test]

@@ -464,12 +464,12 @@ impl KeptCells {
             }
         });
         self.ends.push(self.bytes.len());
-        out.reserve(self.bytes.len() - object_start + keys.key_bytes() + keys.len() + 2);
-        out.push(b'{');
-        for (n, (i, key)) in keys.members().enumerate() {
-            if n > 0 {
-                out.push(b',');
-            }
+        out.reserve(self.bytes.len() - object_start + keys.key_bytes() + 2);
+        if keys.is_empty() {
+            out.extend_from_slice(b"{}");
+            return;
+        }
+        for (i, key) in keys.members() {
             out.extend_from_slice(key);
             match self.at[i] {
                 Some((start, end)) => out.extend_from_slice(&self.bytes[start..end]),
