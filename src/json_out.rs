@@ -121,9 +121,13 @@ pub fn push_date(out: &mut Vec<u8>, d: PartialDate) -> bool {
 
 /// Appends two spaces per level.
 fn indent(out: &mut Vec<u8>, depth: usize) {
-    for _ in 0..depth {
-        out.extend_from_slice(b"  ");
+    const SPACES: &[u8; 32] = b"                                ";
+    let mut width = 2 * depth;
+    while width > SPACES.len() {
+        out.extend_from_slice(SPACES);
+        width -= SPACES.len();
     }
+    out.extend_from_slice(&SPACES[..width]);
 }
 /// Appends a cell that is not a list, as [`json_cell`] would have it serialized.
 fn write_scalar(out: &mut Vec<u8>, value: &Value) {
