@@ -149,23 +149,26 @@ fn write_scalar(out: &mut Vec<u8>, value: &Value) {
         // serde_json keeps the exact text it has always had.
         Value::Decimal(_) => serde_json::to_writer(&mut *out, &json_cell(value))
             .expect("a JSON number or string always serializes to memory"),
-        Value::List(_) => write_compact(out, value),
+        Value::List(items) => write_compact_list(out, items),
     }
+}
+
+/// Appends a list in compact JSON: `["a","b"]`.
+fn write_compact_list(out: &mut Vec<u8>, items: &[std::borrow::Cow<str>]) {
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_str(out, item);
+    }
+    out.push(b']');
 }
 
 /// Appends a cell in compact JSON: `null`, a string, a number or `["a","b"]`.
 pub fn write_compact(out: &mut Vec<u8>, value: &Value) {
     match value {
-        Value::List(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_str(out, item);
-            }
-            out.push(b']');
-        }
+        Value::List(items) => write_compact_list(out, items),
         other => write_scalar(out, other),
     }
 }

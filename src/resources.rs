@@ -254,6 +254,17 @@ fn push_quoted_part(out: &mut Vec<u8>, text: &str) {
     out.extend_from_slice(rest);
 }
 
+/// Appends a text as a CSV field, quoted when it must be.
+fn push_csv_text(out: &mut Vec<u8>, text: &str) {
+    if needs_quotes(text) {
+        out.push(b'"');
+        push_quoted_part(out, text);
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(text.as_bytes());
+    }
+}
+
 /// Appends one cell as a CSV field: the bytes [`write_csv_record`] writes for [`csv_cell`],
 /// without building the cell's text.
 fn push_csv_cell(out: &mut Vec<u8>, value: &Value) {
@@ -263,21 +274,11 @@ fn push_csv_cell(out: &mut Vec<u8>, value: &Value) {
         // A date written the short way is digits and hyphens: never quoted.
         Value::Date(d) => {
             if !json_out::push_date(out, *d) {
-                push_csv_cell(out, &Value::Text(d.to_string().into()));
+                push_csv_text(out, &d.to_string());
             }
         }
-        Value::Text(t) if !needs_quotes(t) => out.extend_from_slice(t.as_bytes()),
-        Value::Decimal(t) if !needs_quotes(t) => out.extend_from_slice(t.as_bytes()),
-        Value::Text(t) => {
-            out.push(b'"');
-            push_quoted_part(out, t);
-            out.push(b'"');
-        }
-        Value::Decimal(t) => {
-            out.push(b'"');
-            push_quoted_part(out, t);
-            out.push(b'"');
-        }
+        Value::Text(t) => push_csv_text(out, t),
+        Value::Decimal(t) => push_csv_text(out, t),
         Value::List(items) => {
             let quoted = items.iter().any(|t| needs_quotes(t));
             if quoted {
