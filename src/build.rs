@@ -682,13 +682,12 @@ fn write_plan_json(
             .into(),
     );
     // Each commitment's milestones, by their row in the milestones table.
-    let mut by_commitment: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (row, m) in milestones.iter().enumerate() {
-        by_commitment
-            .entry(m.commitment_id.as_str())
-            .or_default()
-            .push(row);
-    }
+    let c_ids: Vec<&str> = commitments.iter().map(|c| c.id.as_str()).collect();
+    let m_ids: Vec<&str> = milestones
+        .iter()
+        .map(|m| m.commitment_id.as_str())
+        .collect();
+    let (m_rows, spans) = milestones_by_commitment(&c_ids, &m_ids);
     let skip = |f: &&Field| shown_in_plan_json(f);
     let all: Vec<Field> = cfields.iter().chain(mfields).cloned().collect();
     let mut facts = profile::CellFacts::for_fields(&all);
@@ -724,7 +723,7 @@ fn write_plan_json(
             facts.observe(f.kind, &v);
             c_values.push(v);
         }
-        let ms: &[usize] = by_commitment.get(c.id.as_str()).map_or(&[], Vec::as_slice);
+        let ms: &[usize] = &m_rows[spans[ci].clone()];
         json_out::write_pretty_object(buf, &c_keys, 2, |buf, i| {
             if i != milestones_at {
                 return json_out::write_pretty(buf, &c_values[i], 3);
@@ -764,10 +763,117 @@ fn write_plan_json(
     })
 }
 
+/// Each commitment's milestones, as rows of the milestones table in table order: commitment
+/// `i` (of the ids `commitments`) has the rows `rows[spans[i].clone()]`; `milestones` holds the
+/// commitment id of each row. A milestone whose commitment is not listed is in no span.
+fn milestones_by_commitment(
+    commitments: &[&str],
+    milestones: &[&str],
+) -> (Vec<usize>, Vec<std::ops::Range<usize>>) {
+    match grouped_spans(commitments, milestones) {
+        Some(spans) => ((0..milestones.len()).collect(), spans),
+        None => mapped_spans(commitments, milestones),
+    }
+}
+
+/// The spans of [`milestones_by_commitment`] when the commitments' ids are strictly increasing
+/// and the rows come grouped by commitment in that order, each of a listed commitment (as the
+/// tables sorted by id usually are): each commitment's rows are then one run, found in one walk.
+fn grouped_spans(commitments: &[&str], milestones: &[&str]) -> Option<Vec<std::ops::Range<usize>>> {
+    use std::cmp::Ordering;
+    if commitments.windows(2).any(|w| w[0] >= w[1]) {
+        return None;
+    }
+    let mut spans = vec![0..0; commitments.len()];
+    let mut k = 0;
+    for (row, id) in milestones.iter().enumerate() {
+        loop {
+            match commitments.get(k).map(|c| c.cmp(id)) {
+                Some(Ordering::Less) => k += 1,
+                Some(Ordering::Equal) => break,
+                _ => return None,
+            }
+        }
+        if spans[k].is_empty() {
+            spans[k] = row..row + 1;
+        } else {
+            spans[k].end = row + 1;
+        }
+    }
+    Some(spans)
+}
+
+/// The spans of [`milestones_by_commitment`] for rows in any order.
+fn mapped_spans(
+    commitments: &[&str],
+    milestones: &[&str],
+) -> (Vec<usize>, Vec<std::ops::Range<usize>>) {
+    let mut by_commitment: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (row, id) in milestones.iter().enumerate() {
+        by_commitment.entry(id).or_default().push(row);
+    }
+    let mut rows = Vec::with_capacity(milestones.len());
+    let spans = commitments
+        .iter()
+        .map(|c| {
+            let start = rows.len();
+            if let Some(r) = by_commitment.get(c) {
+                rows.extend_from_slice(r);
+            }
+            start..rows.len()
+        })
+        .collect();
+    (rows, spans)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::profile::{Ckan, DonneesQuebec};
+
+    #[test]
+    fn grouped_milestones_find_the_rows_the_map_finds() {
+        let ids = ["a", "b", "c", "d"];
+        let lists: [&[&str]; 7] = [
+            &[],
+            &["b"],
+            &["a", "b", "c"],
+            &["a", "c"],
+            &["b", "a", "c"],
+            &["a", "a", "b"],
+            &["a", "b", "d"],
+        ];
+        // Every sequence of up to five of the ids.
+        let mut sequences: Vec<Vec<&str>> = vec![vec![]];
+        let mut level: Vec<Vec<&str>> = vec![vec![]];
+        for _ in 0..5 {
+            level = level
+                .iter()
+                .flat_map(|s| ids.iter().map(move |id| [s.as_slice(), &[*id]].concat()))
+                .collect();
+            sequences.extend(level.iter().cloned());
+        }
+        let mut grouped = 0;
+        for commitments in lists {
+            for milestones in &sequences {
+                let (rows, spans) = milestones_by_commitment(commitments, milestones);
+                let (map_rows, map_spans) = mapped_spans(commitments, milestones);
+                let of = |rows: &[usize], spans: &[std::ops::Range<usize>]| {
+                    spans
+                        .iter()
+                        .map(|s| rows[s.clone()].to_vec())
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(
+                    of(&rows, &spans),
+                    of(&map_rows, &map_spans),
+                    "{commitments:?} {milestones:?}"
+                );
+                grouped += usize::from(grouped_spans(commitments, milestones).is_some());
+            }
+        }
+        assert!(grouped > 100, "{grouped}");
+    }
     use serde_json::json;
 
     #[test]
