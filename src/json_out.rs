@@ -52,7 +52,12 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
 }
 
 /// The decimal digits of `n`, written into `buf` without allocating.
-pub fn digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
+pub fn digits(n: u64, buf: &mut [u8; 20]) -> &str {
+    std::str::from_utf8(digit_bytes(n, buf)).expect("ASCII digits")
+}
+
+/// The bytes of [`digits`], without checking that they are text.
+fn digit_bytes(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     let mut i = buf.len();
     loop {
         i -= 1;
@@ -62,12 +67,12 @@ pub fn digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
             break;
         }
     }
-    std::str::from_utf8(&buf[i..]).expect("ASCII digits")
+    &buf[i..]
 }
 
 /// Appends the decimal digits of `n`.
 pub fn write_u64(out: &mut Vec<u8>, n: u64) {
-    out.extend_from_slice(digits(n, &mut [0; 20]).as_bytes());
+    out.extend_from_slice(digit_bytes(n, &mut [0; 20]));
 }
 
 /// The two-digit texts `00` to `99`, one after the other.
@@ -485,6 +490,23 @@ mod tests {
         let mut out = Vec::new();
         write_compact_object(&mut out, &Keys::compact([]), &[]);
         assert_eq!(out, serde_json::to_vec(&serde_json::Map::new()).unwrap());
+    }
+
+    #[test]
+    fn integers_are_written_as_display_writes_them() {
+        let mut n = 1u64;
+        for value in [0, 9, 10, 99, 100, u64::MAX - 1, u64::MAX]
+            .into_iter()
+            .chain(std::iter::from_fn(|| {
+                n = n.checked_mul(7)?;
+                Some(n)
+            }))
+        {
+            let mut out = b"x".to_vec();
+            write_u64(&mut out, value);
+            assert_eq!(out, format!("x{value}").as_bytes());
+            assert_eq!(digits(value, &mut [0; 20]), value.to_string());
+        }
     }
 
     #[test]
