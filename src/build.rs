@@ -403,9 +403,9 @@ impl<'a> PlanView<'a> {
     }
 }
 
-fn write_dataset(
+fn write_dataset<'a>(
     publisher: &Publisher,
-    view: &PlanView,
+    view: &PlanView<'a>,
     profile: &dyn Profile,
     root: &Path,
 ) -> Result<BuiltDataset, Error> {
@@ -431,21 +431,19 @@ fn write_dataset(
         .iter()
         .map(|f| MilestoneCol::of(plan, &f.key))
         .collect();
-    let c_rows = || {
-        view.commitments.iter().map(|c| {
+    let mut commitments = view.commitments.iter();
+    let c_rows = |row: &mut Vec<Value<'a>>| {
+        commitments.next().is_some_and(|c| {
             let p = view.progress_of(c);
-            c_cols
-                .iter()
-                .map(|col| commitment_cell(plan, c, p, *col))
-                .collect::<Vec<_>>()
+            row.extend(c_cols.iter().map(|col| commitment_cell(plan, c, p, *col)));
+            true
         })
     };
-    let m_rows = || {
-        view.milestones.iter().map(|m| {
-            m_cols
-                .iter()
-                .map(|col| milestone_cell(plan, m, *col))
-                .collect::<Vec<_>>()
+    let mut milestones = view.milestones.iter();
+    let m_rows = |row: &mut Vec<Value<'a>>| {
+        milestones.next().is_some_and(|m| {
+            row.extend(m_cols.iter().map(|col| milestone_cell(plan, m, *col)));
+            true
         })
     };
     let bom = profile.csv_bom();
@@ -482,7 +480,7 @@ fn write_dataset(
         &cfields,
         lang,
         bom,
-        c_rows(),
+        c_rows,
         None,
     )
     .map_err(io)?;
@@ -490,7 +488,7 @@ fn write_dataset(
     // The milestones' cells are kept for plan.json, which nests them in their commitments
     // (members five levels deep) without the columns it leaves out.
     let shown: Vec<bool> = mfields.iter().map(shown_in_plan_json).collect();
-    let mut kept = resources::KeptCells::new(shown, 5, view.milestones.len());
+    let mut kept = resources::KeptCells::new(&mfields, shown, lang, 5, view.milestones.len());
     let (csv, json) = resources::write_table(
         &dir,
         (
@@ -510,7 +508,7 @@ fn write_dataset(
         &mfields,
         lang,
         bom,
-        m_rows(),
+        m_rows,
         Some(&mut kept),
     )
     .map_err(io)?;
@@ -639,7 +637,7 @@ fn shown_in_plan_json(f: &Field) -> bool {
     f.key != "plan" && f.key != "commitment_id"
 }
 
-/// Writes `plan.json`; the milestones' cells are those `kept` from the milestones table, in
+/// Writes `plan.json`; the milestones' objects are those `kept` from the milestones table, in
 /// the order of `view.milestones`.
 #[allow(clippy::too_many_arguments)]
 fn write_plan_json(
@@ -684,13 +682,12 @@ fn write_plan_json(
             .into(),
     );
     // Each commitment's milestones, by their row in the milestones table.
-    let mut by_commitment: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (row, m) in milestones.iter().enumerate() {
-        by_commitment
-            .entry(m.commitment_id.as_str())
-            .or_default()
-            .push(row);
-    }
+    let c_ids: Vec<&str> = commitments.iter().map(|c| c.id.as_str()).collect();
+    let m_ids: Vec<&str> = milestones
+        .iter()
+        .map(|m| m.commitment_id.as_str())
+        .collect();
+    let (m_rows, spans) = milestones_by_commitment(&c_ids, &m_ids);
     let skip = |f: &&Field| shown_in_plan_json(f);
     let all: Vec<Field> = cfields.iter().chain(mfields).cloned().collect();
     let mut facts = profile::CellFacts::for_fields(&all);
@@ -704,11 +701,6 @@ fn write_plan_json(
     out.write_all(open)?;
     write!(out, ",\n  \"{}\": ", n.plan_key_commitments)?;
     let c_shown: Vec<&Field> = cfields.iter().filter(skip).collect();
-    let m_shown: Vec<&Field> = mfields.iter().filter(skip).collect();
-    // The column in the milestones table of each shown milestone column.
-    let m_at: Vec<usize> = (0..mfields.len())
-        .filter(|&i| shown_in_plan_json(&mfields[i]))
-        .collect();
     let c_cols: Vec<CommitmentCol> = c_shown
         .iter()
         .map(|f| CommitmentCol::of(plan, &f.key))
@@ -719,7 +711,6 @@ fn write_plan_json(
     let c_names = c_shown.iter().map(|f| f.name(lang));
     // Commitments sit two levels deep, so their members three; milestones four, theirs five.
     let c_keys = json_out::Keys::pretty(c_names.chain([n.plan_key_milestones]), 3);
-    let m_keys = json_out::Keys::pretty(m_shown.iter().map(|f| f.name(lang)), 5);
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
     let mut c_values: Vec<Value> = Vec::with_capacity(c_shown.len());
     let mut failed = None;
@@ -732,7 +723,7 @@ fn write_plan_json(
             facts.observe(f.kind, &v);
             c_values.push(v);
         }
-        let ms: &[usize] = by_commitment.get(c.id.as_str()).map_or(&[], Vec::as_slice);
+        let ms: &[usize] = &m_rows[spans[ci].clone()];
         json_out::write_pretty_object(buf, &c_keys, 2, |buf, i| {
             if i != milestones_at {
                 return json_out::write_pretty(buf, &c_values[i], 3);
@@ -740,9 +731,7 @@ fn write_plan_json(
             json_out::write_pretty_array(buf, ms.len(), 3, |buf, mi| {
                 let row = ms[mi];
                 facts.add_counts(kept.facts(row));
-                json_out::write_pretty_object(buf, &m_keys, 4, |buf, j| {
-                    buf.extend_from_slice(kept.cell(row, m_at[j]));
-                });
+                buf.extend_from_slice(kept.object(row));
             });
         });
         if buf.len() >= 1 << 16 {
@@ -774,10 +763,117 @@ fn write_plan_json(
     })
 }
 
+/// Each commitment's milestones, as rows of the milestones table in table order: commitment
+/// `i` (of the ids `commitments`) has the rows `rows[spans[i].clone()]`; `milestones` holds the
+/// commitment id of each row. A milestone whose commitment is not listed is in no span.
+fn milestones_by_commitment(
+    commitments: &[&str],
+    milestones: &[&str],
+) -> (Vec<usize>, Vec<std::ops::Range<usize>>) {
+    match grouped_spans(commitments, milestones) {
+        Some(spans) => ((0..milestones.len()).collect(), spans),
+        None => mapped_spans(commitments, milestones),
+    }
+}
+
+/// The spans of [`milestones_by_commitment`] when the commitments' ids are strictly increasing
+/// and the rows come grouped by commitment in that order, each of a listed commitment (as the
+/// tables sorted by id usually are): each commitment's rows are then one run, found in one walk.
+fn grouped_spans(commitments: &[&str], milestones: &[&str]) -> Option<Vec<std::ops::Range<usize>>> {
+    use std::cmp::Ordering;
+    if commitments.windows(2).any(|w| w[0] >= w[1]) {
+        return None;
+    }
+    let mut spans = vec![0..0; commitments.len()];
+    let mut k = 0;
+    for (row, id) in milestones.iter().enumerate() {
+        loop {
+            match commitments.get(k).map(|c| c.cmp(id)) {
+                Some(Ordering::Less) => k += 1,
+                Some(Ordering::Equal) => break,
+                _ => return None,
+            }
+        }
+        if spans[k].is_empty() {
+            spans[k] = row..row + 1;
+        } else {
+            spans[k].end = row + 1;
+        }
+    }
+    Some(spans)
+}
+
+/// The spans of [`milestones_by_commitment`] for rows in any order.
+fn mapped_spans(
+    commitments: &[&str],
+    milestones: &[&str],
+) -> (Vec<usize>, Vec<std::ops::Range<usize>>) {
+    let mut by_commitment: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (row, id) in milestones.iter().enumerate() {
+        by_commitment.entry(id).or_default().push(row);
+    }
+    let mut rows = Vec::with_capacity(milestones.len());
+    let spans = commitments
+        .iter()
+        .map(|c| {
+            let start = rows.len();
+            if let Some(r) = by_commitment.get(c) {
+                rows.extend_from_slice(r);
+            }
+            start..rows.len()
+        })
+        .collect();
+    (rows, spans)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::profile::{Ckan, DonneesQuebec};
+
+    #[test]
+    fn grouped_milestones_find_the_rows_the_map_finds() {
+        let ids = ["a", "b", "c", "d"];
+        let lists: [&[&str]; 7] = [
+            &[],
+            &["b"],
+            &["a", "b", "c"],
+            &["a", "c"],
+            &["b", "a", "c"],
+            &["a", "a", "b"],
+            &["a", "b", "d"],
+        ];
+        // Every sequence of up to five of the ids.
+        let mut sequences: Vec<Vec<&str>> = vec![vec![]];
+        let mut level: Vec<Vec<&str>> = vec![vec![]];
+        for _ in 0..5 {
+            level = level
+                .iter()
+                .flat_map(|s| ids.iter().map(move |id| [s.as_slice(), &[*id]].concat()))
+                .collect();
+            sequences.extend(level.iter().cloned());
+        }
+        let mut grouped = 0;
+        for commitments in lists {
+            for milestones in &sequences {
+                let (rows, spans) = milestones_by_commitment(commitments, milestones);
+                let (map_rows, map_spans) = mapped_spans(commitments, milestones);
+                let of = |rows: &[usize], spans: &[std::ops::Range<usize>]| {
+                    spans
+                        .iter()
+                        .map(|s| rows[s.clone()].to_vec())
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(
+                    of(&rows, &spans),
+                    of(&map_rows, &map_spans),
+                    "{commitments:?} {milestones:?}"
+                );
+                grouped += usize::from(grouped_spans(commitments, milestones).is_some());
+            }
+        }
+        assert!(grouped > 100, "{grouped}");
+    }
     use serde_json::json;
 
     #[test]

@@ -387,13 +387,15 @@ pub enum Value<'a> {
     Date(PartialDate),
 }
 
+// Unknown cells are made with `map_or_else`: a `Value::Null` given to `map_or` is built, then
+// dropped (a call) whenever the value is known.
 fn text(s: &Option<String>) -> Value<'_> {
     s.as_deref()
-        .map_or(Value::Null, |s| Value::Text(Cow::Borrowed(s)))
+        .map_or_else(|| Value::Null, |s| Value::Text(Cow::Borrowed(s)))
 }
 
 fn date(d: &Option<PartialDate>) -> Value<'static> {
-    d.map_or(Value::Null, Value::Date)
+    d.map_or_else(|| Value::Null, Value::Date)
 }
 
 fn list(v: &[String]) -> Value<'_> {
@@ -565,7 +567,9 @@ pub fn commitment_cell<'a>(
     match col {
         C::Id => Value::Text(Cow::Borrowed(&c.id)),
         C::Plan => Value::Text(Cow::Borrowed(&plan.id)),
-        C::Number => c.number.map_or(Value::Null, |n| Value::Int(n.into())),
+        C::Number => c
+            .number
+            .map_or_else(|| Value::Null, |n| Value::Int(n.into())),
         C::Title => Value::Text(Cow::Borrowed(&c.title)),
         C::TitleEn => text(&c.title_en),
         C::Challenge => text(&c.challenge),
@@ -584,11 +588,13 @@ pub fn commitment_cell<'a>(
         C::End => date(&c.end),
         C::Completion => c
             .completion
-            .map_or(Value::Null, |v| Value::Text(Cow::Borrowed(v.code()))),
+            .map_or_else(|| Value::Null, |v| Value::Text(Cow::Borrowed(v.code()))),
         C::Url => text(&c.url),
         C::MilestonesTotal => Value::Int(progress.total),
         C::MilestonesCompleted => Value::Int(progress.completed),
-        C::Progress => progress.percent().map_or(Value::Null, Value::Decimal),
+        C::Progress => progress
+            .percent()
+            .map_or_else(|| Value::Null, Value::Decimal),
         C::Extra(i) => extra(&c.extra, i),
     }
 }
@@ -611,7 +617,7 @@ pub fn milestone_cell<'a>(plan: &'a Plan, m: &'a Milestone, col: MilestoneCol) -
         M::End => date(&m.end),
         M::Status => m
             .status
-            .map_or(Value::Null, |v| Value::Text(Cow::Borrowed(v.code()))),
+            .map_or_else(|| Value::Null, |v| Value::Text(Cow::Borrowed(v.code()))),
         M::CompletedOn => date(&m.completed_on),
         M::EvidenceUrl => text(&m.evidence_url),
         M::Extra(i) => extra(&m.extra, i),
@@ -619,7 +625,9 @@ pub fn milestone_cell<'a>(plan: &'a Plan, m: &'a Milestone, col: MilestoneCol) -
 }
 
 fn extra(values: &[Option<String>], index: Option<usize>) -> Value<'_> {
-    index.and_then(|i| values.get(i)).map_or(Value::Null, text)
+    index
+        .and_then(|i| values.get(i))
+        .map_or_else(|| Value::Null, text)
 }
 
 /// The commitment columns of a plan: standard ones, then its declared extras.

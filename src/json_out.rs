@@ -4,6 +4,7 @@
 //! computed once per file ([`Keys`]), then every record is appended to a byte buffer.
 
 use crate::fields::Value;
+use crate::model::PartialDate;
 use crate::resources::json_cell;
 
 /// What `serde_json` writes for each byte of a string: 0 for the byte itself, else the letter
@@ -51,7 +52,12 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
 }
 
 /// The decimal digits of `n`, written into `buf` without allocating.
-pub fn digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
+pub fn digits(n: u64, buf: &mut [u8; 20]) -> &str {
+    std::str::from_utf8(digit_bytes(n, buf)).expect("ASCII digits")
+}
+
+/// The bytes of [`digits`], without checking that they are text.
+fn digit_bytes(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     let mut i = buf.len();
     loop {
         i -= 1;
@@ -61,21 +67,73 @@ pub fn digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
             break;
         }
     }
-    std::str::from_utf8(&buf[i..]).expect("ASCII digits")
+    &buf[i..]
 }
 
 /// Appends the decimal digits of `n`.
 pub fn write_u64(out: &mut Vec<u8>, n: u64) {
-    out.extend_from_slice(digits(n, &mut [0; 20]).as_bytes());
+    out.extend_from_slice(digit_bytes(n, &mut [0; 20]));
+}
+
+/// The two-digit texts `00` to `99`, one after the other.
+const PAIRS: [u8; 200] = {
+    let mut table = [0u8; 200];
+    let mut n = 0;
+    while n < 100 {
+        table[2 * n] = b'0' + (n / 10) as u8;
+        table[2 * n + 1] = b'0' + (n % 10) as u8;
+        n += 1;
+    }
+    table
+};
+
+/// Appends `d` the short way, the text [`PartialDate::format_into`] gives (`YYYY-MM` or
+/// `YYYY-MM-DD`, digits and hyphens only), and returns true; appends nothing and returns false
+/// when that method gives `None`.
+pub fn push_date(out: &mut Vec<u8>, d: PartialDate) -> bool {
+    let Ok(year) = usize::try_from(d.year) else {
+        return false;
+    };
+    let month = d.month as usize;
+    let day = d.day.map(|n| n as usize);
+    if year > 9999 || month > 99 || day.is_some_and(|n| n > 99) {
+        return false;
+    }
+    let (hi, lo) = (year / 100, year % 100);
+    let mut buf = [
+        PAIRS[2 * hi],
+        PAIRS[2 * hi + 1],
+        PAIRS[2 * lo],
+        PAIRS[2 * lo + 1],
+        b'-',
+        PAIRS[2 * month],
+        PAIRS[2 * month + 1],
+        b'-',
+        b'0',
+        b'0',
+    ];
+    let len = match day {
+        Some(n) => {
+            buf[8] = PAIRS[2 * n];
+            buf[9] = PAIRS[2 * n + 1];
+            10
+        }
+        None => 7,
+    };
+    out.extend_from_slice(&buf[..len]);
+    true
 }
 
 /// Appends two spaces per level.
 fn indent(out: &mut Vec<u8>, depth: usize) {
-    for _ in 0..depth {
-        out.extend_from_slice(b"  ");
+    const SPACES: &[u8; 32] = b"                                ";
+    let mut width = 2 * depth;
+    while width > SPACES.len() {
+        out.extend_from_slice(SPACES);
+        width -= SPACES.len();
     }
+    out.extend_from_slice(&SPACES[..width]);
 }
-
 /// Appends a cell that is not a list, as [`json_cell`] would have it serialized.
 fn write_scalar(out: &mut Vec<u8>, value: &Value) {
     match value {
@@ -83,35 +141,39 @@ fn write_scalar(out: &mut Vec<u8>, value: &Value) {
         Value::Text(t) => write_str(out, t),
         Value::Int(n) => write_u64(out, *n),
         // A date written the short way is digits and hyphens: nothing to escape.
-        Value::Date(d) => match d.format_into(&mut [0; 10]) {
-            Some(text) => {
+        Value::Date(d) => {
+            out.push(b'"');
+            if push_date(out, *d) {
                 out.push(b'"');
-                out.extend_from_slice(text.as_bytes());
-                out.push(b'"');
+            } else {
+                out.pop();
+                write_str(out, &d.to_string());
             }
-            None => write_str(out, &d.to_string()),
-        },
+        }
         // A decimal is parsed as a JSON number and printed again (a string when it is not one);
         // serde_json keeps the exact text it has always had.
         Value::Decimal(_) => serde_json::to_writer(&mut *out, &json_cell(value))
             .expect("a JSON number or string always serializes to memory"),
-        Value::List(_) => write_compact(out, value),
+        Value::List(items) => write_compact_list(out, items),
     }
+}
+
+/// Appends a list in compact JSON: `["a","b"]`.
+fn write_compact_list(out: &mut Vec<u8>, items: &[std::borrow::Cow<str>]) {
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_str(out, item);
+    }
+    out.push(b']');
 }
 
 /// Appends a cell in compact JSON: `null`, a string, a number or `["a","b"]`.
 pub fn write_compact(out: &mut Vec<u8>, value: &Value) {
     match value {
-        Value::List(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_str(out, item);
-            }
-            out.push(b']');
-        }
+        Value::List(items) => write_compact_list(out, items),
         other => write_scalar(out, other),
     }
 }
@@ -128,7 +190,9 @@ pub fn write_pretty(out: &mut Vec<u8>, value: &Value, depth: usize) {
 }
 
 /// The members of an object in the order `serde_json::Map` keeps them (key bytes sorted), each
-/// with its encoded key. Built once per file from the published names of its columns.
+/// with the bytes written before its value: the object's opening brace before the first
+/// member, a comma before the others, then the encoded key. Built once per file from the
+/// published names of its columns.
 #[derive(Debug, Clone)]
 pub struct Keys {
     /// `(index of the name given, bytes written before the member's value)`.
@@ -157,13 +221,31 @@ impl Keys {
         })
     }
 
+    /// Keys of a pretty object as [`Keys::pretty`] makes them, each name given with the index
+    /// its member reports, in place of its position among the names.
+    pub fn pretty_indexed<'a>(
+        names: impl IntoIterator<Item = (&'a str, usize)>,
+        depth: usize,
+    ) -> Keys {
+        Keys::sorted_indexed(names.into_iter().collect(), |out, name| {
+            out.push(b'\n');
+            indent(out, depth);
+            write_str(out, name);
+            out.extend_from_slice(b": ");
+        })
+    }
+
     /// Sorts the names by bytes; when a name is given twice, the later one wins, as a second
     /// `insert` into a map replaces the value.
     fn sorted<'a>(
         names: impl IntoIterator<Item = &'a str>,
         encode: impl Fn(&mut Vec<u8>, &str),
     ) -> Keys {
-        let mut named: Vec<(&str, usize)> = names.into_iter().zip(0..).collect();
+        Keys::sorted_indexed(names.into_iter().zip(0..).collect(), encode)
+    }
+
+    /// [`Keys::sorted`] for names given with their indices, in the order given.
+    fn sorted_indexed(mut named: Vec<(&str, usize)>, encode: impl Fn(&mut Vec<u8>, &str)) -> Keys {
         // Stable: equal names stay in the order given, so the last of each run is the winner.
         named.sort_by(|a, b| a.0.cmp(b.0));
         let mut members: Vec<(usize, Vec<u8>)> = Vec::with_capacity(named.len());
@@ -177,17 +259,21 @@ impl Keys {
             }
             previous = Some(name);
         }
+        for (n, (_, key)) in members.iter_mut().enumerate() {
+            key.insert(0, if n == 0 { b'{' } else { b',' });
+        }
         let key_bytes = members.iter().map(|(_, k)| k.len()).sum();
         Keys { members, key_bytes }
     }
 
-    /// How many bytes the keys take in an object, separators and braces aside.
+    /// How many bytes the keys take in an object, with the separators before them and the
+    /// opening brace.
     pub fn key_bytes(&self) -> usize {
         self.key_bytes
     }
 
     /// The members in writing order: the index of the name as given, and the bytes to write
-    /// before its value.
+    /// before its value (the opening brace or a comma, then the key).
     pub fn members(&self) -> impl Iterator<Item = (usize, &[u8])> + '_ {
         self.members.iter().map(|(i, k)| (*i, k.as_slice()))
     }
@@ -205,11 +291,11 @@ impl Keys {
 
 /// Appends a compact object `{"key":value,...}`; `keys` index into `values`.
 pub fn write_compact_object(out: &mut Vec<u8>, keys: &Keys, values: &[Value]) {
-    out.push(b'{');
-    for (n, (i, key)) in keys.members().enumerate() {
-        if n > 0 {
-            out.push(b',');
-        }
+    if keys.is_empty() {
+        out.extend_from_slice(b"{}");
+        return;
+    }
+    for (i, key) in keys.members() {
         out.extend_from_slice(key);
         write_compact(out, &values[i]);
     }
@@ -228,11 +314,7 @@ pub fn write_pretty_object(
         out.extend_from_slice(b"{}");
         return;
     }
-    out.push(b'{');
-    for (n, (i, key)) in keys.members().enumerate() {
-        if n > 0 {
-            out.push(b',');
-        }
+    for (i, key) in keys.members() {
         out.extend_from_slice(key);
         member(out, i);
     }
@@ -408,6 +490,56 @@ mod tests {
         let mut out = Vec::new();
         write_compact_object(&mut out, &Keys::compact([]), &[]);
         assert_eq!(out, serde_json::to_vec(&serde_json::Map::new()).unwrap());
+    }
+
+    #[test]
+    fn integers_are_written_as_display_writes_them() {
+        let mut n = 1u64;
+        for value in [0, 9, 10, 99, 100, u64::MAX - 1, u64::MAX]
+            .into_iter()
+            .chain(std::iter::from_fn(|| {
+                n = n.checked_mul(7)?;
+                Some(n)
+            }))
+        {
+            let mut out = b"x".to_vec();
+            write_u64(&mut out, value);
+            assert_eq!(out, format!("x{value}").as_bytes());
+            assert_eq!(digits(value, &mut [0; 20]), value.to_string());
+        }
+    }
+
+    #[test]
+    fn a_name_given_twice_keeps_its_later_value_first_or_not() {
+        let names = ["b", "a", "c", "a", "b", "a"];
+        let values: Vec<Value> = (0..names.len()).map(|i| Value::Int(i as u64)).collect();
+        let mut map = serde_json::Map::new();
+        for (n, v) in names.iter().zip(&values) {
+            map.insert(n.to_string(), json_cell(v));
+        }
+        let mut out = Vec::new();
+        write_compact_object(&mut out, &Keys::compact(names), &values);
+        assert_eq!(out, serde_json::to_vec(&map).unwrap());
+        let mut out = Vec::new();
+        write_pretty_object(&mut out, &Keys::pretty(names, 1), 0, |out, i| {
+            write_pretty(out, &values[i], 1)
+        });
+        assert_eq!(out, serde_json::to_vec_pretty(&map).unwrap());
+    }
+
+    #[test]
+    fn deep_values_are_indented_as_serde_json_indents_them() {
+        let mut value = serde_json::json!({ "a": [1, "x"], "b": {} });
+        for depth in 0..40 {
+            value = if depth % 2 == 0 {
+                serde_json::json!([value, depth])
+            } else {
+                serde_json::json!({ "k": value, "n": depth })
+            };
+            let mut out = Vec::new();
+            write_value_pretty(&mut out, &value, 0);
+            assert_eq!(out, serde_json::to_vec_pretty(&value).unwrap(), "{depth}");
+        }
     }
 
     #[test]

@@ -98,17 +98,18 @@ const PLACEHOLDER_MAX: usize = {
     max
 };
 
+/// The one character outside ASCII whose lowercase is ASCII (`k`).
+const KELVIN: char = '\u{212a}';
+
 /// True when `text`, trimmed and lowercased, is one of [`PLACEHOLDERS`]; allocates only for
-/// short text that is not ASCII.
+/// short text whose only characters outside ASCII are Kelvin signs.
 fn is_placeholder(text: &str) -> bool {
-    // Most cells are long text that starts and ends with a visible ASCII character: nothing to
-    // trim, and too long to be a placeholder.
     let b = text.as_bytes();
-    if b.len() > 4 * PLACEHOLDER_MAX && b[0].is_ascii_graphic() && b[b.len() - 1].is_ascii_graphic()
-    {
-        return false;
-    }
-    let t = text.trim();
+    // Text that starts and ends with a visible ASCII character has nothing to trim.
+    let t = match (b.first(), b.last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
+    };
     // Placeholders are lowercase ASCII, one byte per character. Lowercasing turns a character
     // into one or more characters, and a character takes at most four bytes, so longer text can
     // never lowercase to a placeholder.
@@ -119,7 +120,11 @@ fn is_placeholder(text: &str) -> bool {
         return t.len() <= PLACEHOLDER_MAX
             && PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(t));
     }
-    // Some non-ASCII characters lowercase to ASCII (the Kelvin sign to `k`).
+    // Any other character outside ASCII lowercases to characters outside ASCII, which no
+    // placeholder holds.
+    if t.chars().any(|c| !c.is_ascii() && c != KELVIN) {
+        return false;
+    }
     PLACEHOLDERS.contains(&t.to_lowercase().as_str())
 }
 
@@ -136,6 +141,7 @@ impl CellFacts {
     }
 
     /// Records one cell written in a column of `kind`.
+    #[inline]
     pub fn observe(&mut self, kind: Kind, value: &Value) {
         match (kind, value) {
             (_, Value::Null) => {}
@@ -249,6 +255,17 @@ fn push_quoted_part(out: &mut Vec<u8>, text: &str) {
     out.extend_from_slice(rest);
 }
 
+/// Appends a text as a CSV field, quoted when it must be.
+fn push_csv_text(out: &mut Vec<u8>, text: &str) {
+    if needs_quotes(text) {
+        out.push(b'"');
+        push_quoted_part(out, text);
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(text.as_bytes());
+    }
+}
+
 /// Appends one cell as a CSV field: the bytes [`write_csv_record`] writes for [`csv_cell`],
 /// without building the cell's text.
 fn push_csv_cell(out: &mut Vec<u8>, value: &Value) {
@@ -256,22 +273,13 @@ fn push_csv_cell(out: &mut Vec<u8>, value: &Value) {
         Value::Null => {}
         Value::Int(n) => json_out::write_u64(out, *n),
         // A date written the short way is digits and hyphens: never quoted.
-        Value::Date(d) => match d.format_into(&mut [0; 10]) {
-            Some(text) => out.extend_from_slice(text.as_bytes()),
-            None => push_csv_cell(out, &Value::Text(d.to_string().into())),
-        },
-        Value::Text(t) if !needs_quotes(t) => out.extend_from_slice(t.as_bytes()),
-        Value::Decimal(t) if !needs_quotes(t) => out.extend_from_slice(t.as_bytes()),
-        Value::Text(t) => {
-            out.push(b'"');
-            push_quoted_part(out, t);
-            out.push(b'"');
+        Value::Date(d) => {
+            if !json_out::push_date(out, *d) {
+                push_csv_text(out, &d.to_string());
+            }
         }
-        Value::Decimal(t) => {
-            out.push(b'"');
-            push_quoted_part(out, t);
-            out.push(b'"');
-        }
+        Value::Text(t) => push_csv_text(out, t),
+        Value::Decimal(t) => push_csv_text(out, t),
         Value::List(items) => {
             let quoted = items.iter().any(|t| needs_quotes(t));
             if quoted {
@@ -364,42 +372,57 @@ fn push_csv_row(
     buf.push(b'\n');
 }
 
-/// The JSON of every cell of a table's rows, as written to its JSON file, kept for another
-/// file that nests the same rows (`plan.json` nests the milestones): each cell is computed,
-/// escaped and observed once. Cells are kept as pretty JSON whose lists sit at
-/// [`depth`](Self::new) (a cell that is not a list is the same text compact or pretty).
-#[derive(Debug, Default)]
+/// Each row of a table as a pretty JSON object of the columns another file shows, kept while
+/// the table's JSON file is written, for that file which nests the same rows (`plan.json`
+/// nests the milestones): each cell is computed, escaped and observed once, and a row is then
+/// one slice to copy. The objects are those [`json_out::write_pretty_object`] writes at
+/// [`depth`](Self::new) for the shown columns (keys in byte order, the later of equal names
+/// winning, lists one item per line).
+#[derive(Debug)]
 pub struct KeptCells {
     /// Which columns the other file shows; the facts of a row count only these.
     shown: Vec<bool>,
+    /// The shown members in writing order, by column, with their pretty keys.
+    keys: json_out::Keys,
     depth: usize,
     bytes: Vec<u8>,
-    /// Where each cell ends in `bytes`, row after row, a full row of columns each.
+    /// Where each row's object ends in `bytes`.
     ends: Vec<usize>,
     /// What was observed in each row's shown cells.
     facts: Vec<CellFacts>,
+    /// Where the cell of each column of the row being kept sits in `bytes`, when it was
+    /// written there and its compact JSON is the same text (not a list).
+    at: Vec<Option<(usize, usize)>>,
 }
 
 impl KeptCells {
-    /// Keeps the cells of a table whose columns are shown in the other file as `shown` says,
-    /// for members `depth` levels deep there, with room for `rows` rows made at once.
-    pub fn new(shown: Vec<bool>, depth: usize, rows: usize) -> Self {
-        // About the size of a milestone's cells in JSON; more only costs a copy as it grows.
-        const ROW_BYTES: usize = 256;
+    /// Keeps the rows of a table of `fields` whose columns are shown in the other file as
+    /// `shown` says, as objects whose members sit `depth` levels deep there (their closing
+    /// brace one level less), with room for `rows` rows made at once.
+    pub fn new(fields: &[Field], shown: Vec<bool>, lang: Lang, depth: usize, rows: usize) -> Self {
+        // About the size of a milestone's object in JSON; more only costs a copy as it grows.
+        const ROW_BYTES: usize = 512;
+        let names = fields
+            .iter()
+            .zip(&shown)
+            .enumerate()
+            .filter(|(_, (_, &s))| s)
+            .map(|(i, (f, _))| (f.name(lang), i));
         KeptCells {
+            keys: json_out::Keys::pretty_indexed(names, depth),
             bytes: Vec::with_capacity(rows * ROW_BYTES),
-            ends: Vec::with_capacity(rows * shown.len()),
+            ends: Vec::with_capacity(rows),
             facts: Vec::with_capacity(rows),
+            at: Vec::with_capacity(fields.len()),
             shown,
             depth,
         }
     }
 
-    /// The JSON of the cell in row `row` (in the order the table was written), column `col`.
-    pub fn cell(&self, row: usize, col: usize) -> &[u8] {
-        let at = row * self.shown.len() + col;
-        let start = if at == 0 { 0 } else { self.ends[at - 1] };
-        &self.bytes[start..self.ends[at]]
+    /// The pretty JSON object of row `row` (in the order the table was written).
+    pub fn object(&self, row: usize) -> &[u8] {
+        let start = if row == 0 { 0 } else { self.ends[row - 1] };
+        &self.bytes[start..self.ends[row]]
     }
 
     /// What was observed in the shown cells of row `row`.
@@ -408,7 +431,8 @@ impl KeptCells {
     }
 
     /// Keeps one row, observing each cell into the row's facts when shown, into `hidden`
-    /// otherwise; the row is then written compact from the kept cells.
+    /// otherwise; the row is then written compact into `out`, its scalar cells copied from
+    /// the kept object.
     fn keep(
         &mut self,
         out: &mut Vec<u8>,
@@ -418,34 +442,40 @@ impl KeptCells {
         hidden: &mut CellFacts,
     ) {
         let mut facts = CellFacts::default();
-        let first = self.ends.len();
         for (i, (f, v)) in fields.iter().zip(row).enumerate() {
             if self.shown.get(i) == Some(&true) {
                 facts.observe(f.kind, v);
             } else {
                 hidden.observe(f.kind, v);
             }
-            json_out::write_pretty(&mut self.bytes, v, self.depth);
-            self.ends.push(self.bytes.len());
-        }
-        // A short row keeps empty cells for the columns it does not reach.
-        for _ in row.len()..self.shown.len() {
-            self.ends.push(self.bytes.len());
         }
         self.facts.push(facts);
-        let base = self.facts.len() - 1;
-        debug_assert_eq!(first, base * self.shown.len());
-        let cells_start = if first == 0 { 0 } else { self.ends[first - 1] };
-        out.reserve(self.bytes.len() - cells_start + keys.key_bytes() + keys.len() + 2);
-        out.push(b'{');
-        for (n, (i, key)) in keys.members().enumerate() {
-            if n > 0 {
-                out.push(b',');
+        self.at.clear();
+        self.at.resize(row.len(), None);
+        let object_start = self.bytes.len();
+        self.bytes
+            .reserve(self.keys.key_bytes() + self.keys.len() + 2 * self.depth + 2);
+        // A short row writes a shown column it does not reach as its key alone.
+        json_out::write_pretty_object(&mut self.bytes, &self.keys, self.depth - 1, |bytes, i| {
+            if let Some(v) = row.get(i) {
+                let start = bytes.len();
+                json_out::write_pretty(bytes, v, self.depth);
+                if !matches!(v, Value::List(_)) {
+                    self.at[i] = Some((start, bytes.len()));
+                }
             }
+        });
+        self.ends.push(self.bytes.len());
+        out.reserve(self.bytes.len() - object_start + keys.key_bytes() + 2);
+        if keys.is_empty() {
+            out.extend_from_slice(b"{}");
+            return;
+        }
+        for (i, key) in keys.members() {
             out.extend_from_slice(key);
-            match &row[i] {
-                list @ Value::List(_) => json_out::write_compact(out, list),
-                _ => out.extend_from_slice(self.cell(base, i)),
+            match self.at[i] {
+                Some((start, end)) => out.extend_from_slice(&self.bytes[start..end]),
+                None => json_out::write_compact(out, &row[i]),
             }
         }
         out.push(b'}');
@@ -467,13 +497,16 @@ impl CellFacts {
 /// line, keys sorted, `null` for unknown, no byte-order mark) in one pass over its rows, so each
 /// cell is computed and observed once. Returns the CSV file's facts, then the JSON file's.
 /// With `kept`, each cell's JSON is also kept there for another file.
+///
+/// `next_row` puts the next row's cells into the empty buffer it is given, which is reused
+/// from row to row, and returns false when there is no row left.
 pub fn write_table<'a>(
     dir: &Path,
     (csv_info, json_info): (TableInfo, TableInfo),
     fields: &[Field],
     lang: Lang,
     bom: bool,
-    rows: impl Iterator<Item = Vec<Value<'a>>>,
+    mut next_row: impl FnMut(&mut Vec<Value<'a>>) -> bool,
     mut kept: Option<&mut KeptCells>,
 ) -> io::Result<(FileFacts, FileFacts)> {
     let mut csv = create(&dir.join(&csv_info.file))?;
@@ -487,7 +520,8 @@ pub fn write_table<'a>(
     let (mut cbuf, mut jbuf) = (Vec::with_capacity(2 * CHUNK), Vec::with_capacity(2 * CHUNK));
     jbuf.push(b'[');
     let mut first = true;
-    for row in rows {
+    let mut row = Vec::with_capacity(fields.len());
+    while next_row(&mut row) {
         jbuf.extend_from_slice(if first { b"\n" } else { b",\n" });
         first = false;
         let short = (row.len() < fields.len())
@@ -510,6 +544,7 @@ pub fn write_table<'a>(
         if jbuf.len() >= CHUNK {
             drain(&mut json, &mut jbuf)?;
         }
+        row.clear();
     }
     if let Some(kept) = kept {
         for facts in &kept.facts {
@@ -536,6 +571,19 @@ pub fn write_table<'a>(
         Some(cells),
     );
     Ok((csv_facts, json_facts))
+}
+
+/// A row source for [`write_table`] that hands out the rows of `rows` one after the other.
+pub fn rows_of<'a>(
+    mut rows: impl Iterator<Item = Vec<Value<'a>>>,
+) -> impl FnMut(&mut Vec<Value<'a>>) -> bool {
+    move |row| match rows.next() {
+        Some(next) => {
+            *row = next;
+            true
+        }
+        None => false,
+    }
 }
 
 /// Writes any JSON value, pretty-printed, with a final newline.
@@ -785,6 +833,16 @@ mod tests {
     }
 
     #[test]
+    fn only_the_kelvin_sign_lowercases_to_ascii_from_outside_it() {
+        for c in (0x80..=0x10ffff).filter_map(char::from_u32) {
+            if c != KELVIN {
+                assert!(c.to_lowercase().any(|l| !l.is_ascii()), "{c:?}");
+            }
+        }
+        assert_eq!(KELVIN.to_lowercase().to_string(), "k");
+    }
+
+    #[test]
     fn placeholders_match_as_trimmed_lowercase_text_does() {
         for t in tricky() {
             let expected = PLACEHOLDERS.contains(&t.trim().to_lowercase().as_str());
@@ -862,7 +920,7 @@ mod tests {
             &fields,
             Lang::Fr,
             true,
-            rows(),
+            rows_of(rows()),
             None,
         )
         .unwrap();
@@ -870,14 +928,14 @@ mod tests {
         // cells are the pretty JSON of each value, and the shown cells' facts add up to what
         // observing them gives.
         let shown: Vec<bool> = (0..fields.len()).map(|i| i % 3 != 1).collect();
-        let mut kept = KeptCells::new(shown.clone(), 5, 0);
+        let mut kept = KeptCells::new(&fields, shown.clone(), Lang::Fr, 5, 0);
         let facts_kept = write_table(
             dir.path(),
             (table("k.csv"), table("k.json")),
             &fields,
             Lang::Fr,
             true,
-            rows(),
+            rows_of(rows()),
             Some(&mut kept),
         )
         .unwrap();
@@ -889,16 +947,22 @@ mod tests {
         }
         assert_eq!(facts_kept.0.cells, csv_facts.cells);
         assert_eq!(facts_kept.1.cells, json_facts.cells);
+        // Each kept object is what serde_json pretty-prints for a map of the shown columns,
+        // as the value of a member four levels deep.
         for (r, row) in rows().enumerate() {
             let mut shown_facts = CellFacts::default();
+            let mut map = serde_json::Map::new();
             for (c, v) in row.iter().enumerate() {
-                let mut pretty = Vec::new();
-                json_out::write_pretty(&mut pretty, v, 5);
-                assert_eq!(kept.cell(r, c), pretty.as_slice());
                 if shown[c] {
                     shown_facts.observe(fields[c].kind, v);
+                    map.insert(fields[c].name(Lang::Fr).to_string(), json_cell(v));
                 }
             }
+            let printed = serde_json::to_string_pretty(&serde_json::json!([[[[map]]]])).unwrap();
+            let inner = printed
+                .trim_start_matches(['[', ' ', '\n'])
+                .trim_end_matches([']', ' ', '\n']);
+            assert_eq!(String::from_utf8_lossy(kept.object(r)), inner);
             assert_eq!(kept.facts(r), &shown_facts);
         }
         // The one-table CSV writer writes the same CSV, with the same facts.
@@ -983,13 +1047,30 @@ mod tests {
             }
             s
         };
-        for year in [-5, 0, 7, 999, 2024, 9999, 10000] {
-            for month in [1, 9, 12, 100] {
-                for day in [None, Some(1), Some(31), Some(100)] {
+        for year in [-5, -1, 0, 7, 10, 99, 100, 999, 1000, 2024, 9999, 10000] {
+            for month in [0, 1, 9, 10, 12, 99, 100] {
+                for day in [
+                    None,
+                    Some(0),
+                    Some(1),
+                    Some(9),
+                    Some(31),
+                    Some(99),
+                    Some(100),
+                ] {
                     let d = PartialDate { year, month, day };
                     assert_eq!(d.to_string(), old(d), "{d:?}");
-                    if let Some(s) = d.format_into(&mut [0; 10]) {
-                        assert_eq!(s, old(d));
+                    let mut pushed = b"x".to_vec();
+                    match d.format_into(&mut [0; 10]) {
+                        Some(s) => {
+                            assert_eq!(s, old(d));
+                            assert!(json_out::push_date(&mut pushed, d));
+                            assert_eq!(pushed, format!("x{s}").as_bytes());
+                        }
+                        None => {
+                            assert!(!json_out::push_date(&mut pushed, d));
+                            assert_eq!(pushed, b"x");
+                        }
                     }
                 }
             }
