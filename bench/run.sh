@@ -31,12 +31,17 @@
 #   BENCH_PUSH=0                skip the push benchmark (BENCH_PUSH_DATASETS=200 sets its size)
 #   BENCH_DROP_CACHES=0         keep the page cache between runs (shows what deleting the previous
 #                               output costs the next run's file creation)
+#   BENCH_FRESH_FS=0            write outputs into BENCH_DIR itself instead of a fresh file system
+#                               per measurement (see settle below)
 #   BENCH_ONE_PLAN=0            skip the one-plan memory measurement (below)
 #   BENCH_BASELINE=REV          also measure `build` of an earlier commit (tool "baseline"), built
 #                               from a temporary worktree of REV: the same machine and run show
 #                               what the commits since REV changed
 # Inputs are read warm; outputs go to fresh folders. Before each measurement `sync` runs, the
 # page cache is dropped when run as root (see settle below) and the catalogue is read again.
+# As root, each measurement writes into a file system of its own, made just before it (ext4 in
+# a sparse image file under BENCH_DIR, loop-mounted), so no run meets the files an earlier run
+# deleted.
 set -Eeuo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -96,12 +101,37 @@ log "checking that the peer validates and writes what we do (bench/check_peer.py
 # ------------------------------------------------------------------ measuring
 DROP_CACHES=0
 [[ ${BENCH_DROP_CACHES:-1} != 0 && -w /proc/sys/vm/drop_caches ]] && DROP_CACHES=1
+# Dropping the cache is not enough: ext4 keeps avoiding the inodes of recently deleted files, and
+# creating the 9,004 files of a 1,000-plan output after the previous run deleted as many took
+# anywhere from 0.5 s to 4.4 s for the floor, even 35 s later. A nightly job replaces
+# yesterday's output once a day and never meets that, so when we may (root, mkfs.ext4, a loop
+# device), every measurement gets a new, empty file system for its output (OUT below).
+FRESH_FS=0
+OUT=$WORK
+if [[ ${BENCH_FRESH_FS:-1} != 0 && -z ${BENCH_KEEP:-} && $(id -u) == 0 ]] && command -v mkfs.ext4 >/dev/null; then
+  FRESH_FS=1
+  OUT=$WORK/outfs
+  OUT_IMAGE=$WORK/outfs.img
+  # Sparse: only what is written takes disk space. Room for the largest step's output and the
+  # build's temporary folder beside it.
+  OUT_IMAGE_GB=$(( max_plans * 4 / 1000 + 2 ))
+  mkdir -p "$OUT"
+  umount "$OUT" 2>/dev/null || true
+  trap 'umount "$OUT" 2>/dev/null || true; rm -f "$OUT_IMAGE"' EXIT
+fi
+fresh_fs() {
+  umount "$OUT" 2>/dev/null || true
+  rm -f "$OUT_IMAGE"
+  truncate -s "${OUT_IMAGE_GB}G" "$OUT_IMAGE"
+  mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$OUT_IMAGE"
+  mount -o loop "$OUT_IMAGE" "$OUT"
+}
 RESULTS=$WORK/results.tsv
 {
   printf '# machine\tnproc=%s\tmem=%s\tcpu=%s\tkernel=%s\n' "$(nproc)" \
     "$(free -h | awk '/^Mem:/ {print $2}')" \
     "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" "$(uname -r)"
-  printf '# method\tdrop_caches=%s\n' "$DROP_CACHES"
+  printf '# method\tdrop_caches=%s\tfresh_fs=%s\n' "$DROP_CACHES" "$FRESH_FS"
   [[ -n $BASE ]] && printf '# baseline\tcommit=%s\n' "$base_rev"
   printf '# software\t%s\t%s\tcommit=%s%s\n' "$(rustc --version)" "$("$PYTHON" --version 2>&1)" \
     "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" \
@@ -113,11 +143,12 @@ bytes_of() { find "$1" -type f -printf '%s\n' 2>/dev/null | awk '{s += $1} END {
 files_of() { find "$1" -type f 2>/dev/null | wc -l; }
 
 # Same starting point for every run: dirty pages written back; then, when we may (root), the
-# page cache dropped, so files deleted by the previous run cost nothing (ext4 scans cached inode
-# tables for recently deleted inodes on every file creation, which made creating files right
-# after a deletion several times slower and the figures erratic); then the catalogue read once,
-# so every tool reads it warm from the cache.
+# page cache dropped (ext4 scans cached inode tables for recently deleted inodes on every file
+# creation, which made creating files right after a deletion several times slower and the
+# figures erratic); then the catalogue read once, so every tool reads it warm from the cache.
+# With FRESH_FS (above), the output's file system is made anew first.
 settle() {
+  if (( FRESH_FS )); then fresh_fs; fi
   sync
   if (( DROP_CACHES )); then echo 3 > /proc/sys/vm/drop_caches; fi
   if [[ -d $cat ]]; then find "$cat" -type f -exec cat {} + > /dev/null; fi
@@ -158,8 +189,8 @@ for plans in $STEPS; do
   measure generate 1 "$cat" -- "$GEN" --plans "$plans" --commitments-per-plan $C_PER_PLAN \
     --milestones-per-commitment $M_PER_C --seed "$SEED" --out "$cat"
   in_bytes=$(bytes_of "$cat")
-  ours=$WORK/out-ours-$plans ours1=$WORK/out-ours1-$plans floor=$WORK/out-floor-$plans
-  peer=$WORK/out-peer-$plans
+  ours=$OUT/out-ours-$plans ours1=$OUT/out-ours1-$plans floor=$OUT/out-floor-$plans
+  peer=$OUT/out-peer-$plans
   for run in $(seq 1 "$REPEAT"); do
     measure check "$run" - -- "$OURS" check "$cat"
     measure build "$run" "$ours" -- "$OURS" build "$cat" --out "$ours"
@@ -180,7 +211,7 @@ print(total)' "$ours")
     rm -rf "$ours1"
     if [[ -n $BASE ]]; then
       measure baseline "$run" "$ours1" -- "$BASE" build "$cat" --out "$ours1"
-      rm -rf "$ours1" "$WORK/.out-ours1-$plans".*
+      rm -rf "$ours1" "$OUT/.out-ours1-$plans".*
     fi
     measure floor "$run" "$floor" -- "$FLOOR" "$cat" "$floor" --like "$tree"
     rm -rf "$floor"
@@ -193,7 +224,7 @@ print(total)' "$ours")
     rm -rf "$floor"
     measure peer "$run" "$peer" -- timeout "$PEER_TIMEOUT" "$PYTHON" bench/peer_build.py "$cat" "$peer"
     [[ -n ${BENCH_KEEP:-} && $run == "$REPEAT" ]] || rm -rf "$peer"
-    rm -rf "$peer.tmp-"* "$WORK/.out-ours-$plans".* "$WORK/.out-ours1-$plans".*
+    rm -rf "$peer.tmp-"* "$OUT/.out-ours-$plans".* "$OUT/.out-ours1-$plans".*
   done
   [[ -n ${BENCH_KEEP:-} ]] || rm -rf "$cat"
 done
