@@ -171,13 +171,14 @@ fn read_all(inputs: &[&PathBuf], content: &mut Vec<u8>) -> Result<u64, String> {
     Ok(read)
 }
 
-/// Writes the files of `plan` under `out` with bytes of `content`, hashing them when asked.
+/// Writes the files of `plan` under `out` with bytes of `content`, hashing them when asked;
+/// gives the bytes written and their digest.
 fn write_all(
     out: &Path,
     plan: &[&(PathBuf, u64)],
     content: &[u8],
     hash: bool,
-) -> Result<Done, String> {
+) -> Result<(u64, Option<[u8; 32]>), String> {
     let mut hasher = Sha256::new();
     let mut written = 0u64;
     for (rel, size) in plan {
@@ -197,11 +198,7 @@ fn write_all(
         }
         written += size;
     }
-    Ok(Done {
-        read: 0,
-        written,
-        digest: hash.then(|| hasher.finalize().into()),
-    })
+    Ok((written, hash.then(|| hasher.finalize().into())))
 }
 
 /// The dataset an output file belongs to, which decides its thread; other files are their own.
@@ -255,8 +252,12 @@ fn run(args: &Args) -> Result<String, String> {
                         let more = content[..(BLOCK - content.len()).min(content.len())].to_vec();
                         content.extend_from_slice(&more);
                     }
-                    let done = write_all(&args.out, outs, &content, args.hash)?;
-                    Ok(Done { read, ..done })
+                    let (written, digest) = write_all(&args.out, outs, &content, args.hash)?;
+                    Ok(Done {
+                        read,
+                        written,
+                        digest,
+                    })
                 })
             })
             .collect();

@@ -214,9 +214,7 @@ impl<'a> DistWriter<'a> {
             .join("datasets")
             .join(&dataset.name)
             .join("package.json");
-        let mut bytes = Vec::new();
-        crate::json_out::write_map_pretty(&mut bytes, &dataset.package, 0);
-        bytes.push(b'\n');
+        let bytes = crate::json_out::pretty_file(&dataset.package);
         std::fs::write(&path, &bytes).at(&path)?;
         let package_file = (bytes.len() as u64, resources::sha256_hex(&bytes));
         let dcat = dcat_element(&dcat::dataset(self.publisher, self.profile, plan, &dataset));
@@ -293,7 +291,8 @@ fn write_dcat_catalog(
     profile: &dyn Profile,
     elements: &[Vec<u8>],
 ) -> std::io::Result<(u64, String)> {
-    let empty = pretty(&dcat::catalog_of(publisher, profile, Vec::new()));
+    let empty =
+        crate::json_out::pretty_value_file(&dcat::catalog_of(publisher, profile, Vec::new()));
     let empty = String::from_utf8(empty).map_err(std::io::Error::other)?;
     // A quote inside a JSON string is escaped, so this text can only be the key itself.
     let marker = "\"dcat:dataset\": []";
@@ -313,14 +312,6 @@ fn write_dcat_catalog(
     out.write_all(&empty.as_bytes()[split..])?;
     let (bytes, sha256, _) = out.finish()?;
     Ok((bytes, sha256))
-}
-
-/// `value` pretty-printed as serde_json prints it, with a final newline.
-fn pretty(value: &serde_json::Value) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    crate::json_out::write_value_pretty(&mut bytes, value, 0);
-    bytes.push(b'\n');
-    bytes
 }
 
 fn write_manifest(
@@ -353,7 +344,7 @@ fn write_manifest(
         "files": files_json,
     });
     let path = root.join("manifest.json");
-    std::fs::write(&path, pretty(&manifest)).at(&path)
+    std::fs::write(&path, crate::json_out::pretty_value_file(&manifest)).at(&path)
 }
 
 fn info(file: &str, title: &str, description: &str, role: ResourceRole) -> TableInfo {

@@ -1140,77 +1140,40 @@ fn normalize_newlines(s: String) -> String {
     out
 }
 
-/// The columns of a commitments table that loading reads, looked up once per table.
-struct CommitmentCols {
-    id: Option<usize>,
-    number: Option<usize>,
-    title: Option<usize>,
-    title_en: Option<usize>,
-    challenge: Option<usize>,
-    description: Option<usize>,
-    problem: Option<usize>,
-    lead_institution: Option<usize>,
-    other_institutions: Option<usize>,
-    ogp_values: Option<usize>,
-    start: Option<usize>,
-    end: Option<usize>,
-    completion: Option<usize>,
-    url: Option<usize>,
-    /// The plan's declared extra columns, in declaration order.
-    extras: Vec<Option<usize>>,
+/// Declares the columns of a table that loading reads, each field named as its column, plus
+/// the plan's declared extra columns; `of` looks them all up once per table.
+macro_rules! table_columns {
+    ($(#[$doc:meta])* $name:ident { $($field:ident),* $(,)? }) => {
+        $(#[$doc])*
+        struct $name {
+            $($field: Option<usize>,)*
+            /// The plan's declared extra columns, in declaration order.
+            extras: Vec<Option<usize>>,
+        }
+
+        impl $name {
+            fn of(t: &Table, extras: &[String]) -> Self {
+                $name {
+                    $($field: t.column(stringify!($field)),)*
+                    extras: extras.iter().map(|n| t.column(n)).collect(),
+                }
+            }
+        }
+    };
 }
 
-impl CommitmentCols {
-    fn of(t: &Table, extras: &[String]) -> Self {
-        CommitmentCols {
-            id: t.column("id"),
-            number: t.column("number"),
-            title: t.column("title"),
-            title_en: t.column("title_en"),
-            challenge: t.column("challenge"),
-            description: t.column("description"),
-            problem: t.column("problem"),
-            lead_institution: t.column("lead_institution"),
-            other_institutions: t.column("other_institutions"),
-            ogp_values: t.column("ogp_values"),
-            start: t.column("start"),
-            end: t.column("end"),
-            completion: t.column("completion"),
-            url: t.column("url"),
-            extras: extras.iter().map(|n| t.column(n)).collect(),
-        }
+table_columns! {
+    /// The columns of a commitments table that loading reads, looked up once per table.
+    CommitmentCols {
+        id, number, title, title_en, challenge, description, problem, lead_institution,
+        other_institutions, ogp_values, start, end, completion, url,
     }
 }
 
-/// The columns of a milestones table that loading reads, looked up once per table.
-struct MilestoneCols {
-    id: Option<usize>,
-    commitment_id: Option<usize>,
-    title: Option<usize>,
-    deliverable: Option<usize>,
-    start: Option<usize>,
-    end: Option<usize>,
-    status: Option<usize>,
-    completed_on: Option<usize>,
-    evidence_url: Option<usize>,
-    /// The plan's declared extra columns, in declaration order.
-    extras: Vec<Option<usize>>,
-}
-
-impl MilestoneCols {
-    fn of(t: &Table, extras: &[String]) -> Self {
-        MilestoneCols {
-            id: t.column("id"),
-            commitment_id: t.column("commitment_id"),
-            title: t.column("title"),
-            deliverable: t.column("deliverable"),
-            start: t.column("start"),
-            end: t.column("end"),
-            status: t.column("status"),
-            completed_on: t.column("completed_on"),
-            evidence_url: t.column("evidence_url"),
-            extras: extras.iter().map(|n| t.column(n)).collect(),
-        }
+table_columns! {
+    /// The columns of a milestones table that loading reads, looked up once per table.
+    MilestoneCols {
+        id, commitment_id, title, deliverable, start, end, status, completed_on, evidence_url,
     }
 }
 
@@ -1682,6 +1645,14 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// `text` loaded as a CSV file of the columns `a` and `b`, from a temporary folder.
+    fn load_ab(text: &str, diags: &mut Vec<Diagnostic>) -> Option<(Table, Rows)> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, text).unwrap();
+        load_csv(&path, &["a", "b"], diags)
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2_000))]
 
@@ -1690,13 +1661,9 @@ mod tests {
         /// the text read as the copied fields did.
         #[test]
         fn csv_cells_are_the_fields_read(body in "([a-zé]{0,6}(\"[a-z,\"\n\ré]{0,8}\")?,[a-z]{0,3}(\r\n|\n|\r))*") {
-            let dir = std::env::temp_dir().join(format!("ogp-cells-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).unwrap();
-            let path = dir.join("t.csv");
             let text = format!("a,b\n{body}");
-            std::fs::write(&path, &text).unwrap();
             let mut diags = Vec::new();
-            let loaded = load_csv(&path, &["a", "b"], &mut diags);
+            let loaded = load_ab(&text, &mut diags);
             let plain: Vec<_> = source::CsvReader::new(&text).skip(1).collect();
             match loaded {
                 Some((_, rows)) => {
@@ -1717,7 +1684,6 @@ mod tests {
                 }
                 None => prop_assert!(!diags.is_empty()),
             }
-            let _ = std::fs::remove_dir_all(&dir);
         }
     }
 
@@ -1773,13 +1739,10 @@ mod tests {
         /// leaves the cell as that does: blank values stay, others are gone.
         #[test]
         fn taking_filled_values_is_looking_then_taking(body in "(( |[a ]{0,3}|\"[a \"\r\n]{0,4}\"),( |[a ]{0,3}|\"[a \"\r\n]{0,4}\")\r?\n){0,6}") {
-            let dir = std::env::temp_dir().join(format!("ogp-take-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).unwrap();
-            let path = dir.join("t.csv");
-            std::fs::write(&path, format!("a,b\n{body}")).unwrap();
+            let text = format!("a,b\n{body}");
             let mut diags = Vec::new();
-            let fast = load_csv(&path, &["a", "b"], &mut diags);
-            let plain = load_csv(&path, &["a", "b"], &mut diags);
+            let fast = load_ab(&text, &mut diags);
+            let plain = load_ab(&text, &mut diags);
             if let (Some((_, mut fast)), Some((_, mut plain))) = (fast, plain) {
                 for r in 0..fast.len() {
                     for i in 0..3 {
@@ -1795,7 +1758,6 @@ mod tests {
                     }
                 }
             }
-            let _ = std::fs::remove_dir_all(&dir);
         }
     }
 

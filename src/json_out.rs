@@ -369,6 +369,23 @@ pub fn write_value_pretty(out: &mut Vec<u8>, value: &serde_json::Value, depth: u
     }
 }
 
+/// A JSON file's bytes: the map pretty-printed as `serde_json::to_vec_pretty` prints the
+/// object holding it, with a final newline.
+pub fn pretty_file(map: &serde_json::Map<String, serde_json::Value>) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    write_map_pretty(&mut bytes, map, 0);
+    bytes.push(b'\n');
+    bytes
+}
+
+/// [`pretty_file`] of any value.
+pub fn pretty_value_file(value: &serde_json::Value) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    write_value_pretty(&mut bytes, value, 0);
+    bytes.push(b'\n');
+    bytes
+}
+
 /// Appends a `serde_json` map as [`write_value_pretty`] appends the object holding it.
 pub fn write_map_pretty(
     out: &mut Vec<u8>,

@@ -595,9 +595,7 @@ pub fn write_json_value(
     let mut out = create(&dir.join(&info.file))?;
     // Printed into memory first: the printer's many small writes would each go through the
     // hasher and the file buffer.
-    let mut bytes = Vec::new();
-    json_out::write_value_pretty(&mut bytes, value, 0);
-    bytes.push(b'\n');
+    let bytes = json_out::pretty_value_file(value);
     out.write_all(&bytes)?;
     let (bytes, sha256, _) = out.finish()?;
     Ok(facts_of(

@@ -261,6 +261,22 @@ fn order(
     }
 }
 
+/// The first record seen with `id`, when there was one; otherwise `src` is noted as it (one
+/// lookup either way).
+fn seen_before<'a>(
+    seen: &mut HashMap<&'a str, &'a RecordSrc, IdHash>,
+    id: &'a str,
+    src: &'a RecordSrc,
+) -> Option<&'a RecordSrc> {
+    match seen.entry(id) {
+        Entry::Occupied(first) => Some(*first.get()),
+        Entry::Vacant(e) => {
+            e.insert(src);
+            None
+        }
+    }
+}
+
 fn duplicate(file: &Path, pos: Pos, id: &str, first: Pos, what: &str) -> Diagnostic {
     Diagnostic::error(
         Code::DuplicateId,
@@ -332,14 +348,9 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
         if c.id.is_empty() {
             continue;
         }
-        match commitments.entry(c.id.as_str()) {
-            Entry::Occupied(first) => {
-                let (pos, first) = (c.src.pos_of(c_id), first.get().pos_of(c_id));
-                diags.push(duplicate(&ct.file, pos, &c.id, first, "commitment"));
-            }
-            Entry::Vacant(e) => {
-                e.insert(&c.src);
-            }
+        if let Some(first) = seen_before(&mut commitments, &c.id, &c.src) {
+            let (pos, first) = (c.src.pos_of(c_id), first.pos_of(c_id));
+            diags.push(duplicate(&ct.file, pos, &c.id, first, "commitment"));
         }
         if let (Some(s), Some(e)) = (c.start, c.end) {
             order(&ct.file, || c.src.pos_of(c_end), "end", s, e, diags);
@@ -375,16 +386,12 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
     let mut milestones: HashMap<&str, &RecordSrc, IdHash> =
         HashMap::with_capacity_and_hasher(plan.milestones.len(), IdHash::new());
     for m in &plan.milestones {
-        if !m.id.is_empty() {
-            match milestones.entry(m.id.as_str()) {
-                Entry::Occupied(first) => {
-                    let (pos, first) = (m.src.pos_of(m_id), first.get().pos_of(m_id));
-                    diags.push(duplicate(&mt.file, pos, &m.id, first, "milestone"));
-                }
-                Entry::Vacant(e) => {
-                    e.insert(&m.src);
-                }
-            }
+        let first = (!m.id.is_empty())
+            .then(|| seen_before(&mut milestones, &m.id, &m.src))
+            .flatten();
+        if let Some(first) = first {
+            let (pos, first) = (m.src.pos_of(m_id), first.pos_of(m_id));
+            diags.push(duplicate(&mt.file, pos, &m.id, first, "milestone"));
         }
         if !m.commitment_id.is_empty()
             && !plan.unreadable.commitments
