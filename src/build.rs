@@ -689,8 +689,9 @@ fn write_plan_json(
     // never has to exist whole in memory. Each is written as serde_json pretty-prints a map:
     // keys in byte order, the commitments array one level deep.
     let open = head_text.strip_suffix(b"\n}").unwrap_or(&head_text);
-    out.write_all(open)?;
-    write!(out, ",\n  \"{}\": ", n.plan_key_commitments)?;
+    let mut buf: Vec<u8> = Vec::with_capacity(2 * resources::CHUNK);
+    buf.extend_from_slice(open);
+    write!(buf, ",\n  \"{}\": ", n.plan_key_commitments)?;
     let c_shown: Vec<&Field> = cfields.iter().filter(skip).collect();
     let c_cols: Vec<CommitmentCol> = c_shown
         .iter()
@@ -702,7 +703,6 @@ fn write_plan_json(
     let c_names = c_shown.iter().map(|f| f.name(lang));
     // Commitments sit two levels deep, so their members three; milestones four, theirs five.
     let c_keys = json_out::Keys::pretty(c_names.chain([n.plan_key_milestones]), 3);
-    let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
     let mut c_values: Vec<Value> = Vec::with_capacity(c_shown.len());
     let mut failed = None;
     json_out::write_pretty_array(&mut buf, commitments.len(), 1, |buf, ci| {
@@ -725,7 +725,7 @@ fn write_plan_json(
                 buf.extend_from_slice(kept.object(row));
             });
         });
-        if buf.len() >= 1 << 16 {
+        if buf.len() >= resources::CHUNK {
             if failed.is_none() {
                 failed = out.write_all(buf).err();
             }

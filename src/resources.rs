@@ -71,13 +71,18 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-/// Opens `path` for writing through a hashing buffer.
+/// Opens `path` for writing through a hashing buffer. The buffer is small: the table writers
+/// gather [`CHUNK`] bytes in memory and hand them over in one call, which goes straight to the
+/// file; only the few small pieces written between chunks are copied into it.
 pub fn create(path: &Path) -> io::Result<HashingWriter<BufWriter<File>>> {
     Ok(HashingWriter::new(BufWriter::with_capacity(
-        1 << 16,
+        SMALL_WRITES,
         File::create(path)?,
     )))
 }
+
+/// The capacity of [`create`]'s file buffer.
+const SMALL_WRITES: usize = 1 << 13;
 
 /// Values people type when they mean "unknown"; Données Québec wants such cells empty.
 const PLACEHOLDERS: &[&str] = &[
@@ -226,8 +231,11 @@ pub fn write_csv_record<W: Write, S: AsRef<str>>(
     out.write_all(b"\n")
 }
 
-/// Bytes gathered in memory before they go through the hashing writer in one call.
-const CHUNK: usize = 1 << 16;
+/// Bytes gathered in memory before they go through the hashing writer, and on to the file, in
+/// one call. At 256 KiB a 1,000-plan build spent about 0.14 s less system time than at 64 KiB
+/// (lower in each of six interleaved pairs of runs): a quarter as many `write` calls, each
+/// with its own locking and accounting in the kernel.
+pub(crate) const CHUNK: usize = 1 << 18;
 
 /// Writes the gathered bytes and empties the buffer, giving back memory a huge cell took.
 fn drain<W: Write>(out: &mut W, buf: &mut Vec<u8>) -> io::Result<()> {
@@ -325,15 +333,15 @@ pub fn write_csv<'a>(
     rows: impl Iterator<Item = Vec<Value<'a>>>,
 ) -> io::Result<FileFacts> {
     let mut out = create(&dir.join(&info.file))?;
-    if bom {
-        out.write_all(b"\xEF\xBB\xBF")?;
-    }
     let mut facts = CellFacts {
         comma_separated: true,
         ..CellFacts::for_fields(fields)
     };
-    write_csv_record(&mut out, fields.iter().map(|f| f.name(lang)))?;
     let mut buf = Vec::with_capacity(2 * CHUNK);
+    if bom {
+        buf.extend_from_slice(b"\xEF\xBB\xBF");
+    }
+    write_csv_record(&mut buf, fields.iter().map(|f| f.name(lang)))?;
     for row in rows {
         push_csv_row(&mut buf, fields, &row, Some(&mut facts));
         if buf.len() >= CHUNK {
@@ -511,13 +519,13 @@ pub fn write_table<'a>(
 ) -> io::Result<(FileFacts, FileFacts)> {
     let mut csv = create(&dir.join(&csv_info.file))?;
     let mut json = create(&dir.join(&json_info.file))?;
+    let (mut cbuf, mut jbuf) = (Vec::with_capacity(2 * CHUNK), Vec::with_capacity(2 * CHUNK));
     if bom {
-        csv.write_all(b"\xEF\xBB\xBF")?;
+        cbuf.extend_from_slice(b"\xEF\xBB\xBF");
     }
-    write_csv_record(&mut csv, fields.iter().map(|f| f.name(lang)))?;
+    write_csv_record(&mut cbuf, fields.iter().map(|f| f.name(lang)))?;
     let mut cells = CellFacts::for_fields(fields);
     let keys = json_out::Keys::compact(fields.iter().map(|f| f.name(lang)));
-    let (mut cbuf, mut jbuf) = (Vec::with_capacity(2 * CHUNK), Vec::with_capacity(2 * CHUNK));
     jbuf.push(b'[');
     let mut first = true;
     let mut row = Vec::with_capacity(fields.len());
