@@ -345,10 +345,13 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
     let mut commitments: HashMap<&str, &RecordSrc, IdHash> =
         HashMap::with_capacity_and_hasher(plan.commitments.len(), IdHash::new());
     for c in &plan.commitments {
-        if c.id.is_empty() {
-            continue;
-        }
-        if let Some(first) = seen_before(&mut commitments, &c.id, &c.src) {
+        // A commitment without an id (reported by the loader) is no one's duplicate, and no
+        // milestone can name it; its other cells are checked all the same, so that every
+        // mistake of the row is told at once.
+        let first = (!c.id.is_empty())
+            .then(|| seen_before(&mut commitments, &c.id, &c.src))
+            .flatten();
+        if let Some(first) = first {
             let (pos, first) = (c.src.pos_of(c_id), first.pos_of(c_id));
             diags.push(duplicate(&ct.file, pos, &c.id, first, "commitment"));
         }
