@@ -191,6 +191,26 @@ def main(path):
                       f"{fp['wall'] / fl['wall']:.1f}× the floor: the 3× budget leaves "
                       f"{left:.2f} s for parsing, checking and formatting, where the build "
                       f"spends {b['wall'] - fp['wall']:.2f} s more than floor+sha256-par")
+                ck = agg(big, "check")
+                cores = next((int(kv.split("=", 1)[1]) for m in meta for kv in m[1:]
+                              if kv.startswith("nproc=")), None)
+                if fp and "cpu" in fp and ck and "cpu" in ck and cores and b["out"]:
+                    # CPU time adds up across the cores the build keeps busy: the budget in
+                    # CPU-seconds, less what I/O with hashing and what loading and checking
+                    # cost on their own, is what formatting the output may take.
+                    budget = 3 * fl["wall"] * cores
+                    left = budget - fp["cpu"] - ck["cpu"]
+                    spent = b["cpu"] - fp["cpu"] - ck["cpu"]
+                    gb = b["out"] / 1e9
+                    need = (f"{gb / left:.1f} GB of output per CPU-second" if left > 0
+                            else "nothing is left")
+                    did = (f"{gb / spent:.2f} GB per CPU-second" if spent > 0 else "no time")
+                    w(f"  - in CPU time on {cores} cores: the budget is {budget:.2f} CPU-s "
+                      f"(3 × floor × {cores}); I/O with hashing (floor+sha256-par) takes "
+                      f"{fp['cpu']:.2f} and loading and checking the catalogue (check) "
+                      f"{ck['cpu']:.2f}, which leaves {left:.2f} CPU-s to format the "
+                      f"{gb:.2f} GB of output: {need}. The build formats it in "
+                      f"{spent:.2f} CPU-s ({did})")
             mb = b["rss"] / 1024 / 1024
             w(f"- peak memory under 512 MB: **{'holds' if mb < 512 else 'does not hold'}** "
               f"({mb:.0f} MB)")
