@@ -1767,8 +1767,8 @@ mod tests {
     #[test]
     fn entries_of_a_folder_inside_are_judged_as_resolved() {
         use std::os::unix::fs::symlink;
-        let base = std::env::temp_dir().join(format!("ogp-inside-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&base);
+        let tmp = tempfile::tempdir().unwrap();
+        let base = tmp.path();
         let (root, out) = (base.join("catalog"), base.join("elsewhere"));
         let plan = root.join("plans/p1");
         std::fs::create_dir_all(&plan).unwrap();
@@ -1804,7 +1804,6 @@ mod tests {
                 "{name}"
             );
         }
-        let _ = std::fs::remove_dir_all(&base);
     }
 
     #[test]

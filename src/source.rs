@@ -517,9 +517,8 @@ mod tests {
     /// text with and without byte-order marks (one, two, cut short), UTF-16 and NUL bytes.
     #[test]
     fn owned_text_decodes_as_borrowed_text_does() {
-        let dir = std::env::temp_dir().join(format!("ogp-decode-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let file = dir.join("t.csv");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.csv");
         let long = "é,a\n".repeat(100);
         for body in [
             &b""[..],
@@ -554,7 +553,6 @@ mod tests {
                 }
             }
         }
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     fn records(text: &str) -> Vec<Vec<(String, u32, u32)>> {
