@@ -72,7 +72,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Opens `path` for writing through a hashing buffer. The buffer is small: the table writers
-/// gather [`CHUNK`] bytes in memory and hand them over in one call, which goes straight to the
+/// gather 256 KiB (`CHUNK`) in memory and hand them over in one call, which goes straight to the
 /// file; only the few small pieces written between chunks are copied into it.
 pub fn create(path: &Path) -> io::Result<HashingWriter<BufWriter<File>>> {
     Ok(HashingWriter::new(BufWriter::with_capacity(
