@@ -34,6 +34,8 @@
 #   BENCH_FRESH_FS=0            write outputs into BENCH_DIR itself instead of a fresh file system
 #                               per measurement (see settle below)
 #   BENCH_ONE_PLAN=0            skip the one-plan memory measurement (below)
+#   BENCH_MANY_PLANS=0          skip the many-small-plans measurement (below: 1,000 and 10,000
+#                               plans of 50 milestones, what each plan costs the whole build)
 #   BENCH_BASELINE=REV          also measure `build` of an earlier commit (tool "baseline"), built
 #                               from a temporary worktree of REV: the same machine and run show
 #                               what the commits since REV changed
@@ -70,6 +72,8 @@ for s in $STEPS; do (( s > max_plans )) && max_plans=$s; done
 # About 0.25 MB of catalogue and 1.5 MB of output per plan at the default shape; outputs are
 # deleted as soon as measured, but two may exist at once (build's temporary folder and swap).
 need_kb=$(( max_plans * 5000 + 1000000 ))
+# The many-small-plans part (below) writes 1.9 GB for 10,000 plans of 50 milestones.
+[[ ${BENCH_MANY_PLANS:-1} != 0 ]] && need_kb=$(( need_kb + 2500000 ))
 avail_kb=$(df -Pk "$WORK" | awk 'NR==2 {print $4}')
 log "disk: $(df -h "$WORK" | awk 'NR==2 {print $4 " free on " $6 " (" $1 ")"}'); need about $(( need_kb / 1024 )) MB"
 if (( avail_kb < need_kb )); then
@@ -115,6 +119,7 @@ if [[ ${BENCH_FRESH_FS:-1} != 0 && -z ${BENCH_KEEP:-} && $(id -u) == 0 ]] && com
   # Sparse: only what is written takes disk space. Room for the largest step's output and the
   # build's temporary folder beside it.
   OUT_IMAGE_GB=$(( max_plans * 4 / 1000 + 2 ))
+  if [[ ${BENCH_MANY_PLANS:-1} != 0 ]] && (( OUT_IMAGE_GB < 6 )); then OUT_IMAGE_GB=6; fi
   mkdir -p "$OUT"
   umount "$OUT" 2>/dev/null || true
   trap 'umount "$OUT" 2>/dev/null || true; rm -f "$OUT_IMAGE"' EXIT
@@ -262,6 +267,41 @@ if [[ ${BENCH_ONE_PLAN:-1} != 0 ]]; then
     echo "$row |" >> "$WORK/report.md"
     log "one plan of $(( 999 * per )) milestones: $row"
     rm -rf "$cat" "$WORK/one-plan-out"
+  done
+fi
+
+# Many small plans: what the build keeps of each plan until the catalogue-wide files are
+# written (names, file hashes, index rows), and its fixed cost per plan, at a scale a
+# national or OGP-wide portal could reach.
+if [[ ${BENCH_MANY_PLANS:-1} != 0 ]]; then
+  {
+    echo
+    echo "### Many small plans (10 commitments of 5 milestones each)"
+    echo
+    echo "| plans | milestones | check s | check peak RSS | build s | build CPU s | build peak RSS | build ms per plan |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+  } >> "$WORK/report.md"
+  for plans in 1000 10000; do
+    cat=$WORK/many-plans-$plans
+    "$GEN" --plans "$plans" --commitments-per-plan 10 --milestones-per-commitment 5 \
+      --seed "$SEED" --out "$cat" 2>/dev/null
+    row="| $plans | $(( plans * 50 ))"
+    for tool in check build; do
+      settle
+      rm -rf "$OUT/many-plans-out"
+      args=("$tool" "$cat")
+      [[ $tool == build ]] && args+=(--out "$OUT/many-plans-out")
+      /usr/bin/time -f '%e %U %S %M' -o "$WORK/many-plans.time" "$OURS" "${args[@]}" > /dev/null 2>&1
+      read -r secs user sys kb < "$WORK/many-plans.time"
+      if [[ $tool == check ]]; then
+        row="$row | $secs | $(( kb / 1024 )) MB"
+      else
+        row="$row | $secs | $(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}') | $(( kb / 1024 )) MB | $(awk -v t="$secs" -v n="$plans" 'BEGIN {printf "%.2f", t * 1000 / n}')"
+      fi
+    done
+    echo "$row |" >> "$WORK/report.md"
+    log "many small plans, $plans: $row"
+    rm -rf "$cat" "$OUT/many-plans-out"
   done
 fi
 

@@ -34,7 +34,30 @@ pub struct BuiltDataset {
     pub files: Vec<FileFacts>,
 }
 
-/// What a build wrote.
+/// What a streaming [`build()`](crate::build()) wrote: each dataset's name and plan, and every
+/// file's size and hash. The datasets' package dicts and file facts are in the output folder
+/// (`package.json`, `datapackage.json`) and are not held in memory, which would grow with the
+/// number of plans.
+#[derive(Debug, Clone)]
+pub struct BuildSummary {
+    /// The output folder.
+    pub out: PathBuf,
+    /// The datasets, sorted by name.
+    pub datasets: Vec<DatasetSummary>,
+    /// Every file written (relative path → bytes, sha256), the manifest excepted.
+    pub files: BTreeMap<String, (u64, String)>,
+}
+
+/// One dataset of a [`BuildSummary`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatasetSummary {
+    /// CKAN dataset name; also its folder under `datasets/`.
+    pub name: String,
+    /// The plan it publishes.
+    pub plan_id: String,
+}
+
+/// What a build wrote, every dataset whole.
 #[derive(Debug, Clone)]
 pub struct Built {
     /// The output folder.
@@ -83,7 +106,7 @@ pub fn write_dist(catalog: &Catalog, out: &Path, warnings: &[Diagnostic]) -> Res
         .ok_or_else(|| Error::UnknownProfile(catalog.publisher.profile.value.clone()))?;
     let tmp = prepare_out(out)?;
     let written = (|| {
-        let writer = DistWriter::new(&catalog.publisher, profile, &tmp)?;
+        let writer = DistWriter::new(&catalog.publisher, profile, &tmp, true)?;
         let outputs = catalog
             .plans
             .iter()
@@ -91,7 +114,11 @@ pub fn write_dist(catalog: &Catalog, out: &Path, warnings: &[Diagnostic]) -> Res
             .collect::<Result<Vec<_>, _>>()?;
         writer.finish(outputs, warnings)
     })();
-    finish_out(written, &tmp, out)
+    finish_out(written, &tmp, out).map(|w| Built {
+        out: out.to_path_buf(),
+        datasets: w.datasets,
+        files: w.files,
+    })
 }
 
 /// Checks that `out` may be replaced and returns the empty temporary folder to write instead.
@@ -111,23 +138,16 @@ pub(crate) fn prepare_out(out: &Path) -> Result<PathBuf, Error> {
 }
 
 /// Swaps the temporary folder in when everything was written, or removes it.
-pub(crate) fn finish_out(
-    written: Result<Built, Error>,
-    tmp: &Path,
-    out: &Path,
-) -> Result<Built, Error> {
-    let built = match written {
-        Ok(b) => b,
+pub(crate) fn finish_out<T>(written: Result<T, Error>, tmp: &Path, out: &Path) -> Result<T, Error> {
+    let written = match written {
+        Ok(w) => w,
         Err(e) => {
             let _ = std::fs::remove_dir_all(tmp);
             return Err(e);
         }
     };
     swap_in(tmp, out)?;
-    Ok(Built {
-        out: out.to_path_buf(),
-        ..built
-    })
+    Ok(written)
 }
 
 /// Removes a temporary output folder that will not be used.
@@ -169,12 +189,25 @@ fn swap_in(tmp: &Path, out: &Path) -> Result<(), Error> {
 
 /// What one plan leaves for the catalogue-wide files once its own files are written.
 pub(crate) struct PlanOutput {
-    dataset: BuiltDataset,
-    package_file: (u64, String),
-    /// The dataset's DCAT description, pretty-printed as an element of the catalogue's list (a
-    /// text is far smaller in memory than the value).
-    dcat: Vec<u8>,
+    summary: DatasetSummary,
+    /// Each file of the dataset folder, `package.json` included: name, bytes, SHA-256.
+    files: Vec<(String, u64, String)>,
+    /// Where the dataset's DCAT description, pretty-printed as an element of the catalogue's
+    /// list, was set aside in the writer's [`Spool`].
+    dcat: std::ops::Range<u64>,
     index: crate::preview::IndexRow,
+    /// The dataset whole, when the writer keeps datasets.
+    dataset: Option<BuiltDataset>,
+}
+
+/// What the catalogue-wide files were written from.
+pub(crate) struct Finished {
+    /// The datasets, sorted by name.
+    pub(crate) summaries: Vec<DatasetSummary>,
+    /// The datasets whole, sorted by name, when the writer keeps datasets (else empty).
+    pub(crate) datasets: Vec<BuiltDataset>,
+    /// Every file written (relative path → bytes, sha256), the manifest excepted.
+    pub(crate) files: BTreeMap<String, (u64, String)>,
 }
 
 /// Writes a folder being built: each plan's dataset folder and preview page (from any thread,
@@ -184,23 +217,83 @@ pub(crate) struct DistWriter<'a> {
     profile: &'a dyn Profile,
     root: &'a Path,
     pages: crate::preview::Pages<'a>,
+    /// Whether each plan's [`BuiltDataset`] is kept until [`DistWriter::finish`].
+    keep: bool,
+    /// The datasets' DCAT entries, until `catalog.jsonld` is written.
+    spool: Spool,
+}
+
+/// Texts set aside in a file of the folder being built as plans are written (from any thread),
+/// and read back once at the end in the order the catalogue-wide files need: at 10,000 plans,
+/// holding the DCAT entries in memory instead took about 130 MB. The file is removed once read.
+struct Spool {
+    path: PathBuf,
+    file: std::sync::Mutex<(std::fs::File, u64)>,
+}
+
+impl Spool {
+    fn create(path: PathBuf) -> std::io::Result<Self> {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        Ok(Spool {
+            path,
+            file: std::sync::Mutex::new((file, 0)),
+        })
+    }
+
+    /// Appends `bytes`; returns where they are.
+    fn put(&self, bytes: &[u8]) -> std::io::Result<std::ops::Range<u64>> {
+        let mut guard = self
+            .file
+            .lock()
+            .map_err(|_| std::io::Error::other("a worker failed while writing the spool"))?;
+        let (file, end) = &mut *guard;
+        file.write_all(bytes)?;
+        let start = *end;
+        *end += bytes.len() as u64;
+        Ok(start..*end)
+    }
+
+    /// Reads back what [`Spool::put`] wrote at `at`.
+    fn get(&self, at: &std::ops::Range<u64>) -> std::io::Result<Vec<u8>> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut guard = self
+            .file
+            .lock()
+            .map_err(|_| std::io::Error::other("a worker failed while writing the spool"))?;
+        let (file, _) = &mut *guard;
+        file.seek(SeekFrom::Start(at.start))?;
+        let len = usize::try_from(at.end - at.start).map_err(std::io::Error::other)?;
+        let mut buf = vec![0; len];
+        file.read_exact(&mut buf)?;
+        Ok(buf)
+    }
 }
 
 impl<'a> DistWriter<'a> {
-    /// A writer into the empty folder `root`.
+    /// A writer into the empty folder `root`; with `keep`, each plan's dataset is kept whole
+    /// for [`Finished::datasets`].
     pub(crate) fn new(
         publisher: &'a Publisher,
         profile: &'a dyn Profile,
         root: &'a Path,
+        keep: bool,
     ) -> Result<Self, Error> {
         let pages = crate::preview::Pages::new(publisher, profile);
         let preview_dir = root.join("preview");
         pages.start(&preview_dir).at(&preview_dir)?;
+        let spool_path = root.join(".dcat-entries");
+        let spool = Spool::create(spool_path.clone()).at(&spool_path)?;
         Ok(DistWriter {
             publisher,
             profile,
             root,
             pages,
+            keep,
+            spool,
         })
     }
 
@@ -218,16 +311,28 @@ impl<'a> DistWriter<'a> {
         std::fs::write(&path, &bytes).at(&path)?;
         let package_file = (bytes.len() as u64, resources::sha256_hex(&bytes));
         let dcat = dcat_element(&dcat::dataset(self.publisher, self.profile, plan, &dataset));
+        let dcat = self.spool.put(&dcat).at(&self.spool.path)?;
         let preview_dir = self.root.join("preview");
         let index = self
             .pages
             .dataset(&preview_dir, &view, &dataset, warnings, None)
             .at(&preview_dir)?;
+        let mut files: Vec<(String, u64, String)> = dataset
+            .files
+            .iter()
+            .map(|f| (f.file.clone(), f.bytes, f.sha256.clone()))
+            .collect();
+        files.push(("package.json".to_string(), package_file.0, package_file.1));
+        let summary = DatasetSummary {
+            name: dataset.name.clone(),
+            plan_id: dataset.plan_id.clone(),
+        };
         Ok(PlanOutput {
-            dataset,
-            package_file,
+            summary,
+            files,
             dcat,
             index,
+            dataset: self.keep.then_some(dataset),
         })
     }
 
@@ -237,38 +342,41 @@ impl<'a> DistWriter<'a> {
         self,
         mut outputs: Vec<PlanOutput>,
         warnings: &[Diagnostic],
-    ) -> Result<Built, Error> {
-        outputs.sort_by(|a, b| a.dataset.name.cmp(&b.dataset.name));
+    ) -> Result<Finished, Error> {
+        outputs.sort_by(|a, b| a.summary.name.cmp(&b.summary.name));
         let root = self.root;
         let mut files = BTreeMap::new();
         let mut entries = Vec::with_capacity(outputs.len());
         let mut rows = Vec::with_capacity(outputs.len());
-        let mut datasets = Vec::with_capacity(outputs.len());
+        let mut summaries = Vec::with_capacity(outputs.len());
+        let mut datasets = Vec::new();
         for o in outputs {
-            let ds = o.dataset;
-            for f in &ds.files {
+            for (file, bytes, sha256) in o.files {
                 files.insert(
-                    format!("datasets/{}/{}", ds.name, f.file),
-                    (f.bytes, f.sha256.clone()),
+                    format!("datasets/{}/{file}", o.summary.name),
+                    (bytes, sha256),
                 );
             }
-            files.insert(format!("datasets/{}/package.json", ds.name), o.package_file);
             entries.push(o.dcat);
             rows.push(o.index);
-            datasets.push(ds);
+            summaries.push(o.summary);
+            datasets.extend(o.dataset);
         }
         let dcat_file = "catalog.jsonld";
         let path = root.join(dcat_file);
-        let f = write_dcat_catalog(&path, self.publisher, self.profile, &entries).at(&path)?;
+        let spool = &self.spool;
+        let spooled = entries.iter().map(|at| spool.get(at));
+        let f = write_dcat_catalog(&path, self.publisher, self.profile, spooled).at(&path)?;
         files.insert(dcat_file.to_string(), f);
-        write_manifest(root, &datasets, &files)?;
+        std::fs::remove_file(&spool.path).at(&spool.path)?;
+        write_manifest(root, &summaries, &files)?;
         // The preview is for stewards, not published: it is not in the manifest.
         let preview_dir = root.join("preview");
         self.pages
             .index(&preview_dir, rows, warnings, false)
             .at(&preview_dir)?;
-        Ok(Built {
-            out: root.to_path_buf(),
+        Ok(Finished {
+            summaries,
             datasets,
             files,
         })
@@ -289,7 +397,7 @@ fn write_dcat_catalog(
     path: &Path,
     publisher: &Publisher,
     profile: &dyn Profile,
-    elements: &[Vec<u8>],
+    elements: impl Iterator<Item = std::io::Result<Vec<u8>>>,
 ) -> std::io::Result<(u64, String)> {
     let empty =
         crate::json_out::pretty_value_file(&dcat::catalog_of(publisher, profile, Vec::new()));
@@ -302,11 +410,13 @@ fn write_dcat_catalog(
     let mut out = resources::create(path)?;
     let split = at + marker.len() - 1;
     out.write_all(&empty.as_bytes()[..split])?;
-    for (i, element) in elements.iter().enumerate() {
-        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
-        out.write_all(element)?;
+    let mut any = false;
+    for element in elements {
+        out.write_all(if any { b",\n    " } else { b"\n    " })?;
+        out.write_all(&element?)?;
+        any = true;
     }
-    if !elements.is_empty() {
+    if any {
         out.write_all(b"\n  ")?;
     }
     out.write_all(&empty.as_bytes()[split..])?;
@@ -316,11 +426,37 @@ fn write_dcat_catalog(
 
 fn write_manifest(
     root: &Path,
-    datasets: &[BuiltDataset],
+    datasets: &[DatasetSummary],
     files: &BTreeMap<String, (u64, String)>,
 ) -> Result<(), Error> {
-    let mut ds_hashes = Map::new();
-    for ds in datasets {
+    let path = root.join("manifest.json");
+    std::fs::write(&path, manifest_bytes(datasets, files)).at(&path)
+}
+
+/// `manifest.json`: each dataset's plan and hash, each file's size and hash, the generator;
+/// printed as serde_json pretty-prints the same object (keys in byte order), without building
+/// it as a value first (at 10,000 plans that value alone took tens of megabytes). `datasets`
+/// are sorted by name.
+fn manifest_bytes(datasets: &[DatasetSummary], files: &BTreeMap<String, (u64, String)>) -> Vec<u8> {
+    use crate::json_out::{write_str, write_u64};
+    // One member of an object two levels deep: `"key": value`, a comma before all but the
+    // first, the object's opening and closing written by `members`.
+    fn members<T>(
+        out: &mut Vec<u8>,
+        items: impl Iterator<Item = T>,
+        mut member: impl FnMut(&mut Vec<u8>, T),
+    ) {
+        let mut any = false;
+        for item in items {
+            out.extend_from_slice(if any { b",\n    " } else { b"{\n    " });
+            any = true;
+            member(out, item);
+        }
+        out.extend_from_slice(if any { b"\n  }" } else { b"{}" });
+    }
+    let mut out = Vec::with_capacity(64 + datasets.len() * 160 + files.len() * 180);
+    out.extend_from_slice(b"{\n  \"datasets\": ");
+    members(&mut out, datasets.iter(), |out, ds| {
         // The dataset hash covers its files' names and hashes, package.json included: equal
         // hashes mean nothing of the dataset changed.
         let prefix = format!("datasets/{}/", ds.name);
@@ -329,22 +465,26 @@ fn write_manifest(
             .take_while(|(k, _)| k.starts_with(&prefix))
             .map(|(k, (_, h))| format!("{h}  {}\n", &k[prefix.len()..]))
             .collect();
-        ds_hashes.insert(
-            ds.name.clone(),
-            json!({ "plan": ds.plan_id, "sha256": resources::sha256_hex(listing.as_bytes()) }),
-        );
-    }
-    let files_json: Map<String, serde_json::Value> = files
-        .iter()
-        .map(|(k, (b, h))| (k.clone(), json!({ "bytes": b, "sha256": h })))
-        .collect();
-    let manifest = json!({
-        "generator": concat!("ogp-publish ", env!("CARGO_PKG_VERSION")),
-        "datasets": ds_hashes,
-        "files": files_json,
+        write_str(out, &ds.name);
+        out.extend_from_slice(b": {\n      \"plan\": ");
+        write_str(out, &ds.plan_id);
+        out.extend_from_slice(b",\n      \"sha256\": ");
+        write_str(out, &resources::sha256_hex(listing.as_bytes()));
+        out.extend_from_slice(b"\n    }");
     });
-    let path = root.join("manifest.json");
-    std::fs::write(&path, crate::json_out::pretty_value_file(&manifest)).at(&path)
+    out.extend_from_slice(b",\n  \"files\": ");
+    members(&mut out, files.iter(), |out, (path, (bytes, sha256))| {
+        write_str(out, path);
+        out.extend_from_slice(b": {\n      \"bytes\": ");
+        write_u64(out, *bytes);
+        out.extend_from_slice(b",\n      \"sha256\": ");
+        write_str(out, sha256);
+        out.extend_from_slice(b"\n    }");
+    });
+    out.extend_from_slice(b",\n  \"generator\": ");
+    write_str(&mut out, concat!("ogp-publish ", env!("CARGO_PKG_VERSION")));
+    out.extend_from_slice(b"\n}\n");
+    out
 }
 
 fn info(file: &str, title: &str, description: &str, role: ResourceRole) -> TableInfo {
@@ -888,7 +1028,8 @@ mod tests {
                 let dir = tempfile::tempdir().unwrap();
                 let path = dir.path().join("catalog.jsonld");
                 let (bytes, sha256) =
-                    write_dcat_catalog(&path, &publisher, profile, &elements).unwrap();
+                    write_dcat_catalog(&path, &publisher, profile, elements.into_iter().map(Ok))
+                        .unwrap();
                 // serde_json's own print of the whole value, with the file's final newline.
                 let mut expected =
                     serde_json::to_vec_pretty(&dcat::catalog_of(&publisher, profile, values))
@@ -902,6 +1043,72 @@ mod tests {
                 assert_eq!(bytes, expected.len() as u64);
                 assert_eq!(sha256, resources::sha256_hex(&expected));
             }
+        }
+    }
+
+    /// The manifest as a `serde_json` value, printed by serde_json: what `manifest_bytes` must
+    /// give byte for byte.
+    fn manifest_as_value(
+        datasets: &[DatasetSummary],
+        files: &BTreeMap<String, (u64, String)>,
+    ) -> Vec<u8> {
+        let mut ds_hashes = Map::new();
+        for ds in datasets {
+            let prefix = format!("datasets/{}/", ds.name);
+            let listing: String = files
+                .range(prefix.clone()..)
+                .take_while(|(k, _)| k.starts_with(&prefix))
+                .map(|(k, (_, h))| format!("{h}  {}\n", &k[prefix.len()..]))
+                .collect();
+            ds_hashes.insert(
+                ds.name.clone(),
+                json!({ "plan": ds.plan_id, "sha256": resources::sha256_hex(listing.as_bytes()) }),
+            );
+        }
+        let files_json: Map<String, serde_json::Value> = files
+            .iter()
+            .map(|(k, (b, h))| (k.clone(), json!({ "bytes": b, "sha256": h })))
+            .collect();
+        let manifest = json!({
+            "generator": concat!("ogp-publish ", env!("CARGO_PKG_VERSION")),
+            "datasets": ds_hashes,
+            "files": files_json,
+        });
+        let mut bytes = serde_json::to_vec_pretty(&manifest).unwrap();
+        bytes.push(b'\n');
+        bytes
+    }
+
+    #[test]
+    fn manifest_prints_as_serde_json_prints_it() {
+        let names = ["a", "b-2", "d\u{e9}j\u{e0}", "quote\"d", "z\\"];
+        for n in 0..=names.len() {
+            let datasets: Vec<DatasetSummary> = names[..n]
+                .iter()
+                .map(|name| DatasetSummary {
+                    name: name.to_string(),
+                    plan_id: format!("plan {name}\n\t"),
+                })
+                .collect();
+            let mut files = BTreeMap::new();
+            for (i, ds) in datasets.iter().enumerate() {
+                // No file at all for the first dataset; up to three for the others.
+                for f in 0..i.min(3) {
+                    let sha = resources::sha256_hex(format!("{i}{f}").as_bytes());
+                    let size = (i as u64) * 1_000_003 + f as u64;
+                    files.insert(format!("datasets/{}/f{f}.csv", ds.name), (size, sha));
+                }
+            }
+            if n == 2 {
+                files.insert("catalog.jsonld".to_string(), (0, String::new()));
+            }
+            let ours = manifest_bytes(&datasets, &files);
+            let theirs = manifest_as_value(&datasets, &files);
+            assert_eq!(
+                String::from_utf8_lossy(&ours),
+                String::from_utf8_lossy(&theirs),
+                "{n} datasets"
+            );
         }
     }
 }
