@@ -238,7 +238,7 @@ pub struct BuildOpts {
 /// Checks the catalogue and writes the output folder, plan by plan on every core: each plan is
 /// loaded, checked and written, then dropped, so memory does not grow with the milestones. Of
 /// each plan only what the catalogue-wide files need is kept (its name, its files' sizes and
-/// hashes, its preview index row; its DCAT entry waits in a file): about 12 KB a plan in the
+/// hashes, its preview index row; its DCAT entry waits in a file): 9 to 12 KB a plan in the
 /// many-plans part of `bench/run.sh`. An invalid catalogue writes nothing (the folder being
 /// written is removed) and returns [`Error::Invalid`] with every diagnostic; warnings come back
 /// with the result, with a [`BuildSummary`] of what was written.
