@@ -239,29 +239,37 @@ log "done in $(( $(date +%s) - started )) s; results in $RESULTS"
 
 "$PYTHON" bench/report.py "$RESULTS" | tee "$WORK/report.md"
 
+# time_ours TOOL CATALOG OUTDIR: `ogp-publish TOOL CATALOG` (with --out OUTDIR for build) from
+# the same starting point as every measurement; sets secs, user, sys and kb (peak RSS).
+time_ours() {
+  local tool=$1 catalog=$2 outdir=$3
+  settle
+  rm -rf "$outdir"
+  local args=("$tool" "$catalog")
+  [[ $tool == build ]] && args+=(--out "$outdir")
+  /usr/bin/time -f '%e %U %S %M' -o "$WORK/ours.time" "$OURS" "${args[@]}" > /dev/null 2>&1
+  read -r secs user sys kb < "$WORK/ours.time"
+}
+
+# table_head TITLE HEADER ALIGNMENT: starts a Markdown table in the report.
+table_head() {
+  { echo; echo "### $1"; echo; echo "$2"; echo "$3"; } >> "$WORK/report.md"
+}
+
 # ------------------------------------------------------------------ one large plan
 # Workers hold whole plans, so the peak also depends on the largest plan: check and build one
 # plan of 999 commitments with 20, then 200 milestones each, and report peak memory.
 if [[ ${BENCH_ONE_PLAN:-1} != 0 ]]; then
-  {
-    echo
-    echo "### One large plan (peak memory of a plan in flight)"
-    echo
-    echo "| milestones in the plan | check s | check peak RSS | build s | build peak RSS |"
-    echo "|---:|---:|---:|---:|---:|"
-  } >> "$WORK/report.md"
+  table_head "One large plan (peak memory of a plan in flight)" \
+    "| milestones in the plan | check s | check peak RSS | build s | build peak RSS |" \
+    "|---:|---:|---:|---:|---:|"
   for per in 20 200; do
     cat=$WORK/one-plan-$per
     "$GEN" --plans 1 --commitments-per-plan 999 --milestones-per-commitment "$per" --seed "$SEED" \
       --out "$cat" 2>/dev/null
     row="| $(( 999 * per ))"
     for tool in check build; do
-      rm -rf "$WORK/one-plan-out"
-      settle
-      args=("$tool" "$cat")
-      [[ $tool == build ]] && args+=(--out "$WORK/one-plan-out")
-      /usr/bin/time -f '%e %M' -o "$WORK/one-plan.time" "$OURS" "${args[@]}" > /dev/null 2>&1
-      read -r secs kb < "$WORK/one-plan.time"
+      time_ours "$tool" "$cat" "$WORK/one-plan-out"
       row="$row | $secs | $(( kb / 1024 )) MB"
     done
     echo "$row |" >> "$WORK/report.md"
@@ -274,25 +282,16 @@ fi
 # written (names, file hashes, index rows), and its fixed cost per plan, at a scale a
 # national or OGP-wide portal could reach.
 if [[ ${BENCH_MANY_PLANS:-1} != 0 ]]; then
-  {
-    echo
-    echo "### Many small plans (10 commitments of 5 milestones each)"
-    echo
-    echo "| plans | milestones | check s | check peak RSS | build s | build CPU s | build peak RSS | build ms per plan |"
-    echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
-  } >> "$WORK/report.md"
+  table_head "Many small plans (10 commitments of 5 milestones each)" \
+    "| plans | milestones | check s | check peak RSS | build s | build CPU s | build peak RSS | build ms per plan |" \
+    "|---:|---:|---:|---:|---:|---:|---:|---:|"
   for plans in 1000 10000; do
     cat=$WORK/many-plans-$plans
     "$GEN" --plans "$plans" --commitments-per-plan 10 --milestones-per-commitment 5 \
       --seed "$SEED" --out "$cat" 2>/dev/null
     row="| $plans | $(( plans * 50 ))"
     for tool in check build; do
-      settle
-      rm -rf "$OUT/many-plans-out"
-      args=("$tool" "$cat")
-      [[ $tool == build ]] && args+=(--out "$OUT/many-plans-out")
-      /usr/bin/time -f '%e %U %S %M' -o "$WORK/many-plans.time" "$OURS" "${args[@]}" > /dev/null 2>&1
-      read -r secs user sys kb < "$WORK/many-plans.time"
+      time_ours "$tool" "$cat" "$OUT/many-plans-out"
       if [[ $tool == check ]]; then
         row="$row | $secs | $(( kb / 1024 )) MB"
       else

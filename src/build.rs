@@ -433,6 +433,19 @@ fn write_manifest(
     std::fs::write(&path, manifest_bytes(datasets, files)).at(&path)
 }
 
+/// The hash of dataset `name` in the manifest: the SHA-256 of its files' hashes and names, one
+/// `<sha256>  <file>` line each (`package.json` included), so that equal hashes mean nothing of
+/// the dataset changed.
+fn dataset_hash(name: &str, files: &BTreeMap<String, (u64, String)>) -> String {
+    let prefix = format!("datasets/{name}/");
+    let listing: String = files
+        .range(prefix.clone()..)
+        .take_while(|(k, _)| k.starts_with(&prefix))
+        .map(|(k, (_, h))| format!("{h}  {}\n", &k[prefix.len()..]))
+        .collect();
+    resources::sha256_hex(listing.as_bytes())
+}
+
 /// `manifest.json`: each dataset's plan and hash, each file's size and hash, the generator;
 /// printed as serde_json pretty-prints the same object (keys in byte order), without building
 /// it as a value first (at 10,000 plans that value alone took tens of megabytes). `datasets`
@@ -457,19 +470,11 @@ fn manifest_bytes(datasets: &[DatasetSummary], files: &BTreeMap<String, (u64, St
     let mut out = Vec::with_capacity(64 + datasets.len() * 160 + files.len() * 180);
     out.extend_from_slice(b"{\n  \"datasets\": ");
     members(&mut out, datasets.iter(), |out, ds| {
-        // The dataset hash covers its files' names and hashes, package.json included: equal
-        // hashes mean nothing of the dataset changed.
-        let prefix = format!("datasets/{}/", ds.name);
-        let listing: String = files
-            .range(prefix.clone()..)
-            .take_while(|(k, _)| k.starts_with(&prefix))
-            .map(|(k, (_, h))| format!("{h}  {}\n", &k[prefix.len()..]))
-            .collect();
         write_str(out, &ds.name);
         out.extend_from_slice(b": {\n      \"plan\": ");
         write_str(out, &ds.plan_id);
         out.extend_from_slice(b",\n      \"sha256\": ");
-        write_str(out, &resources::sha256_hex(listing.as_bytes()));
+        write_str(out, &dataset_hash(&ds.name, files));
         out.extend_from_slice(b"\n    }");
     });
     out.extend_from_slice(b",\n  \"files\": ");
@@ -1054,15 +1059,9 @@ mod tests {
     ) -> Vec<u8> {
         let mut ds_hashes = Map::new();
         for ds in datasets {
-            let prefix = format!("datasets/{}/", ds.name);
-            let listing: String = files
-                .range(prefix.clone()..)
-                .take_while(|(k, _)| k.starts_with(&prefix))
-                .map(|(k, (_, h))| format!("{h}  {}\n", &k[prefix.len()..]))
-                .collect();
             ds_hashes.insert(
                 ds.name.clone(),
-                json!({ "plan": ds.plan_id, "sha256": resources::sha256_hex(listing.as_bytes()) }),
+                json!({ "plan": ds.plan_id, "sha256": dataset_hash(&ds.name, files) }),
             );
         }
         let files_json: Map<String, serde_json::Value> = files
