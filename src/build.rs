@@ -246,11 +246,14 @@ impl Spool {
 
     /// Appends `bytes`; returns where they are.
     fn put(&self, bytes: &[u8]) -> std::io::Result<std::ops::Range<u64>> {
+        use std::io::{Seek, SeekFrom};
         let mut guard = self
             .file
             .lock()
             .map_err(|_| std::io::Error::other("a worker failed while writing the spool"))?;
         let (file, end) = &mut *guard;
+        // After a `get` the file's position is wherever that read ended.
+        file.seek(SeekFrom::Start(*end))?;
         file.write_all(bytes)?;
         let start = *end;
         *end += bytes.len() as u64;
@@ -1076,6 +1079,42 @@ mod tests {
         let mut bytes = serde_json::to_vec_pretty(&manifest).unwrap();
         bytes.push(b'\n');
         bytes
+    }
+
+    #[test]
+    fn spooled_texts_come_back_as_put_from_any_thread_in_any_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let spool = Spool::create(dir.path().join("spool")).unwrap();
+        let text = |t: usize, i: usize| format!("{t}:{i}:{}", "é".repeat(i % 7)).into_bytes();
+        let placed: Vec<Vec<(Vec<u8>, std::ops::Range<u64>)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..3)
+                .map(|t| {
+                    let spool = &spool;
+                    scope.spawn(move || {
+                        (0..50)
+                            .map(|i| (text(t, i), spool.put(&text(t, i)).unwrap()))
+                            .collect()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let mut all: Vec<_> = placed.into_iter().flatten().collect();
+        // Read back in another order than written, with writes between the reads.
+        all.sort_by(|a, b| b.0.cmp(&a.0));
+        for (i, (bytes, at)) in all.iter().enumerate() {
+            assert_eq!(&spool.get(at).unwrap(), bytes);
+            if i % 10 == 0 {
+                let late = format!("late {i}").into_bytes();
+                let late_at = spool.put(&late).unwrap();
+                assert_eq!(spool.get(&late_at).unwrap(), late);
+            }
+        }
+        // Nothing overlaps: the ranges of the first puts tile the start of the file.
+        let mut ranges: Vec<_> = all.iter().map(|(_, at)| at.clone()).collect();
+        ranges.sort_by_key(|r| r.start);
+        assert_eq!(ranges[0].start, 0);
+        assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
     }
 
     #[test]
