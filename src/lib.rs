@@ -7,7 +7,8 @@
 //! `dist/` deterministically and atomically. [`check`] chains the first two over the whole
 //! catalogue. [`check_report`] and [`build()`], which the command-line tool runs, go plan by plan
 //! on every core: each plan is loaded, checked, written and dropped, so memory does not grow
-//! with the catalogue, and the bytes are those of the whole-catalogue path.
+//! with the milestones (and by a few kilobytes per plan only), and the bytes are those of the
+//! whole-catalogue path.
 //!
 //! ```
 //! let checked = ogp_publish::check(std::path::Path::new("catalog"));
