@@ -244,13 +244,17 @@ impl Spool {
         })
     }
 
+    /// The file and where its texts end.
+    fn lock(&self) -> std::io::Result<std::sync::MutexGuard<'_, (std::fs::File, u64)>> {
+        self.file
+            .lock()
+            .map_err(|_| std::io::Error::other("a worker failed while writing the spool"))
+    }
+
     /// Appends `bytes`; returns where they are.
     fn put(&self, bytes: &[u8]) -> std::io::Result<std::ops::Range<u64>> {
         use std::io::{Seek, SeekFrom};
-        let mut guard = self
-            .file
-            .lock()
-            .map_err(|_| std::io::Error::other("a worker failed while writing the spool"))?;
+        let mut guard = self.lock()?;
         let (file, end) = &mut *guard;
         // After a `get` the file's position is wherever that read ended.
         file.seek(SeekFrom::Start(*end))?;
@@ -263,10 +267,7 @@ impl Spool {
     /// Reads back what [`Spool::put`] wrote at `at`.
     fn get(&self, at: &std::ops::Range<u64>) -> std::io::Result<Vec<u8>> {
         use std::io::{Read, Seek, SeekFrom};
-        let mut guard = self
-            .file
-            .lock()
-            .map_err(|_| std::io::Error::other("a worker failed while writing the spool"))?;
+        let mut guard = self.lock()?;
         let (file, _) = &mut *guard;
         file.seek(SeekFrom::Start(at.start))?;
         let len = usize::try_from(at.end - at.start).map_err(std::io::Error::other)?;
@@ -454,44 +455,38 @@ fn dataset_hash(name: &str, files: &BTreeMap<String, (u64, String)>) -> String {
 /// it as a value first (at 10,000 plans that value alone took tens of megabytes). `datasets`
 /// are sorted by name.
 fn manifest_bytes(datasets: &[DatasetSummary], files: &BTreeMap<String, (u64, String)>) -> Vec<u8> {
-    use crate::json_out::{write_str, write_u64};
-    // One member of an object two levels deep: `"key": value`, a comma before all but the
-    // first, the object's opening and closing written by `members`.
-    fn members<T>(
-        out: &mut Vec<u8>,
-        items: impl Iterator<Item = T>,
-        mut member: impl FnMut(&mut Vec<u8>, T),
-    ) {
-        let mut any = false;
-        for item in items {
-            out.extend_from_slice(if any { b",\n    " } else { b"{\n    " });
-            any = true;
-            member(out, item);
-        }
-        out.extend_from_slice(if any { b"\n  }" } else { b"{}" });
-    }
+    use crate::json_out::{write_members_pretty as object, write_str, write_u64};
     let mut out = Vec::with_capacity(64 + datasets.len() * 160 + files.len() * 180);
-    out.extend_from_slice(b"{\n  \"datasets\": ");
-    members(&mut out, datasets.iter(), |out, ds| {
-        write_str(out, &ds.name);
-        out.extend_from_slice(b": {\n      \"plan\": ");
-        write_str(out, &ds.plan_id);
-        out.extend_from_slice(b",\n      \"sha256\": ");
-        write_str(out, &dataset_hash(&ds.name, files));
-        out.extend_from_slice(b"\n    }");
+    let parts = [("datasets", 0), ("files", 1), ("generator", 2)];
+    object(&mut out, parts, 0, |out, part| match part {
+        0 => object(
+            out,
+            datasets.iter().map(|ds| (&ds.name, ds)),
+            1,
+            |out, ds| {
+                let hash = dataset_hash(&ds.name, files);
+                object(
+                    out,
+                    [("plan", &ds.plan_id), ("sha256", &hash)],
+                    2,
+                    |out, v| write_str(out, v),
+                );
+            },
+        ),
+        1 => object(out, files, 1, |out, (bytes, sha256)| {
+            object(
+                out,
+                [("bytes", 0), ("sha256", 1)],
+                2,
+                |out, member| match member {
+                    0 => write_u64(out, *bytes),
+                    _ => write_str(out, sha256),
+                },
+            );
+        }),
+        _ => write_str(out, concat!("ogp-publish ", env!("CARGO_PKG_VERSION"))),
     });
-    out.extend_from_slice(b",\n  \"files\": ");
-    members(&mut out, files.iter(), |out, (path, (bytes, sha256))| {
-        write_str(out, path);
-        out.extend_from_slice(b": {\n      \"bytes\": ");
-        write_u64(out, *bytes);
-        out.extend_from_slice(b",\n      \"sha256\": ");
-        write_str(out, sha256);
-        out.extend_from_slice(b"\n    }");
-    });
-    out.extend_from_slice(b",\n  \"generator\": ");
-    write_str(&mut out, concat!("ogp-publish ", env!("CARGO_PKG_VERSION")));
-    out.extend_from_slice(b"\n}\n");
+    out.push(b'\n');
     out
 }
 
@@ -969,6 +964,7 @@ fn mapped_spans(
 mod tests {
     use super::*;
     use crate::profile::{Ckan, DonneesQuebec};
+    use serde_json::json;
 
     #[test]
     fn grouped_milestones_find_the_rows_the_map_finds() {
@@ -1013,7 +1009,6 @@ mod tests {
         }
         assert!(grouped > 100, "{grouped}");
     }
-    use serde_json::json;
 
     #[test]
     fn spliced_dcat_catalogue_equals_the_whole_value_printed() {

@@ -708,25 +708,22 @@ impl Rows {
         if i >= self.width {
             return None;
         }
-        let cell = &mut self.cells[r * self.width + i];
-        let c = *cell;
+        let at = r * self.width + i;
+        let c = self.cells[at];
         let v = match c.start {
             _ if c.start == c.end => return None,
-            Cell::OWN => &mut self.own[c.end],
-            _ => {
-                let v = &self.places.text[c.start..c.end];
-                if is_blank(v) {
-                    return None;
-                }
-                *cell = Cell::EMPTY;
-                return Some(v.to_owned());
-            }
+            Cell::OWN => &self.own[c.end],
+            _ => &self.places.text[c.start..c.end],
         };
         if is_blank(v) {
             return None;
         }
-        *cell = Cell::EMPTY;
-        Some(std::mem::take(v))
+        let v = match c.start {
+            Cell::OWN => std::mem::take(&mut self.own[c.end]),
+            _ => v.to_owned(),
+        };
+        self.cells[at] = Cell::EMPTY;
+        Some(v)
     }
 
     /// The value in column `i` of record `r`, taken out of it.

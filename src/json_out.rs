@@ -75,53 +75,17 @@ pub fn write_u64(out: &mut Vec<u8>, n: u64) {
     out.extend_from_slice(digit_bytes(n, &mut [0; 20]));
 }
 
-/// The two-digit texts `00` to `99`, one after the other.
-const PAIRS: [u8; 200] = {
-    let mut table = [0u8; 200];
-    let mut n = 0;
-    while n < 100 {
-        table[2 * n] = b'0' + (n / 10) as u8;
-        table[2 * n + 1] = b'0' + (n % 10) as u8;
-        n += 1;
-    }
-    table
-};
-
-/// Appends `d` the short way, the text [`PartialDate::format_into`] gives (`YYYY-MM` or
-/// `YYYY-MM-DD`, digits and hyphens only), and returns true; appends nothing and returns false
-/// when that method gives `None`.
+/// Appends `d` the short way ([`PartialDate::short_form`]: digits and hyphens only) and
+/// returns true; appends nothing and returns false when it has no short form.
+#[inline]
 pub fn push_date(out: &mut Vec<u8>, d: PartialDate) -> bool {
-    let Ok(year) = usize::try_from(d.year) else {
-        return false;
-    };
-    let month = d.month as usize;
-    let day = d.day.map(|n| n as usize);
-    if year > 9999 || month > 99 || day.is_some_and(|n| n > 99) {
-        return false;
-    }
-    let (hi, lo) = (year / 100, year % 100);
-    let mut buf = [
-        PAIRS[2 * hi],
-        PAIRS[2 * hi + 1],
-        PAIRS[2 * lo],
-        PAIRS[2 * lo + 1],
-        b'-',
-        PAIRS[2 * month],
-        PAIRS[2 * month + 1],
-        b'-',
-        b'0',
-        b'0',
-    ];
-    let len = match day {
-        Some(n) => {
-            buf[8] = PAIRS[2 * n];
-            buf[9] = PAIRS[2 * n + 1];
-            10
+    match d.short_form() {
+        Some((bytes, len)) => {
+            out.extend_from_slice(&bytes[..len]);
+            true
         }
-        None => 7,
-    };
-    out.extend_from_slice(&buf[..len]);
-    true
+        None => false,
+    }
 }
 
 /// Appends two spaces per level.
@@ -392,17 +356,33 @@ pub fn write_map_pretty(
     map: &serde_json::Map<String, serde_json::Value>,
     depth: usize,
 ) {
-    if map.is_empty() {
+    write_members_pretty(out, map, depth, |out, member| {
+        write_value_pretty(out, member, depth + 1)
+    });
+}
+
+/// Appends a pretty object of `members`, keys with their values, in the order given (byte
+/// order of the keys, for the bytes serde_json prints for a map), whose closing brace sits
+/// `depth` levels deep; `value` writes each member's value, whose own members sit at
+/// `depth + 2`.
+pub fn write_members_pretty<K: AsRef<str>, V>(
+    out: &mut Vec<u8>,
+    members: impl IntoIterator<Item = (K, V)>,
+    depth: usize,
+    mut value: impl FnMut(&mut Vec<u8>, V),
+) {
+    let mut any = false;
+    for (key, member) in members {
+        out.extend_from_slice(if any { b",\n" } else { b"{\n" });
+        any = true;
+        indent(out, depth + 1);
+        write_str(out, key.as_ref());
+        out.extend_from_slice(b": ");
+        value(out, member);
+    }
+    if !any {
         out.extend_from_slice(b"{}");
         return;
-    }
-    out.push(b'{');
-    for (n, (key, member)) in map.iter().enumerate() {
-        out.extend_from_slice(if n == 0 { b"\n" } else { b",\n" });
-        indent(out, depth + 1);
-        write_str(out, key);
-        out.extend_from_slice(b": ");
-        write_value_pretty(out, member, depth + 1);
     }
     out.push(b'\n');
     indent(out, depth);

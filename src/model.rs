@@ -150,37 +150,61 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 }
 
 impl PartialDate {
-    /// Writes the date as `YYYY-MM-DD` or `YYYY-MM` into `buf`, without allocating; `None` when
-    /// a part does not fit those widths (a year outside 0–9999, a month or day above 99), which
-    /// [`Display`](fmt::Display) then writes the long way.
-    pub fn format_into(self, buf: &mut [u8; 10]) -> Option<&str> {
-        let year = u32::try_from(self.year).ok().filter(|&y| y <= 9999)?;
-        let two = |n: u32| (n <= 99).then(|| [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
-        let month = two(self.month)?;
-        *buf = [
-            b'0' + (year / 1000) as u8,
-            b'0' + (year / 100 % 10) as u8,
-            b'0' + (year / 10 % 10) as u8,
-            b'0' + (year % 10) as u8,
+    /// The date as `YYYY-MM-DD` or `YYYY-MM`: the bytes, of which the first 10 or 7 are the
+    /// text, and that length; `None` when a part does not fit those widths (a year outside
+    /// 0–9999, a month or day above 99), which [`Display`](fmt::Display) then writes the long
+    /// way. Digits come from a table of pairs, without dividing each digit out.
+    #[inline]
+    pub fn short_form(self) -> Option<([u8; 10], usize)> {
+        let year = usize::try_from(self.year).ok().filter(|&y| y <= 9999)?;
+        let month = self.month as usize;
+        let day = self.day.map(|n| n as usize);
+        if month > 99 || day.is_some_and(|n| n > 99) {
+            return None;
+        }
+        let (hi, lo) = (year / 100, year % 100);
+        let mut buf = [
+            PAIRS[2 * hi],
+            PAIRS[2 * hi + 1],
+            PAIRS[2 * lo],
+            PAIRS[2 * lo + 1],
             b'-',
-            month[0],
-            month[1],
+            PAIRS[2 * month],
+            PAIRS[2 * month + 1],
             b'-',
             b'0',
             b'0',
         ];
-        let len = match self.day {
-            Some(d) => {
-                let day = two(d)?;
-                buf[8] = day[0];
-                buf[9] = day[1];
+        let len = match day {
+            Some(n) => {
+                buf[8] = PAIRS[2 * n];
+                buf[9] = PAIRS[2 * n + 1];
                 10
             }
             None => 7,
         };
+        Some((buf, len))
+    }
+
+    /// [`PartialDate::short_form`] written into `buf`, as text.
+    pub fn format_into(self, buf: &mut [u8; 10]) -> Option<&str> {
+        let (bytes, len) = self.short_form()?;
+        *buf = bytes;
         std::str::from_utf8(&buf[..len]).ok()
     }
 }
+
+/// The two-digit texts `00` to `99`, one after the other.
+const PAIRS: [u8; 200] = {
+    let mut table = [0u8; 200];
+    let mut n = 0;
+    while n < 100 {
+        table[2 * n] = b'0' + (n / 10) as u8;
+        table[2 * n + 1] = b'0' + (n % 10) as u8;
+        n += 1;
+    }
+    table
+};
 
 impl fmt::Display for PartialDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -261,31 +261,52 @@ fn order(
     }
 }
 
-/// The first record seen with `id`, when there was one; otherwise `src` is noted as it (one
-/// lookup either way).
-fn seen_before<'a>(
-    seen: &mut HashMap<&'a str, &'a RecordSrc, IdHash>,
-    id: &'a str,
-    src: &'a RecordSrc,
-) -> Option<&'a RecordSrc> {
-    match seen.entry(id) {
-        Entry::Occupied(first) => Some(*first.get()),
-        Entry::Vacant(e) => {
-            e.insert(src);
-            None
-        }
-    }
+/// The ids of one table seen so far, each with its first record, for duplicate-id errors.
+struct Ids<'a> {
+    seen: HashMap<&'a str, &'a RecordSrc, IdHash>,
+    /// The table's file, and the column of its ids.
+    file: &'a Path,
+    column: Option<usize>,
+    /// What a record is: `commitment`, `milestone`.
+    what: &'static str,
 }
 
-fn duplicate(file: &Path, pos: Pos, id: &str, first: Pos, what: &str) -> Diagnostic {
-    Diagnostic::error(
-        Code::DuplicateId,
-        file,
-        pos,
-        format!("{what} id `{id}` is already used on line {}", first.line),
-    )
-    .field("id")
-    .hint("ids must be unique and stable: reusers join on them")
+impl<'a> Ids<'a> {
+    fn new(table: &'a crate::model::Table, records: usize, what: &'static str) -> Self {
+        Ids {
+            seen: HashMap::with_capacity_and_hasher(records, IdHash::new()),
+            file: &table.file,
+            column: table.column("id"),
+            what,
+        }
+    }
+
+    /// The error for the record at `src` when an earlier record has its `id`; otherwise `src`
+    /// is noted as that id's first record (one lookup either way). An empty id, which the
+    /// loader reports, is no one's duplicate and is not noted.
+    fn duplicate(&mut self, id: &'a str, src: &'a RecordSrc) -> Option<Diagnostic> {
+        if id.is_empty() {
+            return None;
+        }
+        let first = match self.seen.entry(id) {
+            Entry::Occupied(first) => *first.get(),
+            Entry::Vacant(e) => {
+                e.insert(src);
+                return None;
+            }
+        };
+        let line = first.pos_of(self.column).line;
+        Some(
+            Diagnostic::error(
+                Code::DuplicateId,
+                self.file,
+                src.pos_of(self.column),
+                format!("{} id `{id}` is already used on line {line}", self.what),
+            )
+            .field("id")
+            .hint("ids must be unique and stable: reusers join on them"),
+        )
+    }
 }
 
 /// Hashes the ids of one plan: a multiply-xor of eight bytes at a time with a seed drawn once
@@ -340,21 +361,14 @@ impl Hasher for IdHasher {
 fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
     let ct = &plan.commitments_table;
     // Columns are looked up once per table, not per record.
-    let (c_id, c_end, c_challenge) = (ct.column("id"), ct.column("end"), ct.column("challenge"));
+    let (c_end, c_challenge) = (ct.column("end"), ct.column("challenge"));
     // The first record of each id; its position is counted only for a duplicate.
-    let mut commitments: HashMap<&str, &RecordSrc, IdHash> =
-        HashMap::with_capacity_and_hasher(plan.commitments.len(), IdHash::new());
+    let mut commitments = Ids::new(ct, plan.commitments.len(), "commitment");
     for c in &plan.commitments {
-        // A commitment without an id (reported by the loader) is no one's duplicate, and no
-        // milestone can name it; its other cells are checked all the same, so that every
-        // mistake of the row is told at once.
-        let first = (!c.id.is_empty())
-            .then(|| seen_before(&mut commitments, &c.id, &c.src))
-            .flatten();
-        if let Some(first) = first {
-            let (pos, first) = (c.src.pos_of(c_id), first.pos_of(c_id));
-            diags.push(duplicate(&ct.file, pos, &c.id, first, "commitment"));
-        }
+        // A commitment without an id is not in `commitments`, so no milestone can name it;
+        // its other cells are checked all the same, so that every mistake of the row is told
+        // at once.
+        diags.extend(commitments.duplicate(&c.id, &c.src));
         if let (Some(s), Some(e)) = (c.start, c.end) {
             order(&ct.file, || c.src.pos_of(c_end), "end", s, e, diags);
         }
@@ -380,25 +394,17 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
         }
     }
     let mt = &plan.milestones_table;
-    let (m_id, m_commitment, m_end, m_completed_on) = (
-        mt.column("id"),
+    let (m_commitment, m_end, m_completed_on) = (
         mt.column("commitment_id"),
         mt.column("end"),
         mt.column("completed_on"),
     );
-    let mut milestones: HashMap<&str, &RecordSrc, IdHash> =
-        HashMap::with_capacity_and_hasher(plan.milestones.len(), IdHash::new());
+    let mut milestones = Ids::new(mt, plan.milestones.len(), "milestone");
     for m in &plan.milestones {
-        let first = (!m.id.is_empty())
-            .then(|| seen_before(&mut milestones, &m.id, &m.src))
-            .flatten();
-        if let Some(first) = first {
-            let (pos, first) = (m.src.pos_of(m_id), first.pos_of(m_id));
-            diags.push(duplicate(&mt.file, pos, &m.id, first, "milestone"));
-        }
+        diags.extend(milestones.duplicate(&m.id, &m.src));
         if !m.commitment_id.is_empty()
             && !plan.unreadable.commitments
-            && !commitments.contains_key(m.commitment_id.as_str())
+            && !commitments.seen.contains_key(m.commitment_id.as_str())
         {
             diags.push(
                 Diagnostic::error(
