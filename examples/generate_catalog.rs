@@ -454,6 +454,7 @@ update_frequency = "irregular"
 spatial = "quebec"
 main_organization = "gouvernement-du-quebec"
 author = "Secrétariat du Conseil du trésor"
+author_email = "gouvernement.ouvert@mcn.gouv.qc.ca"
 url = "https://www.quebec.ca/gouvernement/gouvernement-ouvert"
 tags = ["gouvernement ouvert"]
 "#,

@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::error::{Error, IoContext};
 use crate::fields::{
     commitment_cell, commitment_fields, milestone_cell, milestone_fields, CommitmentCol, Field,
-    MilestoneCol, Progress, Value, DICTIONARY_FIELDS,
+    MilestoneCol, Progress, Value, DICTIONARY_FIELDS, PLAN_FIELDS,
 };
 use crate::model::{Catalog, Commitment, Milestone, Plan, Publisher, Status};
 use crate::profile::{self, FileFacts, Lang, PackageInput, Profile, ResourceRole};
@@ -648,7 +648,11 @@ fn write_dataset<'a>(
     .map_err(io)?;
     files.extend([csv, json]);
     files.push(write_plan_json(view, &cfields, &mfields, &kept, lang, &n, &dir).map_err(io)?);
-    let tables: [(&str, &[Field]); 2] = [(n.commitments, &cfields), (n.milestones, &mfields)];
+    let tables: [(&str, &[Field]); 3] = [
+        (n.commitments, &cfields),
+        (n.milestones, &mfields),
+        ("plan", PLAN_FIELDS),
+    ];
     files.push(
         resources::write_csv(
             &dir,
@@ -656,8 +660,8 @@ fn write_dataset<'a>(
                 &d_csv,
                 &t("Dictionnaire de données", "Data dictionary"),
                 &t(
-                    "Chaque colonne des fichiers CSV et JSON : nom, type, libellés et définitions en français et en anglais, exemple.",
-                    "Every column of the CSV and JSON files: name, type, labels and definitions in French and English, example.",
+                    "Chaque colonne des fichiers CSV et JSON, et chaque membre propre au plan dans plan.json : nom, type, libellés et définitions en français et en anglais, exemple.",
+                    "Every column of the CSV and JSON files, and every member of plan.json that is the plan's own: name, type, labels and definitions in French and English, example.",
                 ),
                 ResourceRole::Documentation,
             ),
@@ -825,6 +829,16 @@ fn write_plan_json(
     let skip = |f: &&Field| shown_in_plan_json(f);
     let all: Vec<Field> = cfields.iter().chain(mfields).cloned().collect();
     let mut facts = profile::CellFacts::for_fields(&all);
+    // The plan's own dates are cells of this file too: its `relidi_condon_datheu` answer must
+    // hold for them as well.
+    let plan_start = plan.start.as_ref().map(|s| s.value);
+    let plan_end = plan.end.as_ref().map(|s| s.value);
+    for d in [plan_start, plan_end, plan.submitted_on]
+        .into_iter()
+        .flatten()
+    {
+        facts.observe(crate::fields::Kind::Date, &Value::Date(d));
+    }
     let mut out = resources::create(&dir.join("plan.json"))?;
     let mut head_text = Vec::new();
     json_out::write_map_pretty(&mut head_text, &head, 0);

@@ -5,7 +5,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use ogp_publish::ckan::client::{ClientError, ClientOpts, RetryPolicy};
 use ogp_publish::ckan::{CkanClient, Secret};
 use ogp_publish::sync::{self, ActionRecord, DatasetAction, DatasetPlan, ResourceAction};
-use ogp_publish::{BuildOpts, Diagnostic, Error};
+use ogp_publish::{portal_schema, BuildOpts, Diagnostic, Error};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -461,9 +461,37 @@ fn push_lock(dist: &std::path::Path) -> Result<std::fs::File, String> {
     }
 }
 
+/// Checks `dist/` against what the portal accepts (its schema, organisations and groups)
+/// before anything is read or written; `organizations` as in
+/// [`portal_schema::check_portal`].
+fn check_against_portal(
+    rt: &tokio::runtime::Runtime,
+    client: &CkanClient,
+    status: Option<ogp_publish::ckan::api::Status>,
+    local: &[sync::LocalDataset],
+    organizations: bool,
+) -> Result<(), String> {
+    let status = match status {
+        Some(s) => s,
+        None => rt
+            .block_on(client.status_show())
+            .map_err(|e| sync::PreflightError::Unreachable(e).to_string())?,
+    };
+    rt.block_on(portal_schema::check_portal(
+        client,
+        &status,
+        local,
+        organizations,
+    ))
+    .map_err(|e| e.to_string())
+}
+
 fn run_diff(args: PortalArgs, verbose: bool) -> Result<u8, String> {
     let client = client(&args, read_token(&args)?, verbose)?;
-    let (_, _, plans, _) = runtime()?.block_on(plan(&args, &client))?;
+    let rt = runtime()?;
+    let local = sync::read_dist(&args.dist).map_err(|e| e.to_string())?;
+    check_against_portal(&rt, &client, None, &local, true)?;
+    let (_, _, plans, _) = rt.block_on(plan(&args, &client))?;
     match args.format {
         Format::Human => print_plan(&plans),
         Format::Json => println!(
@@ -500,11 +528,33 @@ fn run_push(
     let status = if dry_run {
         None
     } else {
-        Some(
-            rt.block_on(sync::preflight(&client, &local, has_token))
-                .map_err(|e| e.to_string())?,
-        )
+        match rt.block_on(sync::preflight(&client, &local, has_token)) {
+            Ok(status) => Some(status),
+            Err(sync::PreflightError::CannotWrite(org))
+                if rt.block_on(portal_schema::organization_exists(&client, &org)) == Ok(false) =>
+            {
+                return Err(portal_schema::PortalCheckError::Mismatches(vec![
+                    portal_schema::Mismatch {
+                        dataset: local
+                            .iter()
+                            .find(|d| {
+                                d.package.get("owner_org").and_then(|v| v.as_str())
+                                    == Some(org.as_str())
+                            })
+                            .map(|d| d.name.clone())
+                            .unwrap_or_default(),
+                        resource: None,
+                        field: "owner_org".into(),
+                        value: Some(org),
+                        problem: portal_schema::Problem::NoSuchOrganization,
+                    },
+                ])
+                .to_string());
+            }
+            Err(e) => return Err(e.to_string()),
+        }
     };
+    check_against_portal(&rt, &client, status.clone(), &local, dry_run)?;
     let (local, remote, plans, reads) = rt.block_on(plan(&args, &client))?;
     if dry_run {
         print_plan(&plans);

@@ -78,6 +78,12 @@ impl PartialDate {
         self.day.is_none_or(|d| (1..=days).contains(&d))
     }
 
+    /// True when `self` is a valid calendar day written in full (`YYYY-MM-DD`), the one date form
+    /// of Données Québec's rule « AAAA-MM-JJ » that our data holds.
+    pub fn is_day(self) -> bool {
+        self.day.is_some() && self.is_iso()
+    }
+
     /// True when the last day `self` can mean comes before the first day `start` can mean:
     /// `self.last_day() < start.first_day()`, compared as year, month and day without building
     /// the calendar dates when both are ISO dates ([`is_iso`](Self::is_iso)).

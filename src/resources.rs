@@ -152,11 +152,11 @@ impl CellFacts {
             (_, Value::Null) => {}
             (Kind::Date, Value::Text(t)) => {
                 self.dates.0 += 1;
-                self.dates.1 += u64::from(PartialDate::parse(t).is_some());
+                self.dates.1 += u64::from(PartialDate::parse(t).is_some_and(PartialDate::is_day));
             }
             (Kind::Date, Value::Date(d)) => {
                 self.dates.0 += 1;
-                self.dates.1 += u64::from(d.is_iso());
+                self.dates.1 += u64::from(d.is_day());
             }
             (Kind::Integer | Kind::Decimal, v) => {
                 let text = match v {

@@ -733,18 +733,40 @@ impl Ctx {
     }
 }
 
-/// The owned fields of a resource as text, the way a form sends them.
+/// The owned fields of a resource as text, the way a form sends them: a list (a multiple-choice
+/// field such as Données Québec's `relidi_ressource_complementaire`) as one field per item.
 fn resource_fields(file: &LocalFile) -> Vec<(String, String)> {
     owned_resource_keys(file)
-        .map(|k| {
-            let text = match &file.resource[k] {
-                Value::String(s) => s.clone(),
-                Value::Null => String::new(),
-                other => other.to_string(),
-            };
-            (k.clone(), text)
+        .flat_map(|k| match &file.resource[k] {
+            Value::Array(items) => items.iter().map(|v| (k.clone(), form_text(v))).collect(),
+            v => vec![(k.clone(), form_text(v))],
         })
         .collect()
+}
+
+/// A JSON value as a form field's text.
+fn form_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The owned fields of a resource as JSON, scalars as text (as a form sends them) and lists
+/// kept as lists.
+fn resource_json(file: &LocalFile) -> Value {
+    Value::Object(
+        owned_resource_keys(file)
+            .map(|k| {
+                let v = match &file.resource[k] {
+                    list @ Value::Array(_) => list.clone(),
+                    scalar => Value::String(form_text(scalar)),
+                };
+                (k.clone(), v)
+            })
+            .collect(),
+    )
 }
 
 /// `file` as the multipart part `field`.
@@ -829,13 +851,7 @@ fn batch_len(files: &[&LocalFile]) -> usize {
 /// it was planned, so it never adds a second copy of a file.
 fn revise_body(dataset: (&str, &str), modified: &str, files: &[&LocalFile]) -> ActionBody {
     let matching = json!({ dataset.0: dataset.1, "metadata_modified": modified });
-    let resources: Vec<Value> = files
-        .iter()
-        .map(|f| {
-            let fields = resource_fields(f).into_iter();
-            Value::Object(fields.map(|(k, v)| (k, Value::String(v))).collect())
-        })
-        .collect();
+    let resources: Vec<Value> = files.iter().map(|f| resource_json(f)).collect();
     // CKAN applies the `__extend` key first, so the upload keys then name the new resources
     // from the end of the list: -n for the first of n, -1 for the last.
     let n = files.len();
@@ -1383,6 +1399,36 @@ mod tests {
         f.path = key.into();
         f.bytes = bytes;
         f
+    }
+
+    #[test]
+    fn a_multiple_choice_field_goes_as_a_list_in_json_and_one_form_field_per_item() {
+        let mut f = file("dictionnaire-donnees.csv", 10);
+        f.resource.insert(
+            "relidi_ressource_complementaire".into(),
+            json!(["relidi.rescom", "autre"]),
+        );
+        f.resource.insert("taille_entier".into(), json!(0));
+        let form: Vec<(String, String)> = resource_fields(&f)
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("relidi") || k == "taille_entier")
+            .collect();
+        let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+        assert_eq!(
+            form,
+            [
+                pair("relidi_ressource_complementaire", "relidi.rescom"),
+                pair("relidi_ressource_complementaire", "autre"),
+                pair("taille_entier", "0"),
+            ]
+        );
+        let body = resource_json(&f);
+        assert_eq!(
+            body["relidi_ressource_complementaire"],
+            json!(["relidi.rescom", "autre"])
+        );
+        assert_eq!(body["taille_entier"], json!("0"));
+        assert!(body.get("url").is_none());
     }
 
     #[test]

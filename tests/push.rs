@@ -32,11 +32,17 @@ struct Setup {
 }
 
 fn setup(config: &'static str, tag: &str) -> Setup {
-    let portal = portal(config);
     let source = match config {
-        "plain" => root().join("tests/fixtures/valid/ckan-two-plans/catalog"),
-        _ => root().join("catalog"),
+        "plain" => "tests/fixtures/valid/ckan-two-plans/catalog",
+        _ => "catalog",
     };
+    setup_from(config, source, tag)
+}
+
+/// A uniquely named copy of the catalogue at `source` (relative to the project), built.
+fn setup_from(config: &'static str, source: &str, tag: &str) -> Setup {
+    let portal = portal(config);
+    let source = root().join(source);
     let tmp = tempfile::tempdir().unwrap();
     let (catalog, _) = unique_catalog(&source, tmp.path(), tag);
     let dist = build(&catalog, tmp.path());
@@ -155,6 +161,33 @@ fn outcomes<'a>(report: &'a [serde_json::Value], action: &str) -> Vec<&'a str> {
         .collect()
 }
 
+/// The requests `diff` and `push` make to learn what a harness portal accepts.
+struct PortalChecks {
+    schema: u32,
+    groups: u32,
+}
+
+impl PortalChecks {
+    fn total(&self) -> usize {
+        (self.schema + self.groups) as usize
+    }
+}
+
+/// `dq` serves its scheming schema, and the bundled catalogue names one group; `plain` has
+/// neither.
+fn portal_checks(config: &str) -> PortalChecks {
+    match config {
+        "dq" => PortalChecks {
+            schema: 1,
+            groups: 1,
+        },
+        _ => PortalChecks {
+            schema: 0,
+            groups: 0,
+        },
+    }
+}
+
 fn first_push_then_noop(config: &'static str) {
     let _g = serial();
     let s = setup(config, "first");
@@ -182,9 +215,20 @@ fn first_push_then_noop(config: &'static str) {
     assert_eq!(proxy.forwarded("package_show"), 0);
     assert_eq!(proxy.forwarded("package_search"), 1);
     assert_eq!(proxy.forwarded_writes() as usize, 3 * datasets);
-    assert_eq!(proxy.forwarded_total() as usize, 3 * datasets + 3);
+    // Before any write: the two preflight reads, and what the portal accepts (on the Données
+    // Québec-like portal, its scheming schema once and each group the datasets name once).
+    let checks = portal_checks(config);
+    assert_eq!(
+        proxy.forwarded("scheming_dataset_schema_show"),
+        checks.schema
+    );
+    assert_eq!(proxy.forwarded("group_show"), checks.groups);
+    assert_eq!(
+        proxy.forwarded_total() as usize,
+        3 * datasets + 3 + checks.total()
+    );
     // The target: no more requests in all than one create per dataset plus one per file.
-    assert!(proxy.forwarded_total() as usize <= datasets + files);
+    assert!(proxy.forwarded_total() as usize <= datasets + files + checks.total());
     let lines = report_lines(&report);
     assert_eq!(writes_in(&lines).len(), 3 * datasets, "{lines:?}");
     assert!(
@@ -277,14 +321,18 @@ fn first_push_then_noop(config: &'static str) {
     // most one read per dataset, holds from three datasets on; bench/push.sh checks 200).
     assert_eq!(proxy.forwarded("package_show"), 0);
     assert_eq!(proxy.forwarded("package_search"), 1);
-    assert_eq!(proxy.forwarded_total(), 3);
+    assert_eq!(proxy.forwarded_total() as usize, 3 + checks.total());
     proxy.reset();
     let d = s.diff(&proxy.url, &[]);
     assert_eq!(code(&d), 0, "{}", out(&d));
+    // diff has no permission to check: it asks status_show and whether the organisation
+    // exists, then the same portal checks as push, then the search index once.
+    assert_eq!(proxy.forwarded("organization_show"), 1);
+    assert_eq!(proxy.forwarded("package_search"), 1);
     assert_eq!(
-        proxy.forwarded_total(),
-        1,
-        "diff asks the search index once"
+        proxy.forwarded_total() as usize,
+        3 + checks.total(),
+        "diff: status, organisation, portal checks, one search"
     );
     for o in [&o, &d] {
         assert!(!out(o).contains(&s.portal.token), "token leaked");
@@ -412,6 +460,72 @@ fn donnees_quebec_schema_changes_write_only_what_changed() {
         "Offrir des conférences de formation en ligne",
         "Offrir des conférences de formation en ligne (modifié)",
     );
+}
+
+/// Pushes `s` through a proxy and asserts the run stopped with exit 2 before any write,
+/// leaving the portal without the datasets; returns what it printed.
+fn refused_before_any_write(s: &Setup, cmd: &str) -> String {
+    let proxy = s.proxy();
+    let o = run_portal(cmd, &proxy.url, &s.portal.token_file, &s.dist, &[]);
+    assert_eq!(code(&o), 2, "{}", out(&o));
+    assert_eq!(proxy.forwarded_writes(), 0, "{cmd} wrote");
+    assert_eq!(proxy.forwarded("package_search"), 0, "{cmd} read datasets");
+    for name in &s.names {
+        assert!(
+            package_show(&s.portal, name).is_null(),
+            "{name} exists on the portal"
+        );
+    }
+    out(&o)
+}
+
+#[test]
+fn a_dataset_the_portal_schema_refuses_stops_diff_and_push_before_any_write() {
+    let _g = serial();
+    // The plain CKAN profile's datasets lack every field the Données Québec-like schema
+    // requires: both commands name each dataset and field before reading or writing one.
+    let s = setup_from(
+        "dq",
+        "tests/fixtures/valid/ckan-two-plans/catalog",
+        "schema",
+    );
+    for cmd in ["diff", "push"] {
+        let text = refused_before_any_write(&s, cmd);
+        for name in &s.names {
+            for field in ["author_email", "ext_spatial", "update_frequency"] {
+                let line =
+                    format!("dataset `{name}`: the portal requires `{field}` and it is missing");
+                assert!(text.contains(&line), "{cmd}: no `{line}` in:\n{text}");
+            }
+        }
+        assert!(text.contains("nothing was written"), "{text}");
+        assert!(!text.contains(&s.portal.token), "token leaked");
+    }
+}
+
+#[test]
+fn a_group_or_organisation_missing_on_the_portal_stops_before_any_write() {
+    let _g = serial();
+    for (from, to, what) in [
+        (
+            "groups = [\"gouvernement-finances\"]",
+            "groups = [\"categorie-inexistante\"]",
+            "the group `categorie-inexistante` does not exist on the portal",
+        ),
+        (
+            "name = \"secretariat-du-conseil-du-tresor\"",
+            "name = \"organisme-inexistant\"",
+            "the organisation `organisme-inexistant` does not exist on the portal",
+        ),
+    ] {
+        let mut s = setup("dq", what.split('`').nth(1).unwrap_or("missing"));
+        edit(&s.catalog.join("publisher.toml"), from, to);
+        s.rebuild();
+        for cmd in ["diff", "push"] {
+            let text = refused_before_any_write(&s, cmd);
+            assert!(text.contains(what), "{cmd}: {text}");
+        }
+    }
 }
 
 #[test]

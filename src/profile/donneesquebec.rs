@@ -86,8 +86,17 @@ fn resource(f: &FileFacts) -> Map<String, Value> {
         "taille_entier".into(),
         ((f.bytes + 524_288) / 1_048_576).into(),
     );
-    if let (ResourceRole::Data, Some(cells)) = (f.role, &f.cells) {
-        relidi(&mut map, cells, f.format == "CSV");
+    match (f.role, &f.cells) {
+        (ResourceRole::Data, Some(cells)) => relidi(&mut map, cells, f.format == "CSV"),
+        // The dictionary and the Data Package document the data: Données Québec marks such
+        // resources as complementary (a multiple-choice field, hence the list).
+        (ResourceRole::Documentation, _) => {
+            map.insert(
+                "relidi_ressource_complementaire".into(),
+                Value::Array(vec!["relidi.rescom".into()]),
+            );
+        }
+        (ResourceRole::Data, None) => {}
     }
     map
 }
@@ -109,7 +118,7 @@ impl Profile for DonneesQuebec {
         let mut out = Vec::new();
         // (field, example, value, choice list: empty when the portal publishes none)
         type Rule<'a> = (&'a str, &'a str, &'a Option<Sp<String>>, &'a [&'a str]);
-        let required: [Rule; 6] = [
+        let required: [Rule; 8] = [
             (
                 "update_frequency",
                 "update_frequency = \"irregular\"",
@@ -134,6 +143,19 @@ impl Profile for DonneesQuebec {
                 "notes",
                 "notes = \"…\" (or a plan `description`)",
                 &meta.notes,
+                &[],
+            ),
+            // « Publieur » and « Courriel » on Données Québec's form.
+            (
+                "author",
+                "author = \"Ministère de l'Exemple\"",
+                &meta.author,
+                &[],
+            ),
+            (
+                "author_email",
+                "author_email = \"donnees.ouvertes@exemple.gouv.qc.ca\"",
+                &meta.author_email,
                 &[],
             ),
         ];
@@ -174,6 +196,25 @@ impl Profile for DonneesQuebec {
                     .hint(format!("write for example `{example}`")),
                 ),
                 Some(_) => {}
+            }
+        }
+        for (field, value) in [
+            ("author_email", &meta.author_email),
+            ("maintainer_email", &meta.maintainer_email),
+        ] {
+            if let Some(v) = value.as_ref().filter(|v| !v.value.trim().is_empty()) {
+                if !super::is_portal_email(v.value.trim()) {
+                    out.push(
+                        Diagnostic::error(
+                            Code::ProfileBadValue,
+                            &v.file,
+                            v.pos,
+                            format!("`{}` is not an e-mail address the portal accepts", v.value),
+                        )
+                        .field(format!("dataset.{field}"))
+                        .hint("write one address such as `donnees.ouvertes@exemple.gouv.qc.ca`, without a name or angle brackets"),
+                    );
+                }
             }
         }
         if meta.tags.is_empty() {

@@ -186,6 +186,8 @@ impl Proxy {
             "package_search",
             "organization_show",
             "organization_list_for_user",
+            "group_show",
+            "scheming_dataset_schema_show",
         ];
         self.state
             .lock()
