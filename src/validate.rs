@@ -84,6 +84,10 @@ pub fn validate_plan(publisher: &Publisher, plan: &Plan) -> Vec<Diagnostic> {
     let meta = plan.dataset.merged_over(&publisher.dataset);
     let name = dataset_name(plan, &meta);
     check_ckan_name(&name, "dataset.name", &mut plan_diags);
+    // A group is named by the same rule; the portal refuses the dataset otherwise.
+    for group in &meta.groups {
+        check_ckan_name(group, "dataset.groups", &mut plan_diags);
+    }
     check_tags(&meta, &mut plan_diags);
     if plan.title.value.trim().is_empty() && !plan.title.file.as_os_str().is_empty() {
         plan_diags.push(

@@ -32,9 +32,11 @@ struct Setup {
 }
 
 fn setup(config: &'static str, tag: &str) -> Setup {
+    // The Données Québec-like portal gets the bundled catalogue; every plain CKAN (the full
+    // suite's and one per other CKAN version) the `ckan` profile's.
     let source = match config {
-        "plain" => "tests/fixtures/valid/ckan-two-plans/catalog",
-        _ => "catalog",
+        "dq" => "catalog",
+        _ => "tests/fixtures/valid/ckan-two-plans/catalog",
     };
     setup_from(config, source, tag)
 }
@@ -787,8 +789,12 @@ fn a_revise_refused_because_the_dataset_changed_is_planned_again_without_a_copy(
 /// the dataset, finds the files there, and has nothing left to do.
 #[test]
 fn a_revise_whose_answer_is_lost_is_reconciled_not_sent_again() {
+    revise_answer_lost("plain");
+}
+
+fn revise_answer_lost(config: &'static str) {
     let _g = serial();
-    let s = setup("plain", "lostrevise");
+    let s = setup(config, "lostrevise");
     let proxy = s.proxy();
     proxy.add("package_revise", 1, Fault::LoseResponse);
     let report = s.report();
@@ -1029,8 +1035,12 @@ fn network_faults_are_retried_and_the_push_converges_without_duplicates() {
 
 #[test]
 fn a_push_killed_at_random_moments_converges_on_the_next_run() {
+    killed_pushes_converge("plain");
+}
+
+fn killed_pushes_converge(config: &'static str) {
     let _g = serial();
-    let mut s = setup("plain", "kill");
+    let mut s = setup(config, "kill");
     // Two versions of the catalogue, so every run has writes left to interrupt.
     let first = s.dist.clone();
     let dir = plan_dir(&s.catalog, "alpha");
@@ -1525,4 +1535,44 @@ fn fifty_killed_pushes_each_followed_by_a_full_push_always_converge() {
         "upload files without a live resource: {new_files:?}"
     );
     eprintln!("50 kills: {cut_short} cut short, all converged");
+}
+
+/// The push core against another CKAN version Données Québec may run (harness configs `v29`,
+/// `v210`, `v212`: core CKAN of that version, as the `plain` config is for 2.11): the portal
+/// really runs that version, a first push is byte-identical and a second writes nothing, a
+/// change writes only what changed, a revise whose answer is lost is reconciled, and killed
+/// pushes converge.
+fn push_core_on(config: &'static str, version: &str) {
+    let p = portal(config);
+    let status = common::portal::status(&p);
+    let running = status["ckan_version"].as_str().unwrap_or_default();
+    assert!(
+        running.starts_with(version),
+        "{config}: expected CKAN {version}.x, the harness runs {running}"
+    );
+    first_push_then_noop(config);
+    changes_write_only_what_changed(
+        config,
+        "alpha",
+        "milestones.csv",
+        "Second step",
+        "Second step (renamed)",
+    );
+    revise_answer_lost(config);
+    killed_pushes_converge(config);
+}
+
+#[test]
+fn ckan_2_9_push_core() {
+    push_core_on("v29", "2.9.");
+}
+
+#[test]
+fn ckan_2_10_push_core() {
+    push_core_on("v210", "2.10.");
+}
+
+#[test]
+fn ckan_2_12_push_core() {
+    push_core_on("v212", "2.12.");
 }

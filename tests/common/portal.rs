@@ -51,6 +51,14 @@ pub fn portal(config: &'static str) -> Portal {
     }
 }
 
+/// The portal's `status_show` result (version, plugins).
+pub fn status(portal: &Portal) -> serde_json::Value {
+    let body = ureq_like_get(&format!("{}/api/3/action/status_show", portal.url))
+        .unwrap_or_else(|| panic!("{} does not answer status_show", portal.url));
+    let v: serde_json::Value = serde_json::from_slice(&body).expect("status_show JSON");
+    v["result"].clone()
+}
+
 /// GET with a short timeout through curl (present on every machine of the project).
 fn ureq_like_get(url: &str) -> Option<Vec<u8>> {
     let o = Command::new("curl")
