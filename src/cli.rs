@@ -2,10 +2,9 @@
 //! per command, and the exit code. Only this module and `main.rs` print.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use ogp_publish::ckan::client::{ClientError, ClientOpts, RetryPolicy};
-use ogp_publish::ckan::{CkanClient, Secret};
-use ogp_publish::sync::{self, ActionRecord, DatasetAction, DatasetPlan, ResourceAction};
-use ogp_publish::{portal_schema, BuildOpts, Diagnostic, Error};
+use ogp_publish::ckan::Secret;
+use ogp_publish::sync::{ActionRecord, DatasetAction, DatasetPlan, ResourceAction};
+use ogp_publish::{ops, BuildOpts, Diagnostic, Error};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -185,7 +184,7 @@ enum Command {
     },
 }
 
-fn read_token(args: &PortalArgs) -> Result<Option<Secret>, String> {
+fn read_token(args: &PortalArgs) -> Result<Option<Secret>, Error> {
     if let Some(path) = &args.token_file {
         #[cfg(unix)]
         {
@@ -201,10 +200,12 @@ fn read_token(args: &PortalArgs) -> Result<Option<Secret>, String> {
                 }
             }
         }
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read the token file `{}`: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path).map_err(|source| Error::TokenFile {
+            path: path.clone(),
+            source,
+        })?;
         if text.trim().is_empty() {
-            return Err(format!("the token file `{}` is empty", path.display()));
+            return Err(Error::EmptyTokenFile(path.clone()));
         }
         return Ok(Some(Secret::new(&text)));
     }
@@ -214,22 +215,19 @@ fn read_token(args: &PortalArgs) -> Result<Option<Secret>, String> {
         .map(|t| Secret::new(&t)))
 }
 
-fn client(args: &PortalArgs, token: Option<Secret>, verbose: bool) -> Result<CkanClient, String> {
-    let base = url::Url::parse(&args.portal)
-        .map_err(|e| format!("`{}` is not a portal address: {e}", args.portal))?;
-    let mut opts = ClientOpts::new(base);
+/// The portal options of `args`, with the token and the `-v` trace.
+fn portal_opts(args: &PortalArgs, token: Option<Secret>, verbose: bool) -> ops::PortalOpts {
+    let mut opts = ops::PortalOpts::new(args.portal.clone());
     opts.token = token;
     opts.allow_http = args.allow_http;
+    opts.concurrency = args.concurrency.into();
+    opts.timeout = Duration::from_secs(args.timeout.max(1));
+    opts.max_attempts = args.max_attempts;
+    opts.retry_delay = Duration::from_millis(args.retry_delay_ms);
     if verbose {
         opts.trace = Some(Arc::new(|line: &str| eprintln!("debug: {line}")));
     }
-    opts.timeout = Duration::from_secs(args.timeout.max(1));
-    opts.retry = RetryPolicy {
-        max_attempts: args.max_attempts,
-        base_delay: Duration::from_millis(args.retry_delay_ms),
-        ..RetryPolicy::default()
-    };
-    CkanClient::new(opts).map_err(|e: ClientError| e.to_string())
+    opts
 }
 
 /// Options of `preview` that reach the portal.
@@ -268,11 +266,12 @@ fn build_preview(
             retry_delay_ms: DEFAULT_RETRY_DELAY_MS,
             format: Format::Human,
         };
-        let client = client(&args, read_token(&args).map_err(Err)?, false).map_err(Err)?;
-        let (_, _, plans, _) = runtime()
-            .map_err(Err)?
-            .block_on(plan(&args, &client))
-            .map_err(Err)?;
+        let token = read_token(&args).map_err(|e| Err(e.to_string()))?;
+        let plans = ops::diff(&ops::DiffOpts {
+            portal: portal_opts(&args, token, false),
+            dist: out.to_path_buf(),
+        })
+        .map_err(|e| Err(e.to_string()))?;
         ogp_publish::render_preview_with_diff(
             &checked.catalog,
             &built,
@@ -363,14 +362,6 @@ fn run_preview(
     EXIT_OK
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))
-}
-
 fn print_plan(plans: &[DatasetPlan]) {
     for p in plans {
         let action = match p.action {
@@ -409,89 +400,12 @@ fn print_plan(plans: &[DatasetPlan]) {
     );
 }
 
-/// Reads dist/, snapshots the portal and diffs; the common start of `diff` and `push`.
-async fn plan(args: &PortalArgs, client: &CkanClient) -> Result<Planned, String> {
-    let local = sync::read_dist(&args.dist).map_err(|e| e.to_string())?;
-    let (remote, reads) = sync::snapshot_recorded(client, &local, args.concurrency.into()).await;
-    let remote = remote.map_err(|e| format!("cannot read the portal: {e}"))?;
-    let plans = sync::diff(&local, &remote);
-    Ok((local, remote, plans, reads))
-}
-
-/// dist/, the portal's copies, the plan, and the report lines of the reads.
-type Planned = (
-    Vec<sync::LocalDataset>,
-    sync::RemoteState,
-    Vec<DatasetPlan>,
-    Vec<ActionRecord>,
-);
-
-/// Takes the push lock of `dist`, held until the returned file is dropped (or the process ends).
-fn push_lock(dist: &std::path::Path) -> Result<std::fs::File, String> {
-    let name = dist
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "dist".into());
-    let path = dist.with_file_name(format!(".{name}.push.lock"));
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .read(true)
-        .write(true)
-        .open(&path)
-        .map_err(|e| format!("cannot open the push lock `{}`: {e}", path.display()))?;
-    match file.try_lock() {
-        Ok(()) => {
-            let _ = file.set_len(0);
-            let _ = writeln!(file, "{}", std::process::id());
-            Ok(file)
-        }
-        Err(std::fs::TryLockError::WouldBlock) => {
-            let holder = std::fs::read_to_string(&path).unwrap_or_default();
-            Err(format!(
-                "another push of `{}` is running (pid {}); wait for it to finish: pushes of the same output never run at once",
-                dist.display(),
-                holder.trim()
-            ))
-        }
-        Err(std::fs::TryLockError::Error(e)) => Err(format!(
-            "cannot take the push lock `{}`: {e}",
-            path.display()
-        )),
-    }
-}
-
-/// Checks `dist/` against what the portal accepts (its schema, organisations and groups)
-/// before anything is read or written; `organizations` as in
-/// [`portal_schema::check_portal`].
-fn check_against_portal(
-    rt: &tokio::runtime::Runtime,
-    client: &CkanClient,
-    status: Option<ogp_publish::ckan::api::Status>,
-    local: &[sync::LocalDataset],
-    organizations: bool,
-) -> Result<(), String> {
-    let status = match status {
-        Some(s) => s,
-        None => rt
-            .block_on(client.status_show())
-            .map_err(|e| sync::PreflightError::Unreachable(e).to_string())?,
-    };
-    rt.block_on(portal_schema::check_portal(
-        client,
-        &status,
-        local,
-        organizations,
-    ))
-    .map_err(|e| e.to_string())
-}
-
-fn run_diff(args: PortalArgs, verbose: bool) -> Result<u8, String> {
-    let client = client(&args, read_token(&args)?, verbose)?;
-    let rt = runtime()?;
-    let local = sync::read_dist(&args.dist).map_err(|e| e.to_string())?;
-    check_against_portal(&rt, &client, None, &local, true)?;
-    let (_, _, plans, _) = rt.block_on(plan(&args, &client))?;
+fn run_diff(args: PortalArgs, verbose: bool) -> Result<u8, Error> {
+    let token = read_token(&args)?;
+    let plans = ops::diff(&ops::DiffOpts {
+        portal: portal_opts(&args, token, verbose),
+        dist: args.dist.clone(),
+    })?;
     match args.format {
         Format::Human => print_plan(&plans),
         Format::Json => println!(
@@ -507,106 +421,21 @@ fn run_diff(args: PortalArgs, verbose: bool) -> Result<u8, String> {
     })
 }
 
-fn run_push(
-    args: PortalArgs,
-    dry_run: bool,
-    prune: bool,
-    report: Option<PathBuf>,
-    verbose: bool,
-) -> Result<u8, String> {
-    let token = read_token(&args)?;
-    let has_token = token.is_some();
-    let client = client(&args, token, verbose)?;
-    // One push of a dist/ at a time: a second one stops here instead of interleaving writes.
-    let _lock = if dry_run {
-        None
-    } else {
-        Some(push_lock(&args.dist)?)
-    };
-    let rt = runtime()?;
-    let local = sync::read_dist(&args.dist).map_err(|e| e.to_string())?;
-    let status = if dry_run {
-        None
-    } else {
-        match rt.block_on(sync::preflight(&client, &local, has_token)) {
-            Ok(status) => Some(status),
-            Err(sync::PreflightError::CannotWrite(org))
-                if rt.block_on(portal_schema::organization_exists(&client, &org)) == Ok(false) =>
-            {
-                return Err(portal_schema::PortalCheckError::Mismatches(vec![
-                    portal_schema::Mismatch {
-                        dataset: local
-                            .iter()
-                            .find(|d| {
-                                d.package.get("owner_org").and_then(|v| v.as_str())
-                                    == Some(org.as_str())
-                            })
-                            .map(|d| d.name.clone())
-                            .unwrap_or_default(),
-                        resource: None,
-                        field: "owner_org".into(),
-                        value: Some(org),
-                        problem: portal_schema::Problem::NoSuchOrganization,
-                    },
-                ])
-                .to_string());
-            }
-            Err(e) => return Err(e.to_string()),
-        }
-    };
-    check_against_portal(&rt, &client, status.clone(), &local, dry_run)?;
-    let (local, remote, plans, reads) = rt.block_on(plan(&args, &client))?;
-    if dry_run {
-        print_plan(&plans);
-        return Ok(EXIT_OK);
-    }
-    let report_file = match &report {
-        Some(p) => Some(
-            std::fs::File::create(p)
-                .map_err(|e| format!("cannot write the report `{}`: {e}", p.display()))?,
-        ),
-        None => None,
-    };
-    let report_file = Arc::new(Mutex::new(report_file));
-    if let Ok(mut f) = report_file.lock() {
-        if let Some(f) = f.as_mut() {
-            for rec in &reads {
-                let _ = writeln!(f, "{}", serde_json::to_string(rec).unwrap_or_default());
-            }
+/// What `push` shows while it works: a progress bar on a terminal (failures printed above
+/// it), otherwise one line per action on standard error; nothing under `--format json`.
+struct PushProgress {
+    bar: Option<indicatif::ProgressBar>,
+    quiet: bool,
+}
+
+impl ops::Reporter for PushProgress {
+    fn planned(&self, changes: u64) {
+        if let Some(b) = &self.bar {
+            b.set_length(changes);
         }
     }
-    let writes: u64 = plans
-        .iter()
-        .map(|p| {
-            u64::from(p.action == DatasetAction::Create || !p.changed.is_empty())
-                + p.resources
-                    .iter()
-                    .filter(|r| {
-                        !matches!(r.action, ResourceAction::Unchanged | ResourceAction::Extra)
-                    })
-                    .count() as u64
-        })
-        .sum();
-    let bar = if std::io::stderr().is_terminal() && args.format == Format::Human {
-        let b = indicatif::ProgressBar::new(writes);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} changes {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        Some(b)
-    } else {
-        None
-    };
-    let sink_bar = bar.clone();
-    let sink_file = report_file.clone();
-    let quiet = args.format == Format::Json;
-    let sink = Arc::new(move |rec: &ActionRecord| {
-        if let Ok(mut f) = sink_file.lock() {
-            if let Some(f) = f.as_mut() {
-                let _ = writeln!(f, "{}", serde_json::to_string(rec).unwrap_or_default());
-                let _ = f.flush();
-            }
-        }
+
+    fn action(&self, rec: &ActionRecord) {
         let line = format!(
             "{} {}{} {}{}",
             rec.outcome,
@@ -621,7 +450,7 @@ fn run_push(
                 .map(|e| format!(": {e}"))
                 .unwrap_or_default()
         );
-        match &sink_bar {
+        match &self.bar {
             Some(b) => {
                 // The bar counts planned changes: a package_revise carries several files.
                 if rec.is_write() {
@@ -631,31 +460,47 @@ fn run_push(
                     b.println(line);
                 }
             }
-            None if !quiet => eprintln!("{line}"),
+            None if !self.quiet => eprintln!("{line}"),
             None => {}
         }
+    }
+}
+
+fn run_push(
+    args: PortalArgs,
+    dry_run: bool,
+    prune: bool,
+    report: Option<PathBuf>,
+    verbose: bool,
+) -> Result<u8, Error> {
+    let token = read_token(&args)?;
+    let opts = ops::PushOpts {
+        portal: portal_opts(&args, token, verbose),
+        dist: args.dist.clone(),
+        dry_run,
+        prune,
+        report,
+    };
+    let bar = (std::io::stderr().is_terminal() && args.format == Format::Human).then(|| {
+        let b = indicatif::ProgressBar::new(0);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} changes {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
     });
-    let summary = rt.block_on(sync::apply(
-        &client,
-        &local,
-        &remote,
-        &sync::ApplyOpts {
-            concurrency: args.concurrency.into(),
-            prune,
-            revise: status.as_ref().is_none_or(|s| s.has_package_revise()),
-        },
-        sink,
-    ));
+    let progress = Arc::new(PushProgress {
+        bar: bar.clone(),
+        quiet: args.format == Format::Json,
+    });
+    let outcome = ops::push(&opts, progress)?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let c = client.counters();
-    let (requests, write_requests, uploaded) = (
-        c.requests.load(std::sync::atomic::Ordering::Relaxed),
-        c.writes.load(std::sync::atomic::Ordering::Relaxed),
-        c.uploaded.load(std::sync::atomic::Ordering::Relaxed),
-    );
-    let count = |a| plans.iter().filter(|p| p.action == a).count();
+    let Some(summary) = &outcome.summary else {
+        print_plan(&outcome.plans);
+        return Ok(EXIT_OK);
+    };
     let code = if summary.stopped_on_auth {
         EXIT_TROUBLE
     } else if summary.failed_datasets.is_empty() {
@@ -666,11 +511,14 @@ fn run_push(
     match args.format {
         Format::Human => {
             eprintln!(
-                "push: {} created, {} updated, {} unchanged, {} failed; {requests} requests, {write_requests} writes, {uploaded} bytes uploaded",
-                count(DatasetAction::Create),
-                count(DatasetAction::Update),
-                count(DatasetAction::Unchanged),
-                summary.failed_datasets.len()
+                "push: {} created, {} updated, {} unchanged, {} failed; {} requests, {} writes, {} bytes uploaded",
+                outcome.count(DatasetAction::Create),
+                outcome.count(DatasetAction::Update),
+                outcome.count(DatasetAction::Unchanged),
+                summary.failed_datasets.len(),
+                outcome.requests,
+                outcome.writes,
+                outcome.bytes_uploaded,
             );
             for name in &summary.failed_datasets {
                 eprintln!("error: dataset `{name}` was not fully published (see the lines above)");
@@ -684,12 +532,12 @@ fn run_push(
         Format::Json => println!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({
-                "datasets": plans,
+                "datasets": outcome.plans,
                 "failed": summary.failed_datasets,
                 "stopped_on_auth": summary.stopped_on_auth,
-                "requests": requests,
-                "writes": write_requests,
-                "bytes_uploaded": uploaded,
+                "requests": outcome.requests,
+                "writes": outcome.writes,
+                "bytes_uploaded": outcome.bytes_uploaded,
                 "actions": summary.actions,
             }))
             .unwrap_or_default()

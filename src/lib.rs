@@ -29,6 +29,7 @@ pub mod fields;
 pub mod fuzz;
 pub mod json_out;
 pub mod model;
+pub mod ops;
 pub mod portal_schema;
 pub mod preview;
 pub mod profile;

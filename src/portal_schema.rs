@@ -7,10 +7,10 @@
 use crate::ckan::api::{ErrorKind, Status};
 use crate::ckan::client::Replay;
 use crate::ckan::{ActionBody, CkanClient, CkanError};
+use crate::error::Error;
 use crate::sync::LocalDataset;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
-use std::fmt;
 
 /// One field of the portal's schema, as far as a client can check it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,86 +132,7 @@ impl PortalSchema {
     }
 }
 
-/// What is wrong with one value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Problem {
-    /// The portal requires the field and the dict has no value.
-    Missing,
-    /// The value is not among the portal's choices.
-    NotAChoice(Vec<String>),
-    /// The value is not an e-mail address the portal accepts.
-    NotAnEmail,
-    /// The value is not a natural number.
-    NotANaturalNumber,
-    /// The portal's schema has no such field: it would drop the value, and every later push
-    /// would find it changed.
-    UnknownField,
-    /// The organisation does not exist on the portal.
-    NoSuchOrganization,
-    /// The group does not exist on the portal.
-    NoSuchGroup,
-}
-
-/// A value the portal would refuse or lose.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mismatch {
-    /// Dataset name.
-    pub dataset: String,
-    /// Resource key (file name), for a resource field.
-    pub resource: Option<String>,
-    /// The field.
-    pub field: String,
-    /// The value sent, as text (`None` when missing).
-    pub value: Option<String>,
-    /// What is wrong.
-    pub problem: Problem,
-}
-
-impl fmt::Display for Mismatch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "dataset `{}`", self.dataset)?;
-        if let Some(r) = &self.resource {
-            write!(f, ", resource `{r}`")?;
-        }
-        let value = self.value.as_deref().unwrap_or_default();
-        match &self.problem {
-            Problem::Missing => write!(
-                f,
-                ": the portal requires `{}` and it is missing (set it under `[dataset]` in publisher.toml or plan.toml)",
-                self.field
-            ),
-            Problem::NotAChoice(allowed) => write!(
-                f,
-                ": `{}` = `{value}` is not accepted by the portal; allowed: {}",
-                self.field,
-                allowed.join(", ")
-            ),
-            Problem::NotAnEmail => write!(
-                f,
-                ": `{}` = `{value}` is not an e-mail address the portal accepts",
-                self.field
-            ),
-            Problem::NotANaturalNumber => write!(
-                f,
-                ": `{}` = `{value}` is not a whole number of zero or more",
-                self.field
-            ),
-            Problem::UnknownField => write!(
-                f,
-                ": the portal's schema has no field `{}`: it would drop `{value}`, and every push would find it changed (choose the profile of this portal, or ask the portal team to add the field)",
-                self.field
-            ),
-            Problem::NoSuchOrganization => write!(
-                f,
-                ": the organisation `{value}` does not exist on the portal (check `[organization] name` in publisher.toml against the portal's organisation address)"
-            ),
-            Problem::NoSuchGroup => write!(
-                f,
-                ": the group `{value}` does not exist on the portal (check `groups` against the portal's group list)"
-            ),
-        }
-    }
-}
+pub use crate::error::{Mismatch, Problem};
 
 /// The values of `v` as texts: a list gives its items, a scalar itself, `null` or `""` none.
 fn texts(v: Option<&Value>) -> Vec<String> {
@@ -312,17 +233,6 @@ pub fn check(schema: &PortalSchema, local: &[LocalDataset]) -> Vec<Mismatch> {
     out
 }
 
-/// Why `diff` or `push` stops before reading or writing any dataset.
-#[derive(Debug, thiserror::Error)]
-pub enum PortalCheckError {
-    /// A check could not be made.
-    #[error("cannot check what the portal accepts: {0}")]
-    Unreadable(CkanError),
-    /// The portal would refuse or lose values of `dist/`.
-    #[error("the portal would refuse or lose what `dist/` holds; nothing was written:\n{}", .0.iter().map(|m| format!("  - {m}")).collect::<Vec<_>>().join("\n"))]
-    Mismatches(Vec<Mismatch>),
-}
-
 /// The portal's dataset schema, when it serves one (ckanext-scheming's `scheming_datasets`
 /// plugin, as `status_show` lists it).
 pub async fn fetch(
@@ -404,11 +314,8 @@ pub async fn check_portal(
     status: &Status,
     local: &[LocalDataset],
     organizations: bool,
-) -> Result<(), PortalCheckError> {
-    let mut mismatches = match fetch(client, status)
-        .await
-        .map_err(PortalCheckError::Unreadable)?
-    {
+) -> Result<(), Error> {
+    let mut mismatches = match fetch(client, status).await.map_err(Error::Portal)? {
         Some(schema) => check(&schema, local),
         None => Vec::new(),
     };
@@ -428,9 +335,7 @@ pub async fn check_portal(
         for (name, dataset) in names_of(local, key) {
             let found = match &known {
                 Some((n, found)) if *n == name => *found,
-                _ => exists(client, action, &name)
-                    .await
-                    .map_err(PortalCheckError::Unreadable)?,
+                _ => exists(client, action, &name).await.map_err(Error::Portal)?,
             };
             known = Some((name.clone(), found));
             if !found {
@@ -447,7 +352,7 @@ pub async fn check_portal(
     if mismatches.is_empty() {
         Ok(())
     } else {
-        Err(PortalCheckError::Mismatches(mismatches))
+        Err(Error::PortalMismatch(mismatches))
     }
 }
 

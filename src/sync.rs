@@ -13,6 +13,7 @@
 
 use crate::ckan::client::{ActionBody, CkanClient, Replay, UploadFile};
 use crate::ckan::{CkanError, ErrorKind};
+use crate::error::Error;
 use crate::resources;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -48,40 +49,21 @@ pub struct LocalDataset {
     pub files: Vec<LocalFile>,
 }
 
-/// Why `dist/` cannot be published.
-#[derive(Debug, thiserror::Error)]
-pub enum DistError {
-    /// A file is missing or unreadable.
-    #[error("`{}`: {source} (run `ogp-publish build` first)", path.display())]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
-    },
-    /// A file differs from what the manifest records.
-    #[error("`{}` changed since the build (size or SHA-256 differs from manifest.json); run `ogp-publish build` again", .0.display())]
-    Tampered(PathBuf),
-    /// The JSON is not what the build writes.
-    #[error("`{}` is not a file written by `ogp-publish build`: {}", .0.display(), .1)]
-    Malformed(PathBuf, String),
-}
-
-fn read_json(path: &Path) -> Result<Value, DistError> {
-    let bytes = std::fs::read(path).map_err(|source| DistError::Io {
+fn read_json(path: &Path) -> Result<Value, Error> {
+    let bytes = std::fs::read(path).map_err(|source| Error::DistMissing {
         path: path.to_path_buf(),
         source,
     })?;
     serde_json::from_slice(&bytes)
-        .map_err(|e| DistError::Malformed(path.to_path_buf(), e.to_string()))
+        .map_err(|e| Error::DistMalformed(path.to_path_buf(), e.to_string()))
 }
 
 /// Reads the datasets of a built `dist/`, checking every file against `manifest.json`, so only
 /// the bytes the build produced are ever uploaded.
-pub fn read_dist(dist: &Path) -> Result<Vec<LocalDataset>, DistError> {
+pub fn read_dist(dist: &Path) -> Result<Vec<LocalDataset>, Error> {
     let manifest_path = dist.join("manifest.json");
     let manifest = read_json(&manifest_path)?;
-    let bad = |what: &str| DistError::Malformed(manifest_path.clone(), what.to_string());
+    let bad = |what: &str| Error::DistMalformed(manifest_path.clone(), what.to_string());
     let files = manifest["files"]
         .as_object()
         .ok_or_else(|| bad("no `files`"))?;
@@ -93,16 +75,16 @@ pub fn read_dist(dist: &Path) -> Result<Vec<LocalDataset>, DistError> {
         let dir = dist.join("datasets").join(name);
         let pkg_path = dir.join("package.json");
         let Value::Object(mut package) = read_json(&pkg_path)? else {
-            return Err(DistError::Malformed(pkg_path, "not an object".into()));
+            return Err(Error::DistMalformed(pkg_path, "not an object".into()));
         };
         let resources = match package.remove("resources") {
             Some(Value::Array(r)) => r,
-            _ => return Err(DistError::Malformed(pkg_path, "no `resources` list".into())),
+            _ => return Err(Error::DistMalformed(pkg_path, "no `resources` list".into())),
         };
         let mut local_files = Vec::new();
         for r in resources {
             let Value::Object(resource) = r else {
-                return Err(DistError::Malformed(
+                return Err(Error::DistMalformed(
                     pkg_path,
                     "a resource is not an object".into(),
                 ));
@@ -111,12 +93,12 @@ pub fn read_dist(dist: &Path) -> Result<Vec<LocalDataset>, DistError> {
                 .get("url")
                 .and_then(Value::as_str)
                 .ok_or_else(|| {
-                    DistError::Malformed(pkg_path.clone(), "a resource has no `url`".into())
+                    Error::DistMalformed(pkg_path.clone(), "a resource has no `url`".into())
                 })?
                 .to_string();
             let path = dir.join(&key);
             let entry = &files[&format!("datasets/{name}/{key}")];
-            let bytes = std::fs::read(&path).map_err(|source| DistError::Io {
+            let bytes = std::fs::read(&path).map_err(|source| Error::DistMissing {
                 path: path.clone(),
                 source,
             })?;
@@ -125,7 +107,7 @@ pub fn read_dist(dist: &Path) -> Result<Vec<LocalDataset>, DistError> {
             if recorded != (Some(bytes.len() as u64), Some(sha256.as_str()))
                 || resource.get("hash").and_then(Value::as_str) != Some(sha256.as_str())
             {
-                return Err(DistError::Tampered(path));
+                return Err(Error::DistTampered(path));
             }
             local_files.push(LocalFile {
                 key,
@@ -1206,36 +1188,16 @@ pub async fn apply(
     }
 }
 
-/// Why a push cannot start.
-#[derive(Debug, thiserror::Error)]
-pub enum PreflightError {
-    /// The portal does not answer `status_show`.
-    #[error("the portal does not answer: {0}")]
-    Unreachable(CkanError),
-    /// No token was given.
-    #[error("no API token: set CKAN_API_TOKEN or pass --token-file")]
-    NoToken,
-    /// The token cannot create datasets in an organisation.
-    #[error("the API token cannot create datasets in organisation `{0}`: check that the token is current and that its user is an editor or admin of `{0}` on the portal")]
-    CannotWrite(String),
-    /// The permission check itself failed.
-    #[error("cannot check the token's permissions: {0}")]
-    Check(CkanError),
-}
-
 /// Checks, before any write, that the portal answers and that the token may create datasets
 /// in every organisation the datasets belong to.
 pub async fn preflight(
     client: &CkanClient,
     local: &[LocalDataset],
     has_token: bool,
-) -> Result<crate::ckan::api::Status, PreflightError> {
-    let status = client
-        .status_show()
-        .await
-        .map_err(PreflightError::Unreachable)?;
+) -> Result<crate::ckan::api::Status, Error> {
+    let status = client.status_show().await.map_err(Error::Unreachable)?;
     if !has_token {
-        return Err(PreflightError::NoToken);
+        return Err(Error::NoToken);
     }
     let orgs: BTreeSet<&str> = local
         .iter()
@@ -1252,9 +1214,9 @@ pub async fn preflight(
         Ok(v) => v,
         Err(e) if e.is_auth() => {
             let first = orgs.iter().next().copied().unwrap_or_default();
-            return Err(PreflightError::CannotWrite(first.to_string()));
+            return Err(Error::CannotWrite(first.to_string()));
         }
-        Err(e) => return Err(PreflightError::Check(e)),
+        Err(e) => return Err(Error::Portal(e)),
     };
     let names: BTreeSet<&str> = allowed
         .as_array()
@@ -1265,7 +1227,7 @@ pub async fn preflight(
         .filter_map(Value::as_str)
         .collect();
     if let Some(org) = orgs.iter().find(|o| !names.contains(*o)) {
-        return Err(PreflightError::CannotWrite(org.to_string()));
+        return Err(Error::CannotWrite(org.to_string()));
     }
     Ok(status)
 }

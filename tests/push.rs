@@ -1131,6 +1131,22 @@ fn plain_http_to_a_remote_host_is_refused_without_a_request() {
     assert!(out(&o).contains("refusing plain http://"), "{}", out(&o));
 }
 
+#[test]
+fn a_missing_dist_stops_the_push_before_its_lock_is_taken() {
+    let (_, token, tmp) = setup_offline();
+    let missing = tmp.path().join("nowhere").join("dist");
+    std::fs::create_dir_all(missing.parent().unwrap()).unwrap();
+    let o = run_portal("push", "http://127.0.0.1:9", &token, &missing, &[]);
+    assert_eq!(code(&o), 2, "{}", out(&o));
+    assert!(out(&o).contains("manifest.json"), "{}", out(&o));
+    // No lock file (nor anything else) appeared beside the missing output.
+    let beside: Vec<_> = std::fs::read_dir(missing.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(beside.is_empty(), "{beside:?}");
+}
+
 fn setup_offline() -> (PathBuf, PathBuf, tempfile::TempDir) {
     let tmp = tempfile::tempdir().unwrap();
     let dist = build(&root().join("catalog"), tmp.path());

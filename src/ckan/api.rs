@@ -4,7 +4,6 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// The envelope every action answers with (except some 400s, whose body is a bare string).
 #[derive(Debug, Deserialize)]
@@ -19,91 +18,7 @@ pub struct Envelope {
     pub error: Option<Value>,
 }
 
-/// What kind of failure CKAN reported.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// 409 `Validation Error`: field → messages.
-    Validation(BTreeMap<String, Vec<String>>),
-    /// 403 `Authorization Error` (or 401).
-    Authorization,
-    /// 404 `Not Found Error`.
-    NotFound,
-    /// Another `__type` sent by CKAN, e.g. `Search Index Error`.
-    Other(String),
-    /// The connection failed or timed out before an answer arrived.
-    Transport,
-    /// An answer that is not the CKAN envelope (a proxy's HTML page, truncated JSON…).
-    Unexpected,
-}
-
-/// A failed action, with everything needed to explain it — never the token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CkanError {
-    /// The action, e.g. `package_create`.
-    pub action: String,
-    /// HTTP status, when an answer arrived.
-    pub status: Option<u16>,
-    /// What kind of failure.
-    pub kind: ErrorKind,
-    /// CKAN's message, or a description of the transport problem.
-    pub message: String,
-    /// How many times the request was sent.
-    pub attempts: u32,
-}
-
-impl CkanError {
-    /// True for 409 validation errors whose fields include `field`.
-    pub fn has_field_error(&self, field: &str, needle: &str) -> bool {
-        matches!(&self.kind, ErrorKind::Validation(f) if f.get(field).is_some_and(|m| m.iter().any(|s| s.contains(needle))))
-    }
-
-    /// True for 401/403.
-    pub fn is_auth(&self) -> bool {
-        self.kind == ErrorKind::Authorization
-    }
-
-    /// True when the portal does not know the action (CKAN answers 400 with the bare string
-    /// `"Bad request - Action name not known: …"`), e.g. `package_revise` before CKAN 2.9.
-    pub fn is_unknown_action(&self) -> bool {
-        matches!(&self.kind, ErrorKind::Other(t) if t == "Bad request")
-            && self.message.contains("Action name not known")
-    }
-
-    /// True when `package_revise` refused its `match`: the dataset differs from the values it
-    /// was told to expect (409 `{"match": ["metadata_modified"]}`), so it changed since read.
-    pub fn is_refused_match(&self) -> bool {
-        matches!(&self.kind, ErrorKind::Validation(f) if f.contains_key("match"))
-    }
-}
-
-impl fmt::Display for CkanError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}`", self.action)?;
-        if let Some(s) = self.status {
-            write!(f, " (HTTP {s})")?;
-        }
-        match &self.kind {
-            ErrorKind::Validation(fields) => {
-                f.write_str(": the portal rejected ")?;
-                let parts: Vec<String> = fields
-                    .iter()
-                    .map(|(k, v)| format!("`{k}`: {}", v.join("; ")))
-                    .collect();
-                f.write_str(&parts.join(", "))
-            }
-            ErrorKind::Authorization => write!(f, ": not authorised: {}", self.message),
-            ErrorKind::NotFound => write!(f, ": not found"),
-            ErrorKind::Other(t) => write!(f, ": {t}: {}", self.message),
-            ErrorKind::Transport | ErrorKind::Unexpected => write!(f, ": {}", self.message),
-        }?;
-        if self.attempts > 1 {
-            write!(f, " (after {} attempts)", self.attempts)?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for CkanError {}
+pub use crate::error::{CkanError, ErrorKind};
 
 fn text_of(v: &Value) -> String {
     match v {

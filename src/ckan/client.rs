@@ -3,6 +3,7 @@
 //! `Authorization` header and never appears in errors, logs or `Debug` output.
 
 use super::api::{self, CkanError, ErrorKind, Status};
+use crate::error::Error;
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Map, Value};
 use std::fmt;
@@ -179,20 +180,6 @@ impl fmt::Debug for CkanClient {
     }
 }
 
-/// Why a client could not be made.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ClientError {
-    /// Plain HTTP to a non-loopback host.
-    #[error("refusing plain http:// to `{0}`: the token would travel unencrypted (use https://, or --allow-http if you accept that)")]
-    PlainHttp(String),
-    /// Not an http(s) address.
-    #[error("`{0}` is not an http(s) portal address")]
-    BadUrl(String),
-    /// The HTTP stack could not start.
-    #[error("cannot set up HTTP: {0}")]
-    Http(String),
-}
-
 fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d == "localhost",
@@ -212,13 +199,13 @@ const READ_ACTIONS: &[&str] = &[
 
 impl CkanClient {
     /// A client for `opts.base`. Refuses `http://` to a non-loopback host unless allowed.
-    pub fn new(opts: ClientOpts) -> Result<Self, ClientError> {
+    pub fn new(opts: ClientOpts) -> Result<Self, Error> {
         let base = opts.base;
         match base.scheme() {
             "https" => {}
             "http" if opts.allow_http || is_loopback(&base) => {}
-            "http" => return Err(ClientError::PlainHttp(base.host_str().unwrap_or("").into())),
-            _ => return Err(ClientError::BadUrl(base.to_string())),
+            "http" => return Err(Error::PlainHttp(base.host_str().unwrap_or("").into())),
+            _ => return Err(Error::BadPortalUrl(base.to_string())),
         }
         let mut root = base.clone();
         if !root.path().ends_with('/') {
@@ -227,13 +214,13 @@ impl CkanClient {
         }
         let api = root
             .join("api/3/action/")
-            .map_err(|_| ClientError::BadUrl(base.to_string()))?;
+            .map_err(|_| Error::BadPortalUrl(base.to_string()))?;
         let http = reqwest::Client::builder()
             .timeout(opts.timeout)
             .connect_timeout(opts.connect_timeout)
             .user_agent(concat!("ogp-publish/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| ClientError::Http(e.to_string()))?;
+            .map_err(|e| Error::Http(e.to_string()))?;
         Ok(CkanClient {
             http,
             api,
@@ -242,6 +229,11 @@ impl CkanClient {
             counters: Arc::new(Counters::default()),
             trace: opts.trace,
         })
+    }
+
+    /// True when the client sends a token.
+    pub fn has_token(&self) -> bool {
+        self.token.is_some()
     }
 
     /// Request counters shared by every clone of this client.
@@ -521,13 +513,13 @@ mod tests {
         };
         assert!(matches!(
             mk("http://portal.example/", false),
-            Err(ClientError::PlainHttp(_))
+            Err(Error::PlainHttp(_))
         ));
         assert!(mk("http://portal.example/", true).is_ok());
         assert!(mk("http://127.0.0.1:5000", false).is_ok());
         assert!(mk("http://localhost:5000", false).is_ok());
         assert!(mk("https://portal.example/recherche", false).is_ok());
-        assert!(matches!(mk("ftp://x/", false), Err(ClientError::BadUrl(_))));
+        assert!(matches!(mk("ftp://x/", false), Err(Error::BadPortalUrl(_))));
     }
 
     #[test]
