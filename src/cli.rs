@@ -3,7 +3,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use ogp_publish::ckan::Secret;
-use ogp_publish::sync::{ActionRecord, DatasetAction, DatasetPlan, ResourceAction};
+use ogp_publish::push::{ActionRecord, DatasetAction, DatasetPlan, ResourceAction};
 use ogp_publish::{ops, BuildOpts, Diagnostic, Error};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

@@ -30,14 +30,13 @@ pub mod fuzz;
 pub mod json_out;
 pub mod model;
 pub mod ops;
-pub mod portal_schema;
 pub mod preview;
 pub mod profile;
+pub mod push;
 pub mod resources;
 pub mod scan;
 pub mod serve;
 pub mod source;
-pub mod sync;
 pub mod validate;
 
 pub use build::{write_dist, BuildSummary, Built, DatasetSummary};
@@ -372,7 +371,7 @@ pub fn render_preview_with_diff(
     catalog: &Catalog,
     built: &Built,
     warnings: &[Diagnostic],
-    diff: &[sync::DatasetPlan],
+    diff: &[push::DatasetPlan],
 ) -> Result<(), Error> {
     use error::IoContext;
     let profile = profile::lookup(&catalog.publisher.profile.value)

@@ -2,8 +2,8 @@
 
 use super::{plan, runtime, PortalOpts};
 use crate::error::Error;
-use crate::portal_schema;
-use crate::sync::{self, DatasetPlan};
+use crate::push::schema as portal_schema;
+use crate::push::{self as sync, DatasetPlan};
 use std::path::PathBuf;
 
 /// Options of [`diff`].

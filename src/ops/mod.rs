@@ -11,7 +11,7 @@ pub use push::{push, PushOpts, PushOutcome};
 use crate::ckan::client::{ClientOpts, RetryPolicy, Trace};
 use crate::ckan::{CkanClient, Secret};
 use crate::error::Error;
-use crate::sync::{self, ActionRecord, DatasetPlan, LocalDataset};
+use crate::push::{self as sync, ActionRecord, DatasetPlan, LocalDataset};
 use std::time::Duration;
 
 /// Where the portal is and how to talk to it, for every command that does.

@@ -2,8 +2,10 @@
 
 use super::{plan, runtime, PortalOpts, Reporter};
 use crate::error::{Error, Mismatch, Problem};
-use crate::portal_schema;
-use crate::sync::{self, ActionRecord, DatasetAction, DatasetPlan, LocalDataset, ResourceAction};
+use crate::push::schema as portal_schema;
+use crate::push::{
+    self as sync, ActionRecord, DatasetAction, DatasetPlan, LocalDataset, ResourceAction,
+};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

@@ -17,8 +17,8 @@ use crate::fields::{
 };
 use crate::model::{Catalog, Plan, Publisher, Status};
 use crate::profile::{Lang, Profile, ResourceRole};
+use crate::push::{DatasetAction, DatasetPlan, ResourceAction};
 use crate::resources::csv_cell;
-use crate::sync::{DatasetAction, DatasetPlan, ResourceAction};
 use minijinja::value::Value as Tpl;
 use minijinja::Environment;
 use out::Push;

@@ -8,7 +8,7 @@ use crate::ckan::api::{ErrorKind, Status};
 use crate::ckan::client::Replay;
 use crate::ckan::{ActionBody, CkanClient, CkanError};
 use crate::error::Error;
-use crate::sync::LocalDataset;
+use crate::push::LocalDataset;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 
@@ -359,12 +359,12 @@ pub async fn check_portal(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sync::LocalFile;
+    use crate::push::LocalFile;
 
     /// The answer of the harness's Données Québec-like CKAN (ckanext-scheming 3.1.0 serving
     /// `harness/schema/donneesquebec.yaml`), saved from the real server.
     fn dq_schema() -> PortalSchema {
-        let text = include_str!("../tests/fixtures/ckan/scheming_dataset_schema_show.dq.json");
+        let text = include_str!("../../tests/fixtures/ckan/scheming_dataset_schema_show.dq.json");
         PortalSchema::from_answer(&serde_json::from_str(text).expect("saved answer"))
     }
 

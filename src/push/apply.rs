@@ -1,0 +1,639 @@
+//! Applying a plan: creates, patches and uploads, dataset by dataset, with every write
+//! reported, a lost answer reconciled by reading, never by sending twice.
+
+use super::plan::owned_resource_keys;
+use super::snapshot::show;
+use super::{
+    diff_dataset, DatasetAction, DatasetPlan, LocalDataset, LocalFile, RemoteDataset, RemoteState,
+    ResourceAction,
+};
+use crate::ckan::client::{ActionBody, CkanClient, Replay, UploadFile};
+use crate::ckan::{CkanError, ErrorKind};
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// One line of the run report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ActionRecord {
+    /// Dataset name (empty for the search, which concerns every dataset).
+    pub dataset: String,
+    /// Resource key (file name), for actions on one resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// Resource keys (file names) a `package_revise` adds, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<String>,
+    /// The CKAN action, or `extra` for a resource only reported.
+    pub action: String,
+    /// `ok`; `failed`; `reconciled` (a read after a write that may have been applied);
+    /// `reported`; `exists` (a create refused because the dataset exists: it is read next);
+    /// `stale` (a `package_revise` refused because the dataset changed since it was read: it
+    /// is read and planned again); `unsupported` (the portal lacks `package_revise`: its files
+    /// go up one `resource_create` each).
+    pub outcome: String,
+    /// HTTP status of the last answer, when there was one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// Attempts made.
+    pub attempts: u32,
+    /// Wall time in milliseconds.
+    pub duration_ms: u64,
+    /// What went wrong.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl ActionRecord {
+    /// A line about `action` on `dataset` (and one of its resources), before it is sent.
+    fn about(dataset: &str, resource: Option<&str>, action: &str) -> Self {
+        ActionRecord {
+            dataset: dataset.into(),
+            resource: resource.map(str::to_string),
+            action: action.into(),
+            ..ActionRecord::default()
+        }
+    }
+
+    /// True for the actions that change the portal (not reads, not reported extras).
+    pub fn is_write(&self) -> bool {
+        !matches!(
+            self.action.as_str(),
+            "package_show" | "package_search" | "extra" | "sync"
+        )
+    }
+}
+
+/// Options of [`apply`].
+#[derive(Debug, Clone)]
+pub struct ApplyOpts {
+    /// Datasets written in parallel.
+    pub concurrency: usize,
+    /// Delete remote resources we no longer produce.
+    pub prune: bool,
+    /// Add a dataset's new files with one `package_revise` (CKAN 2.9+, see
+    /// [`Status::has_package_revise`](crate::ckan::api::Status::has_package_revise)) rather
+    /// than one `resource_create` each. A portal that answers that it does not know the action
+    /// gets `resource_create` for the rest of the run.
+    pub revise: bool,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunSummary {
+    /// Every action taken, in the order they finished.
+    pub actions: Vec<ActionRecord>,
+    /// Datasets whose sync failed.
+    pub failed_datasets: Vec<String>,
+    /// The run stopped on an authorisation error.
+    pub stopped_on_auth: bool,
+}
+
+type Sink = Arc<dyn Fn(&ActionRecord) + Send + Sync>;
+
+struct Ctx {
+    client: CkanClient,
+    prune: bool,
+    revise: AtomicBool,
+    sink: Sink,
+    stop: Arc<AtomicBool>,
+    records: std::sync::Mutex<Vec<ActionRecord>>,
+}
+
+/// An action's failure, as seen by the dataset loop.
+enum Failure {
+    /// The portal may or may not have applied it, or the dataset changed since it was read:
+    /// read again and re-plan.
+    Ambiguous(CkanError),
+    /// Give up on this dataset (the failure is already recorded).
+    Fatal,
+}
+
+impl Ctx {
+    fn record(&self, rec: ActionRecord) {
+        (self.sink)(&rec);
+        if let Ok(mut r) = self.records.lock() {
+            r.push(rec);
+        }
+    }
+
+    /// Sends the action `rec` is about and records how it went.
+    async fn call(
+        &self,
+        mut rec: ActionRecord,
+        body: ActionBody,
+        replay: Replay,
+    ) -> Result<Value, CkanError> {
+        let start = Instant::now();
+        let (r, attempts) = self.client.action_attempts(&rec.action, body, replay).await;
+        let (outcome, error) = match &r {
+            Ok(_) => ("ok", None),
+            // The dataset is already there (a lagging search index, or an earlier create whose
+            // answer was lost): it is read and compared next, nothing failed.
+            Err(e)
+                if rec.action == "package_create"
+                    && e.has_field_error("name", "already in use") =>
+            {
+                ("exists", None)
+            }
+            // Someone wrote to the dataset since it was read: read again and plan anew.
+            Err(e) if rec.action == "package_revise" && e.is_refused_match() => ("stale", None),
+            Err(e) if e.is_unknown_action() => ("unsupported", None),
+            Err(e) => ("failed", Some(e.to_string())),
+        };
+        rec.outcome = outcome.into();
+        rec.status = match &r {
+            Ok(_) => Some(200),
+            Err(e) => e.status,
+        };
+        rec.attempts = attempts.max(1);
+        rec.duration_ms = start.elapsed().as_millis() as u64;
+        rec.error = error;
+        self.record(rec);
+        if let Err(e) = &r {
+            if e.is_auth() {
+                self.stop.store(true, Ordering::SeqCst);
+            }
+        }
+        r
+    }
+}
+
+/// The owned fields of a resource as text, the way a form sends them: a list (a multiple-choice
+/// field such as Données Québec's `relidi_ressource_complementaire`) as one field per item.
+pub(super) fn resource_fields(file: &LocalFile) -> Vec<(String, String)> {
+    owned_resource_keys(file)
+        .flat_map(|k| match &file.resource[k] {
+            Value::Array(items) => items.iter().map(|v| (k.clone(), form_text(v))).collect(),
+            v => vec![(k.clone(), form_text(v))],
+        })
+        .collect()
+}
+
+/// A JSON value as a form field's text.
+fn form_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The owned fields of a resource as JSON, scalars as text (as a form sends them) and lists
+/// kept as lists.
+pub(super) fn resource_json(file: &LocalFile) -> Value {
+    Value::Object(
+        owned_resource_keys(file)
+            .map(|k| {
+                let v = match &file.resource[k] {
+                    list @ Value::Array(_) => list.clone(),
+                    scalar => Value::String(form_text(scalar)),
+                };
+                (k.clone(), v)
+            })
+            .collect(),
+    )
+}
+
+/// `file` as the multipart part `field`.
+fn upload_file(file: &LocalFile, field: String) -> UploadFile {
+    UploadFile {
+        field,
+        path: file.path.clone(),
+        file_name: file.key.clone(),
+        mime: file
+            .resource
+            .get("mimetype")
+            .and_then(Value::as_str)
+            .unwrap_or("application/octet-stream")
+            .to_string(),
+    }
+}
+
+/// `resource_create` or `resource_patch` with `file` as the `upload` part.
+fn upload(file: &LocalFile, mut fields: Vec<(String, String)>) -> ActionBody {
+    fields.sort();
+    ActionBody::Upload {
+        fields,
+        files: vec![upload_file(file, "upload".into())],
+    }
+}
+
+/// The action that gives resources added by `package_revise` the portal's default views.
+pub const VIEWS_ACTION: &str = "package_create_default_resource_views";
+
+/// Whether resources added by `package_revise` still wait for their default views, and the
+/// dataset as the last revise answered it (`None` once the dataset has been read since).
+#[derive(Default)]
+struct ViewsDue {
+    due: bool,
+    revised: Option<Value>,
+}
+
+/// `resource_create` gives a new resource the portal's default views (a text or image
+/// preview, per `ckan.views.default_views`); `package_revise` does not, so they are asked for
+/// once per dataset, after its last write, from the dataset as last seen. CKAN skips a view
+/// type a resource already has, so asking again is harmless. The files are published either
+/// way: a refusal is reported (outcome `failed`) without failing the dataset.
+async fn create_views(ctx: &Ctx, name: &str, package: Value) {
+    if !package.is_object() || ctx.stop.load(Ordering::SeqCst) {
+        return;
+    }
+    let body = json!({ "package": package, "create_datastore_views": false });
+    let rec = ActionRecord::about(name, None, VIEWS_ACTION);
+    let _ = ctx.call(rec, ActionBody::Json(body), Replay::Safe).await;
+}
+
+/// Files per `package_revise` at most. CKAN reads a flattened key part of five characters or
+/// more as the start of a resource id, so `update__resources__-1000__upload` would not name
+/// the 1,000th resource from the end.
+const REVISE_MAX_FILES: usize = 999;
+
+/// Bytes per `package_revise` at most: CKAN's default upload limit (`ckan.max_resource_size`,
+/// 10 MiB), so a request is never bigger than one upload the portal takes anyway. A larger
+/// file goes alone. CKAN stores a revise's files one after the other and rolls back the
+/// dataset when one of them is refused as too large, leaving the files stored before it
+/// without a resource: within the default limit no batch is refused for size, and a file
+/// that may be goes with no other.
+const REVISE_MAX_BYTES: u64 = 10 * 1024 * 1024;
+
+/// How many of `files` (at least one) the next `package_revise` carries.
+pub(super) fn batch_len(files: &[&LocalFile]) -> usize {
+    let mut total = 0;
+    files
+        .iter()
+        .take(REVISE_MAX_FILES)
+        .take_while(|f| {
+            total += f.bytes;
+            total <= REVISE_MAX_BYTES
+        })
+        .count()
+        .max(1)
+}
+
+/// `package_revise` adding `files` as new resources, in order, with their uploads. The
+/// `match` makes CKAN refuse it unless the dataset is `dataset` (`id` or `name`) and still has
+/// the `metadata_modified` we last saw: a revise never lands on a dataset that changed since
+/// it was planned, so it never adds a second copy of a file.
+pub(super) fn revise_body(
+    dataset: (&str, &str),
+    modified: &str,
+    files: &[&LocalFile],
+) -> ActionBody {
+    let matching = json!({ dataset.0: dataset.1, "metadata_modified": modified });
+    let resources: Vec<Value> = files.iter().map(|f| resource_json(f)).collect();
+    // CKAN applies the `__extend` key first, so the upload keys then name the new resources
+    // from the end of the list: -n for the first of n, -1 for the last.
+    let n = files.len();
+    let uploads = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| upload_file(f, format!("update__resources__-{}__upload", n - i)))
+        .collect();
+    ActionBody::Upload {
+        fields: vec![
+            ("match".into(), matching.to_string()),
+            (
+                "update__resources__extend".into(),
+                Value::Array(resources).to_string(),
+            ),
+        ],
+        files: uploads,
+    }
+}
+
+/// A transport failure, a 5xx or an unreadable answer: the write may have been applied.
+fn ambiguous(e: &CkanError) -> bool {
+    matches!(e.kind, ErrorKind::Transport | ErrorKind::Unexpected)
+        || e.status.is_some_and(|s| s >= 500 || s == 408 || s == 429)
+}
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+/// Adds `files` to the dataset as new resources: `package_revise` batches (see
+/// [`batch_len`]), each sent once and applied only if the dataset still has the
+/// `metadata_modified` it was planned from (`modified`); without `package_revise`, or without
+/// a `metadata_modified` to match, one `resource_create` per file.
+async fn add_files(
+    ctx: &Ctx,
+    name: &str,
+    id: Option<&str>,
+    mut modified: Option<String>,
+    files: &[&LocalFile],
+    views: &mut ViewsDue,
+) -> Result<(), Failure> {
+    let dataset = id.map_or(("name", name), |id| ("id", id));
+    let mut rest = files;
+    while !rest.is_empty() && ctx.revise.load(Ordering::SeqCst) {
+        let Some(since) = modified.as_deref() else {
+            break;
+        };
+        if ctx.stop.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let (batch, after) = rest.split_at(batch_len(rest));
+        let mut rec = ActionRecord::about(name, None, "package_revise");
+        rec.resources = batch.iter().map(|f| f.key.clone()).collect();
+        match ctx
+            .call(rec, revise_body(dataset, since, batch), Replay::Once)
+            .await
+        {
+            Ok(mut v) => {
+                modified = v.get("package").and_then(|p| text(p, "metadata_modified"));
+                views.due = true;
+                views.revised = Some(v["package"].take());
+                rest = after;
+            }
+            Err(e) if e.is_unknown_action() => ctx.revise.store(false, Ordering::SeqCst),
+            Err(e) if e.is_refused_match() => return Err(Failure::Ambiguous(e)),
+            Err(e) if ambiguous(&e) => {
+                // It may have landed: the files then need their views too.
+                views.due = true;
+                return Err(Failure::Ambiguous(e));
+            }
+            Err(_) => return Err(Failure::Fatal),
+        }
+    }
+    for f in rest {
+        if ctx.stop.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let mut fields = resource_fields(f);
+        fields.push(("package_id".into(), id.unwrap_or(name).to_string()));
+        let rec = ActionRecord::about(name, Some(&f.key), "resource_create");
+        match ctx.call(rec, upload(f, fields), Replay::Once).await {
+            Ok(_) => {}
+            Err(e) if ambiguous(&e) => return Err(Failure::Ambiguous(e)),
+            Err(_) => return Err(Failure::Fatal),
+        }
+    }
+    Ok(())
+}
+
+async fn execute(
+    ctx: &Ctx,
+    local: &LocalDataset,
+    plan: &DatasetPlan,
+    remote: Option<&Map<String, Value>>,
+    views: &mut ViewsDue,
+) -> Result<(), Failure> {
+    let name = local.name.as_str();
+    let mut id = plan.remote_id.clone();
+    // The dataset as last seen; the dataset-level writes answer with its new value.
+    let mut modified =
+        remote.and_then(|r| r.get("metadata_modified")?.as_str().map(str::to_string));
+    if plan.action == DatasetAction::Create {
+        let body = ActionBody::Json(Value::Object(local.package.clone()));
+        let rec = ActionRecord::about(name, None, "package_create");
+        match ctx.call(rec, body, Replay::Safe).await {
+            Ok(v) => {
+                id = text(&v, "id");
+                modified = text(&v, "metadata_modified");
+            }
+            // A retried create whose first attempt was applied, or a run that died after it.
+            Err(e) if e.has_field_error("name", "already in use") => {
+                return Err(Failure::Ambiguous(e))
+            }
+            Err(e) if ambiguous(&e) => return Err(Failure::Ambiguous(e)),
+            Err(_) => return Err(Failure::Fatal),
+        }
+    } else if !plan.changed.is_empty() {
+        let mut body = Map::new();
+        body.insert("id".into(), id.clone().unwrap_or_default().into());
+        for k in &plan.changed {
+            let v = if k == "state" {
+                Value::from("active")
+            } else {
+                local.package.get(k).cloned().unwrap_or(Value::Null)
+            };
+            body.insert(k.clone(), v);
+        }
+        let rec = ActionRecord::about(name, None, "package_patch");
+        let v = ctx
+            .call(rec, ActionBody::Json(Value::Object(body)), Replay::Safe)
+            .await
+            .map_err(|_| Failure::Fatal)?;
+        modified = text(&v, "metadata_modified");
+    }
+    // New files first, while `modified` is current: the resource writes below change it.
+    let new: Vec<&LocalFile> = plan
+        .resources
+        .iter()
+        .filter(|rp| rp.action == ResourceAction::Create)
+        .filter_map(|rp| local.files.iter().find(|f| f.key == rp.key))
+        .collect();
+    add_files(ctx, name, id.as_deref(), modified, &new, views).await?;
+    for rp in &plan.resources {
+        if ctx.stop.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let file = local.files.iter().find(|f| f.key == rp.key);
+        let key = Some(rp.key.as_str());
+        match (rp.action, file) {
+            (ResourceAction::Upload, Some(f)) => {
+                let mut fields = resource_fields(f);
+                fields.push(("id".into(), rp.remote_id.clone().unwrap_or_default()));
+                let rec = ActionRecord::about(name, key, "resource_patch");
+                ctx.call(rec, upload(f, fields), Replay::Safe)
+                    .await
+                    .map_err(|_| Failure::Fatal)?;
+            }
+            (ResourceAction::Update, Some(f)) => {
+                let mut body = Map::new();
+                body.insert("id".into(), rp.remote_id.clone().unwrap_or_default().into());
+                for k in &rp.changed {
+                    body.insert(k.clone(), f.resource.get(k).cloned().unwrap_or(Value::Null));
+                }
+                let rec = ActionRecord::about(name, key, "resource_patch");
+                ctx.call(rec, ActionBody::Json(Value::Object(body)), Replay::Safe)
+                    .await
+                    .map_err(|_| Failure::Fatal)?;
+            }
+            // A second copy of our own file always goes; a foreign one only with --prune.
+            (ResourceAction::Duplicate, _) | (ResourceAction::Extra, _)
+                if rp.action == ResourceAction::Duplicate || ctx.prune =>
+            {
+                let body = ActionBody::Json(json!({ "id": rp.remote_id }));
+                let rec = ActionRecord::about(name, key, "resource_delete");
+                match ctx.call(rec, body, Replay::Safe).await {
+                    Ok(_) => {}
+                    // Already gone: a previous run deleted it before dying.
+                    Err(e) if e.kind == ErrorKind::NotFound => {}
+                    Err(_) => return Err(Failure::Fatal),
+                }
+            }
+            (ResourceAction::Extra, _) => {
+                let mut rec = ActionRecord::about(name, key, "extra");
+                rec.outcome = "reported".into();
+                ctx.record(rec);
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Reconciliation rounds per dataset: each re-reads the portal after an ambiguous failure.
+const ROUNDS: usize = 4;
+
+/// Writes still pending in a plan.
+fn pending(plan: &DatasetPlan) -> usize {
+    usize::from(plan.action == DatasetAction::Create)
+        + plan.changed.len()
+        + plan
+            .resources
+            .iter()
+            .filter(|r| !matches!(r.action, ResourceAction::Unchanged | ResourceAction::Extra))
+            .count()
+}
+
+/// True when carrying out `plan` writes to the portal.
+fn writes(plan: &DatasetPlan, prune: bool) -> bool {
+    plan.has_changes() || (prune && plan.count(ResourceAction::Extra) > 0)
+}
+
+/// Reads the dataset with `package_show` and records the read (`outcome` when it answers).
+async fn read(
+    ctx: &Ctx,
+    name: &str,
+    outcome: &str,
+) -> Result<Option<Map<String, Value>>, CkanError> {
+    let (r, record) = show(&ctx.client, name, outcome).await;
+    ctx.record(record);
+    r
+}
+
+async fn sync_dataset(ctx: Arc<Ctx>, local: LocalDataset, start: RemoteDataset) -> bool {
+    let RemoteDataset {
+        package: mut remote,
+        mut confirmed,
+    } = start;
+    let mut last: Option<CkanError> = None;
+    let mut views = ViewsDue::default();
+    // Give up after ROUNDS ambiguous failures in a row that made no progress; the total stays
+    // bounded because every round with progress removes at least one pending write.
+    let mut stalled = 0;
+    let mut before = usize::MAX;
+    let max_rounds = ROUNDS + 2 * (local.files.len() + 1);
+    for _ in 0..max_rounds {
+        if stalled >= ROUNDS {
+            break;
+        }
+        if ctx.stop.load(Ordering::SeqCst) {
+            return false;
+        }
+        let mut plan = diff_dataset(&local, remote.as_ref());
+        // The search index may lag behind the portal: before the first write to a dataset it
+        // listed, read the dataset itself and plan from that. (One it does not list is
+        // created without a read: a name already taken makes the create fail, then it is read.)
+        if !confirmed && remote.is_some() && writes(&plan, ctx.prune) {
+            match read(&ctx, &local.name, "ok").await {
+                Ok(r) => {
+                    remote = r;
+                    views.revised = None;
+                }
+                Err(_) => return false,
+            }
+            plan = diff_dataset(&local, remote.as_ref());
+        }
+        let now = pending(&plan);
+        stalled = if now < before { 1 } else { stalled + 1 };
+        before = now;
+        let failure = if writes(&plan, ctx.prune) || plan.count(ResourceAction::Extra) > 0 {
+            execute(&ctx, &local, &plan, remote.as_ref(), &mut views)
+                .await
+                .err()
+        } else {
+            None
+        };
+        match failure {
+            None => {
+                if views.due {
+                    let package = views.revised.take();
+                    let package = package.or_else(|| remote.clone().map(Value::Object));
+                    create_views(&ctx, &local.name, package.unwrap_or_default()).await;
+                }
+                return !ctx.stop.load(Ordering::SeqCst);
+            }
+            Some(Failure::Fatal) => return false,
+            Some(Failure::Ambiguous(e)) => {
+                last = Some(e);
+                // Read what the portal now holds, then plan again from there. Should the read
+                // fail, the next round reads before writing: nothing is sent twice blindly.
+                match read(&ctx, &local.name, "reconciled").await {
+                    Ok(r) => {
+                        remote = r;
+                        confirmed = true;
+                        views.revised = None;
+                    }
+                    Err(e) => {
+                        last = Some(e);
+                        confirmed = false;
+                    }
+                }
+            }
+        }
+    }
+    if let Some(e) = last {
+        ctx.record(ActionRecord {
+            outcome: "failed".into(),
+            status: e.status,
+            attempts: ROUNDS as u32,
+            error: Some(format!(
+                "gave up after {ROUNDS} tries without progress: {e}"
+            )),
+            ..ActionRecord::about(&local.name, None, "sync")
+        });
+    }
+    false
+}
+
+/// Applies the differences: datasets in parallel up to `opts.concurrency`, the writes of one
+/// dataset in order. Stops everything on an authorisation error. `sink` sees every action as
+/// it finishes (for progress and the report).
+pub async fn apply(
+    client: &CkanClient,
+    local: &[LocalDataset],
+    remote: &RemoteState,
+    opts: &ApplyOpts,
+    sink: Sink,
+) -> RunSummary {
+    let ctx = Arc::new(Ctx {
+        client: client.clone(),
+        prune: opts.prune,
+        revise: AtomicBool::new(opts.revise),
+        sink,
+        stop: Arc::new(AtomicBool::new(false)),
+        records: std::sync::Mutex::new(Vec::new()),
+    });
+    let sem = Arc::new(tokio::sync::Semaphore::new(opts.concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for ds in local {
+        let r = remote.get(&ds.name).cloned().unwrap_or_default();
+        let (ctx, sem, ds) = (ctx.clone(), sem.clone(), ds.clone());
+        tasks.spawn(async move {
+            let _permit = sem.acquire_owned().await;
+            let name = ds.name.clone();
+            (name, sync_dataset(ctx, ds, r).await)
+        });
+    }
+    let mut failed = Vec::new();
+    while let Some(j) = tasks.join_next().await {
+        match j {
+            Ok((_, true)) => {}
+            Ok((name, false)) => failed.push(name),
+            Err(e) => failed.push(format!("(task: {e})")),
+        }
+    }
+    failed.sort();
+    let actions = ctx.records.lock().map(|r| r.clone()).unwrap_or_default();
+    RunSummary {
+        actions,
+        failed_datasets: failed,
+        stopped_on_auth: ctx.stop.load(Ordering::SeqCst),
+    }
+}
