@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Real CKAN 2.11 servers on 127.0.0.1 for the project's push tests, in two configurations:
-#   plain  core CKAN (plugins: activity datastore text_view)                port 5000
-#   dq     CKAN + ckanext-scheming with a Données Québec-like schema        port 5001
-# Each has its own databases, storage, ckan.ini and Solr core. Solr itself is replaced by
-# harness/solr_standin.py (port 8983); PostgreSQL 15 and Redis are the real ones.
+# Real CKAN servers on 127.0.0.1 for the project's push tests, in five configurations:
+#   plain  CKAN 2.11, core (plugins: activity datastore text_view)          port 5000
+#   dq     CKAN 2.11 + ckanext-scheming with a Données Québec-like schema   port 5001
+#   v29    CKAN 2.9 (Données Québec's stated version), core                 port 5002
+#   v210   CKAN 2.10, core                                                  port 5003
+#   v212   CKAN 2.12, core                                                  port 5004
+# Each has its own databases, storage, ckan.ini and Solr core; each CKAN version its own venv.
+# Solr itself is replaced by harness/solr_standin.py (port 8983); PostgreSQL 15 and Redis are
+# the real ones.
 #
-# Usage: bash harness/ckan.sh up | down | reset [plain|dq|all] | env [plain|dq|all] | status
+# Usage: bash harness/ckan.sh up [CONFIG...] | down | reset [CONFIG|all] | env [CONFIG|all] | status
 # Run state, logs, tokens: .tools/ckan/ (git-ignored). See harness/README.md.
 set -Eeuo pipefail
 trap 'log "ERROR: command failed (status $?) at line $LINENO: $BASH_COMMAND"' ERR
@@ -16,10 +20,18 @@ TOOLS=$ROOT/.tools
 VENV=$TOOLS/ckan-venv
 STATE=$TOOLS/ckan
 
-# Pins: changing one reinstalls the venv on the next `up`.
+# Pins: changing one reinstalls that venv on the next `up`.
 CKAN_VERSION=2.11.6
+CKAN_29_VERSION=2.9.11
+CKAN_210_VERSION=2.10.11
+CKAN_212_VERSION=2.12.0
 SCHEMING_VERSION=3.1.0
 PYTHON=${OGP_HARNESS_PYTHON:-/usr/bin/python3}
+# CKAN 2.9 runs on Python 3.9 and 2.10 on 3.10 at most (this image's pyenv has both).
+PYTHON_39=${OGP_HARNESS_PYTHON39:-/root/.pyenv/versions/3.9.18/bin/python3}
+PYTHON_310=${OGP_HARNESS_PYTHON310:-/root/.pyenv/versions/3.10.13/bin/python3}
+# A Solr schema name every CKAN version above accepts (2.9.11 takes 2.8-2.10, 2.12 2.8-2.12).
+SOLR_SCHEMA_NAME=ckan-2.10
 
 PG_VERSION=15
 PG_CLUSTER=main
@@ -28,10 +40,15 @@ REDIS_PORT=6379
 SOLR_PORT=8983
 ADMIN_USER=ogp_admin
 ADMIN_EMAIL=ogp-admin@example.org
-CONFIGS=(plain dq)
+CONFIGS=(plain dq v29 v210 v212)
 ORGS=(
   "secretariat-du-conseil-du-tresor|Secrétariat du Conseil du trésor"
   "open-gov-office|Open Government Office"
+)
+# Thematic groups: Données Québec's category for government and finances, which the bundled
+# catalogue names.
+THEME_GROUPS=(
+  "gouvernement-finances|Gouvernement et finances"
 )
 READY_TIMEOUT=120
 APT_PACKAGES=(postgresql-15 redis-server libpq-dev gcc libc6-dev python3-venv python3-dev
@@ -49,16 +66,51 @@ config_port() {
   case $1 in
     plain) echo 5000 ;;
     dq) echo 5001 ;;
-    *) die "unknown config '$1' (plain or dq)" ;;
+    v29) echo 5002 ;;
+    v210) echo 5003 ;;
+    v212) echo 5004 ;;
+    *) die "unknown config '$1' (${CONFIGS[*]})" ;;
   esac
 }
 config_plugins() {
   case $1 in
-    plain) echo "activity datastore text_view" ;;
+    plain | v210 | v212) echo "activity datastore text_view" ;;
     dq) echo "activity datastore text_view scheming_datasets" ;;
+    v29) echo "datastore text_view" ;; # activity is part of CKAN's core before 2.10
   esac
 }
-config_redis_db() { [[ $1 == plain ]] && echo 0 || echo 1; }
+config_redis_db() {
+  case $1 in
+    plain) echo 0 ;;
+    dq) echo 1 ;;
+    v29) echo 2 ;;
+    v210) echo 3 ;;
+    v212) echo 4 ;;
+  esac
+}
+# The venv of a config: plain and dq share CKAN 2.11's.
+config_venv() {
+  case $1 in
+    plain | dq) echo "$VENV" ;;
+    *) echo "$TOOLS/ckan-venv-$1" ;;
+  esac
+}
+config_ckan_version() {
+  case $1 in
+    plain | dq) echo "$CKAN_VERSION" ;;
+    v29) echo "$CKAN_29_VERSION" ;;
+    v210) echo "$CKAN_210_VERSION" ;;
+    v212) echo "$CKAN_212_VERSION" ;;
+  esac
+}
+config_python() {
+  case $1 in
+    v29) echo "$PYTHON_39" ;;
+    v210) echo "$PYTHON_310" ;;
+    *) echo "$PYTHON" ;;
+  esac
+}
+is_config() { [[ " ${CONFIGS[*]} " == *" $1 "* ]]; }
 ckan_url() { echo "http://127.0.0.1:$(config_port "$1")"; }
 cfg_dir() { echo "$STATE/$1"; }
 ini_of() { echo "$STATE/$1/ckan.ini"; }
@@ -69,10 +121,10 @@ db_datastore() { echo "datastore_$1"; }
 role_main() { echo "ckan_$1"; }
 role_ro() { echo "datastore_ro_$1"; }
 
-ckan_cli() { # ckan_cli CONFIG args... : the CKAN CLI with that config's ini
+ckan_cli() { # ckan_cli CONFIG args... : the CKAN CLI of that config's venv, with its ini
   local cfg=$1
   shift
-  "$VENV/bin/ckan" -c "$(ini_of "$cfg")" "$@"
+  "$(config_venv "$cfg")/bin/ckan" -c "$(ini_of "$cfg")" "$@"
 }
 
 pg() { # psql as the postgres superuser (root only)
@@ -178,19 +230,43 @@ ensure_packages() {
     "${missing[@]}" >/dev/null 9>&-
 }
 
+# ensure_venv CONFIG: the venv of CONFIG's CKAN version, reinstalled only when its pins (or
+# its Python's version) change.
 ensure_venv() {
-  local want stamp=$VENV/.harness-pins
-  [[ -x $PYTHON ]] || die "no Python at $PYTHON (set OGP_HARNESS_PYTHON)"
-  want="ckan[requirements]==$CKAN_VERSION ckanext-scheming==$SCHEMING_VERSION $("$PYTHON" -c 'import sys; print(sys.version.split()[0])')"
-  if [[ -x $VENV/bin/ckan && "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; then
+  local cfg=$1 venv python version want stamp pins src
+  venv=$(config_venv "$cfg") python=$(config_python "$cfg") version=$(config_ckan_version "$cfg")
+  stamp=$venv/.harness-pins
+  [[ -x $python ]] || die "[$cfg] no Python at $python (see OGP_HARNESS_PYTHON*)"
+  pins="ckan[requirements]==$version"
+  [[ $venv == "$VENV" ]] && pins+=" ckanext-scheming==$SCHEMING_VERSION"
+  want="$pins $("$python" -c 'import sys; print(sys.version.split()[0])')"
+  if [[ -x $venv/bin/ckan && "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; then
     return 0
   fi
-  log "installing CKAN $CKAN_VERSION and ckanext-scheming $SCHEMING_VERSION into $VENV"
-  rm -rf "$VENV"
-  "$PYTHON" -m venv "$VENV"
-  # (plain `pip install ckan` brings no dependencies: the pins live in the extra)
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check --use-pep517 \
-    "ckan[requirements]==$CKAN_VERSION" "ckanext-scheming==$SCHEMING_VERSION"
+  log "[$cfg] installing CKAN $version into $venv"
+  rm -rf "$venv"
+  "$python" -m venv "$venv"
+  if [[ $version == 2.9.* ]]; then
+    # CKAN 2.9's sdist carries its pins in requirements.txt (no extra), and its setup.py and
+    # old pins build only with setuptools before 46, without build isolation.
+    src=$(mktemp -d)
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "setuptools<46" wheel
+    "$venv/bin/pip" download --quiet --disable-pip-version-check --no-deps \
+      --no-binary :all: --no-build-isolation "ckan==$version" -d "$src"
+    tar -xzf "$src/ckan-$version.tar.gz" -C "$src"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check --no-build-isolation \
+      -r "$src/ckan-$version/requirements.txt"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check --no-build-isolation \
+      --no-deps "$src/ckan-$version.tar.gz"
+    rm -rf "$src"
+  elif [[ $venv == "$VENV" ]]; then
+    # (plain `pip install ckan` brings no dependencies: the pins live in the extra)
+    "$venv/bin/pip" install --quiet --disable-pip-version-check --use-pep517 \
+      "ckan[requirements]==$version" "ckanext-scheming==$SCHEMING_VERSION"
+  else
+    "$venv/bin/pip" install --quiet --disable-pip-version-check --use-pep517 \
+      "ckan[requirements]==$version"
+  fi
   echo "$want" >"$stamp"
 }
 
@@ -238,6 +314,7 @@ ensure_redis() {
 
 solr_args() {
   local cfg args=()
+  args+=(--schema-name "$SOLR_SCHEMA_NAME")
   for cfg in "${CONFIGS[@]}"; do args+=(--core "ckan_$cfg"); done
   echo "${args[@]}"
 }
@@ -342,21 +419,26 @@ ensure_ini() {
   if [[ ! -s $ini ]]; then
     log "[$cfg] writing $ini"
     # Without -c: with it the CLI would boot CKAN first and fail on the missing file.
-    "$VENV/bin/ckan" generate config "$ini" >/dev/null
+    "$(config_venv "$cfg")/bin/ckan" generate config "$ini" >/dev/null
   else
     log "[$cfg] updating $ini (keeping its SECRET_KEY, so tokens stay valid)"
   fi
   local args=()
   mapfile -t args <<<"$settings"
-  "$VENV/bin/ckan" config-tool "$ini" "${args[@]}" >/dev/null
+  "$(config_venv "$cfg")/bin/ckan" config-tool "$ini" "${args[@]}" >/dev/null
   chmod 600 "$ini"
+  # CKAN 2.9 reads repoze.who's settings from who.ini beside its ini (`who.config_file`).
+  if [[ $(config_ckan_version "$cfg") == 2.9.* ]]; then
+    cp "$("$(config_venv "$cfg")/bin/python" -c 'import ckan, os; print(os.path.dirname(ckan.__file__))')/config/who.ini" \
+      "$(cfg_dir "$cfg")/who.ini"
+  fi
   echo "$want" >"$stamp"
 }
 
 ensure_migrated() {
   local cfg=$1 want stamp
   stamp=$(cfg_dir "$cfg")/db.stamp
-  want="$CKAN_VERSION $SCHEMING_VERSION $(config_plugins "$cfg") $(cat "$(cfg_dir "$cfg")/ini.sha256")"
+  want="$(config_ckan_version "$cfg") $SCHEMING_VERSION $(config_plugins "$cfg") $(cat "$(cfg_dir "$cfg")/ini.sha256")"
   [[ "$(cat "$stamp" 2>/dev/null)" == "$want" ]] && return 0
   log "[$cfg] initialising the database and applying migrations"
   ckan_cli "$cfg" db init >>"$(cfg_dir "$cfg")/cli.log" 2>&1 ||
@@ -385,7 +467,7 @@ ensure_indexed() {
 run_stamp() {
   local cfg=$1
   {
-    cat "$VENV/.harness-pins"
+    cat "$(config_venv "$cfg")/.harness-pins"
     cat "$(cfg_dir "$cfg")/ini.sha256"
     cat "$(cfg_dir "$cfg")/db.stamp"
     if [[ $cfg == dq ]]; then sha256sum "$HARNESS_DIR/schema/donneesquebec.yaml"; fi
@@ -406,7 +488,7 @@ ensure_running() {
   fi
   port_open "$port" && die "[$cfg] port $port is taken by a process the harness did not start"
   log "[$cfg] starting CKAN on $(ckan_url "$cfg")"
-  start_daemon "$pidfile" "$logfile" "$VENV/bin/ckan" -c "$ini" run -H 127.0.0.1 -p "$port" \
+  start_daemon "$pidfile" "$logfile" "$(config_venv "$cfg")/bin/ckan" -c "$ini" run -H 127.0.0.1 -p "$port" \
     --disable-reloader --threaded
   start=$SECONDS
   while ((SECONDS - start < READY_TIMEOUT)); do
@@ -436,9 +518,14 @@ ensure_admin() {
     pw=$(secret_file "$(cfg_dir "$cfg")/admin_password")
     # One CLI call (each boots CKAN, ~1 s). `ckan sysadmin add` alone would prompt for the
     # missing user and abort without a TTY.
-    ckan_cli "$cfg" user add "$ADMIN_USER" "email=$ADMIN_EMAIL" "password=$pw" sysadmin=True \
+    # CKAN 2.9 stores `sysadmin=True` as text and fails: there, `sysadmin add` follows.
+    local flag=(sysadmin=True)
+    [[ $(config_ckan_version "$cfg") == 2.9.* ]] && flag=()
+    ckan_cli "$cfg" user add "$ADMIN_USER" "email=$ADMIN_EMAIL" "password=$pw" "${flag[@]}" \
       >>"$(cfg_dir "$cfg")/cli.log" 2>&1 </dev/null || die "[$cfg] ckan user add failed"
-  else
+    ((${#flag[@]} == 0)) || return 0
+  fi
+  if [[ $sysadmin != t ]]; then
     log "[$cfg] making $ADMIN_USER a sysadmin"
     ckan_cli "$cfg" sysadmin add "$ADMIN_USER" >>"$(cfg_dir "$cfg")/cli.log" 2>&1 </dev/null ||
       die "[$cfg] ckan sysadmin add failed"
@@ -449,7 +536,7 @@ ensure_token() {
   local cfg=$1 tf hf token
   tf=$(token_file "$cfg") hf=$(auth_header_file "$cfg")
   if [[ -s $tf && -s $hf ]]; then
-    api "$cfg" "api_token_list?user_id=$ADMIN_USER"
+    api "$cfg" "api_token_list?user=$ADMIN_USER"
     [[ $CODE == 200 ]] && return 0
     log "[$cfg] the saved API token is refused ($CODE): making a new one"
   fi
@@ -462,24 +549,31 @@ ensure_token() {
     printf 'Authorization: %s\n' "$token" >"$hf.new" && mv -f "$hf.new" "$hf"
   )
   unset token
-  api "$cfg" "api_token_list?user_id=$ADMIN_USER"
+  api "$cfg" "api_token_list?user=$ADMIN_USER"
   [[ $CODE == 200 ]] || die "[$cfg] the new API token is refused ($CODE)"
 }
 
-ensure_orgs() {
-  local cfg=$1 entry name title data
-  for entry in "${ORGS[@]}"; do
+# ensure_named CONFIG KIND ENTRIES...: each "name|title" exists as an organization or group.
+ensure_named() {
+  local cfg=$1 kind=$2 entry name title data
+  shift 2
+  for entry in "$@"; do
     name=${entry%%|*} title=${entry#*|}
-    api "$cfg" "organization_show?id=$name"
+    api "$cfg" "${kind}_show?id=$name"
     [[ $CODE == 200 ]] && continue
-    log "[$cfg] creating organization $name"
+    log "[$cfg] creating $kind $name"
     data=$(NAME=$name TITLE=$title "$PYTHON" -c \
       'import json,os; print(json.dumps({"name": os.environ["NAME"], "title": os.environ["TITLE"]}))')
-    api "$cfg" organization_create -H 'Content-Type: application/json' --data-binary "$data"
-    [[ $CODE == 200 ]] || log "[$cfg] organization_create $name answered $CODE: ${BODY:0:300}"
-    api "$cfg" "organization_show?id=$name"
-    [[ $CODE == 200 ]] || die "[$cfg] organization $name is missing after organization_create ($CODE)"
+    api "$cfg" "${kind}_create" -H 'Content-Type: application/json' --data-binary "$data"
+    [[ $CODE == 200 ]] || log "[$cfg] ${kind}_create $name answered $CODE: ${BODY:0:300}"
+    api "$cfg" "${kind}_show?id=$name"
+    [[ $CODE == 200 ]] || die "[$cfg] $kind $name is missing after ${kind}_create ($CODE)"
   done
+}
+
+ensure_orgs() {
+  ensure_named "$1" organization "${ORGS[@]}"
+  ensure_named "$1" group "${THEME_GROUPS[@]}"
 }
 
 config_up() {
@@ -504,27 +598,45 @@ lock() {
   flock -w 600 9 || die "another ckan.sh holds $STATE/.lock"
 }
 
+# cmd_up [CONFIG...]: brings up the named configurations (default: all).
 cmd_up() {
-  local start=$SECONDS cfg pids=() failed=0 i
+  local start=$SECONDS cfg pids=() names=() failed=0 i venvs=() seen=" "
+  local wanted=("$@")
+  ((${#wanted[@]} > 0)) || wanted=("${CONFIGS[@]}")
+  for cfg in "${wanted[@]}"; do is_config "$cfg" || die "unknown config '$cfg' (${CONFIGS[*]})"; done
   lock
   ensure_packages
-  ensure_venv
-  ensure_postgres
-  ensure_redis
-  ensure_solr
-  # The two configurations are independent: bring them up side by side.
-  for cfg in "${CONFIGS[@]}"; do
-    (config_up "$cfg") &
-    pids+=($!)
+  # One install per venv (plain and dq share one), side by side.
+  for cfg in "${wanted[@]}"; do
+    [[ $seen == *" $(config_venv "$cfg") "* ]] && continue
+    seen+="$(config_venv "$cfg") "
+    (ensure_venv "$cfg") &
+    pids+=($!) names+=("$cfg")
   done
   for i in "${!pids[@]}"; do
     wait "${pids[$i]}" || {
-      log "[${CONFIGS[$i]}] bring-up failed"
+      log "[${names[$i]}] installing CKAN failed"
       failed=1
     }
   done
   ((failed == 0)) || exit 1
-  log "up in $((SECONDS - start)) s: plain $(ckan_url plain), dq $(ckan_url dq)"
+  ensure_postgres
+  ensure_redis
+  ensure_solr
+  # The configurations are independent: bring them up side by side.
+  pids=() names=()
+  for cfg in "${wanted[@]}"; do
+    (config_up "$cfg") &
+    pids+=($!) names+=("$cfg")
+  done
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || {
+      log "[${names[$i]}] bring-up failed"
+      failed=1
+    }
+  done
+  ((failed == 0)) || exit 1
+  log "up in $((SECONDS - start)) s: $(for cfg in "${wanted[@]}"; do printf '%s %s  ' "$cfg" "$(ckan_url "$cfg")"; done)"
 }
 
 cmd_down() {
@@ -580,27 +692,26 @@ cmd_reset() {
   lock
   case $which in
     all) for cfg in "${CONFIGS[@]}"; do reset_config "$cfg"; done ;;
-    plain | dq) reset_config "$which" ;;
-    *) die "usage: ckan.sh reset [plain|dq|all]" ;;
+    *)
+      is_config "$which" || die "usage: ckan.sh reset [${CONFIGS[*]}|all]"
+      reset_config "$which"
+      ;;
   esac
 }
 
 cmd_env() {
-  local which=${1:-plain} cfg up
-  case $which in
-    plain | dq)
-      printf 'export CKAN_URL=%q\n' "$(ckan_url "$which")"
-      printf 'export CKAN_API_TOKEN_FILE=%q\n' "$(token_file "$which")"
-      ;;
-    all) # the variables the project's push tests read (tests/common/portal.rs)
-      for cfg in "${CONFIGS[@]}"; do
-        up=${cfg^^}
-        printf 'export OGP_TEST_CKAN_%s_URL=%q\n' "$up" "$(ckan_url "$cfg")"
-        printf 'export OGP_TEST_CKAN_%s_TOKEN_FILE=%q\n' "$up" "$(token_file "$cfg")"
-      done
-      ;;
-    *) die "usage: ckan.sh env [plain|dq|all]" ;;
-  esac
+  local which=${1:-plain} cfg
+  if [[ $which == all ]]; then
+    # the variables the project's push tests read (tests/common/portal.rs)
+    for cfg in "${CONFIGS[@]}"; do
+      printf 'export OGP_TEST_CKAN_%s_URL=%q\n' "${cfg^^}" "$(ckan_url "$cfg")"
+      printf 'export OGP_TEST_CKAN_%s_TOKEN_FILE=%q\n' "${cfg^^}" "$(token_file "$cfg")"
+    done
+    return 0
+  fi
+  is_config "$which" || die "usage: ckan.sh env [${CONFIGS[*]}|all]"
+  printf 'export CKAN_URL=%q\n' "$(ckan_url "$which")"
+  printf 'export CKAN_API_TOKEN_FILE=%q\n' "$(token_file "$which")"
 }
 
 cmd_status() {
@@ -654,7 +765,7 @@ main() {
   local cmd=${1:-}
   [[ $# -gt 0 ]] && shift
   case $cmd in
-    up) cmd_up ;;
+    up) cmd_up "$@" ;;
     down) cmd_down ;;
     reset) cmd_reset "$@" ;;
     env) cmd_env "$@" ;;

@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 /// One CKAN configuration of the harness.
 #[derive(Debug, Clone)]
 pub struct Portal {
-    /// `plain` or `dq`.
+    /// `plain`, `dq`, or a CKAN version's core config (`v29`, `v210`, `v212`).
     pub config: &'static str,
     /// Base address.
     pub url: String,
@@ -19,9 +19,9 @@ pub struct Portal {
     pub token: String,
 }
 
-/// The harness's CKAN for `config` (`plain`: core CKAN; `dq`: scheming with the Données
-/// Québec schema). Panics with the fix when the harness is not running: these tests must not
-/// pass without a server.
+/// The harness's CKAN for `config` (`plain`: core CKAN 2.11; `dq`: scheming with the Données
+/// Québec-like schema; `v29`, `v210`, `v212`: core CKAN 2.9, 2.10, 2.12). Panics with the fix
+/// when the harness is not running: these tests must not pass without a server.
 pub fn portal(config: &'static str) -> Portal {
     let var = |what: &str| format!("OGP_TEST_CKAN_{}_{what}", config.to_uppercase());
     let url = std::env::var(var("URL")).unwrap_or_else(|_| {
