@@ -9,7 +9,8 @@
 # Solr itself is replaced by harness/solr_standin.py (port 8983); PostgreSQL 15 and Redis are
 # the real ones.
 #
-# Usage: bash harness/ckan.sh up [CONFIG...] | down | reset [CONFIG|all] | env [CONFIG|all] | status
+# Usage: bash harness/ckan.sh up [CONFIG...] | down [CONFIG...] | reset [CONFIG|all]
+#        | env [CONFIG|all] | status
 # Run state, logs, tokens: .tools/ckan/ (git-ignored). See harness/README.md.
 set -Eeuo pipefail
 trap 'log "ERROR: command failed (status $?) at line $LINENO: $BASH_COMMAND"' ERR
@@ -30,8 +31,6 @@ PYTHON=${OGP_HARNESS_PYTHON:-/usr/bin/python3}
 # CKAN 2.9 runs on Python 3.9 and 2.10 on 3.10 at most (this image's pyenv has both).
 PYTHON_39=${OGP_HARNESS_PYTHON39:-/root/.pyenv/versions/3.9.18/bin/python3}
 PYTHON_310=${OGP_HARNESS_PYTHON310:-/root/.pyenv/versions/3.10.13/bin/python3}
-# A Solr schema name every CKAN version above accepts (2.9.11 takes 2.8-2.10, 2.12 2.8-2.12).
-SOLR_SCHEMA_NAME=ckan-2.10
 
 PG_VERSION=15
 PG_CLUSTER=main
@@ -101,6 +100,17 @@ config_ckan_version() {
     v29) echo "$CKAN_29_VERSION" ;;
     v210) echo "$CKAN_210_VERSION" ;;
     v212) echo "$CKAN_212_VERSION" ;;
+  esac
+}
+# The schema name the config's stand-in core answers: CKAN checks it at startup (2.9 accepts
+# ckan-2.8 to ckan-2.10, 2.10 and 2.11 to ckan-2.11, 2.12 to ckan-2.12), so each version gets
+# the schema of its own release.
+config_solr_schema() {
+  case $1 in
+    plain | dq) echo ckan-2.11 ;;
+    v29) echo ckan-2.9 ;;
+    v210) echo ckan-2.10 ;;
+    v212) echo ckan-2.12 ;;
   esac
 }
 config_python() {
@@ -312,10 +322,9 @@ ensure_redis() {
   die "Redis did not start"
 }
 
-solr_args() {
+solr_args() { # one core per config, each with its schema name
   local cfg args=()
-  args+=(--schema-name "$SOLR_SCHEMA_NAME")
-  for cfg in "${CONFIGS[@]}"; do args+=(--core "ckan_$cfg"); done
+  for cfg in "${CONFIGS[@]}"; do args+=(--core "ckan_$cfg:$(config_solr_schema "$cfg")"); done
   echo "${args[@]}"
 }
 
@@ -346,6 +355,13 @@ ensure_solr() {
   die "the Solr stand-in did not start"
 }
 
+solr_clear() { # removes every document of a config's core
+  curl -sf -m 10 -o /dev/null -H 'Content-Type: text/xml; charset=utf-8' \
+    --data-binary '<delete><query>*:*</query></delete>' \
+    "http://127.0.0.1:$SOLR_PORT/solr/ckan_$1/update?commit=true" ||
+    die "[$1] could not clear the stand-in's index"
+}
+
 solr_count() { # documents in a config's core
   curl -s -m 5 "http://127.0.0.1:$SOLR_PORT/standin" | json_field "d['cores'].get('ckan_$1', 0)"
 }
@@ -353,9 +369,10 @@ solr_count() { # documents in a config's core
 # ------------------------------------------------------------------ one configuration
 
 ensure_db() {
-  local cfg=$1 pw main ro dbm dbd
+  local cfg=$1 pw main ro dbm dbd existed
   pw=$(secret_file "$(cfg_dir "$cfg")/db_password")
   main=$(role_main "$cfg") ro=$(role_ro "$cfg") dbm=$(db_main "$cfg") dbd=$(db_datastore "$cfg")
+  existed=$(pg -d postgres -Atc "SELECT count(*) FROM pg_database WHERE datname = '$dbm'")
   pg -d postgres <<SQL
 DO \$\$
 BEGIN
@@ -376,6 +393,8 @@ SELECT 'CREATE DATABASE $dbm OWNER $main ENCODING ''UTF8'' TEMPLATE template0'
 SELECT 'CREATE DATABASE $dbd OWNER $main ENCODING ''UTF8'' TEMPLATE template0'
   WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$dbd') \gexec
 SQL
+  # A new database: the core must not keep documents of an earlier one.
+  if ((existed == 0)); then solr_clear "$cfg"; fi
 }
 
 # The ckan.ini settings of CONFIG, one "key=value" a line.
@@ -470,6 +489,7 @@ run_stamp() {
     cat "$(config_venv "$cfg")/.harness-pins"
     cat "$(cfg_dir "$cfg")/ini.sha256"
     cat "$(cfg_dir "$cfg")/db.stamp"
+    config_solr_schema "$cfg" # checked by CKAN at startup only
     if [[ $cfg == dq ]]; then sha256sum "$HARNESS_DIR/schema/donneesquebec.yaml"; fi
   } | sha256sum | cut -d' ' -f1
 }
@@ -600,7 +620,7 @@ lock() {
 
 # cmd_up [CONFIG...]: brings up the named configurations (default: all).
 cmd_up() {
-  local start=$SECONDS cfg pids=() names=() failed=0 i venvs=() seen=" "
+  local start=$SECONDS cfg pids=() names=() failed=0 i seen=" "
   local wanted=("$@")
   ((${#wanted[@]} > 0)) || wanted=("${CONFIGS[@]}")
   for cfg in "${wanted[@]}"; do is_config "$cfg" || die "unknown config '$cfg' (${CONFIGS[*]})"; done
@@ -639,9 +659,18 @@ cmd_up() {
   log "up in $((SECONDS - start)) s: $(for cfg in "${wanted[@]}"; do printf '%s %s  ' "$cfg" "$(ckan_url "$cfg")"; done)"
 }
 
+# cmd_down [CONFIG...]: stops the named CKAN servers, or (no argument) everything the harness
+# started.
 cmd_down() {
   local cfg
+  for cfg in "$@"; do is_config "$cfg" || die "unknown config '$cfg' (${CONFIGS[*]})"; done
   lock
+  if (($# > 0)); then
+    for cfg in "$@"; do
+      stop_pidfile "$(cfg_dir "$cfg")/ckan.pid" "$(ini_of "$cfg") run" "CKAN $cfg"
+    done
+    return 0
+  fi
   for cfg in "${CONFIGS[@]}"; do
     stop_pidfile "$(cfg_dir "$cfg")/ckan.pid" "$(ini_of "$cfg") run" "CKAN $cfg"
   done
@@ -679,10 +708,7 @@ BEGIN
 END
 $$;
 SQL
-  curl -sf -m 10 -o /dev/null -H 'Content-Type: text/xml; charset=utf-8' \
-    --data-binary '<delete><query>*:*</query></delete>' \
-    "http://127.0.0.1:$SOLR_PORT/solr/ckan_$cfg/update?commit=true" ||
-    die "[$cfg] could not clear the stand-in's index"
+  solr_clear "$cfg"
   rm -rf "$(cfg_dir "$cfg")/storage/resources"
   log "[$cfg] reset: $n datasets purged in $((SECONDS - start)) s"
 }
@@ -757,7 +783,7 @@ cmd_status() {
 }
 
 usage() {
-  sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit "${1:-0}"
 }
 
@@ -766,7 +792,7 @@ main() {
   [[ $# -gt 0 ]] && shift
   case $cmd in
     up) cmd_up "$@" ;;
-    down) cmd_down ;;
+    down) cmd_down "$@" ;;
     reset) cmd_reset "$@" ;;
     env) cmd_env "$@" ;;
     status) if cmd_status; then exit 0; else exit 1; fi ;;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A small in-memory stand-in for the Solr endpoints that CKAN 2.11 calls.
+"""A small in-memory stand-in for the Solr endpoints that CKAN (2.9 to 2.12) calls.
 
 Apache Solr cannot be installed on the project's machines, and stock CKAN cannot write a
 dataset without a search index. This server answers the few requests CKAN (through pysolr)
@@ -8,10 +8,14 @@ permissions, PostgreSQL, file storage, DataStore, Redis.
 
 Standard library only. One process serves several cores by path, e.g. /solr/ckan_plain and
 /solr/ckan_dq; each core keeps its documents in memory (lost on restart: the harness runs
-`ckan search-index rebuild` after restarting this server).
+`ckan search-index rebuild` after restarting this server). Each core answers its own schema
+name (`--core NAME:SCHEMA_NAME`, default `--schema-name`): CKAN checks it at startup against
+the versions it supports (2.9: ckan-2.8 to ckan-2.10; 2.10 and 2.11: to ckan-2.11; 2.12: to
+ckan-2.12).
 
 Endpoints, under /solr/<core>:
   GET  schema?wt=schema.xml, admin/file?file=schema.xml  -> <schema name="ckan-2.11" .../>
+       (the core's schema name; schema without wt=schema.xml: the same as JSON)
   POST update[/][?commit=true]  JSON list of documents (adds, unique key index_id), JSON
        {"add"|"delete"|"commit": ...} commands, or XML <add>, <delete><id>|<query>,
        <commit/>, <optimize/>
@@ -431,8 +435,9 @@ def parse_query(text, default_and):
 
 
 class Core:
-    def __init__(self, name):
+    def __init__(self, name, schema_name):
         self.name = name
+        self.schema_name = schema_name
         self.lock = threading.Lock()
         self.docs = {}  # unique key -> document (insertion order = index order)
 
@@ -684,7 +689,8 @@ class Handler(BaseHTTPRequestHandler):
         parts = [p for p in url.path.split("/") if p]
         if parts == ["standin"]:
             self.send(200, {"standin": True, "schema": self.schema_name,
-                            "cores": {n: len(c.docs) for n, c in self.cores.items()}})
+                            "cores": {n: len(c.docs) for n, c in self.cores.items()},
+                            "schemas": {n: c.schema_name for n, c in self.cores.items()}})
             return
         if len(parts) < 3 or parts[0] != "solr":
             self.error(404, "no such path: %s" % url.path)
@@ -704,10 +710,10 @@ class Handler(BaseHTTPRequestHandler):
                                         and params.get("file") == ["schema.xml"]):
                 if action == "schema" and params.get("wt", ["json"])[-1] != "schema.xml":
                     self.send(200, {"responseHeader": {"status": 0, "QTime": 0},
-                                    "schema": {"name": self.schema_name, "version": 1.6}})
+                                    "schema": {"name": core.schema_name, "version": 1.6}})
                 else:
                     xml = '<?xml version="1.0" encoding="UTF-8"?>\n' \
-                          '<schema name="%s" version="1.6"/>\n' % self.schema_name
+                          '<schema name="%s" version="1.6"/>\n' % core.schema_name
                     self.send(200, xml.encode(), "application/xml; charset=utf-8")
             elif action == "admin/ping":
                 self.send(200, {"responseHeader": {"status": 0, "QTime": 0},
@@ -724,13 +730,20 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8983)
-    parser.add_argument("--core", action="append", default=[],
-                        help="a core name to serve (repeatable); default ckan")
+    parser.add_argument("--core", action="append", default=[], metavar="NAME[:SCHEMA_NAME]",
+                        help="a core to serve (repeatable), with the name attribute of the "
+                             "schema it answers (default: --schema-name); default core ckan")
     parser.add_argument("--schema-name", default="ckan-2.11",
-                        help="the name attribute of the schema CKAN checks at startup")
+                        help="the name attribute of the schema CKAN checks at startup, for "
+                             "the cores given without one")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args()
-    Handler.cores = {name: Core(name) for name in (args.core or ["ckan"])}
+    Handler.cores = {}
+    for spec in args.core or ["ckan"]:
+        name, _, schema_name = spec.partition(":")
+        if not name or name in Handler.cores:
+            parser.error("bad or repeated --core %r" % spec)
+        Handler.cores[name] = Core(name, schema_name or args.schema_name)
     Handler.schema_name = args.schema_name
     Handler.verbose = args.verbose
     server = ThreadingHTTPServer((args.host, args.port), Handler)
