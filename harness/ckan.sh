@@ -241,9 +241,9 @@ ensure_packages() {
 }
 
 # ensure_venv CONFIG: the venv of CONFIG's CKAN version, reinstalled only when its pins (or
-# its Python's version) change.
+# its Python's version) change. The servers of every config sharing it are stopped first.
 ensure_venv() {
-  local cfg=$1 venv python version want stamp pins src
+  local cfg=$1 venv python version want stamp pins src other
   venv=$(config_venv "$cfg") python=$(config_python "$cfg") version=$(config_ckan_version "$cfg")
   stamp=$venv/.harness-pins
   [[ -x $python ]] || die "[$cfg] no Python at $python (see OGP_HARNESS_PYTHON*)"
@@ -253,6 +253,10 @@ ensure_venv() {
   if [[ -x $venv/bin/ckan && "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; then
     return 0
   fi
+  for other in "${CONFIGS[@]}"; do
+    [[ $(config_venv "$other") == "$venv" ]] || continue
+    stop_pidfile "$(cfg_dir "$other")/ckan.pid" "$(ini_of "$other") run" "CKAN $other (venv to reinstall)"
+  done
   log "[$cfg] installing CKAN $version into $venv"
   rm -rf "$venv"
   "$python" -m venv "$venv"
@@ -462,8 +466,12 @@ ensure_migrated() {
   log "[$cfg] initialising the database and applying migrations"
   ckan_cli "$cfg" db init >>"$(cfg_dir "$cfg")/cli.log" 2>&1 ||
     { tail -n 30 "$(cfg_dir "$cfg")/cli.log" >&2; die "[$cfg] ckan db init failed"; }
-  ckan_cli "$cfg" db pending-migrations --apply >>"$(cfg_dir "$cfg")/cli.log" 2>&1 ||
-    { tail -n 30 "$(cfg_dir "$cfg")/cli.log" >&2; die "[$cfg] pending migrations failed"; }
+  # 2.11+ leave the activity plugin's migrations to this; 2.9 and 2.10 apply them in `db
+  # init` (their pending-migrations finds nothing: one CKAN boot saved).
+  if [[ $(config_ckan_version "$cfg") != 2.9.* && $(config_ckan_version "$cfg") != 2.10.* ]]; then
+    ckan_cli "$cfg" db pending-migrations --apply >>"$(cfg_dir "$cfg")/cli.log" 2>&1 ||
+      { tail -n 30 "$(cfg_dir "$cfg")/cli.log" >&2; die "[$cfg] pending migrations failed"; }
+  fi
   log "[$cfg] setting DataStore permissions"
   # set-permissions only prints SQL (it starts with \connect to the datastore database).
   ckan_cli "$cfg" datastore set-permissions 2>>"$(cfg_dir "$cfg")/cli.log" | pg -d postgres >/dev/null
@@ -618,44 +626,59 @@ lock() {
   flock -w 600 9 || die "another ckan.sh holds $STATE/.lock"
 }
 
+# wait_all WHAT NAME... PID...: waits for every PID (as many names as pids, names first);
+# fails, after logging which, when one failed.
+wait_all() {
+  local what=$1 failed=0 i
+  shift
+  local half=$(($# / 2))
+  local names=("${@:1:half}") pids=("${@:half+1}")
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || {
+      log "[${names[$i]}] $what failed"
+      failed=1
+    }
+  done
+  return "$failed"
+}
+
+# venv_group_up CONFIG...: the configs sharing one venv: installs it, then brings them up side
+# by side.
+venv_group_up() {
+  local cfg pids=()
+  ensure_venv "$1" # (not under `||`: that would switch errexit off inside it)
+  for cfg in "$@"; do
+    (config_up "$cfg") &
+    pids+=($!)
+  done
+  wait_all bring-up "$@" "${pids[@]}"
+}
+
 # cmd_up [CONFIG...]: brings up the named configurations (default: all).
 cmd_up() {
-  local start=$SECONDS cfg pids=() names=() failed=0 i seen=" "
+  local start=$SECONDS cfg other venv venvs=" " pids=() names=() group
   local wanted=("$@")
   ((${#wanted[@]} > 0)) || wanted=("${CONFIGS[@]}")
   for cfg in "${wanted[@]}"; do is_config "$cfg" || die "unknown config '$cfg' (${CONFIGS[*]})"; done
   lock
   ensure_packages
-  # One install per venv (plain and dq share one), side by side.
-  for cfg in "${wanted[@]}"; do
-    [[ $seen == *" $(config_venv "$cfg") "* ]] && continue
-    seen+="$(config_venv "$cfg") "
-    (ensure_venv "$cfg") &
-    pids+=($!) names+=("$cfg")
-  done
-  for i in "${!pids[@]}"; do
-    wait "${pids[$i]}" || {
-      log "[${names[$i]}] installing CKAN failed"
-      failed=1
-    }
-  done
-  ((failed == 0)) || exit 1
   ensure_postgres
   ensure_redis
   ensure_solr
-  # The configurations are independent: bring them up side by side.
-  pids=() names=()
+  # One venv per CKAN version (plain and dq share one); each group of configs comes up as soon
+  # as its venv is ready, side by side with the other installs.
   for cfg in "${wanted[@]}"; do
-    (config_up "$cfg") &
-    pids+=($!) names+=("$cfg")
+    venv=$(config_venv "$cfg")
+    [[ $venvs == *" $venv "* ]] && continue
+    venvs+="$venv "
+    group=()
+    for other in "${wanted[@]}"; do
+      [[ $(config_venv "$other") == "$venv" ]] && group+=("$other")
+    done
+    (venv_group_up "${group[@]}") &
+    pids+=($!) names+=("${group[*]}")
   done
-  for i in "${!pids[@]}"; do
-    wait "${pids[$i]}" || {
-      log "[${names[$i]}] bring-up failed"
-      failed=1
-    }
-  done
-  ((failed == 0)) || exit 1
+  wait_all up "${names[@]}" "${pids[@]}" || exit 1
   log "up in $((SECONDS - start)) s: $(for cfg in "${wanted[@]}"; do printf '%s %s  ' "$cfg" "$(ckan_url "$cfg")"; done)"
 }
 
