@@ -735,8 +735,12 @@ fn resource_form(dist: &Path, name: &str, key: &str) -> Vec<(String, String)> {
 /// portal ends with exactly one copy of each file.
 #[test]
 fn a_revise_refused_because_the_dataset_changed_is_planned_again_without_a_copy() {
+    stale_revise("plain");
+}
+
+fn stale_revise(config: &'static str) {
     let _g = serial();
-    let s = setup("plain", "stalerevise");
+    let s = setup(config, "stalerevise");
     assert_eq!(code(&s.push(&s.portal.url, &[])), 0);
     let (name, key) = (&s.names[0], "milestones.csv");
     // The portal loses one of our files: the next push adds it back with a revise.
@@ -1556,7 +1560,8 @@ fn fifty_killed_pushes_each_followed_by_a_full_push_always_converge() {
 /// The push core against another CKAN version Données Québec may run (harness configs `v29`,
 /// `v210`, `v212`: core CKAN of that version, as the `plain` config is for 2.11): the portal
 /// really runs that version, a first push is byte-identical and a second writes nothing, a
-/// change writes only what changed, a revise whose answer is lost is reconciled, and killed
+/// change writes only what changed, a revise whose answer is lost is reconciled, a revise
+/// refused because the dataset changed meanwhile is planned again without a copy, and killed
 /// pushes converge.
 fn push_core_on(config: &'static str, version: &str) {
     let p = portal(config);
@@ -1575,6 +1580,7 @@ fn push_core_on(config: &'static str, version: &str) {
         "Second step (renamed)",
     );
     revise_answer_lost(config);
+    stale_revise(config);
     killed_pushes_converge(config);
 }
 

@@ -74,8 +74,15 @@ pub fn decode(action: &str, status: u16, body: &[u8]) -> Result<Value, CkanError
     let message = obj.get("message").map(text_of).unwrap_or_default();
     let kind = match (kind_name.as_str(), status) {
         ("Validation Error", _) | (_, 409) => {
+            // Field errors sit beside `__type`, or (CKAN 2.9's `package_revise`) inside
+            // `message` as a list of objects: `{"message": [{"match": [...]}]}`.
+            let nested = match obj.get("message") {
+                Some(Value::Array(items)) => items.iter().filter_map(Value::as_object).collect(),
+                Some(Value::Object(o)) => vec![o],
+                _ => Vec::new(),
+            };
             let mut fields = BTreeMap::new();
-            for (k, v) in &obj {
+            for (k, v) in nested.into_iter().flatten().chain(&obj) {
                 if k == "__type" || k == "message" {
                     continue;
                 }
@@ -126,6 +133,19 @@ impl Status {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_revise_match_is_recognised_in_the_shape_of_every_version() {
+        // CKAN 2.10-2.12 put the field beside `__type`; 2.9 wraps it in `message` (both seen
+        // on the harness's servers).
+        for body in [
+            r#"{"success": false, "error": {"__type": "Validation Error", "match": ["metadata_modified"]}}"#,
+            r#"{"success": false, "error": {"__type": "Validation Error", "message": [{"match": ["metadata_modified"]}]}}"#,
+        ] {
+            let e = decode("package_revise", 409, body.as_bytes()).unwrap_err();
+            assert!(e.is_refused_match(), "{body}: {e:?}");
+        }
+    }
 
     #[test]
     fn decodes_success() {
