@@ -791,14 +791,14 @@ fn shown_in_plan_json(f: &Field) -> bool {
     f.key != "plan" && f.key != "commitment_id"
 }
 
-/// The members of a JSON object, in the byte order of their names, as serde_json prints a
-/// map; a later member replaces an earlier one of the same name.
-fn sorted_members<'k, V>(members: impl IntoIterator<Item = (&'k str, V)>) -> Vec<(&'k str, V)> {
-    let mut by_name = BTreeMap::new();
-    for (k, v) in members {
-        by_name.insert(k, v);
+/// `cols` in the byte order of their names, as serde_json prints a map's members; of columns
+/// of the same name, the later one.
+fn by_name<C>(cols: Vec<(&str, C)>) -> Vec<(&str, C)> {
+    let mut last: BTreeMap<&str, C> = BTreeMap::new();
+    for (name, c) in cols {
+        last.insert(name, c);
     }
-    by_name.into_iter().collect()
+    last.into_iter().collect()
 }
 
 /// `plan.json`: the plan's own members and then its commitments, each with its milestones. It is
@@ -809,11 +809,11 @@ struct PlanDoc<'v, 'a> {
     view: &'v PlanView<'a>,
     head: Map<String, serde_json::Value>,
     commitments_key: &'static str,
-    milestones_key: &'static str,
-    /// The shown commitment columns: (published name, field, column).
-    c_cols: Vec<(&'v str, &'v Field, CommitmentCol)>,
-    /// The shown milestone columns, likewise.
-    m_cols: Vec<(&'v str, &'v Field, MilestoneCol)>,
+    /// A commitment's members in the order printed: each shown column (its field and
+    /// column), and `None` for the milestones array, which wins over a column of its name.
+    c_cols: Vec<(&'v str, Option<(&'v Field, CommitmentCol)>)>,
+    /// A milestone's shown columns in the order printed.
+    m_cols: Vec<(&'v str, (&'v Field, MilestoneCol))>,
     /// Each commitment's milestones, as indexes into `view.milestones`, in table order.
     by_commitment: Vec<Vec<usize>>,
     facts: std::cell::RefCell<profile::CellFacts>,
@@ -847,17 +847,15 @@ impl serde::Serialize for Commitments<'_, '_, '_> {
         s.collect_seq(doc.view.commitments.iter().enumerate().map(|(ci, c)| {
             let progress = doc.view.progress_of(c);
             let mut facts = doc.facts.borrow_mut();
-            let cells = doc.c_cols.iter().map(|(name, f, col)| {
-                let v = commitment_cell(plan, c, progress, *col);
-                facts.observe(f.kind, &v);
-                (*name, Member::Cell(v))
+            let members = doc.c_cols.iter().map(|(name, col)| match col {
+                Some((f, col)) => {
+                    let v = commitment_cell(plan, c, progress, *col);
+                    facts.observe(f.kind, &v);
+                    (*name, Member::Cell(v))
+                }
+                None => (*name, Member::Milestones(&doc.by_commitment[ci])),
             });
-            // The milestones array comes last, so it wins over a column of the same name.
-            let ms = (
-                doc.milestones_key,
-                Member::Milestones(&doc.by_commitment[ci]),
-            );
-            Object(sorted_members(cells.chain([ms])), doc)
+            Object(members.collect(), doc)
         }))
     }
 }
@@ -886,12 +884,12 @@ impl serde::Serialize for MemberValue<'_, '_, '_, '_> {
             Member::Milestones(rows) => s.collect_seq(rows.iter().map(|&row| {
                 let m = doc.view.milestones[row];
                 let mut facts = doc.facts.borrow_mut();
-                let cells = doc.m_cols.iter().map(|(name, f, col)| {
+                let cells = doc.m_cols.iter().map(|(name, (f, col))| {
                     let v = milestone_cell(doc.view.plan, m, *col);
                     facts.observe(f.kind, &v);
                     (*name, Member::Cell(v))
                 });
-                Object(sorted_members(cells), doc)
+                Object(cells.collect(), doc)
             })),
         }
     }
@@ -965,17 +963,21 @@ fn write_plan_json(
         view,
         head,
         commitments_key: n.plan_key_commitments,
-        milestones_key: n.plan_key_milestones,
-        c_cols: cfields
-            .iter()
-            .filter(|f| shown_in_plan_json(f))
-            .map(|f| (f.name(lang), f, CommitmentCol::of(plan, &f.key)))
-            .collect(),
-        m_cols: mfields
-            .iter()
-            .filter(|f| shown_in_plan_json(f))
-            .map(|f| (f.name(lang), f, MilestoneCol::of(plan, &f.key)))
-            .collect(),
+        c_cols: by_name(
+            cfields
+                .iter()
+                .filter(|f| shown_in_plan_json(f))
+                .map(|f| (f.name(lang), Some((f, CommitmentCol::of(plan, &f.key)))))
+                .chain([(n.plan_key_milestones, None)])
+                .collect(),
+        ),
+        m_cols: by_name(
+            mfields
+                .iter()
+                .filter(|f| shown_in_plan_json(f))
+                .map(|f| (f.name(lang), (f, MilestoneCol::of(plan, &f.key))))
+                .collect(),
+        ),
         by_commitment,
         facts: std::cell::RefCell::new(facts),
     };

@@ -208,19 +208,61 @@ pub fn write_csv_record<W: Write, S: AsRef<str>>(
         if i > 0 {
             out.write_all(b",")?;
         }
-        let f = field.as_ref();
-        if f.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
-            out.write_all(b"\"")?;
-            for (j, part) in f.split('"').enumerate() {
-                if j > 0 {
-                    out.write_all(b"\"\"")?;
-                }
-                out.write_all(part.as_bytes())?;
-            }
-            out.write_all(b"\"")?;
-        } else {
-            out.write_all(f.as_bytes())?;
+        write_csv_field(out, field.as_ref())?;
+    }
+    out.write_all(b"\n")
+}
+
+/// Writes one field of a record, quoted when it must be.
+fn write_csv_field<W: Write>(out: &mut W, f: &str) -> io::Result<()> {
+    let b = f.as_bytes();
+    if memchr::memchr3(b',', b'"', b'\n', b).is_none() && memchr::memchr(b'\r', b).is_none() {
+        return out.write_all(b);
+    }
+    out.write_all(b"\"")?;
+    for (j, part) in f.split('"').enumerate() {
+        if j > 0 {
+            out.write_all(b"\"\"")?;
         }
+        out.write_all(part.as_bytes())?;
+    }
+    out.write_all(b"\"")
+}
+
+/// Writes the record of `row`'s cells as [`csv_cell`] gives them, formatting a number, a date
+/// or a list into `scratch`, which is reused from cell to cell.
+fn write_csv_row<W: Write>(out: &mut W, row: &[Value], scratch: &mut String) -> io::Result<()> {
+    use std::fmt::Write as _;
+    for (i, v) in row.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        let text: &str = match v {
+            Value::Null => "",
+            Value::Text(t) => t,
+            Value::Decimal(d) => d,
+            Value::Int(n) => {
+                scratch.clear();
+                let _ = write!(scratch, "{n}");
+                scratch
+            }
+            Value::Date(d) => {
+                scratch.clear();
+                let _ = write!(scratch, "{d}");
+                scratch
+            }
+            Value::List(items) => {
+                scratch.clear();
+                for (k, item) in items.iter().enumerate() {
+                    if k > 0 {
+                        scratch.push(';');
+                    }
+                    scratch.push_str(item);
+                }
+                scratch
+            }
+        };
+        write_csv_field(out, text)?;
     }
     out.write_all(b"\n")
 }
@@ -262,11 +304,12 @@ pub fn write_csv<'a>(
         ..CellFacts::for_fields(fields)
     };
     write_csv_record(&mut csv, fields.iter().map(|f| f.name(lang)))?;
+    let mut scratch = String::new();
     for row in rows {
         for (f, v) in fields.iter().zip(&row) {
             facts.observe(f.kind, v);
         }
-        write_csv_record(&mut csv, row.iter().map(csv_cell))?;
+        write_csv_row(&mut csv, &row, &mut scratch)?;
     }
     let (bytes, sha256, utf8_bom) = finish_csv(csv)?;
     facts.utf8_bom = utf8_bom;
@@ -336,11 +379,12 @@ pub fn write_table<'a>(
     json.write_all(b"[")?;
     let mut first = true;
     let mut row = Vec::with_capacity(fields.len());
+    let mut scratch = String::new();
     while next_row(&mut row) {
         for (f, v) in fields.iter().zip(&row) {
             cells.observe(f.kind, v);
         }
-        write_csv_record(&mut csv, row.iter().map(csv_cell))?;
+        write_csv_row(&mut csv, &row, &mut scratch)?;
         json.write_all(if first { b"\n" } else { b",\n" })?;
         first = false;
         let record = JsonRow {
