@@ -311,7 +311,7 @@ impl<'a> DistWriter<'a> {
             .join("datasets")
             .join(&dataset.name)
             .join("package.json");
-        let bytes = crate::json_out::pretty_file(&dataset.package);
+        let bytes = resources::pretty_json(&dataset.package);
         std::fs::write(&path, &bytes).at(&path)?;
         let package_file = (bytes.len() as u64, resources::sha256_hex(&bytes));
         let dcat = dcat_element(&dcat::dataset(self.publisher, self.profile, plan, &dataset));
@@ -387,45 +387,62 @@ impl<'a> DistWriter<'a> {
     }
 }
 
-/// A DCAT dataset pretty-printed as an element of the catalogue's `dcat:dataset` list, which
-/// sits one level inside the top object: every line after the first is indented by 4 spaces.
+/// A DCAT dataset as it waits in the spool: compact JSON.
 fn dcat_element(value: &serde_json::Value) -> Vec<u8> {
-    let mut out = Vec::new();
-    crate::json_out::write_value_pretty(&mut out, value, 2);
-    out
+    serde_json::to_vec(value).unwrap_or_default()
 }
 
-/// Writes `catalog.jsonld` with the datasets' elements spliced into the catalogue's list, so
-/// the whole document is never held as one value; the bytes are serde_json's pretty print.
+/// The DCAT catalogue with its datasets read from the spool one at a time while it is
+/// written, so the whole document is never held as one value.
+struct DcatCatalog<I> {
+    /// The catalogue with an empty dataset list.
+    empty: serde_json::Value,
+    elements: std::cell::RefCell<Option<I>>,
+}
+
+impl<I: Iterator<Item = std::io::Result<Vec<u8>>>> serde::Serialize for DcatCatalog<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeMap, SerializeSeq};
+        struct Datasets<'c, I>(&'c std::cell::RefCell<Option<I>>);
+        impl<I: Iterator<Item = std::io::Result<Vec<u8>>>> serde::Serialize for Datasets<'_, I> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut seq = s.serialize_seq(None)?;
+                for element in self.0.borrow_mut().take().into_iter().flatten() {
+                    let bytes = element.map_err(S::Error::custom)?;
+                    let value: serde_json::Value =
+                        serde_json::from_slice(&bytes).map_err(S::Error::custom)?;
+                    seq.serialize_element(&value)?;
+                }
+                seq.end()
+            }
+        }
+        let Some(members) = self.empty.as_object() else {
+            return Err(S::Error::custom("the DCAT catalogue is not an object"));
+        };
+        let mut map = s.serialize_map(Some(members.len()))?;
+        for (k, v) in members {
+            if k == "dcat:dataset" {
+                map.serialize_entry(k, &Datasets(&self.elements))?;
+            } else {
+                map.serialize_entry(k, v)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// Writes `catalog.jsonld` with the datasets' elements, in the order given.
 fn write_dcat_catalog(
     path: &Path,
     publisher: &Publisher,
     profile: &dyn Profile,
     elements: impl Iterator<Item = std::io::Result<Vec<u8>>>,
 ) -> std::io::Result<(u64, String)> {
-    let empty =
-        crate::json_out::pretty_value_file(&dcat::catalog_of(publisher, profile, Vec::new()));
-    let empty = String::from_utf8(empty).map_err(std::io::Error::other)?;
-    // A quote inside a JSON string is escaped, so this text can only be the key itself.
-    let marker = "\"dcat:dataset\": []";
-    let at = empty
-        .find(marker)
-        .ok_or_else(|| std::io::Error::other("the DCAT catalogue has no dataset list"))?;
-    let mut out = resources::create(path)?;
-    let split = at + marker.len() - 1;
-    out.write_all(&empty.as_bytes()[..split])?;
-    let mut any = false;
-    for element in elements {
-        out.write_all(if any { b",\n    " } else { b"\n    " })?;
-        out.write_all(&element?)?;
-        any = true;
-    }
-    if any {
-        out.write_all(b"\n  ")?;
-    }
-    out.write_all(&empty.as_bytes()[split..])?;
-    let (bytes, sha256, _) = out.finish()?;
-    Ok((bytes, sha256))
+    let catalog = DcatCatalog {
+        empty: dcat::catalog_of(publisher, profile, Vec::new()),
+        elements: std::cell::RefCell::new(Some(elements)),
+    };
+    resources::write_pretty(path, &catalog)
 }
 
 fn write_manifest(
@@ -450,44 +467,49 @@ fn dataset_hash(name: &str, files: &BTreeMap<String, (u64, String)>) -> String {
     resources::sha256_hex(listing.as_bytes())
 }
 
-/// `manifest.json`: each dataset's plan and hash, each file's size and hash, the generator;
-/// printed as serde_json pretty-prints the same object (keys in byte order), without building
-/// it as a value first (at 10,000 plans that value alone took tens of megabytes). `datasets`
-/// are sorted by name.
+/// `manifest.json`: each dataset's plan and hash, each file's size and hash, the generator.
+/// `datasets` are sorted by name.
 fn manifest_bytes(datasets: &[DatasetSummary], files: &BTreeMap<String, (u64, String)>) -> Vec<u8> {
-    use crate::json_out::{write_members_pretty as object, write_str, write_u64};
-    let mut out = Vec::with_capacity(64 + datasets.len() * 160 + files.len() * 180);
-    let parts = [("datasets", 0), ("files", 1), ("generator", 2)];
-    object(&mut out, parts, 0, |out, part| match part {
-        0 => object(
-            out,
-            datasets.iter().map(|ds| (&ds.name, ds)),
-            1,
-            |out, ds| {
-                let hash = dataset_hash(&ds.name, files);
-                object(
-                    out,
-                    [("plan", &ds.plan_id), ("sha256", &hash)],
-                    2,
-                    |out, v| write_str(out, v),
-                );
-            },
-        ),
-        1 => object(out, files, 1, |out, (bytes, sha256)| {
-            object(
-                out,
-                [("bytes", 0), ("sha256", 1)],
-                2,
-                |out, member| match member {
-                    0 => write_u64(out, *bytes),
-                    _ => write_str(out, sha256),
-                },
-            );
-        }),
-        _ => write_str(out, concat!("ogp-publish ", env!("CARGO_PKG_VERSION"))),
-    });
-    out.push(b'\n');
-    out
+    #[derive(serde::Serialize)]
+    struct Manifest<'a> {
+        datasets: BTreeMap<&'a str, DatasetEntry<'a>>,
+        files: BTreeMap<&'a str, FileEntry<'a>>,
+        generator: &'static str,
+    }
+    #[derive(serde::Serialize)]
+    struct DatasetEntry<'a> {
+        plan: &'a str,
+        sha256: String,
+    }
+    #[derive(serde::Serialize)]
+    struct FileEntry<'a> {
+        bytes: u64,
+        sha256: &'a str,
+    }
+    let manifest = Manifest {
+        datasets: datasets
+            .iter()
+            .map(|ds| {
+                let entry = DatasetEntry {
+                    plan: &ds.plan_id,
+                    sha256: dataset_hash(&ds.name, files),
+                };
+                (ds.name.as_str(), entry)
+            })
+            .collect(),
+        files: files
+            .iter()
+            .map(|(k, (bytes, sha256))| {
+                let entry = FileEntry {
+                    bytes: *bytes,
+                    sha256,
+                };
+                (k.as_str(), entry)
+            })
+            .collect(),
+        generator: concat!("ogp-publish ", env!("CARGO_PKG_VERSION")),
+    };
+    resources::pretty_json(&manifest)
 }
 
 fn info(file: &str, title: &str, description: &str, role: ResourceRole) -> TableInfo {
@@ -615,14 +637,9 @@ fn write_dataset<'a>(
         lang,
         bom,
         c_rows,
-        None,
     )
     .map_err(io)?;
     files.extend([csv, json]);
-    // The milestones' cells are kept for plan.json, which nests them in their commitments
-    // (members five levels deep) without the columns it leaves out.
-    let shown: Vec<bool> = mfields.iter().map(shown_in_plan_json).collect();
-    let mut kept = resources::KeptCells::new(&mfields, shown, lang, 5, view.milestones.len());
     let (csv, json) = resources::write_table(
         &dir,
         (
@@ -643,11 +660,10 @@ fn write_dataset<'a>(
         lang,
         bom,
         m_rows,
-        Some(&mut kept),
     )
     .map_err(io)?;
     files.extend([csv, json]);
-    files.push(write_plan_json(view, &cfields, &mfields, &kept, lang, &n, &dir).map_err(io)?);
+    files.push(write_plan_json(view, &cfields, &mfields, lang, &n, &dir).map_err(io)?);
     let tables: [(&str, &[Field]); 3] = [
         (n.commitments, &cfields),
         (n.milestones, &mfields),
@@ -775,20 +791,120 @@ fn shown_in_plan_json(f: &Field) -> bool {
     f.key != "plan" && f.key != "commitment_id"
 }
 
-/// Writes `plan.json`; the milestones' objects are those `kept` from the milestones table, in
-/// the order of `view.milestones`.
-#[allow(clippy::too_many_arguments)]
+/// `cols` in the byte order of their names, as serde_json prints a map's members; of columns
+/// of the same name, the later one.
+fn by_name<C>(cols: Vec<(&str, C)>) -> Vec<(&str, C)> {
+    let mut last: BTreeMap<&str, C> = BTreeMap::new();
+    for (name, c) in cols {
+        last.insert(name, c);
+    }
+    last.into_iter().collect()
+}
+
+/// `plan.json`: the plan's own members and then its commitments, each with its milestones. It is
+/// serialised as it is walked, one commitment at a time, so the nested file never exists whole
+/// in memory; the cells it shows are observed into `facts` on the way (Données Québec's
+/// `relidi_*` answers).
+struct PlanDoc<'v, 'a> {
+    view: &'v PlanView<'a>,
+    head: Map<String, serde_json::Value>,
+    commitments_key: &'static str,
+    /// A commitment's members in the order printed: each shown column (its field and
+    /// column), and `None` for the milestones array, which wins over a column of its name.
+    c_cols: Vec<(&'v str, Option<(&'v Field, CommitmentCol)>)>,
+    /// A milestone's shown columns in the order printed.
+    m_cols: Vec<(&'v str, (&'v Field, MilestoneCol))>,
+    /// Each commitment's milestones, as indexes into `view.milestones`, in table order.
+    by_commitment: Vec<Vec<usize>>,
+    facts: std::cell::RefCell<profile::CellFacts>,
+}
+
+/// One member of a commitment's object in `plan.json`.
+enum Member<'v, 'a> {
+    Cell(Value<'a>),
+    Milestones(&'v [usize]),
+}
+
+impl serde::Serialize for PlanDoc<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        // The plan's own members in byte order, then its commitments, last.
+        let mut map = s.serialize_map(None)?;
+        for (k, v) in &self.head {
+            map.serialize_entry(k, v)?;
+        }
+        map.serialize_entry(self.commitments_key, &Commitments(self))?;
+        map.end()
+    }
+}
+
+struct Commitments<'d, 'v, 'a>(&'d PlanDoc<'v, 'a>);
+
+impl serde::Serialize for Commitments<'_, '_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let doc = self.0;
+        let plan = doc.view.plan;
+        s.collect_seq(doc.view.commitments.iter().enumerate().map(|(ci, c)| {
+            let progress = doc.view.progress_of(c);
+            let mut facts = doc.facts.borrow_mut();
+            let members = doc.c_cols.iter().map(|(name, col)| match col {
+                Some((f, col)) => {
+                    let v = commitment_cell(plan, c, progress, *col);
+                    facts.observe(f.kind, &v);
+                    (*name, Member::Cell(v))
+                }
+                None => (*name, Member::Milestones(&doc.by_commitment[ci])),
+            });
+            Object(members.collect(), doc)
+        }))
+    }
+}
+
+/// A commitment's or a milestone's object.
+struct Object<'d, 'v, 'a>(Vec<(&'v str, Member<'v, 'a>)>, &'d PlanDoc<'v, 'a>);
+
+impl serde::Serialize for Object<'_, '_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let doc = self.1;
+        s.collect_map(
+            self.0
+                .iter()
+                .map(|(k, member)| (*k, MemberValue(member, doc))),
+        )
+    }
+}
+
+struct MemberValue<'m, 'd, 'v, 'a>(&'m Member<'v, 'a>, &'d PlanDoc<'v, 'a>);
+
+impl serde::Serialize for MemberValue<'_, '_, '_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let doc = self.1;
+        match self.0 {
+            Member::Cell(v) => v.serialize(s),
+            Member::Milestones(rows) => s.collect_seq(rows.iter().map(|&row| {
+                let m = doc.view.milestones[row];
+                let mut facts = doc.facts.borrow_mut();
+                let cells = doc.m_cols.iter().map(|(name, (f, col))| {
+                    let v = milestone_cell(doc.view.plan, m, *col);
+                    facts.observe(f.kind, &v);
+                    (*name, Member::Cell(v))
+                });
+                Object(cells.collect(), doc)
+            })),
+        }
+    }
+}
+
+/// Writes `plan.json`.
 fn write_plan_json(
     view: &PlanView,
     cfields: &[Field],
     mfields: &[Field],
-    kept: &resources::KeptCells,
     lang: Lang,
     n: &Names,
     dir: &Path,
 ) -> std::io::Result<FileFacts> {
-    let (plan, commitments, milestones) = (view.plan, &view.commitments, &view.milestones);
-    use crate::json_out;
+    let plan = view.plan;
     let t = |fr: &'static str, en: &'static str| lang.pick(fr, en).to_string();
     let opt = |v: &Option<String>| v.clone().map_or(serde_json::Value::Null, Into::into);
     let date = |v: Option<crate::model::PartialDate>| {
@@ -819,14 +935,6 @@ fn write_plan_json(
             .collect::<Vec<_>>()
             .into(),
     );
-    // Each commitment's milestones, by their row in the milestones table.
-    let c_ids: Vec<&str> = commitments.iter().map(|c| c.id.as_str()).collect();
-    let m_ids: Vec<&str> = milestones
-        .iter()
-        .map(|m| m.commitment_id.as_str())
-        .collect();
-    let (m_rows, spans) = milestones_by_commitment(&c_ids, &m_ids);
-    let skip = |f: &&Field| shown_in_plan_json(f);
     let all: Vec<Field> = cfields.iter().chain(mfields).cloned().collect();
     let mut facts = profile::CellFacts::for_fields(&all);
     // The plan's own dates are cells of this file too: its `relidi_condon_datheu` answer must
@@ -839,62 +947,41 @@ fn write_plan_json(
     {
         facts.observe(crate::fields::Kind::Date, &Value::Date(d));
     }
-    let mut out = resources::create(&dir.join("plan.json"))?;
-    let mut head_text = Vec::new();
-    json_out::write_map_pretty(&mut head_text, &head, 0);
-    // Stream the commitments in before the closing brace, one at a time, so the nested file
-    // never has to exist whole in memory. Each is written as serde_json pretty-prints a map:
-    // keys in byte order, the commitments array one level deep.
-    let open = head_text.strip_suffix(b"\n}").unwrap_or(&head_text);
-    let mut buf: Vec<u8> = Vec::with_capacity(2 * resources::CHUNK);
-    buf.extend_from_slice(open);
-    write!(buf, ",\n  \"{}\": ", n.plan_key_commitments)?;
-    let c_shown: Vec<&Field> = cfields.iter().filter(skip).collect();
-    let c_cols: Vec<CommitmentCol> = c_shown
+    let row_of: HashMap<&str, usize> = view
+        .commitments
         .iter()
-        .map(|f| CommitmentCol::of(plan, &f.key))
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
         .collect();
-    // The milestones array is the member after the shown columns; it wins over a column of
-    // the same name, as the last insert into a map would.
-    let milestones_at = c_shown.len();
-    let c_names = c_shown.iter().map(|f| f.name(lang));
-    // Commitments sit two levels deep, so their members three; milestones four, theirs five.
-    let c_keys = json_out::Keys::pretty(c_names.chain([n.plan_key_milestones]), 3);
-    let mut c_values: Vec<Value> = Vec::with_capacity(c_shown.len());
-    let mut failed = None;
-    json_out::write_pretty_array(&mut buf, commitments.len(), 1, |buf, ci| {
-        let c = commitments[ci];
-        let progress = view.progress_of(c);
-        c_values.clear();
-        for (f, col) in c_shown.iter().zip(&c_cols) {
-            let v: Value = commitment_cell(plan, c, progress, *col);
-            facts.observe(f.kind, &v);
-            c_values.push(v);
+    let mut by_commitment = vec![Vec::new(); view.commitments.len()];
+    for (row, m) in view.milestones.iter().enumerate() {
+        if let Some(&ci) = row_of.get(m.commitment_id.as_str()) {
+            by_commitment[ci].push(row);
         }
-        let ms: &[usize] = &m_rows[spans[ci].clone()];
-        json_out::write_pretty_object(buf, &c_keys, 2, |buf, i| {
-            if i != milestones_at {
-                return json_out::write_pretty(buf, &c_values[i], 3);
-            }
-            json_out::write_pretty_array(buf, ms.len(), 3, |buf, mi| {
-                let row = ms[mi];
-                facts.add_counts(kept.facts(row));
-                buf.extend_from_slice(kept.object(row));
-            });
-        });
-        if buf.len() >= resources::CHUNK {
-            if failed.is_none() {
-                failed = out.write_all(buf).err();
-            }
-            buf.clear();
-        }
-    });
-    if let Some(e) = failed {
-        return Err(e);
     }
-    buf.extend_from_slice(b"\n}\n");
-    out.write_all(&buf)?;
-    let (bytes, sha256, _) = out.finish()?;
+    let doc = PlanDoc {
+        view,
+        head,
+        commitments_key: n.plan_key_commitments,
+        c_cols: by_name(
+            cfields
+                .iter()
+                .filter(|f| shown_in_plan_json(f))
+                .map(|f| (f.name(lang), Some((f, CommitmentCol::of(plan, &f.key)))))
+                .chain([(n.plan_key_milestones, None)])
+                .collect(),
+        ),
+        m_cols: by_name(
+            mfields
+                .iter()
+                .filter(|f| shown_in_plan_json(f))
+                .map(|f| (f.name(lang), (f, MilestoneCol::of(plan, &f.key))))
+                .collect(),
+        ),
+        by_commitment,
+        facts: std::cell::RefCell::new(facts),
+    };
+    let (bytes, sha256) = resources::write_pretty(&dir.join("plan.json"), &doc)?;
     Ok(FileFacts {
         file: "plan.json".into(),
         title: t("Plan complet (JSON)", "Whole plan (JSON)"),
@@ -907,71 +994,8 @@ fn write_plan_json(
         role: ResourceRole::Data,
         bytes,
         sha256,
-        cells: Some(facts),
+        cells: Some(doc.facts.into_inner()),
     })
-}
-
-/// Each commitment's milestones, as rows of the milestones table in table order: commitment
-/// `i` (of the ids `commitments`) has the rows `rows[spans[i].clone()]`; `milestones` holds the
-/// commitment id of each row. A milestone whose commitment is not listed is in no span.
-fn milestones_by_commitment(
-    commitments: &[&str],
-    milestones: &[&str],
-) -> (Vec<usize>, Vec<std::ops::Range<usize>>) {
-    match grouped_spans(commitments, milestones) {
-        Some(spans) => ((0..milestones.len()).collect(), spans),
-        None => mapped_spans(commitments, milestones),
-    }
-}
-
-/// The spans of [`milestones_by_commitment`] when the commitments' ids are strictly increasing
-/// and the rows come grouped by commitment in that order, each of a listed commitment (as the
-/// tables sorted by id usually are): each commitment's rows are then one run, found in one walk.
-fn grouped_spans(commitments: &[&str], milestones: &[&str]) -> Option<Vec<std::ops::Range<usize>>> {
-    use std::cmp::Ordering;
-    if commitments.windows(2).any(|w| w[0] >= w[1]) {
-        return None;
-    }
-    let mut spans = vec![0..0; commitments.len()];
-    let mut k = 0;
-    for (row, id) in milestones.iter().enumerate() {
-        loop {
-            match commitments.get(k).map(|c| c.cmp(id)) {
-                Some(Ordering::Less) => k += 1,
-                Some(Ordering::Equal) => break,
-                _ => return None,
-            }
-        }
-        if spans[k].is_empty() {
-            spans[k] = row..row + 1;
-        } else {
-            spans[k].end = row + 1;
-        }
-    }
-    Some(spans)
-}
-
-/// The spans of [`milestones_by_commitment`] for rows in any order.
-fn mapped_spans(
-    commitments: &[&str],
-    milestones: &[&str],
-) -> (Vec<usize>, Vec<std::ops::Range<usize>>) {
-    let mut by_commitment: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (row, id) in milestones.iter().enumerate() {
-        by_commitment.entry(id).or_default().push(row);
-    }
-    let mut rows = Vec::with_capacity(milestones.len());
-    let spans = commitments
-        .iter()
-        .map(|c| {
-            let start = rows.len();
-            if let Some(r) = by_commitment.get(c) {
-                rows.extend_from_slice(r);
-            }
-            start..rows.len()
-        })
-        .collect();
-    (rows, spans)
 }
 
 #[cfg(test)]
@@ -981,51 +1005,7 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn grouped_milestones_find_the_rows_the_map_finds() {
-        let ids = ["a", "b", "c", "d"];
-        let lists: [&[&str]; 7] = [
-            &[],
-            &["b"],
-            &["a", "b", "c"],
-            &["a", "c"],
-            &["b", "a", "c"],
-            &["a", "a", "b"],
-            &["a", "b", "d"],
-        ];
-        // Every sequence of up to five of the ids.
-        let mut sequences: Vec<Vec<&str>> = vec![vec![]];
-        let mut level: Vec<Vec<&str>> = vec![vec![]];
-        for _ in 0..5 {
-            level = level
-                .iter()
-                .flat_map(|s| ids.iter().map(move |id| [s.as_slice(), &[*id]].concat()))
-                .collect();
-            sequences.extend(level.iter().cloned());
-        }
-        let mut grouped = 0;
-        for commitments in lists {
-            for milestones in &sequences {
-                let (rows, spans) = milestones_by_commitment(commitments, milestones);
-                let (map_rows, map_spans) = mapped_spans(commitments, milestones);
-                let of = |rows: &[usize], spans: &[std::ops::Range<usize>]| {
-                    spans
-                        .iter()
-                        .map(|s| rows[s.clone()].to_vec())
-                        .collect::<Vec<_>>()
-                };
-                assert_eq!(
-                    of(&rows, &spans),
-                    of(&map_rows, &map_spans),
-                    "{commitments:?} {milestones:?}"
-                );
-                grouped += usize::from(grouped_spans(commitments, milestones).is_some());
-            }
-        }
-        assert!(grouped > 100, "{grouped}");
-    }
-
-    #[test]
-    fn spliced_dcat_catalogue_equals_the_whole_value_printed() {
+    fn spooled_dcat_catalogue_equals_the_whole_value_printed() {
         let publisher = Publisher {
             organization: crate::model::Sp::new("org \"x\"\nname".to_string()),
             ..Publisher::default()
@@ -1063,33 +1043,6 @@ mod tests {
         }
     }
 
-    /// The manifest as a `serde_json` value, printed by serde_json: what `manifest_bytes` must
-    /// give byte for byte.
-    fn manifest_as_value(
-        datasets: &[DatasetSummary],
-        files: &BTreeMap<String, (u64, String)>,
-    ) -> Vec<u8> {
-        let mut ds_hashes = Map::new();
-        for ds in datasets {
-            ds_hashes.insert(
-                ds.name.clone(),
-                json!({ "plan": ds.plan_id, "sha256": dataset_hash(&ds.name, files) }),
-            );
-        }
-        let files_json: Map<String, serde_json::Value> = files
-            .iter()
-            .map(|(k, (b, h))| (k.clone(), json!({ "bytes": b, "sha256": h })))
-            .collect();
-        let manifest = json!({
-            "generator": concat!("ogp-publish ", env!("CARGO_PKG_VERSION")),
-            "datasets": ds_hashes,
-            "files": files_json,
-        });
-        let mut bytes = serde_json::to_vec_pretty(&manifest).unwrap();
-        bytes.push(b'\n');
-        bytes
-    }
-
     #[test]
     fn spooled_texts_come_back_as_put_from_any_thread_in_any_order() {
         let dir = tempfile::tempdir().unwrap();
@@ -1124,38 +1077,5 @@ mod tests {
         ranges.sort_by_key(|r| r.start);
         assert_eq!(ranges[0].start, 0);
         assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
-    }
-
-    #[test]
-    fn manifest_prints_as_serde_json_prints_it() {
-        let names = ["a", "b-2", "d\u{e9}j\u{e0}", "quote\"d", "z\\"];
-        for n in 0..=names.len() {
-            let datasets: Vec<DatasetSummary> = names[..n]
-                .iter()
-                .map(|name| DatasetSummary {
-                    name: name.to_string(),
-                    plan_id: format!("plan {name}\n\t"),
-                })
-                .collect();
-            let mut files = BTreeMap::new();
-            for (i, ds) in datasets.iter().enumerate() {
-                // No file at all for the first dataset; up to three for the others.
-                for f in 0..i.min(3) {
-                    let sha = resources::sha256_hex(format!("{i}{f}").as_bytes());
-                    let size = (i as u64) * 1_000_003 + f as u64;
-                    files.insert(format!("datasets/{}/f{f}.csv", ds.name), (size, sha));
-                }
-            }
-            if n == 2 {
-                files.insert("catalog.jsonld".to_string(), (0, String::new()));
-            }
-            let ours = manifest_bytes(&datasets, &files);
-            let theirs = manifest_as_value(&datasets, &files);
-            assert_eq!(
-                String::from_utf8_lossy(&ours),
-                String::from_utf8_lossy(&theirs),
-                "{n} datasets"
-            );
-        }
     }
 }

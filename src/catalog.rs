@@ -1632,7 +1632,10 @@ fn write_input_csv<'a, T: 'a>(
     use crate::resources::{csv_cell, write_csv_record};
     write_csv_record(&mut w, keys)?;
     for r in records {
-        write_csv_record(&mut w, keys.iter().map(|k| csv_cell(&value(r, k))))?;
+        write_csv_record(
+            &mut w,
+            keys.iter().map(|k| csv_cell(&value(r, k)).into_owned()),
+        )?;
     }
     w.flush()
 }

@@ -5,6 +5,7 @@
 
 use crate::model::{Commitment, Completion, Milestone, OgpValue, PartialDate, Plan, Status};
 use crate::profile::Lang;
+use serde::Serialize;
 use std::borrow::Cow;
 
 /// The type of a column's values.
@@ -450,6 +451,24 @@ pub enum Value<'a> {
     /// A date, written as its text ([`PartialDate`]'s `Display`) wherever text would be; kept
     /// as a date so that writers need not format it into an owned string, nor parse it back.
     Date(PartialDate),
+}
+
+impl Serialize for Value<'_> {
+    /// The cell as published in JSON: `null` for unknown, numbers as numbers (a decimal keeps
+    /// its digits: it is parsed as JSON text), lists as arrays, dates as their text.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Null => s.serialize_none(),
+            Value::Text(t) => s.serialize_str(t),
+            Value::Int(n) => s.serialize_u64(*n),
+            Value::Decimal(d) => match serde_json::from_str::<serde_json::Number>(d) {
+                Ok(n) => n.serialize(s),
+                Err(_) => s.serialize_str(d),
+            },
+            Value::List(items) => s.collect_seq(items),
+            Value::Date(d) => s.collect_str(d),
+        }
+    }
 }
 
 // Unknown cells are made with `map_or_else`: a `Value::Null` given to `map_or` is built, then

@@ -27,14 +27,12 @@ pub mod error;
 pub mod fields;
 #[doc(hidden)]
 pub mod fuzz;
-pub mod json_out;
 pub mod model;
 pub mod ops;
 pub mod preview;
 pub mod profile;
 pub mod push;
 pub mod resources;
-pub mod scan;
 pub mod serve;
 pub mod source;
 pub mod validate;

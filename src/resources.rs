@@ -3,11 +3,12 @@
 //! known without reading the file again, and records what it saw in the cells ([`CellFacts`]).
 
 use crate::fields::{Field, Kind, Value};
-use crate::json_out;
 use crate::model::PartialDate;
 use crate::profile::{CellFacts, FileFacts, Lang, ResourceRole};
+use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
@@ -71,18 +72,21 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-/// Opens `path` for writing through a hashing buffer. The buffer is small: the table writers
-/// gather 256 KiB (`CHUNK`) in memory and hand them over in one call, which goes straight to the
-/// file; only the few small pieces written between chunks are copied into it.
-pub fn create(path: &Path) -> io::Result<HashingWriter<BufWriter<File>>> {
-    Ok(HashingWriter::new(BufWriter::with_capacity(
-        SMALL_WRITES,
-        File::create(path)?,
-    )))
+/// A published file being written: buffered, then counted and hashed in large pieces.
+pub type Out = BufWriter<HashingWriter<File>>;
+
+/// Opens `path` for writing through a buffer and a hashing writer.
+pub fn create(path: &Path) -> io::Result<Out> {
+    Ok(BufWriter::with_capacity(
+        1 << 16,
+        HashingWriter::new(File::create(path)?),
+    ))
 }
 
-/// The capacity of [`create`]'s file buffer.
-const SMALL_WRITES: usize = 1 << 13;
+/// Flushes a file opened by [`create`]; returns its size, SHA-256 and first bytes.
+pub fn finish(out: Out) -> io::Result<(u64, String, Vec<u8>)> {
+    out.into_inner().map_err(|e| e.into_error())?.finish()
+}
 
 /// Values people type when they mean "unknown"; Données Québec wants such cells empty.
 const PLACEHOLDERS: &[&str] = &[
@@ -178,33 +182,24 @@ impl CellFacts {
 }
 
 /// The text of a cell in CSV: empty for unknown, `;` between list items.
-pub fn csv_cell(value: &Value) -> String {
+pub fn csv_cell<'v>(value: &'v Value) -> Cow<'v, str> {
     match value {
-        Value::Null => String::new(),
-        Value::Text(t) => t.to_string(),
-        Value::Int(n) => n.to_string(),
-        Value::Decimal(d) => d.clone(),
-        Value::List(items) => items.join(";"),
-        Value::Date(d) => d.to_string(),
-    }
-}
-
-/// The JSON value of a cell: `null` for unknown, numbers as numbers, lists as arrays.
-pub fn json_cell(value: &Value) -> serde_json::Value {
-    match value {
-        Value::Null => serde_json::Value::Null,
-        Value::Text(t) => t.as_ref().into(),
-        Value::Int(n) => (*n).into(),
-        Value::Decimal(d) => serde_json::from_str::<serde_json::Number>(d)
-            .map_or_else(|_| d.as_str().into(), serde_json::Value::Number),
-        Value::List(items) => items.iter().map(|s| s.as_ref()).collect::<Vec<_>>().into(),
-        Value::Date(d) => d.to_string().into(),
+        Value::Null => Cow::Borrowed(""),
+        Value::Text(t) => Cow::Borrowed(t),
+        Value::Int(n) => Cow::Owned(n.to_string()),
+        Value::Decimal(d) => Cow::Borrowed(d),
+        Value::List(items) => Cow::Owned(items.join(";")),
+        Value::Date(d) => Cow::Owned(d.to_string()),
     }
 }
 
 /// Writes one CSV record (RFC 4180, comma, `\n` line end): a field is quoted when it holds a
-/// comma, a quote or a line break, and its quotes are doubled. One pass over each field, so a
-/// 50 MB cell costs what its bytes cost.
+/// comma, a quote or a line break, and its quotes are doubled; the same bytes as the `csv`
+/// crate's writer with `\n` records. Hand-written for one measured reason: that writer searches
+/// the rest of a field for a quote again for every buffer it fills, so a 50 MB field with commas
+/// and no quote took 213 s to build instead of 2 s (debug build,
+/// `cargo test --test hostile_inputs fifty_megabyte_valid_field`); this one passes over each
+/// field once.
 pub fn write_csv_record<W: Write, S: AsRef<str>>(
     out: &mut W,
     fields: impl IntoIterator<Item = S>,
@@ -213,101 +208,63 @@ pub fn write_csv_record<W: Write, S: AsRef<str>>(
         if i > 0 {
             out.write_all(b",")?;
         }
-        let f = field.as_ref();
-        if f.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
-            out.write_all(b"\"")?;
-            let mut rest = f;
-            while let Some(q) = rest.find('"') {
-                out.write_all(&rest.as_bytes()[..=q])?;
-                out.write_all(b"\"")?;
-                rest = &rest[q + 1..];
-            }
-            out.write_all(rest.as_bytes())?;
-            out.write_all(b"\"")?;
-        } else {
-            out.write_all(f.as_bytes())?;
-        }
+        write_csv_field(out, field.as_ref())?;
     }
     out.write_all(b"\n")
 }
 
-/// Bytes gathered in memory before they go through the hashing writer, and on to the file, in
-/// one call. At 256 KiB a 1,000-plan build spent about 0.1 s less system time than at 64 KiB
-/// (0.90 against 1.02 s on average, lower in seven of eight interleaved pairs of runs): a
-/// quarter as many `write` calls, each with its own locking and accounting in the kernel.
-pub(crate) const CHUNK: usize = 1 << 18;
-
-/// Writes the gathered bytes and empties the buffer, giving back memory a huge cell took.
-fn drain<W: Write>(out: &mut W, buf: &mut Vec<u8>) -> io::Result<()> {
-    out.write_all(buf)?;
-    buf.clear();
-    if buf.capacity() > 16 * CHUNK {
-        buf.shrink_to(2 * CHUNK);
+/// Writes one field of a record, quoted when it must be.
+fn write_csv_field<W: Write>(out: &mut W, f: &str) -> io::Result<()> {
+    let b = f.as_bytes();
+    if memchr::memchr3(b',', b'"', b'\n', b).is_none() && memchr::memchr(b'\r', b).is_none() {
+        return out.write_all(b);
     }
-    Ok(())
-}
-
-/// True when a CSV field must be quoted.
-fn needs_quotes(text: &str) -> bool {
-    crate::scan::needs_csv_quotes(text.as_bytes())
-}
-
-/// Appends `text` with its quotes doubled.
-fn push_quoted_part(out: &mut Vec<u8>, text: &str) {
-    let mut rest = text.as_bytes();
-    while let Some(q) = memchr::memchr(b'"', rest) {
-        out.extend_from_slice(&rest[..=q]);
-        out.push(b'"');
-        rest = &rest[q + 1..];
-    }
-    out.extend_from_slice(rest);
-}
-
-/// Appends a text as a CSV field, quoted when it must be.
-fn push_csv_text(out: &mut Vec<u8>, text: &str) {
-    if needs_quotes(text) {
-        out.push(b'"');
-        push_quoted_part(out, text);
-        out.push(b'"');
-    } else {
-        out.extend_from_slice(text.as_bytes());
-    }
-}
-
-/// Appends one cell as a CSV field: the bytes [`write_csv_record`] writes for [`csv_cell`],
-/// without building the cell's text.
-fn push_csv_cell(out: &mut Vec<u8>, value: &Value) {
-    match value {
-        Value::Null => {}
-        Value::Int(n) => json_out::write_u64(out, *n),
-        // A date written the short way is digits and hyphens: never quoted.
-        Value::Date(d) => {
-            if !json_out::push_date(out, *d) {
-                push_csv_text(out, &d.to_string());
-            }
+    out.write_all(b"\"")?;
+    for (j, part) in f.split('"').enumerate() {
+        if j > 0 {
+            out.write_all(b"\"\"")?;
         }
-        Value::Text(t) => push_csv_text(out, t),
-        Value::Decimal(t) => push_csv_text(out, t),
-        Value::List(items) => {
-            let quoted = items.iter().any(|t| needs_quotes(t));
-            if quoted {
-                out.push(b'"');
-            }
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b';');
-                }
-                if quoted {
-                    push_quoted_part(out, item);
-                } else {
-                    out.extend_from_slice(item.as_bytes());
-                }
-            }
-            if quoted {
-                out.push(b'"');
-            }
-        }
+        out.write_all(part.as_bytes())?;
     }
+    out.write_all(b"\"")
+}
+
+/// Writes the record of `row`'s cells as [`csv_cell`] gives them, formatting a number, a date
+/// or a list into `scratch`, which is reused from cell to cell.
+fn write_csv_row<W: Write>(out: &mut W, row: &[Value], scratch: &mut String) -> io::Result<()> {
+    use std::fmt::Write as _;
+    for (i, v) in row.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        let text: &str = match v {
+            Value::Null => "",
+            Value::Text(t) => t,
+            Value::Decimal(d) => d,
+            Value::Int(n) => {
+                scratch.clear();
+                let _ = write!(scratch, "{n}");
+                scratch
+            }
+            Value::Date(d) => {
+                scratch.clear();
+                let _ = write!(scratch, "{d}");
+                scratch
+            }
+            Value::List(items) => {
+                scratch.clear();
+                for (k, item) in items.iter().enumerate() {
+                    if k > 0 {
+                        scratch.push(';');
+                    }
+                    scratch.push_str(item);
+                }
+                scratch
+            }
+        };
+        write_csv_field(out, text)?;
+    }
+    out.write_all(b"\n")
 }
 
 /// How a table file is described to portals.
@@ -322,6 +279,15 @@ pub struct TableInfo {
     pub role: ResourceRole,
 }
 
+/// A file being written, with a byte-order mark first when asked.
+fn start(path: &Path, bom: bool) -> io::Result<Out> {
+    let mut out = create(path)?;
+    if bom {
+        out.write_all(b"\xEF\xBB\xBF")?;
+    }
+    Ok(out)
+}
+
 /// Writes a CSV table: header of published names, one row per record, `\n` line ends, an optional
 /// byte-order mark.
 pub fn write_csv<'a>(
@@ -332,25 +298,21 @@ pub fn write_csv<'a>(
     bom: bool,
     rows: impl Iterator<Item = Vec<Value<'a>>>,
 ) -> io::Result<FileFacts> {
-    let mut out = create(&dir.join(&info.file))?;
+    let mut csv = start(&dir.join(&info.file), bom)?;
     let mut facts = CellFacts {
         comma_separated: true,
         ..CellFacts::for_fields(fields)
     };
-    let mut buf = Vec::with_capacity(2 * CHUNK);
-    if bom {
-        buf.extend_from_slice(b"\xEF\xBB\xBF");
-    }
-    write_csv_record(&mut buf, fields.iter().map(|f| f.name(lang)))?;
+    write_csv_record(&mut csv, fields.iter().map(|f| f.name(lang)))?;
+    let mut scratch = String::new();
     for row in rows {
-        push_csv_row(&mut buf, fields, &row, Some(&mut facts));
-        if buf.len() >= CHUNK {
-            drain(&mut out, &mut buf)?;
+        for (f, v) in fields.iter().zip(&row) {
+            facts.observe(f.kind, v);
         }
+        write_csv_row(&mut csv, &row, &mut scratch)?;
     }
-    drain(&mut out, &mut buf)?;
-    let (bytes, sha256, head) = out.finish()?;
-    facts.utf8_bom = head == b"\xEF\xBB\xBF";
+    let (bytes, sha256, utf8_bom) = finish_csv(csv)?;
+    facts.utf8_bom = utf8_bom;
     Ok(facts_of(
         info,
         "CSV",
@@ -361,150 +323,42 @@ pub fn write_csv<'a>(
     ))
 }
 
-/// Appends one CSV record for `row`, observing each cell into `facts` when given.
-fn push_csv_row(
-    buf: &mut Vec<u8>,
-    fields: &[Field],
-    row: &[Value],
-    mut facts: Option<&mut CellFacts>,
-) {
-    for (i, (f, v)) in fields.iter().zip(row).enumerate() {
-        if let Some(facts) = facts.as_deref_mut() {
-            facts.observe(f.kind, v);
-        }
-        if i > 0 {
-            buf.push(b',');
-        }
-        push_csv_cell(buf, v);
-    }
-    buf.push(b'\n');
+/// Flushes a CSV file; returns its size, its SHA-256 and whether it starts with a byte-order
+/// mark.
+fn finish_csv(csv: Out) -> io::Result<(u64, String, bool)> {
+    let (bytes, sha256, head) = finish(csv)?;
+    Ok((bytes, sha256, head == b"\xEF\xBB\xBF"))
 }
 
-/// Each row of a table as a pretty JSON object of the columns another file shows, kept while
-/// the table's JSON file is written, for that file which nests the same rows (`plan.json`
-/// nests the milestones): each cell is computed, escaped and observed once, and a row is then
-/// one slice to copy. The objects are those [`json_out::write_pretty_object`] writes at
-/// [`depth`](Self::new) for the shown columns (keys in byte order, the later of equal names
-/// winning, lists one item per line).
-#[derive(Debug)]
-pub struct KeptCells {
-    /// Which columns the other file shows; the facts of a row count only these.
-    shown: Vec<bool>,
-    /// The shown members in writing order, by column, with their pretty keys.
-    keys: json_out::Keys,
-    depth: usize,
-    bytes: Vec<u8>,
-    /// Where each row's object ends in `bytes`.
-    ends: Vec<usize>,
-    /// What was observed in each row's shown cells.
-    facts: Vec<CellFacts>,
-    /// Where the cell of each column of the row being kept sits in `bytes`, when it was
-    /// written there and its compact JSON is the same text (not a list).
-    at: Vec<Option<(usize, usize)>>,
+/// One record of a JSON table: the cells of `row` under the published names, keys in byte
+/// order (a row shorter than the table has only the keys of the columns it reaches).
+struct JsonRow<'r, 'a> {
+    /// Column indexes in the byte order of their names.
+    order: &'r [usize],
+    names: &'r [&'r str],
+    row: &'r [Value<'a>],
 }
 
-impl KeptCells {
-    /// Keeps the rows of a table of `fields` whose columns are shown in the other file as
-    /// `shown` says, as objects whose members sit `depth` levels deep there (their closing
-    /// brace one level less), with room for `rows` rows made at once.
-    pub fn new(fields: &[Field], shown: Vec<bool>, lang: Lang, depth: usize, rows: usize) -> Self {
-        // About the size of a milestone's object in JSON; more only costs a copy as it grows.
-        const ROW_BYTES: usize = 512;
-        let names = fields
-            .iter()
-            .zip(&shown)
-            .enumerate()
-            .filter(|(_, (_, &s))| s)
-            .map(|(i, (f, _))| (f.name(lang), i));
-        KeptCells {
-            keys: json_out::Keys::pretty_indexed(names, depth),
-            bytes: Vec::with_capacity(rows * ROW_BYTES),
-            ends: Vec::with_capacity(rows),
-            facts: Vec::with_capacity(rows),
-            at: Vec::with_capacity(fields.len()),
-            shown,
-            depth,
-        }
-    }
-
-    /// The pretty JSON object of row `row` (in the order the table was written).
-    pub fn object(&self, row: usize) -> &[u8] {
-        let start = if row == 0 { 0 } else { self.ends[row - 1] };
-        &self.bytes[start..self.ends[row]]
-    }
-
-    /// What was observed in the shown cells of row `row`.
-    pub fn facts(&self, row: usize) -> &CellFacts {
-        &self.facts[row]
-    }
-
-    /// Keeps one row, observing each cell into the row's facts when shown, into `hidden`
-    /// otherwise; the row is then written compact into `out`, its scalar cells copied from
-    /// the kept object.
-    fn keep(
-        &mut self,
-        out: &mut Vec<u8>,
-        keys: &json_out::Keys,
-        fields: &[Field],
-        row: &[Value],
-        hidden: &mut CellFacts,
-    ) {
-        let mut facts = CellFacts::default();
-        for (i, (f, v)) in fields.iter().zip(row).enumerate() {
-            if self.shown.get(i) == Some(&true) {
-                facts.observe(f.kind, v);
-            } else {
-                hidden.observe(f.kind, v);
-            }
-        }
-        self.facts.push(facts);
-        self.at.clear();
-        self.at.resize(row.len(), None);
-        let object_start = self.bytes.len();
-        self.bytes
-            .reserve(self.keys.key_bytes() + self.keys.len() + 2 * self.depth + 2);
-        // A short row writes a shown column it does not reach as its key alone.
-        json_out::write_pretty_object(&mut self.bytes, &self.keys, self.depth - 1, |bytes, i| {
-            if let Some(v) = row.get(i) {
-                let start = bytes.len();
-                json_out::write_pretty(bytes, v, self.depth);
-                if !matches!(v, Value::List(_)) {
-                    self.at[i] = Some((start, bytes.len()));
-                }
-            }
-        });
-        self.ends.push(self.bytes.len());
-        out.reserve(self.bytes.len() - object_start + keys.key_bytes() + 2);
-        if keys.is_empty() {
-            out.extend_from_slice(b"{}");
-            return;
-        }
-        for (i, key) in keys.members() {
-            out.extend_from_slice(key);
-            match self.at[i] {
-                Some((start, end)) => out.extend_from_slice(&self.bytes[start..end]),
-                None => json_out::write_compact(out, &row[i]),
-            }
-        }
-        out.push(b'}');
+impl Serialize for JsonRow<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(
+            self.order
+                .iter()
+                .filter_map(|&i| Some((self.names[i], self.row.get(i)?))),
+        )
     }
 }
 
-impl CellFacts {
-    /// Adds the cell counts of `other` (dates, numbers, placeholders) to these.
-    pub fn add_counts(&mut self, other: &CellFacts) {
-        self.dates.0 += other.dates.0;
-        self.dates.1 += other.dates.1;
-        self.numbers.0 += other.numbers.0;
-        self.numbers.1 += other.numbers.1;
-        self.placeholders += other.placeholders;
-    }
+/// The column indexes of `names` in the byte order of the names.
+pub(crate) fn sorted_order(names: &[&str]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by_key(|&i| names[i]);
+    order
 }
 
 /// Writes a table as CSV (as [`write_csv`] does) and as JSON (an array with one object per
 /// line, keys sorted, `null` for unknown, no byte-order mark) in one pass over its rows, so each
 /// cell is computed and observed once. Returns the CSV file's facts, then the JSON file's.
-/// With `kept`, each cell's JSON is also kept there for another file.
 ///
 /// `next_row` puts the next row's cells into the empty buffer it is given, which is reused
 /// from row to row, and returns false when there is no row left.
@@ -515,61 +369,41 @@ pub fn write_table<'a>(
     lang: Lang,
     bom: bool,
     mut next_row: impl FnMut(&mut Vec<Value<'a>>) -> bool,
-    mut kept: Option<&mut KeptCells>,
 ) -> io::Result<(FileFacts, FileFacts)> {
-    let mut csv = create(&dir.join(&csv_info.file))?;
-    let mut json = create(&dir.join(&json_info.file))?;
-    let (mut cbuf, mut jbuf) = (Vec::with_capacity(2 * CHUNK), Vec::with_capacity(2 * CHUNK));
-    if bom {
-        cbuf.extend_from_slice(b"\xEF\xBB\xBF");
-    }
-    write_csv_record(&mut cbuf, fields.iter().map(|f| f.name(lang)))?;
+    let mut csv = start(&dir.join(&csv_info.file), bom)?;
+    let mut json = start(&dir.join(&json_info.file), false)?;
+    let names: Vec<&str> = fields.iter().map(|f| f.name(lang)).collect();
+    let order = sorted_order(&names);
+    write_csv_record(&mut csv, &names)?;
     let mut cells = CellFacts::for_fields(fields);
-    let keys = json_out::Keys::compact(fields.iter().map(|f| f.name(lang)));
-    jbuf.push(b'[');
+    json.write_all(b"[")?;
     let mut first = true;
     let mut row = Vec::with_capacity(fields.len());
+    let mut scratch = String::new();
     while next_row(&mut row) {
-        jbuf.extend_from_slice(if first { b"\n" } else { b",\n" });
+        for (f, v) in fields.iter().zip(&row) {
+            cells.observe(f.kind, v);
+        }
+        write_csv_row(&mut csv, &row, &mut scratch)?;
+        json.write_all(if first { b"\n" } else { b",\n" })?;
         first = false;
-        let short = (row.len() < fields.len())
-            .then(|| json_out::Keys::compact(fields[..row.len()].iter().map(|f| f.name(lang))));
-        // A short row has only the keys of the columns it reaches.
-        let keys = short.as_ref().unwrap_or(&keys);
-        match kept.as_deref_mut() {
-            Some(kept) => {
-                push_csv_row(&mut cbuf, fields, &row, None);
-                kept.keep(&mut jbuf, keys, fields, &row, &mut cells);
-            }
-            None => {
-                push_csv_row(&mut cbuf, fields, &row, Some(&mut cells));
-                json_out::write_compact_object(&mut jbuf, keys, &row);
-            }
-        }
-        if cbuf.len() >= CHUNK {
-            drain(&mut csv, &mut cbuf)?;
-        }
-        if jbuf.len() >= CHUNK {
-            drain(&mut json, &mut jbuf)?;
-        }
+        let record = JsonRow {
+            order: &order,
+            names: &names,
+            row: &row,
+        };
+        serde_json::to_writer(&mut json, &record)?;
         row.clear();
     }
-    if let Some(kept) = kept {
-        for facts in &kept.facts {
-            cells.add_counts(facts);
-        }
-    }
-    drain(&mut csv, &mut cbuf)?;
-    jbuf.extend_from_slice(b"\n]\n");
-    drain(&mut json, &mut jbuf)?;
-    let (bytes, sha256, head) = csv.finish()?;
+    json.write_all(b"\n]\n")?;
+    let (bytes, sha256, utf8_bom) = finish_csv(csv)?;
     let csv_cells = CellFacts {
         comma_separated: true,
-        utf8_bom: head == b"\xEF\xBB\xBF",
+        utf8_bom,
         ..cells
     };
     let csv_facts = facts_of(csv_info, "CSV", "text/csv", bytes, sha256, Some(csv_cells));
-    let (bytes, sha256, _) = json.finish()?;
+    let (bytes, sha256, _) = finish(json)?;
     let json_facts = facts_of(
         json_info,
         "JSON",
@@ -594,18 +428,30 @@ pub fn rows_of<'a>(
     }
 }
 
+/// `value` pretty-printed as serde_json prints it, with a final newline.
+pub fn pretty_json<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(value).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// Writes `value`, pretty-printed, with a final newline, through the hashing writer; returns
+/// the file's size and SHA-256.
+pub fn write_pretty<T: Serialize + ?Sized>(path: &Path, value: &T) -> io::Result<(u64, String)> {
+    let mut out = create(path)?;
+    serde_json::to_writer_pretty(&mut out, value)?;
+    out.write_all(b"\n")?;
+    let (bytes, sha256, _) = finish(out)?;
+    Ok((bytes, sha256))
+}
+
 /// Writes any JSON value, pretty-printed, with a final newline.
 pub fn write_json_value(
     dir: &Path,
     info: TableInfo,
     value: &serde_json::Value,
 ) -> io::Result<FileFacts> {
-    let mut out = create(&dir.join(&info.file))?;
-    // Printed into memory first: the printer's many small writes would each go through the
-    // hasher and the file buffer.
-    let bytes = json_out::pretty_value_file(value);
-    out.write_all(&bytes)?;
-    let (bytes, sha256, _) = out.finish()?;
+    let (bytes, sha256) = write_pretty(&dir.join(&info.file), value)?;
     Ok(facts_of(
         info,
         "JSON",
@@ -782,7 +628,6 @@ pub fn package_resource(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::borrow::Cow;
 
     fn tricky() -> Vec<String> {
         let mut all: Vec<String> = [
@@ -891,26 +736,12 @@ mod tests {
     }
 
     #[test]
-    fn csv_cells_are_written_as_csv_records_write_them() {
+    fn tables_read_back_as_their_cells_with_the_csv_and_json_readers() {
         let texts = tricky();
         let values = cells(&texts);
-        for v in &values {
-            let mut expected = Vec::new();
-            write_csv_record(&mut expected, [csv_cell(v)]).unwrap();
-            let mut got = Vec::new();
-            push_csv_cell(&mut got, v);
-            got.push(b'\n');
-            assert_eq!(got, expected, "{v:?}");
-        }
-    }
-
-    #[test]
-    fn tables_equal_the_serde_json_and_csv_record_writers() {
-        let texts = tricky();
-        let values = cells(&texts);
-        // Names whose byte order is not the column order, several given twice.
+        // Names whose byte order is not the column order.
         let fields: Vec<Field> = (0..values.len())
-            .map(|i| Field::extra(&format!("col{}", (values.len() - i) % 13)))
+            .map(|i| Field::extra(&format!("col{:02}", (values.len() - i) * 7 % values.len())))
             .collect();
         let rows = || (0..3).map(|_| values.clone());
         let dir = tempfile::tempdir().unwrap();
@@ -927,50 +758,45 @@ mod tests {
             Lang::Fr,
             true,
             rows_of(rows()),
-            None,
         )
         .unwrap();
-        // Keeping the cells for another file changes neither file nor their facts; the kept
-        // cells are the pretty JSON of each value, and the shown cells' facts add up to what
-        // observing them gives.
-        let shown: Vec<bool> = (0..fields.len()).map(|i| i % 3 != 1).collect();
-        let mut kept = KeptCells::new(&fields, shown.clone(), Lang::Fr, 5, 0);
-        let facts_kept = write_table(
-            dir.path(),
-            (table("k.csv"), table("k.json")),
-            &fields,
-            Lang::Fr,
-            true,
-            rows_of(rows()),
-            Some(&mut kept),
-        )
-        .unwrap();
-        for (a, b) in [("k.csv", "t.csv"), ("k.json", "t.json")] {
-            assert_eq!(
-                std::fs::read(dir.path().join(a)).unwrap(),
-                std::fs::read(dir.path().join(b)).unwrap()
-            );
-        }
-        assert_eq!(facts_kept.0.cells, csv_facts.cells);
-        assert_eq!(facts_kept.1.cells, json_facts.cells);
-        // Each kept object is what serde_json pretty-prints for a map of the shown columns,
-        // as the value of a member four levels deep.
-        for (r, row) in rows().enumerate() {
-            let mut shown_facts = CellFacts::default();
-            let mut map = serde_json::Map::new();
-            for (c, v) in row.iter().enumerate() {
-                if shown[c] {
-                    shown_facts.observe(fields[c].kind, v);
-                    map.insert(fields[c].name(Lang::Fr).to_string(), json_cell(v));
-                }
+        // The CSV, read by the csv crate's reader, gives back the header and each cell's text.
+        let bytes = std::fs::read(dir.path().join("t.csv")).unwrap();
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+        let mut reader = csv::Reader::from_reader(&bytes[3..]);
+        let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        let names: Vec<String> = fields
+            .iter()
+            .map(|f| f.name(Lang::Fr).to_string())
+            .collect();
+        assert_eq!(header, names);
+        let records: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        let want: Vec<String> = values.iter().map(|v| csv_cell(v).into_owned()).collect();
+        assert_eq!(records, vec![want; 3]);
+        // The JSON is one record per line, keys in byte order, and parses back to the cells.
+        let text = std::fs::read_to_string(dir.path().join("t.json")).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            (lines[0], lines[lines.len() - 1], lines.len()),
+            ("[", "]", 5)
+        );
+        let parsed: Vec<serde_json::Map<String, serde_json::Value>> =
+            serde_json::from_str(&text).unwrap();
+        for record in &parsed {
+            let keys: Vec<&String> = record.keys().collect();
+            let mut sorted = keys.clone();
+            sorted.sort();
+            assert_eq!(keys, sorted);
+            for (f, v) in fields.iter().zip(&values) {
+                let want = serde_json::to_value(v).unwrap();
+                assert_eq!(record[f.name(Lang::Fr)], want, "{v:?}");
             }
-            let printed = serde_json::to_string_pretty(&serde_json::json!([[[[map]]]])).unwrap();
-            let inner = printed
-                .trim_start_matches(['[', ' ', '\n'])
-                .trim_end_matches([']', ' ', '\n']);
-            assert_eq!(String::from_utf8_lossy(kept.object(r)), inner);
-            assert_eq!(kept.facts(r), &shown_facts);
         }
+        assert_eq!(json_cell_of(&Value::Decimal("66.7".into())), "66.7");
+        assert_eq!(json_cell_of(&Value::Decimal("1,5".into())), "\"1,5\"");
         // The one-table CSV writer writes the same CSV, with the same facts.
         let alone = write_csv(
             dir.path(),
@@ -981,10 +807,7 @@ mod tests {
             rows(),
         )
         .unwrap();
-        assert_eq!(
-            std::fs::read(dir.path().join("alone.csv")).unwrap(),
-            std::fs::read(dir.path().join("t.csv")).unwrap()
-        );
+        assert_eq!(std::fs::read(dir.path().join("alone.csv")).unwrap(), bytes);
         assert_eq!(alone.cells, csv_facts.cells);
         assert_eq!(
             json_facts
@@ -994,22 +817,10 @@ mod tests {
                 .cells
                 .map(|c| (c.dates, c.numbers, c.placeholders))
         );
+    }
 
-        let mut json = b"[".to_vec();
-        let mut csv = b"\xEF\xBB\xBF".to_vec();
-        write_csv_record(&mut csv, fields.iter().map(|f| f.name(Lang::Fr))).unwrap();
-        for (i, row) in rows().enumerate() {
-            let mut obj = serde_json::Map::new();
-            for (f, v) in fields.iter().zip(&row) {
-                obj.insert(f.name(Lang::Fr).to_string(), json_cell(v));
-            }
-            json.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-            serde_json::to_writer(&mut json, &obj).unwrap();
-            write_csv_record(&mut csv, row.iter().map(csv_cell)).unwrap();
-        }
-        json.extend_from_slice(b"\n]\n");
-        assert_eq!(std::fs::read(dir.path().join("t.json")).unwrap(), json);
-        assert_eq!(std::fs::read(dir.path().join("t.csv")).unwrap(), csv);
+    fn json_cell_of(v: &Value) -> String {
+        serde_json::to_string(v).unwrap()
     }
 
     #[test]
@@ -1066,17 +877,8 @@ mod tests {
                 ] {
                     let d = PartialDate { year, month, day };
                     assert_eq!(d.to_string(), old(d), "{d:?}");
-                    let mut pushed = b"x".to_vec();
-                    match d.format_into(&mut [0; 10]) {
-                        Some(s) => {
-                            assert_eq!(s, old(d));
-                            assert!(json_out::push_date(&mut pushed, d));
-                            assert_eq!(pushed, format!("x{s}").as_bytes());
-                        }
-                        None => {
-                            assert!(!json_out::push_date(&mut pushed, d));
-                            assert_eq!(pushed, b"x");
-                        }
+                    if let Some(s) = d.format_into(&mut [0; 10]) {
+                        assert_eq!(s, old(d));
                     }
                 }
             }

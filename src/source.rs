@@ -340,7 +340,8 @@ impl<'a> CsvReader<'a> {
         } else {
             let start = self.at;
             // A lone CR (old Mac line ends) ends a line too.
-            self.at += crate::scan::first_of(&bytes[self.at..], crate::scan::CSV_VALUE_END);
+            let rest = &bytes[self.at..];
+            self.at += memchr::memchr3(b',', b'\n', b'\r', rest).unwrap_or(rest.len());
             (start, self.at)
         };
         // Consume the separator; report whether the record goes on.

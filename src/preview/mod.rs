@@ -380,14 +380,14 @@ fn table_previews(ds: &BuiltDataset, view: &PlanView, lang: Lang, preview_of: &s
                 let p = view.progress_of(c);
                 cfields
                     .iter()
-                    .map(move |k| csv_cell(&commitment_value(plan, c, p, &k.key)))
+                    .map(move |k| csv_cell(&commitment_value(plan, c, p, &k.key)).into_owned())
             });
             push_table_preview(&mut html, &head(&cfields, commitments.len()), lang, rows);
         } else if stem == names.milestones {
             let rows = milestones.iter().map(|m| {
                 mfields
                     .iter()
-                    .map(move |k| csv_cell(&milestone_value(plan, m, &k.key)))
+                    .map(move |k| csv_cell(&milestone_value(plan, m, &k.key)).into_owned())
             });
             push_table_preview(&mut html, &head(&mfields, milestones.len()), lang, rows);
         } else {

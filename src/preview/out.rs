@@ -39,7 +39,10 @@ fn template_entity(b: u8) -> &'static str {
 fn push_replaced(out: &mut String, s: &str, set: &'static [u8], entity: fn(u8) -> &'static str) {
     let mut rest = s;
     loop {
-        let plain = crate::scan::first_of(rest.as_bytes(), set);
+        let plain = rest
+            .bytes()
+            .position(|b| set.contains(&b))
+            .unwrap_or(rest.len());
         out.push_str(&rest[..plain]);
         let Some(&b) = rest.as_bytes().get(plain) else {
             break;
@@ -89,7 +92,7 @@ impl Push for String {
         if n < 10 {
             return self.digit(n);
         }
-        self.push_str(crate::json_out::digits(n, &mut [0; 20]));
+        self.push_str(&n.to_string());
         self
     }
 
