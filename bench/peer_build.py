@@ -78,6 +78,19 @@ DICTIONARY = [
     ('jalons', 'statut', 'code', 'Statut', 'Status', "État d'avancement du jalon. Valeurs permises : not_started, in_progress, completed, on_hold, cancelled.", 'Progress status of the milestone. Allowed values: not_started, in_progress, completed, on_hold, cancelled.', 'completed'),
     ('jalons', 'date_realisation', 'date', 'Date de réalisation', 'Completed on', 'Date à laquelle le jalon a été réalisé (AAAA-MM-JJ ou AAAA-MM).', 'Date the milestone was completed (YYYY-MM-DD or YYYY-MM).', '2022-06-30'),
     ('jalons', 'url_preuve', 'url', 'Preuve', 'Evidence', 'Lien vers une preuve de réalisation.', 'Link to evidence of completion.', ''),
+    ('plan', 'id', 'texte', 'Identifiant', 'Identifier', "Identifiant du plan d'action (nom de son dossier dans le catalogue).", 'Identifier of the action plan (its folder name in the catalogue).', 'quebec-2021-2023'),
+    ('plan', 'titre', 'texte', 'Titre', 'Title', "Titre du plan d'action dans sa langue.", 'Title of the action plan in its language.', "Plan d'action favorisant un gouvernement ouvert 2021-2023"),
+    ('plan', 'titre_en', 'texte', 'Titre en anglais', 'English title', "Titre du plan d'action en anglais.", 'Title of the action plan in English.', ''),
+    ('plan', 'sous_titre', 'texte', 'Sous-titre', 'Subtitle', "Sous-titre du plan d'action.", 'Subtitle of the action plan.', 'Pour un Québec transparent'),
+    ('plan', 'membre', 'texte', 'Membre', 'Member', 'Membre du Partenariat pour un gouvernement ouvert qui porte le plan.', 'Open Government Partnership member that carries the plan.', 'Québec, Canada'),
+    ('plan', 'debut', 'date', 'Début', 'Start', 'Date de début du plan (AAAA-MM-JJ ou AAAA-MM).', 'Start date of the plan (YYYY-MM-DD or YYYY-MM).', '2021-12-16'),
+    ('plan', 'fin', 'date', 'Fin', 'End', 'Date de fin du plan (AAAA-MM-JJ ou AAAA-MM).', 'End date of the plan (YYYY-MM-DD or YYYY-MM).', '2023-03'),
+    ('plan', 'date_soumission', 'date', 'Date de soumission', 'Submitted on', 'Date à laquelle le plan a été soumis au Partenariat (AAAA-MM-JJ ou AAAA-MM).', 'Date the plan was submitted to the Partnership (YYYY-MM-DD or YYYY-MM).', '2021-09-22'),
+    ('plan', 'url', 'url', 'Page web', 'Web page', "Page web du plan d'action.", 'Web page of the action plan.', ''),
+    ('plan', 'description', 'texte', 'Description', 'Description', "Présentation du plan d'action (Markdown).", 'Presentation of the action plan (Markdown).', ''),
+    ('plan', 'defis', 'liste', 'Défis', 'Challenges', "Défis du plan : liste d'objets, chacun avec son identifiant et son titre.", 'Challenges of the plan: list of objects, each with its identifier and title.', ''),
+    ('plan', 'engagements', 'liste', 'Engagements', 'Commitments', "Engagements du plan : liste d'objets, chacun avec les colonnes de la ressource des engagements (sauf le plan) et ses jalons.", 'Commitments of the plan: list of objects, each with the columns of the commitments resource (except the plan) and its milestones.', ''),
+    ('plan', 'jalons', 'liste', 'Jalons', 'Milestones', "Jalons d'un engagement : liste d'objets, chacun avec les colonnes de la ressource des jalons (sauf le plan et l'engagement).", 'Milestones of a commitment: list of objects, each with the columns of the milestones resource (except the plan and the commitment).', ''),
 ]
 
 DATASET_DICTIONARY = [

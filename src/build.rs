@@ -10,29 +10,19 @@ use crate::diagnostic::Diagnostic;
 use crate::error::{Error, IoContext};
 use crate::fields::{
     commitment_cell, commitment_fields, milestone_cell, milestone_fields, CommitmentCol, Field,
-    MilestoneCol, Progress, Value, DICTIONARY_FIELDS, PLAN_FIELDS,
+    MilestoneCol, Value, DICTIONARY_FIELDS, PLAN_FIELDS,
 };
-use crate::model::{Catalog, Commitment, Milestone, Plan, Publisher, Status};
+use crate::model::{Catalog, Plan, Publisher};
 use crate::profile::{self, FileFacts, Lang, PackageInput, Profile, ResourceRole};
 use crate::resources::{self, TableInfo};
 use crate::validate::dataset_name;
 use serde_json::{json, Map};
 use std::collections::{BTreeMap, HashMap};
+
+pub use crate::dataset::BuiltDataset;
+use crate::dataset::{names, Names, PlanView};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-/// One dataset as written.
-#[derive(Debug, Clone)]
-pub struct BuiltDataset {
-    /// CKAN dataset name; also its folder under `datasets/`.
-    pub name: String,
-    /// The plan it publishes.
-    pub plan_id: String,
-    /// The package dict in `package.json`.
-    pub package: Map<String, serde_json::Value>,
-    /// The resource files, in publishing order.
-    pub files: Vec<FileFacts>,
-}
 
 /// What a streaming [`build()`](crate::build()) wrote: each dataset's name and plan, and every
 /// file's size and hash. The datasets' package dicts and file facts are in the output folder
@@ -66,34 +56,6 @@ pub struct Built {
     pub datasets: Vec<BuiltDataset>,
     /// Every file written (relative path → bytes, sha256), the manifest excepted.
     pub files: BTreeMap<String, (u64, String)>,
-}
-
-/// File names of a dataset's tables in a language.
-pub(crate) struct Names {
-    pub(crate) commitments: &'static str,
-    pub(crate) milestones: &'static str,
-    dictionary: &'static str,
-    plan_key_commitments: &'static str,
-    plan_key_milestones: &'static str,
-}
-
-pub(crate) fn names(lang: Lang) -> Names {
-    match lang {
-        Lang::Fr => Names {
-            commitments: "engagements",
-            milestones: "jalons",
-            dictionary: "dictionnaire-donnees",
-            plan_key_commitments: "engagements",
-            plan_key_milestones: "jalons",
-        },
-        Lang::En => Names {
-            commitments: "commitments",
-            milestones: "milestones",
-            dictionary: "data-dictionary",
-            plan_key_commitments: "commitments",
-            plan_key_milestones: "milestones",
-        },
-    }
 }
 
 /// Writes `dist/` for a catalogue that [`crate::check`] found valid; `warnings` are shown in
@@ -518,44 +480,6 @@ fn info(file: &str, title: &str, description: &str, role: ResourceRole) -> Table
         title: title.to_string(),
         description: description.to_string(),
         role,
-    }
-}
-
-/// A plan's records in publishing order (by id) and each commitment's progress, worked out
-/// once per plan for its files and its preview page.
-pub(crate) struct PlanView<'a> {
-    pub(crate) plan: &'a Plan,
-    pub(crate) commitments: Vec<&'a Commitment>,
-    pub(crate) milestones: Vec<&'a Milestone>,
-    pub(crate) progress: HashMap<&'a str, Progress>,
-}
-
-impl<'a> PlanView<'a> {
-    pub(crate) fn new(plan: &'a Plan) -> Self {
-        let mut progress: HashMap<&str, Progress> = HashMap::new();
-        for m in &plan.milestones {
-            let p = progress.entry(m.commitment_id.as_str()).or_default();
-            p.total += 1;
-            p.completed += u64::from(m.status == Some(Status::Completed));
-        }
-        let mut commitments: Vec<&Commitment> = plan.commitments.iter().collect();
-        commitments.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut milestones: Vec<&Milestone> = plan.milestones.iter().collect();
-        milestones.sort_by(|a, b| a.id.cmp(&b.id));
-        PlanView {
-            plan,
-            commitments,
-            milestones,
-            progress,
-        }
-    }
-
-    /// The progress of a commitment (none known when it has no milestone).
-    pub(crate) fn progress_of(&self, c: &Commitment) -> Progress {
-        self.progress
-            .get(c.id.as_str())
-            .copied()
-            .unwrap_or_default()
     }
 }
 

@@ -1,7 +1,7 @@
 //! The catalogue-level DCAT description (`catalog.jsonld`) that harvesters read, and licence
 //! facts shared with the Data Package.
 
-use crate::build::BuiltDataset;
+use crate::dataset::BuiltDataset;
 use crate::model::{Plan, Publisher};
 use crate::profile::Profile;
 use serde_json::{json, Value};

@@ -21,6 +21,7 @@
 pub mod build;
 pub mod catalog;
 pub mod ckan;
+pub(crate) mod dataset;
 pub mod dcat;
 pub mod diagnostic;
 pub mod error;

@@ -6,6 +6,33 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
+/// The language of published names and labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Lang {
+    /// French.
+    Fr,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// ISO 639-1 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    /// Picks the French or English text.
+    pub fn pick<'a>(self, fr: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Fr => fr,
+            Lang::En => en,
+        }
+    }
+}
+
 /// A value with the file and position it was read from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Sp<T> {
@@ -244,10 +271,10 @@ macro_rules! vocabulary {
             }
 
             /// A label for people, in French or English.
-            pub fn label(self, lang: crate::profile::Lang) -> &'static str {
+            pub fn label(self, lang: Lang) -> &'static str {
                 match (self, lang) {
-                    $(($name::$variant, crate::profile::Lang::Fr) => $fr,
-                      ($name::$variant, crate::profile::Lang::En) => $en,)+
+                    $(($name::$variant, Lang::Fr) => $fr,
+                      ($name::$variant, Lang::En) => $en,)+
                 }
             }
 

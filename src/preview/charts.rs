@@ -163,7 +163,7 @@ pub fn overall(completed: usize, total: usize, lang: Lang) -> String {
 }
 
 /// One progress bar per commitment.
-pub(crate) fn commitments(view: &crate::build::PlanView, lang: Lang) -> String {
+pub(crate) fn commitments(view: &crate::dataset::PlanView, lang: Lang) -> String {
     /// A commitment's row: the key it is sorted by (`id|label`), its counts and their text.
     struct Row {
         key: String,
@@ -670,7 +670,7 @@ mod tests {
         // Hostile titles and ids, odd dates and both timeline layouts: every picture parses,
         // holds no raw markup from the records, and comes out the same twice.
         for (i, p) in random_plans().iter().enumerate() {
-            let view = crate::build::PlanView::new(p);
+            let view = crate::dataset::PlanView::new(p);
             for lang in [Lang::Fr, Lang::En] {
                 let (done, total) = (i % 7, i % 11);
                 let pictures = [
@@ -1034,7 +1034,7 @@ mod tests {
     fn the_other_charts_are_well_formed() {
         let p = plan(70, 2, 1);
         well_formed(&statuses(&p, Lang::Fr)).unwrap();
-        well_formed(&commitments(&crate::build::PlanView::new(&p), Lang::En)).unwrap();
+        well_formed(&commitments(&crate::dataset::PlanView::new(&p), Lang::En)).unwrap();
         well_formed(&overall(3, 7, Lang::Fr)).unwrap();
     }
 }

@@ -10,7 +10,7 @@ mod charts;
 mod markdown;
 mod out;
 
-use crate::build::{BuiltDataset, PlanView};
+use crate::dataset::{BuiltDataset, PlanView};
 use crate::diagnostic::Diagnostic;
 use crate::fields::{
     commitment_fields, commitment_value, milestone_fields, milestone_value, Field,
@@ -356,7 +356,7 @@ fn push_table_preview<R: IntoIterator<Item = String>>(
 /// its CSV files.
 fn table_previews(ds: &BuiltDataset, view: &PlanView, lang: Lang, preview_of: &str) -> String {
     let (plan, commitments, milestones) = (view.plan, &view.commitments, &view.milestones);
-    let names = crate::build::names(lang);
+    let names = crate::dataset::names(lang);
     let cfields = commitment_fields(plan);
     let mfields = milestone_fields(plan);
     let mut html = String::new();

@@ -13,32 +13,7 @@ use serde_json::{Map, Value};
 pub use ckan::Ckan;
 pub use donneesquebec::DonneesQuebec;
 
-/// The language of published names and labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Lang {
-    /// French.
-    Fr,
-    /// English.
-    En,
-}
-
-impl Lang {
-    /// ISO 639-1 code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Fr => "fr",
-            Lang::En => "en",
-        }
-    }
-
-    /// Picks the French or English text.
-    pub fn pick<'a>(self, fr: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Fr => fr,
-            Lang::En => en,
-        }
-    }
-}
+pub use crate::model::Lang;
 
 /// What a resource holds, in the portal's terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
