@@ -185,7 +185,13 @@ enum Command {
 }
 
 fn read_token(args: &PortalArgs) -> Result<Option<Secret>, Error> {
-    if let Some(path) = &args.token_file {
+    read_token_from(args.token_file.as_deref())
+}
+
+/// The token in `token_file` (warning when other users can read the file), or else in
+/// `CKAN_API_TOKEN`.
+fn read_token_from(token_file: Option<&std::path::Path>) -> Result<Option<Secret>, Error> {
+    if let Some(path) = token_file {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -201,11 +207,11 @@ fn read_token(args: &PortalArgs) -> Result<Option<Secret>, Error> {
             }
         }
         let text = std::fs::read_to_string(path).map_err(|source| Error::TokenFile {
-            path: path.clone(),
+            path: path.to_path_buf(),
             source,
         })?;
         if text.trim().is_empty() {
-            return Err(Error::EmptyTokenFile(path.clone()));
+            return Err(Error::EmptyTokenFile(path.to_path_buf()));
         }
         return Ok(Some(Secret::new(&text)));
     }
@@ -237,50 +243,33 @@ struct PreviewPortal {
     allow_http: bool,
 }
 
-/// Builds, then renders the preview again with the portal diff when asked. Returns the
-/// diagnostics of a catalogue that could not be built, or the trouble met.
+/// Runs `ops::preview`. Returns the warnings, the diagnostics of a catalogue that could not be
+/// built, or the trouble met.
 fn build_preview(
     catalog: &std::path::Path,
     out: &std::path::Path,
     portal: Option<&PreviewPortal>,
 ) -> Result<Vec<Diagnostic>, Result<Vec<Diagnostic>, String>> {
-    let opts = BuildOpts {
+    let portal = match portal {
+        Some(p) => {
+            let token = read_token_from(p.token_file.as_deref()).map_err(|e| Err(e.to_string()))?;
+            let mut opts = ops::PortalOpts::new(p.url.clone());
+            opts.token = token;
+            opts.allow_http = p.allow_http;
+            Some(opts)
+        }
+        None => None,
+    };
+    let opts = ops::PreviewOpts {
         catalog: catalog.to_path_buf(),
         out: out.to_path_buf(),
-        jobs: 0,
+        portal,
     };
-    let (checked, built) = match ogp_publish::build_checked(&opts) {
-        Ok(x) => x,
-        Err(Error::Invalid(d)) => return Err(Ok(d)),
-        Err(e) => return Err(Err(e.to_string())),
-    };
-    if let Some(p) = portal {
-        let args = PortalArgs {
-            portal: p.url.clone(),
-            token_file: p.token_file.clone(),
-            allow_http: p.allow_http,
-            dist: out.to_path_buf(),
-            concurrency: DEFAULT_CONCURRENCY,
-            timeout: DEFAULT_TIMEOUT,
-            max_attempts: DEFAULT_MAX_ATTEMPTS,
-            retry_delay_ms: DEFAULT_RETRY_DELAY_MS,
-            format: Format::Human,
-        };
-        let token = read_token(&args).map_err(|e| Err(e.to_string()))?;
-        let plans = ops::diff(&ops::DiffOpts {
-            portal: portal_opts(&args, token, false),
-            dist: out.to_path_buf(),
-        })
-        .map_err(|e| Err(e.to_string()))?;
-        ogp_publish::render_preview_with_diff(
-            &checked.catalog,
-            &built,
-            &checked.diagnostics,
-            &plans,
-        )
-        .map_err(|e| Err(e.to_string()))?;
+    match ops::preview(&opts) {
+        Ok(warnings) => Ok(warnings),
+        Err(Error::Invalid(d)) => Err(Ok(d)),
+        Err(e) => Err(Err(e.to_string())),
     }
-    Ok(checked.diagnostics)
 }
 
 fn run_preview(

@@ -1,11 +1,14 @@
-//! One function per command: each takes its options (and, for long work, a [`Reporter`]) and
-//! returns a result or the library's [`Error`]. Nothing here prints or exits; the command line
+//! One function per command that reaches a portal or renders the preview (`check` and `build`
+//! are [`crate::check_report`] and [`crate::build()`]): each takes its options (and, for long
+//! work, a [`Reporter`]) and returns a result or the library's [`Error`]. Nothing here prints or exits; the command line
 //! turns results into text and errors into exit codes.
 
 mod diff;
+mod preview;
 mod push;
 
 pub use diff::{diff, DiffOpts};
+pub use preview::{preview, PreviewOpts};
 pub use push::{push, PushOpts, PushOutcome};
 
 use crate::ckan::client::{ClientOpts, RetryPolicy, Trace};
