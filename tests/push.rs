@@ -889,6 +889,11 @@ fn bad_token_stops_before_any_write_and_never_shows_the_token() {
     let fake = "eyJhbGciOiJIUzI1NiJ9.eyJqdGkiOiJub3QtYS1yZWFsLXRva2VuIn0.c2VjcmV0LXRoYXQtbXVzdC1ub3QtbGVhaw";
     let token_file = s.tmp.path().join("bad-token");
     std::fs::write(&token_file, format!("{fake}\n")).unwrap();
+    // Readable by other users whatever the umask of the machine running the tests.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&token_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
     let report = s.report();
     let o = run_portal(
         "push",
@@ -903,7 +908,7 @@ fn bad_token_stops_before_any_write_and_never_shows_the_token() {
         "{}",
         out(&o)
     );
-    // The file was written with the default mode: anyone on the machine can read it.
+    // Anyone on the machine can read the file: the push says so.
     assert!(
         out(&o).contains("can be read by other users (mode 644)"),
         "{}",
@@ -1133,6 +1138,24 @@ fn plain_http_to_a_remote_host_is_refused_without_a_request() {
     let o = run_portal("push", "http://portal.example", &s.1, &s.0, &[]);
     assert_eq!(code(&o), 2);
     assert!(out(&o).contains("refusing plain http://"), "{}", out(&o));
+}
+
+#[test]
+fn a_token_file_only_its_owner_can_read_gets_no_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dist, token, _tmp) = setup_offline();
+    for (mode, warned) in [(0o600, false), (0o640, true)] {
+        std::fs::set_permissions(&token, std::fs::Permissions::from_mode(mode)).unwrap();
+        // Nothing listens on port 9: the run stops at the first request, after the check.
+        let o = run_portal("push", "http://127.0.0.1:9", &token, &dist, &[]);
+        assert_eq!(code(&o), 2, "{}", out(&o));
+        assert_eq!(
+            out(&o).contains("can be read by other users"),
+            warned,
+            "mode {mode:o}: {}",
+            out(&o)
+        );
+    }
 }
 
 #[test]
@@ -1483,6 +1506,10 @@ fn stored_resource_ids(portal: &Portal) -> std::collections::BTreeSet<String> {
         .unwrap()
         .join("storage/resources");
     let mut ids = std::collections::BTreeSet::new();
+    // Right after `ckan.sh reset` no upload exists yet, nor the folder.
+    if !dir.exists() {
+        return ids;
+    }
     for (rel, _) in common::read_tree(&dir) {
         ids.insert(rel.replace('/', ""));
     }

@@ -110,7 +110,8 @@ pub fn bundled_copy(dir: &Path) -> (PathBuf, PathBuf) {
 /// With `UPDATE_GOLDEN=1` the golden tree is rewritten instead (review the diff before committing).
 pub fn assert_golden(actual: &Path, golden: &Path) {
     let got = read_tree(actual);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+    // Only `1` rewrites: `UPDATE_GOLDEN=0` or an empty value must compare, not rewrite.
+    if std::env::var("UPDATE_GOLDEN").as_deref() == Ok("1") {
         if golden.exists() {
             std::fs::remove_dir_all(golden).expect("clear golden");
         }
