@@ -1209,12 +1209,15 @@ fn a_second_push_of_the_same_output_stops_with_a_clear_message() {
     );
     assert!(out(&second).contains(&message), "{}", out(&second));
     assert!(first.wait().unwrap().success());
+    // The push that held the lock removed its file on the way out.
+    assert!(!lock.exists(), "{} left behind", lock.display());
     // Every write came from the first push: per dataset, one create, one revise and one
     // request for the default views.
     assert_eq!(proxy.forwarded_writes() as usize, 3 * s.names.len());
     s.assert_converged();
     let third = s.push(&proxy.url, &[]);
     assert_eq!(code(&third), 0, "{}", out(&third));
+    assert!(!lock.exists(), "{} left behind", lock.display());
 }
 
 /// One fault per run, each on a fresh pair of datasets: the push must converge with no

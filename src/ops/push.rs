@@ -187,9 +187,35 @@ fn write_line(report: &Mutex<Option<std::fs::File>>, rec: &ActionRecord) {
     }
 }
 
-/// Takes the push lock of `dist`, held until the returned file is dropped (or the process
-/// ends): `.<name>.push.lock` beside `dist`, holding the pid of the push that holds it.
-fn lock(dist: &Path) -> Result<std::fs::File, Error> {
+/// The push lock of a `dist/`: `.<name>.push.lock` beside it, locked while a push runs and
+/// removed when it ends.
+struct PushLock {
+    file: std::fs::File,
+    path: PathBuf,
+}
+
+impl Drop for PushLock {
+    /// Removes the lock file while still holding its lock, so a push that opened the file
+    /// meanwhile finds, once it has the lock, that the path no longer names the file it locked,
+    /// and starts over (see [`lock`]).
+    fn drop(&mut self) {
+        if same_file(&self.file, &self.path) {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// True when `path` still names the open `file`.
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
+}
+
+/// Takes the push lock of `dist` ([`PushLock`]), holding the pid of the push that holds it.
+fn lock(dist: &Path) -> Result<PushLock, Error> {
     let name = dist
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -199,26 +225,66 @@ fn lock(dist: &Path) -> Result<std::fs::File, Error> {
         path: path.clone(),
         source,
     };
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .read(true)
-        .write(true)
-        .open(&path)
-        .map_err(io)?;
-    match file.try_lock() {
-        Ok(()) => {
-            let _ = file.set_len(0);
-            let _ = writeln!(file, "{}", std::process::id());
-            Ok(file)
+    // A push that ends removes the file: a lock taken on a file no longer at `path` protects
+    // nothing, so open the path again (a bounded number of times: each retry means another
+    // push has just ended).
+    for _ in 0..16 {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(io)?;
+        match file.try_lock() {
+            Ok(()) if same_file(&file, &path) => {
+                let _ = file.set_len(0);
+                let _ = writeln!(file, "{}", std::process::id());
+                return Ok(PushLock { file, path });
+            }
+            Ok(()) => continue,
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::Locked {
+                    dist: dist.to_path_buf(),
+                    pid: std::fs::read_to_string(&path)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string(),
+                })
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
         }
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Locked {
-            dist: dist.to_path_buf(),
-            pid: std::fs::read_to_string(&path)
-                .unwrap_or_default()
-                .trim()
-                .to_string(),
-        }),
-        Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
+    }
+    Err(io(std::io::Error::other(
+        "the lock file kept being replaced while it was taken",
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lock_excludes_a_second_push_and_goes_with_the_push() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dist = tmp.path().join("dist");
+        let path = tmp.path().join(".dist.push.lock");
+        let first = lock(&dist).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap().trim(),
+            std::process::id().to_string()
+        );
+        assert!(matches!(lock(&dist), Err(Error::Locked { .. })));
+        // A push that opened the file just before the first one ended…
+        let late = std::fs::File::open(&path).unwrap();
+        drop(first);
+        assert!(!path.exists());
+        // …gets the lock of a file no longer at the path, and must not count it as held.
+        late.try_lock().unwrap();
+        assert!(!same_file(&late, &path));
+        let second = lock(&dist).unwrap();
+        assert!(same_file(&second.file, &path));
+        drop(second);
+        assert!(!path.exists());
     }
 }
