@@ -78,10 +78,10 @@ impl PartialDate {
         if b[4] != b'-' || (long && b[7] != b'-') {
             return None;
         }
-        let year = digits4(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))?;
-        let month = digits2(u16::from_le_bytes([b[5], b[6]]))?;
+        let year = digits(s.get(..4)?)?;
+        let month = digits(s.get(5..7)?)?;
         let day = if long {
-            Some(digits2(u16::from_le_bytes([b[8], b[9]]))?)
+            Some(digits(s.get(8..10)?)?)
         } else {
             None
         };
@@ -148,27 +148,13 @@ impl PartialDate {
     }
 }
 
-/// The number written by four ASCII digits, first digit in the low byte; `None` when a byte is
-/// not a digit. Each byte less `0` must be below 10: a byte below `0` borrows into its high bit,
-/// one above `9` reaches it when 0x76 is added.
-fn digits4(w: u32) -> Option<u32> {
-    let d = w.wrapping_sub(0x3030_3030);
-    if (d.wrapping_add(0x7676_7676) | d) & 0x8080_8080 != 0 {
-        return None;
+/// The number written by `t`, which must be ASCII digits only (no sign, no space).
+fn digits(t: &str) -> Option<u32> {
+    if t.bytes().all(|c| c.is_ascii_digit()) {
+        t.parse().ok()
+    } else {
+        None
     }
-    // Pairs of digits, then the two pairs: 10 × first + second at each step.
-    let pairs = (d & 0x00FF_00FF) * 10 + ((d >> 8) & 0x00FF_00FF);
-    Some((pairs & 0xFFFF) * 100 + (pairs >> 16))
-}
-
-/// The number written by two ASCII digits, first digit in the low byte; `None` when a byte is
-/// not a digit (as in [`digits4`]).
-fn digits2(w: u16) -> Option<u32> {
-    let d = w.wrapping_sub(0x3030);
-    if (d.wrapping_add(0x7676) | d) & 0x8080 != 0 {
-        return None;
-    }
-    Some(u32::from(d & 0xFF) * 10 + u32::from(d >> 8))
 }
 
 /// The number of days of `month` (1–12) in `year` of the proleptic Gregorian calendar.
@@ -742,21 +728,6 @@ mod tests {
                 end.last_day() < start.first_day(),
                 "{:?} {:?}", end, start
             );
-        }
-
-        /// Four and two bytes read as digits as the standard number parser reads them.
-        #[test]
-        fn digit_groups_read_as_the_standard_parser(b in proptest::array::uniform4(
-            proptest::prop_oneof![4 => b'0'..=b'9', 1 => proptest::num::u8::ANY],
-        )) {
-            let std4 = std::str::from_utf8(&b).ok()
-                .filter(|t| t.bytes().all(|c| c.is_ascii_digit()))
-                .and_then(|t| t.parse::<u32>().ok());
-            proptest::prop_assert_eq!(digits4(u32::from_le_bytes(b)), std4, "{:?}", b);
-            let std2 = std::str::from_utf8(&b[..2]).ok()
-                .filter(|t| t.bytes().all(|c| c.is_ascii_digit()))
-                .and_then(|t| t.parse::<u32>().ok());
-            proptest::prop_assert_eq!(digits2(u16::from_le_bytes([b[0], b[1]])), std2, "{:?}", b);
         }
 
         /// Any short text parses as the standard number parser reads it.

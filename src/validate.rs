@@ -6,7 +6,6 @@ use crate::model::{Catalog, DatasetMeta, PartialDate, Plan, Publisher, RecordSrc
 use crate::profile;
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hasher};
 use std::path::Path;
 
 /// Names CKAN reserves for its own pages.
@@ -267,7 +266,7 @@ fn order(
 
 /// The ids of one table seen so far, each with its first record, for duplicate-id errors.
 struct Ids<'a> {
-    seen: HashMap<&'a str, &'a RecordSrc, IdHash>,
+    seen: HashMap<&'a str, &'a RecordSrc>,
     /// The table's file, and the column of its ids.
     file: &'a Path,
     column: Option<usize>,
@@ -278,7 +277,7 @@ struct Ids<'a> {
 impl<'a> Ids<'a> {
     fn new(table: &'a crate::model::Table, records: usize, what: &'static str) -> Self {
         Ids {
-            seen: HashMap::with_capacity_and_hasher(records, IdHash::new()),
+            seen: HashMap::with_capacity(records),
             file: &table.file,
             column: table.column("id"),
             what,
@@ -310,55 +309,6 @@ impl<'a> Ids<'a> {
             .field("id")
             .hint("ids must be unique and stable: reusers join on them"),
         )
-    }
-}
-
-/// Hashes the ids of one plan: a multiply-xor of eight bytes at a time with a seed drawn once
-/// per map, much cheaper than SipHash on short ids. Only the speed of the lookups depends on it.
-#[derive(Clone)]
-struct IdHash(u64);
-
-impl IdHash {
-    fn new() -> Self {
-        // The standard library's random keys, so the seed differs from one map to the next.
-        IdHash(std::collections::hash_map::RandomState::new().hash_one(0u64))
-    }
-}
-
-impl BuildHasher for IdHash {
-    type Hasher = IdHasher;
-
-    fn build_hasher(&self) -> IdHasher {
-        IdHasher(self.0)
-    }
-}
-
-/// The hasher of [`IdHash`].
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x9E37_79B9_7F4A_7C15;
-        let (words, rest) = bytes.as_chunks::<8>();
-        for w in words {
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(*w)).wrapping_mul(K);
-        }
-        if !rest.is_empty() {
-            let mut last = [0u8; 8];
-            last[..rest.len()].copy_from_slice(rest);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(K);
-        }
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        // What `write(&[b])` computes, without the padded copy.
-        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-
-    fn finish(&self) -> u64 {
-        // Mixes the high bits into the low ones, which pick the bucket.
-        let h = (self.0 ^ (self.0 >> 33)).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-        h ^ (h >> 33)
     }
 }
 
@@ -454,24 +404,6 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
                 .field("completed_on")
                 .hint("set `status` to completed, or empty `completed_on`"),
             );
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Hashing one byte gives what hashing a one-byte slice gives.
-    #[test]
-    fn a_byte_hashes_as_a_one_byte_slice() {
-        for seed in [0, 1, 0x1234_5678_9ABC_DEF0, u64::MAX] {
-            for b in 0..=u8::MAX {
-                let (mut one, mut slice) = (IdHasher(seed), IdHasher(seed));
-                one.write_u8(b);
-                slice.write(&[b]);
-                assert_eq!(one.finish(), slice.finish(), "{seed} {b}");
-            }
         }
     }
 }
