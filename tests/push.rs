@@ -1133,6 +1133,30 @@ fn the_nightly_example_script_builds_and_publishes() {
 }
 
 #[test]
+fn a_portal_under_a_path_prefix_is_published_and_diffed() {
+    let _g = serial();
+    // Données Québec serves its API under /recherche: a proxy in front of the harness's CKAN
+    // serves it the same way and answers 404 to anything outside the prefix.
+    let s = setup("plain", "prefix");
+    let proxy = Proxy::start_under(s.portal.url.trim_start_matches("http://"), "/recherche");
+    let url = format!("{}/recherche", proxy.url);
+    let d = s.diff(&url, &[]);
+    assert_eq!(code(&d), 1, "{}", out(&d));
+    let o = s.push(&url, &[]);
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    s.assert_converged();
+    let d = s.diff(&url, &[]);
+    assert_eq!(code(&d), 0, "{}", out(&d));
+    assert_eq!(proxy.outside_prefix(), 0, "a request left the prefix");
+    assert!(proxy.forwarded("package_revise") >= 1);
+    // The same portal addressed without its prefix answers 404 to every action: the push
+    // stops before any write.
+    let o = s.push(&proxy.url, &[]);
+    assert_eq!(code(&o), 2, "{}", out(&o));
+    assert!(proxy.outside_prefix() >= 1);
+}
+
+#[test]
 fn plain_http_to_a_remote_host_is_refused_without_a_request() {
     let s = setup_offline();
     let o = run_portal("push", "http://portal.example", &s.1, &s.0, &[]);

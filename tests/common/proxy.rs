@@ -69,6 +69,11 @@ pub struct State {
     pub injected: Vec<(String, Fault)>,
     /// Connections being served.
     in_flight: usize,
+    /// A path prefix the proxy serves the portal under (as Données Québec serves its API
+    /// under `/recherche`): stripped before forwarding; a request outside it gets a 404.
+    prefix: Option<String>,
+    /// Requests that came outside the prefix.
+    pub outside_prefix: u32,
 }
 
 /// A running proxy; it stops when dropped with the test process.
@@ -112,6 +117,18 @@ impl Proxy {
             url: format!("http://{addr}"),
             state,
         }
+    }
+
+    /// Starts a proxy that serves `upstream` under the path `prefix` (e.g. `/recherche`).
+    pub fn start_under(upstream: &str, prefix: &str) -> Proxy {
+        let proxy = Proxy::start(upstream);
+        proxy.state.lock().unwrap().prefix = Some(prefix.to_string());
+        proxy
+    }
+
+    /// Requests that did not carry the prefix of [`Proxy::start_under`].
+    pub fn outside_prefix(&self) -> u32 {
+        self.state.lock().unwrap().outside_prefix
     }
 
     /// Adds a rule.
@@ -376,9 +393,27 @@ async fn serve(
         let _ = sock.read(&mut half).await?;
         return Ok(());
     }
-    let Some((request_line, headers, body)) = read_request(&mut sock).await? else {
+    let Some((mut request_line, headers, body)) = read_request(&mut sock).await? else {
         return Ok(());
     };
+    let prefix = state.lock().unwrap().prefix.clone();
+    if let Some(prefix) = prefix {
+        let mut parts = request_line.splitn(3, ' ');
+        let (method, target, version) = (
+            parts.next().unwrap_or_default().to_string(),
+            parts.next().unwrap_or_default().to_string(),
+            parts.next().unwrap_or_default().to_string(),
+        );
+        match target.strip_prefix(&prefix).filter(|t| t.starts_with('/')) {
+            Some(rest) => request_line = format!("{method} {rest} {version}"),
+            None => {
+                state.lock().unwrap().outside_prefix += 1;
+                sock.write_all(&status_response(404, "<html>Not Found</html>", None))
+                    .await?;
+                return sock.shutdown().await;
+            }
+        }
+    }
     let path = request_line.split(' ').nth(1).unwrap_or_default();
     let action = path
         .split('?')
