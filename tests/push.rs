@@ -1157,6 +1157,43 @@ fn a_portal_under_a_path_prefix_is_published_and_diffed() {
 }
 
 #[test]
+fn a_dry_run_plans_without_writing_and_ckan_url_names_the_portal() {
+    let _g = serial();
+    let s = setup("plain", "dryrun");
+    let proxy = s.proxy();
+    // The portal from CKAN_URL, not --portal.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ogp-publish"))
+        .args(["push", "--dry-run", "--dist"])
+        .arg(&s.dist)
+        .arg("--token-file")
+        .arg(&s.portal.token_file)
+        .env("CKAN_URL", &proxy.url)
+        .env_remove("CKAN_API_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    for name in &s.names {
+        assert!(stdout.contains(&format!("{name}: create")), "{stdout}");
+    }
+    assert!(
+        stdout.contains(&format!("{} to create, 0 to update", s.names.len())),
+        "{stdout}"
+    );
+    // It read the portal through CKAN_URL, wrote nothing, and left no lock file.
+    assert!(proxy.forwarded("package_search") >= 1);
+    assert_eq!(proxy.forwarded_writes(), 0);
+    let name = s.dist.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(!s.dist.with_file_name(format!(".{name}.push.lock")).exists());
+    for name in &s.names {
+        assert!(
+            package_show(&s.portal, name).is_null(),
+            "{name} was created"
+        );
+    }
+}
+
+#[test]
 fn plain_http_to_a_remote_host_is_refused_without_a_request() {
     let s = setup_offline();
     let o = run_portal("push", "http://portal.example", &s.1, &s.0, &[]);
