@@ -7,7 +7,7 @@
 use ogp_publish::model::{
     Catalog, Challenge, Commitment, Milestone, OgpValue, PartialDate, Plan, Publisher, Sp, Status,
 };
-use ogp_publish::{validate, write_dist, Built, Error};
+use ogp_publish::{validate, write_dist, BuildSummary, Error};
 use std::path::{Path, PathBuf};
 
 /// The catalogue: one plan, two commitments, three milestones, published with the `ckan` profile.
@@ -93,7 +93,7 @@ pub fn catalog() -> Catalog {
 }
 
 /// Validates the catalogue and writes it to `out`.
-pub fn run(out: &Path) -> Result<Built, Error> {
+pub fn run(out: &Path) -> Result<BuildSummary, Error> {
     let catalog = catalog();
     let diagnostics = validate(&catalog);
     if diagnostics.iter().any(|d| d.is_error()) {
@@ -110,7 +110,13 @@ fn main() -> std::process::ExitCode {
     match run(&out) {
         Ok(built) => {
             for ds in &built.datasets {
-                println!("{}: {} files", ds.name, ds.files.len());
+                let prefix = format!("datasets/{}/", ds.name);
+                let files = built
+                    .files
+                    .keys()
+                    .filter(|f| f.starts_with(&prefix))
+                    .count();
+                println!("{}: {files} files", ds.name);
             }
             std::process::ExitCode::SUCCESS
         }

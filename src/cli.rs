@@ -568,7 +568,10 @@ pub fn run(cli: Cli) -> u8 {
             format,
             jobs,
         } => {
-            let checked = ogp_publish::check_report_jobs(&catalog, jobs);
+            let checked = ogp_publish::check(&ogp_publish::CheckOpts {
+                catalog: catalog.clone(),
+                jobs,
+            });
             match format {
                 Format::Human => {
                     print_diagnostics(&mut std::io::stdout(), &checked.diagnostics);

@@ -86,3 +86,30 @@ impl<'a> PlanView<'a> {
             .unwrap_or_default()
     }
 }
+
+/// SPDX id, URL and title of a CKAN licence id.
+pub fn license(id: &str) -> (&str, &str, &str) {
+    match id {
+        "cc-by" => (
+            "CC-BY-4.0",
+            "https://creativecommons.org/licenses/by/4.0/",
+            "Creative Commons Attribution 4.0",
+        ),
+        "cc-by-sa" => (
+            "CC-BY-SA-4.0",
+            "https://creativecommons.org/licenses/by-sa/4.0/",
+            "Creative Commons Attribution-ShareAlike 4.0",
+        ),
+        "cc-by-nc" => (
+            "CC-BY-NC-4.0",
+            "https://creativecommons.org/licenses/by-nc/4.0/",
+            "Creative Commons Attribution-NonCommercial 4.0",
+        ),
+        "OGL-Canada-2.0" => (
+            "OGL-Canada-2.0",
+            "https://open.canada.ca/en/open-government-licence-canada",
+            "Open Government Licence - Canada",
+        ),
+        other => (other, "", other),
+    }
+}

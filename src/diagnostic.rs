@@ -284,6 +284,41 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.dedup();
 }
 
+/// The line and column (1-based, columns counted in characters) of a byte offset in `text`.
+pub fn pos_at(text: &str, offset: usize) -> Pos {
+    // An offset inside a character counts as that character's start (found by fuzzing).
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    Pos::new(line as u32, col as u32)
+}
+
+/// The position of the field starting at byte `at` of a record that starts at byte `rec_start`
+/// and position `rec` (a record starts a line): lines are counted by the line breaks of its
+/// quoted values before `at`, as [`CsvReader`] counts them.
+pub fn field_pos(text: &str, rec: Pos, rec_start: usize, at: usize) -> Pos {
+    let before = &text.as_bytes()[rec_start..at];
+    match memchr::memrchr(b'\n', before) {
+        None => Pos::new(
+            rec.line,
+            rec.col + text[rec_start..at].chars().count() as u32,
+        ),
+        Some(nl) => {
+            let lines = memchr::memchr_iter(b'\n', before).count() as u32;
+            let line_start = rec_start + nl + 1;
+            Pos::new(
+                rec.line + lines,
+                1 + text[line_start..at].chars().count() as u32,
+            )
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -731,6 +731,18 @@ fn with_extras(base: &[Field], extras: &[String]) -> Vec<Field> {
         .collect()
 }
 
+/// The text of a cell in CSV: empty for unknown, `;` between list items.
+pub fn csv_cell<'v>(value: &'v Value) -> Cow<'v, str> {
+    match value {
+        Value::Null => Cow::Borrowed(""),
+        Value::Text(t) => Cow::Borrowed(t),
+        Value::Int(n) => Cow::Owned(n.to_string()),
+        Value::Decimal(d) => Cow::Borrowed(d),
+        Value::List(items) => Cow::Owned(items.join(";")),
+        Value::Date(d) => Cow::Owned(d.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,23 +6,23 @@ use std::path::Path;
 /// Decodes bytes as a catalogue file and reads them as CSV and as a JSON array, as the loader
 /// does.
 pub fn source_bytes(data: &[u8]) {
-    let Ok(text) = crate::source::decode_utf8(data) else {
+    let Ok(text) = crate::load::source::decode_utf8(data) else {
         return;
     };
-    for record in crate::source::CsvReader::new(text) {
+    for record in crate::load::source::CsvReader::new(text) {
         if record.is_err() {
             break;
         }
     }
     if serde_json::from_str::<serde_json::Value>(text).is_ok() {
-        for (start, keys) in crate::source::json_array_positions(text) {
-            let _ = crate::source::pos_at(text, start);
+        for (start, keys) in crate::load::source::json_array_positions(text) {
+            let _ = crate::diagnostic::pos_at(text, start);
             for (_, at) in keys {
-                let _ = crate::source::pos_at(text, at);
+                let _ = crate::diagnostic::pos_at(text, at);
             }
         }
     }
-    let _ = crate::source::pos_at(text, data.len() / 2);
+    let _ = crate::diagnostic::pos_at(text, data.len() / 2);
 }
 
 /// Decodes bytes as a CKAN answer; the first byte picks the HTTP status.
@@ -72,7 +72,7 @@ pub fn catalogue_with_milestones(dir: &Path, data: &[u8]) {
     if std::fs::write(plan.join(name), body).is_err() {
         return;
     }
-    let checked = crate::check(&dir.join("catalog"));
+    let checked = crate::load_checked(&dir.join("catalog"));
     for d in &checked.diagnostics {
         let _ = d.to_string();
     }

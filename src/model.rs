@@ -387,7 +387,7 @@ impl RecordSrc {
                 }
                 let rec_start = *places.starts.get(*first)?;
                 let at = *places.starts.get(first + i)?;
-                Some(crate::source::field_pos(
+                Some(crate::diagnostic::field_pos(
                     &places.text,
                     self.pos,
                     rec_start,

@@ -40,7 +40,7 @@ fn build_catalog_example_runs_as_a_program() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(
         String::from_utf8_lossy(&o.stdout),
-        "example-2024-2025: 7 files\n"
+        "example-2024-2025: 8 files\n"
     );
     assert!(out.join("manifest.json").is_file());
 }

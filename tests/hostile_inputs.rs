@@ -587,7 +587,7 @@ fn random_mutations_of_milestones_never_panic_and_point_inside_the_file() {
     let (catalog, plan_dir) = common::bundled_copy(tmp.path());
     let milestones = plan_dir.join("milestones.csv");
     let original = std::fs::read(&milestones).expect("the bundled milestones.csv");
-    let clean = ogp_publish::check(&catalog);
+    let clean = ogp_publish::load_checked(&catalog);
     assert!(
         !clean.has_errors(),
         "the bundled catalogue should be valid: {:?}",
@@ -605,7 +605,7 @@ fn random_mutations_of_milestones_never_panic_and_point_inside_the_file() {
         let mutant = mutate(&mut rng, &original);
         write(&milestones, &mutant);
         let shown = || mutant.escape_ascii().to_string();
-        match catch_unwind(AssertUnwindSafe(|| ogp_publish::check(&catalog))) {
+        match catch_unwind(AssertUnwindSafe(|| ogp_publish::load_checked(&catalog))) {
             Err(panic) => {
                 let why = panic
                     .downcast_ref::<String>()

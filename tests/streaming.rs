@@ -68,7 +68,7 @@ fn plan_by_plan_build_writes_what_the_whole_catalogue_build_writes() {
     .unwrap();
     assert_eq!(built.datasets.len(), PLANS);
     let whole = tmp.path().join("whole");
-    let checked = ogp_publish::check(&catalog);
+    let checked = ogp_publish::load_checked(&catalog);
     assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
     assert_eq!(warnings, checked.diagnostics);
     ogp_publish::write_dist(&checked.catalog, &whole, &checked.diagnostics).unwrap();
@@ -137,10 +137,13 @@ fn one_invalid_plan_among_many_writes_nothing() {
         "temporary output left behind"
     );
     // The lean check finds the same, in the same order.
-    let report = ogp_publish::check_report(&catalog);
+    let report = ogp_publish::check(&ogp_publish::CheckOpts {
+        catalog: catalog.clone(),
+        jobs: 0,
+    });
     assert_eq!(report.diagnostics, diags);
     assert_eq!(report.plans, PLANS);
-    assert_eq!(ogp_publish::check(&catalog).diagnostics, diags);
+    assert_eq!(ogp_publish::load_checked(&catalog).diagnostics, diags);
 }
 
 #[test]

@@ -1,12 +1,17 @@
-//! One function per command that reaches a portal or renders the preview (`check` and `build`
-//! are [`crate::check_report`] and [`crate::build()`]): each takes its options (and, for long
-//! work, a [`Reporter`]) and returns a result or the library's [`Error`]. Nothing here prints or exits; the command line
-//! turns results into text and errors into exit codes.
+//! One function per command: [`check()`], [`build()`], [`preview()`], [`diff()`], [`push()`].
+//! Each takes its options (and, for long work, a [`Reporter`]) and returns a result or the
+//! library's [`Error`]. Nothing here prints or exits; the command line turns results into
+//! text and errors into exit codes.
 
+mod build;
+mod check;
 mod diff;
+mod plans;
 mod preview;
 mod push;
 
+pub use build::{build, BuildOpts};
+pub use check::{check, load_checked, CheckOpts, Checked, Report};
 pub use diff::{diff, DiffOpts};
 pub use preview::{preview, PreviewOpts};
 pub use push::{push, PushOpts, PushOutcome};

@@ -1,9 +1,9 @@
 //! `preview`: build, and with a portal show on each page what `push` would change there.
 
-use super::{diff, DiffOpts, PortalOpts};
+use super::build::build_showing;
+use super::{diff, BuildOpts, DiffOpts, PortalOpts};
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
-use crate::BuildOpts;
 use std::path::PathBuf;
 
 /// Options of [`preview`].
@@ -18,8 +18,8 @@ pub struct PreviewOpts {
 }
 
 /// Builds the catalogue into `out` with its preview, as `build` does; with a portal, compares
-/// the result with it (as `diff`, reading only) and renders the preview again with the
-/// changes. Returns the warnings, or [`Error::Invalid`] with every diagnostic.
+/// the result with it (as `diff`, reading only) and builds again with the changes on the
+/// pages. Returns the warnings, or [`Error::Invalid`] with every diagnostic.
 ///
 /// ```no_run
 /// use ogp_publish::ops::{preview, PreviewOpts};
@@ -37,15 +37,15 @@ pub fn preview(opts: &PreviewOpts) -> Result<Vec<Diagnostic>, Error> {
         out: opts.out.clone(),
         jobs: 0,
     };
+    let (_, warnings) = super::build(&build)?;
     let Some(portal) = &opts.portal else {
-        return crate::build(&build).map(|(_, warnings)| warnings);
+        return Ok(warnings);
     };
-    // The page of each dataset needs the whole catalogue again to show the changes.
-    let (checked, built) = crate::build_checked(&build)?;
+    // The comparison reads the files just written; the same build again (the same bytes) then
+    // puts the changes on each page.
     let plans = diff(&DiffOpts {
         portal: portal.clone(),
         dist: opts.out.clone(),
     })?;
-    crate::render_preview_with_diff(&checked.catalog, &built, &checked.diagnostics, &plans)?;
-    Ok(checked.diagnostics)
+    build_showing(&build, Some(&plans)).map(|(_, warnings)| warnings)
 }

@@ -12,13 +12,13 @@ mod out;
 
 use crate::dataset::{BuiltDataset, PlanView};
 use crate::diagnostic::Diagnostic;
+use crate::fields::csv_cell;
 use crate::fields::{
     commitment_fields, commitment_value, milestone_fields, milestone_value, Field,
 };
-use crate::model::{Catalog, Plan, Publisher, Status};
+use crate::model::{Plan, Publisher, Status};
 use crate::profile::{Lang, Profile, ResourceRole};
 use crate::push::{DatasetAction, DatasetPlan, ResourceAction};
-use crate::resources::csv_cell;
 use minijinja::value::Value as Tpl;
 use minijinja::Environment;
 use out::Push;
@@ -36,22 +36,6 @@ pub fn escape(s: &str) -> String {
 
 /// Rows shown in each table preview.
 const PREVIEW_ROWS: usize = 20;
-
-/// Everything the preview shows.
-pub struct PreviewInput<'a> {
-    /// The catalogue.
-    pub catalog: &'a Catalog,
-    /// Its portal profile.
-    pub profile: &'a dyn Profile,
-    /// The datasets as built.
-    pub datasets: &'a [BuiltDataset],
-    /// The folder holding `datasets/` (the output being written).
-    pub dist: &'a Path,
-    /// Warnings from `check`.
-    pub warnings: &'a [Diagnostic],
-    /// What `push` would change, when a portal was compared.
-    pub diff: Option<&'a [DatasetPlan]>,
-}
 
 fn texts(lang: Lang) -> Value {
     match lang {
@@ -243,7 +227,7 @@ fn metadata(ds: &BuiltDataset, org: &str, lang: Lang) -> Vec<Tpl> {
     add(
         lang.pick("Licence", "License"),
         get("license_id").map(|l| {
-            let (spdx, _, title) = crate::dcat::license(l);
+            let (spdx, _, title) = crate::dataset::license(l);
             format!("{title} ({spdx})")
         }),
     );
@@ -526,7 +510,7 @@ fn schema_org(ds: &BuiltDataset, plan: &Plan, org: &str, lang: Lang) -> Value {
         "distribution": distribution,
     });
     if let Some(l) = package_str(pkg, "license_id") {
-        let (_, url, _) = crate::dcat::license(l);
+        let (_, url, _) = crate::dataset::license(l);
         if !url.is_empty() {
             v["license"] = url.into();
         }
@@ -734,23 +718,6 @@ impl<'a> Pages<'a> {
             .map_err(std::io::Error::other)?;
         std::fs::write(out.join("index.html"), html)
     }
-}
-
-/// Writes `index.html` and one page per dataset into `out` (the `preview` folder).
-pub fn render_preview(input: &PreviewInput, out: &Path) -> std::io::Result<()> {
-    let pages = Pages::new(&input.catalog.publisher, input.profile);
-    pages.start(out)?;
-    let mut rows = Vec::new();
-    for ds in input.datasets {
-        let Some(plan) = input.catalog.plans.iter().find(|p| p.id == ds.plan_id) else {
-            continue;
-        };
-        let diff = input
-            .diff
-            .and_then(|plans| plans.iter().find(|p| p.name == ds.name));
-        rows.push(pages.dataset(out, &PlanView::new(plan), ds, input.warnings, diff)?);
-    }
-    pages.index(out, rows, input.warnings, input.diff.is_some())
 }
 
 /// A page that lists catalogue errors, served by `preview --serve` instead of the preview while

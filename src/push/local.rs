@@ -2,7 +2,6 @@
 //! that only the bytes the build produced are ever uploaded.
 
 use crate::error::Error;
-use crate::resources;
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
 
@@ -85,7 +84,7 @@ pub fn read_dist(dist: &Path) -> Result<Vec<LocalDataset>, Error> {
                 path: path.clone(),
                 source,
             })?;
-            let sha256 = resources::sha256_hex(&bytes);
+            let sha256 = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&bytes));
             let recorded = (entry["bytes"].as_u64(), entry["sha256"].as_str());
             if recorded != (Some(bytes.len() as u64), Some(sha256.as_str()))
                 || resource.get("hash").and_then(Value::as_str) != Some(sha256.as_str())

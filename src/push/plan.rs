@@ -122,7 +122,11 @@ fn remote_key(resource: &Value) -> Option<String> {
     let url = resource.get("url")?.as_str()?;
     let name = url.rsplit('/').next()?;
     let name = name.split(['?', '#']).next()?;
-    Some(crate::source::percent_decode(name))
+    Some(
+        percent_encoding::percent_decode_str(name)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
 }
 
 /// Keys of a package dict that `push` sends and compares.

@@ -7,6 +7,7 @@
 //! an error, not a silently swallowed rest of the file.
 
 use crate::diagnostic::Pos;
+use crate::diagnostic::{field_pos, pos_at};
 
 /// Why a file's bytes could not be read as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,56 +105,6 @@ fn invalid_at(body: &[u8], e: std::str::Utf8Error) -> DecodeError {
     DecodeError::InvalidUtf8(pos_at(text, text.len()))
 }
 
-/// The line and column (1-based, columns counted in characters) of a byte offset in `text`.
-pub fn pos_at(text: &str, offset: usize) -> Pos {
-    // An offset inside a character counts as that character's start (found by fuzzing).
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() + 1;
-    Pos::new(line as u32, col as u32)
-}
-
-/// The number of characters in `text[from..to]`, which holds whole UTF-8 characters: the bytes
-/// that do not continue a character (`10xxxxxx`), counted eight bytes at a time.
-fn count_chars(text: &[u8], from: usize, to: usize) -> usize {
-    let continues = |b: u8| b & 0xC0 == 0x80;
-    let (words, rest) = text[from..to].as_chunks::<8>();
-    let mut n = text[from..to].len() - rest.iter().filter(|&&b| continues(b)).count();
-    for w in words {
-        let w = u64::from_le_bytes(*w);
-        if w & 0x8080_8080_8080_8080 != 0 {
-            // Of each byte, the high bit when it continues a character: set, the bit below clear.
-            n -= (w & !(w << 1) & 0x8080_8080_8080_8080).count_ones() as usize;
-        }
-    }
-    n
-}
-
-/// Decodes `%XX` escapes of a URL path; invalid escapes stay as they are.
-pub fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push(h * 16 + l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// One field of a CSV record: its unescaped text and where it starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvField {
@@ -203,27 +154,6 @@ impl CsvSpan {
             std::borrow::Cow::Owned(out)
         } else {
             std::borrow::Cow::Borrowed(raw)
-        }
-    }
-}
-
-/// The position of the field starting at byte `at` of a record that starts at byte `rec_start`
-/// and position `rec` (a record starts a line): lines are counted by the line breaks of its
-/// quoted values before `at`, as [`CsvReader`] counts them.
-pub fn field_pos(text: &str, rec: Pos, rec_start: usize, at: usize) -> Pos {
-    let before = &text.as_bytes()[rec_start..at];
-    match memchr::memrchr(b'\n', before) {
-        None => Pos::new(
-            rec.line,
-            rec.col + count_chars(text.as_bytes(), rec_start, at) as u32,
-        ),
-        Some(nl) => {
-            let lines = memchr::memchr_iter(b'\n', before).count() as u32;
-            let line_start = rec_start + nl + 1;
-            Pos::new(
-                rec.line + lines,
-                1 + count_chars(text.as_bytes(), line_start, at) as u32,
-            )
         }
     }
 }
@@ -286,7 +216,7 @@ impl<'a> CsvReader<'a> {
         } else {
             (self.line_start, 1)
         };
-        col += count_chars(self.text.as_bytes(), from, self.at) as u32;
+        col += self.text[from..self.at].chars().count() as u32;
         self.col_cache = (self.at, col);
         Pos::new(self.line, col)
     }
@@ -312,7 +242,7 @@ impl<'a> CsvReader<'a> {
                     .unwrap_or(bytes.len() - self.at);
                 match bytes.get(self.at) {
                     None => {
-                        let col = 1 + count_chars(bytes, start_line.1, at) as u32;
+                        let col = 1 + self.text[start_line.1..at].chars().count() as u32;
                         return Err(CsvError::UnclosedQuote(Pos::new(start_line.0, col)));
                     }
                     Some(b'"') if bytes.get(self.at + 1) == Some(&b'"') => {
@@ -685,23 +615,6 @@ mod tests {
                 vec![("multi\nline".into(), 3, 1), ("z".into(), 4, 7)],
             ]
         );
-    }
-
-    #[test]
-    fn counts_characters_as_the_standard_library_does() {
-        let text = "aé€😀\u{301}b,\"\"x".repeat(5);
-        for start in 0..text.len() {
-            for end in start..=text.len() {
-                if text.is_char_boundary(start) && text.is_char_boundary(end) {
-                    let s = &text[start..end];
-                    assert_eq!(
-                        count_chars(text.as_bytes(), start, end),
-                        s.chars().count(),
-                        "{s:?}"
-                    );
-                }
-            }
-        }
     }
 
     #[test]

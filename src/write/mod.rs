@@ -5,7 +5,10 @@
 //! folder is swapped in only when everything succeeded, so a failed build leaves the previous
 //! `dist/` as it was.
 
-use crate::dcat;
+pub(crate) mod dcat;
+pub(crate) mod resources;
+
+use crate::check::dataset_name;
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, IoContext};
 use crate::fields::{
@@ -14,8 +17,8 @@ use crate::fields::{
 };
 use crate::model::{Catalog, Plan, Publisher};
 use crate::profile::{self, FileFacts, Lang, PackageInput, Profile, ResourceRole};
-use crate::resources::{self, TableInfo};
-use crate::validate::dataset_name;
+use crate::push::DatasetPlan;
+use resources::TableInfo;
 use serde_json::{json, Map};
 use std::collections::{BTreeMap, HashMap};
 
@@ -47,28 +50,22 @@ pub struct DatasetSummary {
     pub plan_id: String,
 }
 
-/// What a build wrote, every dataset whole.
-#[derive(Debug, Clone)]
-pub struct Built {
-    /// The output folder.
-    pub out: PathBuf,
-    /// The datasets, sorted by name.
-    pub datasets: Vec<BuiltDataset>,
-    /// Every file written (relative path → bytes, sha256), the manifest excepted.
-    pub files: BTreeMap<String, (u64, String)>,
-}
-
-/// Writes `dist/` for a catalogue that [`crate::check`] found valid; `warnings` are shown in
-/// the preview.
+/// Writes `dist/` for a catalogue held in memory (built in code, or loaded whole) that
+/// [`crate::validate()`] found valid; `warnings` are shown in the preview. The files are those
+/// `build` writes for the same records.
 ///
 /// The output is replaced whole: written to `.<out>.tmp-<pid>` beside it, then renamed. An
 /// existing `out` that has no `manifest.json` is not ours, and is never replaced.
-pub fn write_dist(catalog: &Catalog, out: &Path, warnings: &[Diagnostic]) -> Result<Built, Error> {
+pub fn write_dist(
+    catalog: &Catalog,
+    out: &Path,
+    warnings: &[Diagnostic],
+) -> Result<BuildSummary, Error> {
     let profile = profile::lookup(&catalog.publisher.profile.value)
         .ok_or_else(|| Error::UnknownProfile(catalog.publisher.profile.value.clone()))?;
     let tmp = prepare_out(out)?;
     let written = (|| {
-        let writer = DistWriter::new(&catalog.publisher, profile, &tmp, true)?;
+        let writer = DistWriter::new(&catalog.publisher, profile, &tmp, None)?;
         let outputs = catalog
             .plans
             .iter()
@@ -76,9 +73,9 @@ pub fn write_dist(catalog: &Catalog, out: &Path, warnings: &[Diagnostic]) -> Res
             .collect::<Result<Vec<_>, _>>()?;
         writer.finish(outputs, warnings)
     })();
-    finish_out(written, &tmp, out).map(|w| Built {
+    finish_out(written, &tmp, out).map(|w| BuildSummary {
         out: out.to_path_buf(),
-        datasets: w.datasets,
+        datasets: w.summaries,
         files: w.files,
     })
 }
@@ -158,16 +155,12 @@ pub(crate) struct PlanOutput {
     /// list, was set aside in the writer's [`Spool`].
     dcat: std::ops::Range<u64>,
     index: crate::preview::IndexRow,
-    /// The dataset whole, when the writer keeps datasets.
-    dataset: Option<BuiltDataset>,
 }
 
 /// What the catalogue-wide files were written from.
 pub(crate) struct Finished {
     /// The datasets, sorted by name.
     pub(crate) summaries: Vec<DatasetSummary>,
-    /// The datasets whole, sorted by name, when the writer keeps datasets (else empty).
-    pub(crate) datasets: Vec<BuiltDataset>,
     /// Every file written (relative path → bytes, sha256), the manifest excepted.
     pub(crate) files: BTreeMap<String, (u64, String)>,
 }
@@ -179,8 +172,9 @@ pub(crate) struct DistWriter<'a> {
     profile: &'a dyn Profile,
     root: &'a Path,
     pages: crate::preview::Pages<'a>,
-    /// Whether each plan's [`BuiltDataset`] is kept until [`DistWriter::finish`].
-    keep: bool,
+    /// What `push` would change on the portal, shown on each dataset's page (`preview
+    /// --portal`).
+    changes: Option<&'a [DatasetPlan]>,
     /// The datasets' DCAT entries, until `catalog.jsonld` is written.
     spool: Spool,
 }
@@ -240,13 +234,13 @@ impl Spool {
 }
 
 impl<'a> DistWriter<'a> {
-    /// A writer into the empty folder `root`; with `keep`, each plan's dataset is kept whole
-    /// for [`Finished::datasets`].
+    /// A writer into the empty folder `root`; with `changes`, each page shows what `push` would
+    /// change on the portal.
     pub(crate) fn new(
         publisher: &'a Publisher,
         profile: &'a dyn Profile,
         root: &'a Path,
-        keep: bool,
+        changes: Option<&'a [DatasetPlan]>,
     ) -> Result<Self, Error> {
         let pages = crate::preview::Pages::new(publisher, profile);
         let preview_dir = root.join("preview");
@@ -258,9 +252,14 @@ impl<'a> DistWriter<'a> {
             profile,
             root,
             pages,
-            keep,
+            changes,
             spool,
         })
+    }
+
+    /// What `push` would change in the dataset `name`, when the pages show changes.
+    fn changes_of(&self, name: &str) -> Option<&'a DatasetPlan> {
+        self.changes?.iter().find(|p| p.name == name)
     }
 
     /// Writes one valid plan's dataset folder, its `package.json` and its preview page;
@@ -281,7 +280,13 @@ impl<'a> DistWriter<'a> {
         let preview_dir = self.root.join("preview");
         let index = self
             .pages
-            .dataset(&preview_dir, &view, &dataset, warnings, None)
+            .dataset(
+                &preview_dir,
+                &view,
+                &dataset,
+                warnings,
+                self.changes_of(&dataset.name),
+            )
             .at(&preview_dir)?;
         let mut files: Vec<(String, u64, String)> = dataset
             .files
@@ -298,7 +303,6 @@ impl<'a> DistWriter<'a> {
             files,
             dcat,
             index,
-            dataset: self.keep.then_some(dataset),
         })
     }
 
@@ -315,7 +319,6 @@ impl<'a> DistWriter<'a> {
         let mut entries = Vec::with_capacity(outputs.len());
         let mut rows = Vec::with_capacity(outputs.len());
         let mut summaries = Vec::with_capacity(outputs.len());
-        let mut datasets = Vec::new();
         for o in outputs {
             for (file, bytes, sha256) in o.files {
                 files.insert(
@@ -326,7 +329,6 @@ impl<'a> DistWriter<'a> {
             entries.push(o.dcat);
             rows.push(o.index);
             summaries.push(o.summary);
-            datasets.extend(o.dataset);
         }
         let dcat_file = "catalog.jsonld";
         let path = root.join(dcat_file);
@@ -339,13 +341,9 @@ impl<'a> DistWriter<'a> {
         // The preview is for stewards, not published: it is not in the manifest.
         let preview_dir = root.join("preview");
         self.pages
-            .index(&preview_dir, rows, warnings, false)
+            .index(&preview_dir, rows, warnings, self.changes.is_some())
             .at(&preview_dir)?;
-        Ok(Finished {
-            summaries,
-            datasets,
-            files,
-        })
+        Ok(Finished { summaries, files })
     }
 }
 
@@ -703,7 +701,7 @@ fn datapackage(
         "resources": resources_json,
     });
     if let Some(l) = meta.license_id.as_ref() {
-        let (spdx, url, ltitle) = dcat::license(&l.value);
+        let (spdx, url, ltitle) = crate::dataset::license(&l.value);
         pkg["licenses"] = json!([{ "name": spdx, "path": url, "title": ltitle }]);
     }
     pkg

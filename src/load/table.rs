@@ -1,612 +1,33 @@
-//! Loading a `catalog/` folder into the typed [`Catalog`], keeping the position of every value.
-//!
-//! Loading never stops at the first problem: every file is read as far as it can be, and each
-//! problem becomes a [`Diagnostic`]. Problems that need more than one record (duplicates,
-//! references, profile rules) are found later by [`crate::validate()`].
+//! The tables of a plan folder (CSV or JSON), read into records with the position of every
+//! value; and the inverse, a plan's records written back in the catalogue's own CSV format.
 
-use crate::diagnostic::{quote, Code, Diagnostic, Pos, Severity};
+use super::sandbox::Sandbox;
+use super::source::{self, CsvError};
+use crate::diagnostic::{quote, Code, Diagnostic, Pos};
 use crate::fields::{Field, Kind, COMMITMENT_FIELDS, MILESTONE_FIELDS};
 use crate::model::{
-    Catalog, Challenge, Commitment, Completion, CsvPlaces, DatasetMeta, Milestone, OgpValue,
-    PartialDate, Plan, Publisher, RecordSrc, Sp, Status, Table,
+    Commitment, Completion, CsvPlaces, Milestone, OgpValue, PartialDate, Plan, RecordSrc, Status,
+    Table,
 };
-use crate::source::{self, CsvError, DecodeError};
-use serde::Deserialize;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use toml::Spanned;
+use std::path::Path;
 
-/// A catalogue as far as it could be read, with the problems met on the way.
-#[derive(Debug, Clone, Default)]
-pub struct Loaded {
-    /// The records that could be read.
-    pub catalog: Catalog,
-    /// Problems found while reading, unsorted.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-thread_local! {
-    /// The catalogue being loaded on this thread, resolved: no file outside it is read.
-    static ROOT: std::cell::RefCell<Option<PathBuf>> = const { std::cell::RefCell::new(None) };
-    /// A folder known to resolve inside the catalogue: an entry of it that is not a symbolic
-    /// link is inside too, without resolving it again.
-    static INSIDE: std::cell::RefCell<Option<PathBuf>> = const { std::cell::RefCell::new(None) };
-}
-
-/// True when `path` is an entry, not a symbolic link, of the folder [`INSIDE`] names: it resolves
-/// inside the catalogue, so [`outside_catalog`] has nothing to say.
-fn plain_entry_inside(path: &Path) -> bool {
-    INSIDE.with(|d| {
-        d.borrow()
-            .as_deref()
-            .is_some_and(|d| path.parent() == Some(d))
-    }) && std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_symlink())
-}
-
-/// Runs `f` with [`INSIDE`] set to `dir` on this thread.
-fn inside<T>(dir: Option<&Path>, f: impl FnOnce() -> T) -> T {
-    let before = INSIDE.with(|d| d.replace(dir.map(Path::to_path_buf)));
-    let out = f();
-    INSIDE.with(|d| *d.borrow_mut() = before);
-    out
-}
-
-/// An error when `path` resolves (through symbolic links or `..`) outside the catalogue.
-fn outside_catalog(path: &Path) -> Option<Diagnostic> {
-    let root = ROOT.with(|r| r.borrow().clone())?;
-    if plain_entry_inside(path) {
-        return None;
-    }
-    let resolved = std::fs::canonicalize(path).ok().or_else(|| {
-        // A link whose target does not exist: judge where it points.
-        let target = std::fs::read_link(path).ok()?;
-        let parent = std::fs::canonicalize(path.parent()?).ok()?;
-        let mut out = PathBuf::new();
-        for c in parent.join(target).components() {
-            match c {
-                std::path::Component::ParentDir => {
-                    out.pop();
-                }
-                std::path::Component::CurDir => {}
-                other => out.push(other),
-            }
-        }
-        Some(out)
-    })?;
-    (!resolved.starts_with(&root)).then(|| {
-        Diagnostic::error(
-            Code::PathOutsideCatalog,
-            path,
-            Pos::START,
-            format!("this path leads outside the catalogue, to `{}`", resolved.display()),
-        )
-        .hint("keep every catalogue file inside the catalogue folder; replace the link by the file itself")
-    })
-}
-
-/// A catalogue opened for reading plan by plan: its publisher, its plan folders, and the
-/// problems met so far. Plans are loaded one at a time with [`load_plan_at`], so a catalogue of
-/// any size is checked and built holding one plan per worker in memory.
-#[derive(Debug, Clone, Default)]
-pub struct Opened {
-    /// The catalogue folder, resolved (links and `..`); no file outside it is read.
-    pub resolved: Option<PathBuf>,
-    /// `publisher.toml`, as far as it could be read.
-    pub publisher: Publisher,
-    /// The plan folders to load, sorted.
-    pub plan_dirs: Vec<PathBuf>,
-    /// Problems met reading `publisher.toml` and listing `plans/`.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Runs `f` with the catalogue root set for [`outside_catalog`] on this thread.
-fn within<T>(resolved: Option<&PathBuf>, f: impl FnOnce() -> T) -> T {
-    let before = ROOT.with(|r| r.replace(resolved.cloned()));
-    let out = f();
-    ROOT.with(|r| *r.borrow_mut() = before);
-    out
-}
-
-/// Reads `publisher.toml` and lists the plan folders of the catalogue in `root`.
-pub fn open_catalog(root: &Path) -> Opened {
-    let resolved = std::fs::canonicalize(root).ok();
-    within(resolved.as_ref(), || {
-        let mut diags = Vec::new();
-        // The catalogue folder resolves to `resolved`, inside by definition.
-        let publisher = inside(resolved.is_some().then_some(root), || {
-            load_publisher(&root.join("publisher.toml"), &mut diags)
-        });
-        let mut plan_dirs = Vec::new();
-        let plans_dir = root.join("plans");
-        match std::fs::read_dir(&plans_dir) {
-            Err(_) => diags.push(
-                Diagnostic::error(
-                    Code::MissingFile,
-                    &plans_dir,
-                    Pos::START,
-                    "the catalogue has no `plans` folder",
-                )
-                .hint(
-                    "create `plans/<plan-id>/` holding plan.toml, commitments.csv and milestones.csv",
-                ),
-            ),
-            Ok(entries) => {
-                let mut dirs: Vec<PathBuf> = entries
-                    .filter_map(|e| e.ok())
-                    // Follows links, so a linked plan folder is not skipped silently.
-                    .filter(|e| {
-                        e.file_type().is_ok_and(|t| t.is_dir())
-                            || std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir())
-                    })
-                    .map(|e| e.path())
-                    .collect();
-                dirs.sort();
-                let found = dirs.len();
-                // When `plans` resolves inside, so does each of its folders that is not a link.
-                let plans_inside = resolved.as_ref().is_some_and(|r| {
-                    std::fs::canonicalize(&plans_dir).is_ok_and(|p| p.starts_with(r))
-                });
-                inside(plans_inside.then_some(plans_dir.as_path()), || {
-                    for dir in dirs {
-                        match outside_catalog(&dir) {
-                            Some(d) => diags.push(d),
-                            None => plan_dirs.push(dir),
-                        }
-                    }
-                });
-                // Plan folders that lead outside were reported already: "no plan" would only
-                // echo that.
-                if found == 0 {
-                    diags.push(
-                        Diagnostic::error(Code::NoPlans, &plans_dir, Pos::START, "no plan to publish")
-                            .hint("add a folder `plans/<plan-id>/` with plan.toml, commitments.csv and milestones.csv"),
-                    );
-                }
-            }
-        }
-        Opened {
-            resolved: resolved.clone(),
-            publisher,
-            plan_dirs,
-            diagnostics: diags,
-        }
-    })
-}
-
-/// Loads one plan folder of an opened catalogue, with the problems met reading it.
-pub fn load_plan_at(opened: &Opened, dir: &Path) -> (Plan, Vec<Diagnostic>) {
-    // A folder of `plan_dirs` was found to resolve inside the catalogue.
-    let known = opened
-        .plan_dirs
-        .binary_search_by(|d| d.as_path().cmp(dir))
-        .is_ok();
-    within(opened.resolved.as_ref(), || {
-        inside(known.then_some(dir), || {
-            let mut diags = Vec::new();
-            let plan = load_plan(dir, &mut diags);
-            (plan, diags)
-        })
-    })
-}
-
-/// Reads the catalogue in `root` (`publisher.toml` and `plans/*/`), every plan at once.
-pub fn load_catalog(root: &Path) -> Loaded {
-    let opened = open_catalog(root);
-    let mut diagnostics = opened.diagnostics.clone();
-    let plans = opened
-        .plan_dirs
-        .iter()
-        .map(|dir| {
-            let (plan, diags) = load_plan_at(&opened, dir);
-            diagnostics.extend(diags);
-            plan
-        })
-        .collect();
-    Loaded {
-        catalog: Catalog {
-            publisher: opened.publisher,
-            plans,
-        },
-        diagnostics,
-    }
-}
-
-/// Reads a file as UTF-8 text; reports a missing or undecodable file.
-fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
-    if let Some(d) = outside_catalog(path) {
-        diags.push(d);
-        return None;
-    }
-    let decoded = match source::read_utf8_file(path) {
-        Ok(d) => d,
-        Err(e) => {
-            let what = if e.kind() == std::io::ErrorKind::NotFound {
-                "is missing".to_string()
-            } else {
-                format!("cannot be read: {e}")
-            };
-            let hint = if path.ends_with("publisher.toml") {
-                "the catalogue folder needs publisher.toml: the portal profile, the organisation and default metadata (see the README)"
-            } else {
-                "every plan folder needs plan.toml, commitments.csv (or .json) and milestones.csv (or .json)"
-            };
-            diags.push(
-                Diagnostic::error(
-                    Code::MissingFile,
-                    path,
-                    Pos::START,
-                    format!("this file {what}"),
-                )
-                .hint(hint),
-            );
-            return None;
-        }
-    };
-    match decoded {
-        Ok(text) => Some(text),
-        Err(DecodeError::Utf16) => {
-            diags.push(
-                Diagnostic::error(
-                    Code::InvalidUtf8,
-                    path,
-                    Pos::START,
-                    "the file is UTF-16, not UTF-8",
-                )
-                .hint("save it again as « CSV UTF-8 » (or UTF-8 text)"),
-            );
-            None
-        }
-        Err(DecodeError::InvalidUtf8(pos)) => {
-            diags.push(
-                Diagnostic::error(Code::InvalidUtf8, path, pos, "bytes that are not UTF-8")
-                    .hint("save the file as « CSV UTF-8 »; a file saved as Windows-1252/Latin-1 breaks accented letters"),
-            );
-            None
-        }
-    }
-}
-
-fn sp<T>(v: Spanned<T>, file: &Path, text: &str) -> Sp<T> {
-    let pos = source::pos_at(text, v.span().start);
-    Sp {
-        value: v.into_inner(),
-        file: file.to_path_buf(),
-        pos,
-    }
-}
-
-fn parse_toml<T: for<'de> Deserialize<'de>>(
-    path: &Path,
+/// Reads the commitments and milestones tables of the plan folder `dir` into `plan`.
+pub(super) fn load_records(
+    sandbox: Sandbox,
+    dir: &Path,
+    plan: &mut Plan,
     diags: &mut Vec<Diagnostic>,
-) -> Option<(T, String)> {
-    let text = read_text(path, diags)?;
-    match toml::from_str::<T>(&text) {
-        Ok(v) => Some((v, text)),
-        Err(e) => {
-            let pos = e
-                .span()
-                .map_or(Pos::START, |s| source::pos_at(&text, s.start));
-            let message = e.message().trim().to_string();
-            let hint = unknown_key_hint(&message).unwrap_or_else(|| {
-                "see the catalogue format in the README: keys, quotes and [tables]".to_string()
-            });
-            diags.push(Diagnostic::error(Code::TomlSyntax, path, pos, message).hint(hint));
-            None
-        }
-    }
-}
-
-/// "did you mean" for serde's `unknown field `x`, expected one of `a`, `b`` messages.
-fn unknown_key_hint(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
-    let (key, expected) = rest.split_once('`')?;
-    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    let near = known
-        .iter()
-        .min_by_key(|k| edit_distance(k, key))
-        .filter(|k| edit_distance(k, key) <= 2);
-    Some(match near {
-        Some(k) => format!("did you mean `{k}`?"),
-        None => format!(
-            "remove `{key}`; the keys allowed here are: {}",
-            known.join(", ")
-        ),
-    })
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct DatasetToml {
-    name: Option<Spanned<String>>,
-    title: Option<Spanned<String>>,
-    notes: Option<Spanned<String>>,
-    #[serde(default)]
-    tags: Vec<Spanned<String>>,
-    #[serde(default)]
-    groups: Vec<Spanned<String>>,
-    license_id: Option<Spanned<String>>,
-    language: Option<Spanned<String>>,
-    update_frequency: Option<Spanned<String>>,
-    spatial: Option<Spanned<String>>,
-    main_organization: Option<Spanned<String>>,
-    methodology: Option<Spanned<String>>,
-    author: Option<Spanned<String>>,
-    author_email: Option<Spanned<String>>,
-    maintainer: Option<Spanned<String>>,
-    maintainer_email: Option<Spanned<String>>,
-    url: Option<Spanned<String>>,
-    private: Option<Spanned<bool>>,
-}
-
-impl DatasetToml {
-    fn into_meta(self, file: &Path, text: &str) -> DatasetMeta {
-        let o = |v: Option<Spanned<String>>| v.map(|v| sp(v, file, text));
-        let l = |v: Vec<Spanned<String>>| v.into_iter().map(|v| sp(v, file, text)).collect();
-        DatasetMeta {
-            name: o(self.name),
-            title: o(self.title),
-            notes: o(self.notes),
-            tags: l(self.tags),
-            groups: l(self.groups),
-            license_id: o(self.license_id),
-            language: o(self.language),
-            update_frequency: o(self.update_frequency),
-            spatial: o(self.spatial),
-            main_organization: o(self.main_organization),
-            methodology: o(self.methodology),
-            author: o(self.author),
-            author_email: o(self.author_email),
-            maintainer: o(self.maintainer),
-            maintainer_email: o(self.maintainer_email),
-            url: o(self.url),
-            private: self.private.map(|v| sp(v, file, text)),
-        }
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OrganizationToml {
-    name: Spanned<String>,
-    title: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PublisherToml {
-    profile: Spanned<String>,
-    organization: OrganizationToml,
-    #[serde(default)]
-    dataset: DatasetToml,
-}
-
-fn load_publisher(path: &Path, diags: &mut Vec<Diagnostic>) -> Publisher {
-    let Some((toml, text)) = parse_toml::<PublisherToml>(path, diags) else {
-        return Publisher {
-            file: path.to_path_buf(),
-            ..Publisher::default()
-        };
-    };
-    Publisher {
-        file: path.to_path_buf(),
-        profile: sp(toml.profile, path, &text),
-        organization: sp(toml.organization.name, path, &text),
-        organization_title: toml.organization.title,
-        dataset: toml.dataset.into_meta(path, &text),
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ChallengeToml {
-    id: String,
-    title: String,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct ColumnsToml {
-    #[serde(default)]
-    commitments: Vec<Spanned<String>>,
-    #[serde(default)]
-    milestones: Vec<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PlanToml {
-    title: Spanned<String>,
-    title_en: Option<String>,
-    subtitle: Option<String>,
-    member: Option<String>,
-    start: Option<Spanned<String>>,
-    end: Option<Spanned<String>>,
-    submitted_on: Option<Spanned<String>>,
-    url: Option<Spanned<String>>,
-    description: Option<String>,
-    #[serde(default)]
-    challenges: Vec<ChallengeToml>,
-    #[serde(default)]
-    dataset: DatasetToml,
-    #[serde(default)]
-    columns: ColumnsToml,
-    #[serde(default)]
-    lints: BTreeMap<Spanned<String>, Spanned<String>>,
-}
-
-fn toml_date(
-    v: Option<Spanned<String>>,
-    field: &str,
-    file: &Path,
-    text: &str,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Sp<PartialDate>> {
-    let v = sp(v?, file, text);
-    match PartialDate::parse(&v.value) {
-        Some(d) => Some(Sp {
-            value: d,
-            file: v.file,
-            pos: v.pos,
-        }),
-        None => {
-            diags.push(bad_date(file, v.pos, field, &v.value));
-            None
-        }
-    }
-}
-
-/// The extra columns a plan declares under `[columns]`. A name that a standard column already
-/// has (as input key or as published name, in either language) or that is declared twice would
-/// publish two columns of the same name: an error. The name stays declared, so the data file's
-/// column is not reported again as unknown.
-fn extra_columns(
-    declared: Vec<Spanned<String>>,
-    standard: &[Field],
-    table: &str,
-    file: &Path,
-    text: &str,
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<String> {
-    let mut kept: Vec<String> = Vec::new();
-    for name in declared {
-        let name = sp(name, file, text);
-        let clash = standard
-            .iter()
-            .find(|f| {
-                [&f.key, &f.fr, &f.en]
-                    .iter()
-                    .any(|n| n.as_ref() == name.value)
-            })
-            .map(|f| {
-                format!(
-                    "`{}` is already a standard column (`{}`)",
-                    name.value, f.key
-                )
-            })
-            .or_else(|| {
-                kept.contains(&name.value)
-                    .then(|| format!("`{}` is declared twice", name.value))
-            });
-        if let Some(message) = clash {
-            diags.push(
-                Diagnostic::error(Code::DuplicateColumn, file, name.pos, message)
-                    .field(format!("columns.{table}"))
-                    .hint("declare only columns the standard ones do not cover, each once; rename this one"),
-            );
-        }
-        if !kept.contains(&name.value) {
-            kept.push(name.value);
-        }
-    }
-    kept
-}
-
-fn bad_date(file: &Path, pos: Pos, field: &str, value: &str) -> Diagnostic {
-    Diagnostic::error(
-        Code::BadDate,
-        file,
-        pos,
-        format!("`{field}` {} is not a date", quote(value)),
-    )
-    .field(field)
-    .hint("use YYYY-MM-DD, or YYYY-MM when only the month is known; leave empty when unknown")
-}
-
-fn load_plan(dir: &Path, diags: &mut Vec<Diagnostic>) -> Plan {
-    let id = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let file = dir.join("plan.toml");
-    let mut plan = Plan {
-        id,
-        file: file.clone(),
-        ..Plan::default()
-    };
-    let parsed = parse_toml::<PlanToml>(&file, diags);
-    plan.unreadable.plan = parsed.is_none();
-    if let Some((toml, text)) = parsed {
-        plan.title = sp(toml.title, &file, &text);
-        plan.title_en = toml.title_en;
-        plan.subtitle = toml.subtitle;
-        plan.member = toml.member;
-        plan.start = toml_date(toml.start, "start", &file, &text, diags);
-        plan.end = toml_date(toml.end, "end", &file, &text, diags);
-        plan.submitted_on =
-            toml_date(toml.submitted_on, "submitted_on", &file, &text, diags).map(|d| d.value);
-        if let Some(url) = toml.url.map(|u| sp(u, &file, &text)) {
-            if let Some(d) = check_url(&url.value, &file, || url.pos, "url") {
-                diags.push(d);
-            }
-            plan.url = Some(url.value);
-        }
-        plan.description = toml.description;
-        plan.challenges = toml
-            .challenges
-            .into_iter()
-            .map(|c| Challenge {
-                id: c.id,
-                title: c.title,
-            })
-            .collect();
-        plan.dataset = toml.dataset.into_meta(&file, &text);
-        plan.extra_commitment_columns = extra_columns(
-            toml.columns.commitments,
-            COMMITMENT_FIELDS,
-            "commitments",
-            &file,
-            &text,
-            diags,
-        );
-        plan.extra_milestone_columns = extra_columns(
-            toml.columns.milestones,
-            MILESTONE_FIELDS,
-            "milestones",
-            &file,
-            &text,
-            diags,
-        );
-        for (name, level) in toml.lints {
-            let name = sp(name, &file, &text);
-            let level = sp(level, &file, &text);
-            let severity = match level.value.as_str() {
-                "warn" => Some(Severity::Warning),
-                "error" => Some(Severity::Error),
-                _ => None,
-            };
-            let lints = "`completed-without-date` and `date-without-completion`";
-            match (Code::from_lint_name(&name.value), severity) {
-                (Some(code), Some(sev)) => {
-                    plan.lints.insert(code, sev);
-                }
-                (None, _) => diags.push(
-                    Diagnostic::error(
-                        Code::BadLint,
-                        &file,
-                        name.pos,
-                        format!("`{}` is not a lint a plan can set", name.value),
-                    )
-                    .field(format!("lints.{}", name.value))
-                    .hint(format!(
-                        "only {lints} can be lowered; structural rules always hold"
-                    )),
-                ),
-                (Some(_), None) => diags.push(
-                    Diagnostic::error(
-                        Code::BadLint,
-                        &file,
-                        level.pos,
-                        format!("`{}` is not a lint level", level.value),
-                    )
-                    .field(format!("lints.{}", name.value))
-                    .hint("use \"warn\" or \"error\""),
-                ),
-            }
-        }
-    }
+) {
     let extras_c = plan.extra_commitment_columns.clone();
     let extras_m = plan.extra_milestone_columns.clone();
-    let commitments = load_table(dir, "commitments", COMMITMENT_FIELDS, &extras_c, diags);
+    let commitments = load_table(
+        sandbox,
+        dir,
+        "commitments",
+        COMMITMENT_FIELDS,
+        &extras_c,
+        diags,
+    );
     plan.unreadable.commitments = commitments
         .as_ref()
         .is_none_or(|(t, _)| !t.columns.iter().any(|c| c == "id"));
@@ -617,7 +38,14 @@ fn load_plan(dir: &Path, diags: &mut Vec<Diagnostic>) -> Plan {
             .collect();
         plan.commitments_table = table;
     }
-    let milestones = load_table(dir, "milestones", MILESTONE_FIELDS, &extras_m, diags);
+    let milestones = load_table(
+        sandbox,
+        dir,
+        "milestones",
+        MILESTONE_FIELDS,
+        &extras_m,
+        diags,
+    );
     plan.unreadable.milestones = milestones.is_none();
     if let Some((table, mut rows)) = milestones {
         let cols = MilestoneCols::of(&table, &extras_m);
@@ -626,7 +54,18 @@ fn load_plan(dir: &Path, diags: &mut Vec<Diagnostic>) -> Plan {
             .collect();
         plan.milestones_table = table;
     }
-    plan
+}
+
+/// The error for a value that is not a date.
+pub(super) fn bad_date(file: &Path, pos: Pos, field: &str, value: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::BadDate,
+        file,
+        pos,
+        format!("`{field}` {} is not a date", quote(value)),
+    )
+    .field(field)
+    .hint("use YYYY-MM-DD, or YYYY-MM when only the month is known; leave empty when unknown")
 }
 
 /// One value as read, without drop glue: a byte range of the file's text as it is, or, when
@@ -748,6 +187,7 @@ fn input_keys(fields: &[Field]) -> impl Iterator<Item = &str> {
 }
 
 fn load_table(
+    sandbox: Sandbox,
     dir: &Path,
     stem: &str,
     fields: &[Field],
@@ -774,8 +214,8 @@ fn load_table(
             );
             return None;
         }
-        (false, true) => load_json(&json, &known, diags)?,
-        _ => load_csv(&csv, &known, diags)?,
+        (false, true) => load_json(sandbox, &json, &known, diags)?,
+        _ => load_csv(sandbox, &csv, &known, diags)?,
     };
     warn_formula_cells(&table, &rows, fields, diags);
     for key in fields.iter().filter(|f| f.required).map(|f| f.key.as_ref()) {
@@ -823,8 +263,13 @@ fn unknown_column(file: &Path, pos: Pos, name: &str, known: &[&str]) -> Diagnost
     .hint(hint)
 }
 
-fn load_csv(path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option<(Table, Rows)> {
-    let text = read_text(path, diags)?;
+fn load_csv(
+    sandbox: Sandbox,
+    path: &Path,
+    known: &[&str],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Table, Rows)> {
+    let text = sandbox.read_text(path, diags)?;
     let mut reader = source::CsvReader::new(&text);
     let mut spans = Vec::new();
     let header_pos = match reader.read_into(&mut spans) {
@@ -850,7 +295,7 @@ fn load_csv(path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option<
     let mut ok = true;
     for f in &spans {
         let value = f.value(&text).into_owned();
-        let pos = source::field_pos(&text, header_pos, header_start, f.at);
+        let pos = crate::diagnostic::field_pos(&text, header_pos, header_start, f.at);
         if table.columns.contains(&value) {
             diags.push(
                 Diagnostic::error(
@@ -978,8 +423,13 @@ fn csv_error(path: &Path, e: CsvError) -> Diagnostic {
     }
 }
 
-fn load_json(path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option<(Table, Rows)> {
-    let text = read_text(path, diags)?;
+fn load_json(
+    sandbox: Sandbox,
+    path: &Path,
+    known: &[&str],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Table, Rows)> {
+    let text = sandbox.read_text(path, diags)?;
     if text.trim().is_empty() {
         diags.push(
             Diagnostic::error(Code::EmptyFile, path, Pos::START, "the file is empty")
@@ -1041,11 +491,11 @@ fn load_json(path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option
     let mut ok = true;
     for (i, item) in items.into_iter().enumerate() {
         let (start, keys) = offsets.get(i).cloned().unwrap_or_default();
-        let pos = source::pos_at(&text, start);
+        let pos = crate::diagnostic::pos_at(&text, start);
         let key_pos = |k: &str| {
             keys.iter()
                 .find(|(name, _)| name == k)
-                .map_or(pos, |(_, off)| source::pos_at(&text, *off))
+                .map_or(pos, |(_, off)| crate::diagnostic::pos_at(&text, *off))
         };
         let serde_json::Value::Object(obj) = item else {
             diags.push(
@@ -1062,7 +512,7 @@ fn load_json(path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option
                     Diagnostic::error(
                         Code::DuplicateColumn,
                         path,
-                        source::pos_at(&text, *off),
+                        crate::diagnostic::pos_at(&text, *off),
                         format!("key `{name}` appears twice in this record"),
                     )
                     .field(name.as_str())
@@ -1386,7 +836,12 @@ pub fn split_list(cell: Option<&str>) -> Vec<String> {
 
 /// An error when `v` is not an http(s) address (as `url::Url::parse` reads it); `pos`, where
 /// the value is, is called only then.
-fn check_url(v: &str, file: &Path, pos: impl FnOnce() -> Pos, field: &str) -> Option<Diagnostic> {
+pub(super) fn check_url(
+    v: &str,
+    file: &Path,
+    pos: impl FnOnce() -> Pos,
+    field: &str,
+) -> Option<Diagnostic> {
     (!parser_accepts(v)).then(|| {
         Diagnostic::error(
             Code::BadUrl,
@@ -1493,7 +948,7 @@ fn to_milestone(row: &mut Row, c: &MilestoneCols, diags: &mut Vec<Diagnostic>) -
 }
 
 /// Levenshtein distance, for "did you mean" hints on column names.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(super) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -1536,7 +991,8 @@ fn write_input_csv<'a, T: 'a>(
     records: impl Iterator<Item = &'a T>,
     value: impl Fn(&'a T, &str) -> crate::fields::Value<'a>,
 ) -> std::io::Result<()> {
-    use crate::resources::{csv_cell, write_csv_record};
+    use crate::fields::csv_cell;
+    use crate::write::resources::write_csv_record;
     write_csv_record(&mut w, keys)?;
     for r in records {
         write_csv_record(
@@ -1557,7 +1013,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.csv");
         std::fs::write(&path, text).unwrap();
-        load_csv(&path, &["a", "b"], diags)
+        load_csv(Sandbox::default(), &path, &["a", "b"], diags)
     }
 
     proptest! {
@@ -1649,51 +1105,6 @@ mod tests {
                     }
                 }
             }
-        }
-    }
-
-    /// Entries of a folder known to be inside are judged as the full resolution judges them:
-    /// plain files, missing ones, links inside, outside, dangling or looping.
-    #[cfg(unix)]
-    #[test]
-    fn entries_of_a_folder_inside_are_judged_as_resolved() {
-        use std::os::unix::fs::symlink;
-        let tmp = tempfile::tempdir().unwrap();
-        let base = tmp.path();
-        let (root, out) = (base.join("catalog"), base.join("elsewhere"));
-        let plan = root.join("plans/p1");
-        std::fs::create_dir_all(&plan).unwrap();
-        std::fs::create_dir_all(&out).unwrap();
-        std::fs::write(plan.join("plan.toml"), "").unwrap();
-        std::fs::write(root.join("publisher.toml"), "").unwrap();
-        std::fs::write(out.join("x.csv"), "").unwrap();
-        symlink(root.join("publisher.toml"), plan.join("inside.csv")).unwrap();
-        symlink(out.join("x.csv"), plan.join("outside.csv")).unwrap();
-        symlink("../../../elsewhere/none.csv", plan.join("dangling.csv")).unwrap();
-        symlink("loop.csv", plan.join("loop.csv")).unwrap();
-        symlink(&out, plan.join("sub")).unwrap();
-        let resolved = std::fs::canonicalize(&root).ok();
-        for name in [
-            "plan.toml",
-            "missing.csv",
-            "inside.csv",
-            "outside.csv",
-            "dangling.csv",
-            "loop.csv",
-            "sub",
-        ] {
-            let path = plan.join(name);
-            let message = |d: Option<Diagnostic>| d.map(|d| d.message);
-            let full = within(resolved.as_ref(), || message(outside_catalog(&path)));
-            let fast = within(resolved.as_ref(), || {
-                inside(Some(&plan), || message(outside_catalog(&path)))
-            });
-            assert_eq!(fast, full, "{name}");
-            assert_eq!(
-                full.is_some(),
-                ["outside.csv", "dangling.csv", "sub"].contains(&name),
-                "{name}"
-            );
         }
     }
 

@@ -8,7 +8,6 @@ use crate::profile::{CellFacts, FileFacts, Lang, ResourceRole};
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
@@ -178,18 +177,6 @@ impl CellFacts {
             }
             _ => {}
         }
-    }
-}
-
-/// The text of a cell in CSV: empty for unknown, `;` between list items.
-pub fn csv_cell<'v>(value: &'v Value) -> Cow<'v, str> {
-    match value {
-        Value::Null => Cow::Borrowed(""),
-        Value::Text(t) => Cow::Borrowed(t),
-        Value::Int(n) => Cow::Owned(n.to_string()),
-        Value::Decimal(d) => Cow::Borrowed(d),
-        Value::List(items) => Cow::Owned(items.join(";")),
-        Value::Date(d) => Cow::Owned(d.to_string()),
     }
 }
 
@@ -415,19 +402,6 @@ pub fn write_table<'a>(
     Ok((csv_facts, json_facts))
 }
 
-/// A row source for [`write_table`] that hands out the rows of `rows` one after the other.
-pub fn rows_of<'a>(
-    mut rows: impl Iterator<Item = Vec<Value<'a>>>,
-) -> impl FnMut(&mut Vec<Value<'a>>) -> bool {
-    move |row| match rows.next() {
-        Some(next) => {
-            *row = next;
-            true
-        }
-        None => false,
-    }
-}
-
 /// `value` pretty-printed as serde_json prints it, with a final newline.
 pub fn pretty_json<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(value).unwrap_or_default();
@@ -628,6 +602,21 @@ pub fn package_resource(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fields::csv_cell;
+    use std::borrow::Cow;
+
+    /// A row source for [`write_table`] that hands out the rows of `rows` one after the other.
+    fn rows_of<'a>(
+        mut rows: impl Iterator<Item = Vec<Value<'a>>>,
+    ) -> impl FnMut(&mut Vec<Value<'a>>) -> bool {
+        move |row| match rows.next() {
+            Some(next) => {
+                *row = next;
+                true
+            }
+            None => false,
+        }
+    }
 
     fn tricky() -> Vec<String> {
         let mut all: Vec<String> = [

@@ -6,33 +6,6 @@ use crate::model::{Plan, Publisher};
 use crate::profile::Profile;
 use serde_json::{json, Value};
 
-/// SPDX id, URL and title of a CKAN licence id.
-pub fn license(id: &str) -> (&str, &str, &str) {
-    match id {
-        "cc-by" => (
-            "CC-BY-4.0",
-            "https://creativecommons.org/licenses/by/4.0/",
-            "Creative Commons Attribution 4.0",
-        ),
-        "cc-by-sa" => (
-            "CC-BY-SA-4.0",
-            "https://creativecommons.org/licenses/by-sa/4.0/",
-            "Creative Commons Attribution-ShareAlike 4.0",
-        ),
-        "cc-by-nc" => (
-            "CC-BY-NC-4.0",
-            "https://creativecommons.org/licenses/by-nc/4.0/",
-            "Creative Commons Attribution-NonCommercial 4.0",
-        ),
-        "OGL-Canada-2.0" => (
-            "OGL-Canada-2.0",
-            "https://open.canada.ca/en/open-government-licence-canada",
-            "Open Government Licence - Canada",
-        ),
-        other => (other, "", other),
-    }
-}
-
 fn text(v: &Value, key: &str) -> Value {
     v.get(key).cloned().unwrap_or(Value::Null)
 }
@@ -94,7 +67,7 @@ pub fn dataset(
         "dcat:distribution": distributions,
     });
     if let Some(id) = pkg.get("license_id").and_then(Value::as_str) {
-        let (_, url, _) = license(id);
+        let (_, url, _) = crate::dataset::license(id);
         if !url.is_empty() {
             d["dct:license"] = json!({ "@id": url });
         }

@@ -1,0 +1,157 @@
+//! `build`: the catalogue checked and written to `dist/`, plan by plan on every core.
+
+use super::check::check_opened;
+use super::plans::{each_plan, gather, plan_name};
+use crate::check;
+use crate::diagnostic::Diagnostic;
+use crate::error::Error;
+use crate::load;
+use crate::profile;
+use crate::push::DatasetPlan;
+use crate::write::{self, BuildSummary};
+use std::path::{Path, PathBuf};
+
+/// Options of [`build()`].
+#[derive(Debug, Clone)]
+pub struct BuildOpts {
+    /// The catalogue folder.
+    pub catalog: PathBuf,
+    /// The output folder, replaced whole.
+    pub out: PathBuf,
+    /// Plans checked and written at once; 0 for one per core (at most 8).
+    pub jobs: usize,
+}
+
+/// Checks the catalogue and writes the output folder, plan by plan on every core: each plan is
+/// loaded, checked and written, then dropped, so memory does not grow with the milestones. Of
+/// each plan only what the catalogue-wide files need is kept (its name, its files' sizes and
+/// hashes, its preview index row; its DCAT entry waits in a file): 9 to 12 KB a plan in the
+/// many-plans part of `bench/run.sh`. An invalid catalogue writes nothing (the folder being
+/// written is removed) and returns [`Error::Invalid`] with every diagnostic; warnings come back
+/// with the result, with a [`BuildSummary`] of what was written.
+///
+/// ```
+/// use ogp_publish::{build, BuildOpts};
+/// let out = tempfile::tempdir()?;
+/// let (summary, warnings) = build(&BuildOpts {
+///     catalog: "catalog".into(),
+///     out: out.path().join("dist"),
+///     jobs: 0,
+/// })?;
+/// assert_eq!(summary.datasets[0].plan_id, "quebec-2021-2023");
+/// assert!(out.path().join("dist/manifest.json").is_file());
+/// println!("{} warning(s)", warnings.len());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn build(opts: &BuildOpts) -> Result<(BuildSummary, Vec<Diagnostic>), Error> {
+    build_showing(opts, None)
+}
+
+/// [`build()`], with each preview page showing what `push` would change on the portal
+/// (`changes`, from [`super::diff()`] of an earlier build of the same catalogue).
+pub(super) fn build_showing(
+    opts: &BuildOpts,
+    changes: Option<&[DatasetPlan]>,
+) -> Result<(BuildSummary, Vec<Diagnostic>), Error> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let opened = load::open_catalog(&opts.catalog);
+    // Problems with the output folder come after the catalogue's own errors.
+    let invalid_or = |e: Error| {
+        let report = check_opened(&opened, opts.jobs);
+        if report.has_errors() {
+            Error::Invalid(report.diagnostics)
+        } else {
+            e
+        }
+    };
+    if overlaps(&opts.catalog, &opts.out) {
+        return Err(invalid_or(Error::OutputOverlapsCatalog {
+            out: opts.out.clone(),
+            catalog: opts.catalog.clone(),
+        }));
+    }
+    let publisher = &opened.publisher;
+    let Some(profile) = profile::lookup(&publisher.profile.value) else {
+        return Err(invalid_or(Error::UnknownProfile(
+            publisher.profile.value.clone(),
+        )));
+    };
+    let tmp = write::prepare_out(&opts.out).map_err(invalid_or)?;
+    let writer = match write::DistWriter::new(publisher, profile, &tmp, changes) {
+        Ok(w) => w,
+        Err(e) => {
+            write::discard_out(&tmp);
+            return Err(e);
+        }
+    };
+    let failed = AtomicBool::new(
+        opened.diagnostics.iter().any(Diagnostic::is_error)
+            || check::validate_publisher(publisher)
+                .iter()
+                .any(Diagnostic::is_error),
+    );
+    let claimed = std::sync::Mutex::new(std::collections::HashSet::new());
+    let results = each_plan(&opened, opts.jobs, |plan, diags| {
+        let name = plan_name(publisher, &plan);
+        if diags.iter().any(Diagnostic::is_error) {
+            failed.store(true, Ordering::Relaxed);
+        }
+        // A plan whose dataset name an earlier plan took is reported once every plan is read;
+        // it is not written over the other.
+        let first_claim = claimed
+            .lock()
+            .is_ok_and(|mut c| c.insert(name.1.value.clone()));
+        let output = if failed.load(Ordering::Relaxed) || !first_claim {
+            None
+        } else {
+            Some(writer.plan(&plan, &diags)?)
+        };
+        Ok((name, diags, output))
+    });
+    let results = match results {
+        Ok(r) => r,
+        Err(e) => {
+            write::discard_out(&tmp);
+            return Err(e);
+        }
+    };
+    let mut names = Vec::with_capacity(results.len());
+    let mut per_plan = Vec::with_capacity(results.len());
+    let mut outputs = Vec::with_capacity(results.len());
+    for (name, diags, output) in results {
+        names.push(name);
+        per_plan.push(diags);
+        outputs.extend(output);
+    }
+    let diagnostics = gather(&opened, per_plan, names);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        write::discard_out(&tmp);
+        return Err(Error::Invalid(diagnostics));
+    }
+    let written = writer.finish(outputs, &diagnostics);
+    let finished = write::finish_out(written, &tmp, &opts.out)?;
+    let summary = BuildSummary {
+        out: opts.out.clone(),
+        datasets: finished.summaries,
+        files: finished.files,
+    };
+    Ok((summary, diagnostics))
+}
+
+/// True when one folder is the other or contains it.
+fn overlaps(catalog: &Path, out: &Path) -> bool {
+    let abs = |p: &Path| {
+        std::fs::canonicalize(p).unwrap_or_else(|_| {
+            // The output may not exist yet: resolve its parent instead.
+            let parent = p
+                .parent()
+                .filter(|x| !x.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            std::fs::canonicalize(parent)
+                .map(|d| d.join(p.file_name().unwrap_or_default()))
+                .unwrap_or_else(|_| p.to_path_buf())
+        })
+    };
+    let (c, o) = (abs(catalog), abs(out));
+    c.starts_with(&o) || o.starts_with(&c)
+}
