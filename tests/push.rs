@@ -1605,8 +1605,23 @@ fn a_second_push_of_the_same_output_stops_with_a_clear_message() {
     assert!(!lock.exists(), "{} left behind", lock.display());
 }
 
+/// One row of the fault matrix: the fault, where it is injected, and the outcome
+/// RELIABILITY.md gives for that row.
+struct FaultRow {
+    name: &'static str,
+    action: &'static str,
+    nth: u32,
+    fault: Fault,
+    /// Retries of the faulted request (attempts beyond the first), all on that request.
+    retries: u64,
+    /// Datasets read again to learn whether an ambiguous write landed.
+    reconciled: usize,
+}
+
 /// One fault per run, each on a fresh pair of datasets: the push must converge with no
-/// duplicate, exit 0, and its report must say what happened (a retry or a reconciliation).
+/// duplicate, exit 0, and its report must show, for that row, exactly the retries and
+/// reconciliations RELIABILITY.md's fault matrix gives: retries on the faulted request only,
+/// a reconciliation as a read of the dataset whose write was faulted.
 #[test]
 fn fault_matrix_every_fault_converges_and_is_reported() {
     let _g = serial();
@@ -1615,99 +1630,126 @@ fn fault_matrix_every_fault_converges_and_is_reported() {
             "{{\"success\": false, \"error\": {{\"__type\": \"{t}\", \"message\": \"injected\"}}}}"
         )
     };
-    let cases: Vec<(&str, &str, u32, Fault)> = vec![
-        (
+    let row = |name, action, nth, fault, retries, reconciled| FaultRow {
+        name,
+        action,
+        nth,
+        fault,
+        retries,
+        reconciled,
+    };
+    let status = |code: u16, body: String, retry_after: Option<u64>| Fault::Status {
+        code,
+        body,
+        retry_after,
+    };
+    let cases: Vec<FaultRow> = vec![
+        row(
             "stall 30 s (timeout 3 s)",
             "package_search",
             1,
             Fault::Delay(Duration::from_secs(30)),
+            1,
+            0,
         ),
-        ("connection dropped", "package_search", 1, Fault::Drop),
-        ("truncated JSON", "package_search", 1, Fault::Truncate),
-        (
+        row("connection dropped", "package_search", 1, Fault::Drop, 1, 0),
+        row("truncated JSON", "package_search", 1, Fault::Truncate, 1, 0),
+        row(
             "reset mid-request",
             "package_revise",
             2,
             Fault::ResetRequest,
+            0,
+            1,
         ),
-        (
+        row(
             "reset mid-response",
             "package_revise",
             2,
             Fault::ResetResponse,
+            0,
+            1,
         ),
-        (
+        row(
             "500",
             "package_revise",
             2,
-            Fault::Status {
-                code: 500,
-                body: json_error("Internal Server Error"),
-                retry_after: None,
-            },
+            status(500, json_error("Internal Server Error"), None),
+            0,
+            1,
         ),
-        (
+        row(
             "502 with HTML",
             "package_revise",
             2,
-            Fault::Status {
-                code: 502,
-                body: "<html><body><h1>502 Bad Gateway</h1></body></html>".into(),
-                retry_after: None,
-            },
+            status(
+                502,
+                "<html><body><h1>502 Bad Gateway</h1></body></html>".into(),
+                None,
+            ),
+            0,
+            1,
         ),
-        (
+        row(
             "503",
             "resource_patch",
             1,
-            Fault::Status {
-                code: 503,
-                body: "Service Unavailable".into(),
-                retry_after: None,
-            },
+            status(503, "Service Unavailable".into(), None),
+            1,
+            0,
         ),
-        (
+        row(
             "429 with Retry-After",
             "package_revise",
             2,
-            Fault::Status {
-                code: 429,
-                body: json_error("Throttled"),
-                retry_after: Some(1),
-            },
+            status(429, json_error("Throttled"), Some(1)),
+            1,
+            0,
         ),
-        (
+        row(
             "429 without Retry-After",
             "package_revise",
             2,
-            Fault::Status {
-                code: 429,
-                body: json_error("Throttled"),
-                retry_after: None,
-            },
+            status(429, json_error("Throttled"), None),
+            1,
+            0,
         ),
-        ("truncated JSON", "package_revise", 2, Fault::Truncate),
-        (
+        row("truncated JSON", "package_revise", 2, Fault::Truncate, 0, 1),
+        row(
             "revise applied, answer lost",
             "package_revise",
             2,
             Fault::LoseResponse,
+            0,
+            1,
         ),
-        (
+        row(
             "dataset created, answer lost",
             "package_create",
             1,
             Fault::LoseResponse,
+            1,
+            1,
         ),
-        (
+        row(
             "patch applied, answer lost",
             "package_patch",
             1,
             Fault::LoseResponse,
+            1,
+            0,
         ),
     ];
     let mut rows = Vec::new();
-    for (name, action, nth, fault) in cases {
+    for FaultRow {
+        name,
+        action,
+        nth,
+        fault,
+        retries: want_retries,
+        reconciled: want_reconciled,
+    } in cases
+    {
         let mut s = setup("plain", "fault");
         // Faults on patches need something to patch: publish first, then change a title.
         if action.ends_with("_patch") {
@@ -1734,27 +1776,54 @@ fn fault_matrix_every_fault_converges_and_is_reported() {
         );
         assert_eq!(code(&o), 0, "{name}: {}", out(&o));
         assert_eq!(
-            proxy.injected().len(),
-            1,
-            "{name}: the fault was not injected"
+            proxy.injected(),
+            [(action.to_string(), fault.clone())],
+            "{name}: the fault was not injected once"
         );
         s.assert_converged();
         let lines = report_lines(&report);
-        let retries: u64 = lines
-            .iter()
-            .map(|l| l["attempts"].as_u64().unwrap_or(1).saturating_sub(1))
-            .sum();
-        let reconciled = lines
+        let retried = |l: &serde_json::Value| l["attempts"].as_u64().unwrap_or(1) - 1;
+        let retries: u64 = lines.iter().map(retried).sum();
+        let reconciled: Vec<&serde_json::Value> = lines
             .iter()
             .filter(|l| l["outcome"] == "reconciled")
-            .count();
-        assert!(
-            retries + reconciled as u64 >= 1,
-            "{name}: the report does not show the fault: {lines:?}"
-        );
+            .collect();
         rows.push(format!(
-            "| {name} | `{action}` #{nth} | {retries} | {reconciled} | converged, no duplicate |"
+            "| {name} | `{action}` #{nth} | {retries} | {} | converged, no duplicate |",
+            reconciled.len()
         ));
+        // This row's own figures, not a sum over the matrix.
+        assert_eq!(
+            (retries, reconciled.len()),
+            (want_retries, want_reconciled),
+            "{name}: (retries, reconciliations) differ from RELIABILITY.md: {lines:?}"
+        );
+        // Every retry was of the faulted action, and nothing else was tried twice.
+        let elsewhere: u64 = lines
+            .iter()
+            .filter(|l| l["action"] != action)
+            .map(retried)
+            .sum();
+        assert_eq!(elsewhere, 0, "{name}: retries of other actions: {lines:?}");
+        if name == "429 with Retry-After" {
+            // The retry waited for the second Retry-After asked for.
+            assert!(
+                lines.iter().any(|l| l["action"] == action
+                    && l["attempts"] == 2
+                    && l["duration_ms"].as_u64().unwrap_or(0) >= 1000),
+                "{name}: {lines:?}"
+            );
+        }
+        // A reconciliation is a read of the dataset whose write was faulted: the line of
+        // that write names the dataset, and is not reported as done.
+        for r in &reconciled {
+            assert_eq!(r["action"], "package_show", "{name}: {lines:?}");
+            let faulted = lines
+                .iter()
+                .find(|l| l["action"] == action && l["dataset"] == r["dataset"])
+                .unwrap_or_else(|| panic!("{name}: no {action} line for {r}: {lines:?}"));
+            assert_ne!(faulted["outcome"], "ok", "{name}: {lines:?}");
+        }
         proxy.reset();
         let again = s.push(&proxy.url, &[]);
         assert_eq!(code(&again), 0);
