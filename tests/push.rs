@@ -1406,7 +1406,7 @@ fn killed_pushes_converge(config: &'static str) {
     // (Those of earlier runs landed while the next run was going, which may have doubled a
     // file: the final push removes such copies.)
     assert!(
-        proxy.wait_idle(Duration::from_secs(60)),
+        proxy.settle(Duration::from_secs(60)),
         "the proxy never went idle"
     );
     s.dist = second;
@@ -1998,9 +1998,17 @@ fn uploads_without_resource(s: &Setup, before: &std::collections::BTreeSet<Strin
         .collect()
 }
 
-/// Fifty pushes killed at random moments, each followed by a full push: the portal always ends
-/// equal to dist/, with no duplicate resource, and every upload file in storage belongs to a
-/// live resource of ours (no orphan left by a killed run).
+/// Fifty pushes killed at random moments, every one of them cut short, each followed by a
+/// full push: the portal always ends equal to dist/, with no duplicate resource, and every
+/// upload file in storage belongs to a live resource of ours (no orphan left by a killed run).
+///
+/// The moment of each kill is chosen at random among the moments a run is surely still going,
+/// decided by events the proxy sees rather than by a sleep: a request of the run, drawn at
+/// random among all its requests, and a phase, drawn at random: just after the
+/// proxy read it (it reaches the portal after the client died: a write landing late) or
+/// just after the portal answered it (applied, but the client never learns it). The proxy
+/// holds each request and each answer 60 ms, and the kill comes within 0-20 ms of the event,
+/// while the run waits for that answer: it cannot have finished.
 #[test]
 fn fifty_killed_pushes_each_followed_by_a_full_push_always_converge() {
     let _g = serial();
@@ -2013,39 +2021,89 @@ fn fifty_killed_pushes_each_followed_by_a_full_push_always_converge() {
     let second = build(&s.catalog, &second_dir);
     let before = stored_resource_ids(&s.portal);
     let proxy = s.proxy();
-    proxy.delay_all(Duration::from_millis(15));
+    let hold = Duration::from_millis(60);
+    // Publish the first version, then count the requests of a run from one version to the
+    // other, each way (the runs below make exactly these, until they are killed).
+    assert_eq!(code(&s.push(&s.portal.url, &[])), 0);
+    let mut requests = Vec::new();
+    for dist in [&second, &first] {
+        proxy.reset();
+        let o = run_portal("push", &proxy.url, &s.portal.token_file, dist, &[]);
+        assert_eq!(code(&o), 0, "{}", out(&o));
+        assert!(proxy.forwarded_writes() >= 1, "a run with nothing to write");
+        requests.push(proxy.requests_read());
+    }
+    let last = *requests.iter().min().unwrap();
+    assert!(last >= 4, "{requests:?} requests per run");
+    proxy.delay_all(hold);
+    proxy.delay_answers(hold);
     let mut rng = fastrand::Rng::with_seed(50);
     let mut cut_short = 0;
+    let mut moments = Vec::new();
     for round in 0..50 {
-        // Alternate versions so every run has writes left to interrupt.
+        // Alternate versions so every run has writes left to interrupt (the full push of the
+        // previous round published the other one).
         s.dist = if round % 2 == 0 {
-            first.clone()
-        } else {
             second.clone()
+        } else {
+            first.clone()
         };
+        let (read0, answered0) = (proxy.requests_read(), proxy.answers_received());
+        let nth = rng.u32(1..=last);
+        let answered = rng.bool();
         let mut child = spawn_push(&proxy.url, &s.dist, &s.portal.token_file);
-        std::thread::sleep(Duration::from_millis(rng.u64(5..400)));
-        let _ = child.kill();
-        cut_short += usize::from(child.wait().unwrap().code().is_none());
-        // Requests the killed run had sent still reach the portal before the full push.
+        let start = std::time::Instant::now();
+        loop {
+            let seen = if answered {
+                proxy.answers_received() - answered0
+            } else {
+                proxy.requests_read() - read0
+            };
+            if seen >= nth {
+                break;
+            }
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "round {round}: the run ended before its request {nth}"
+            );
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "round {round}: request {nth} never came"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        std::thread::sleep(Duration::from_millis(rng.u64(0..20)));
+        child.kill().unwrap();
+        let status = child.wait().unwrap();
         assert!(
-            proxy.wait_idle(Duration::from_secs(60)),
+            status.code().is_none(),
+            "round {round}: the run was not cut short ({status}) at request {nth}"
+        );
+        cut_short += 1;
+        moments.push(format!(
+            "{nth}{}",
+            if answered { " answered" } else { " read" }
+        ));
+        // Every request the killed run sent (even one still in the listen queue) reaches the
+        // portal and is answered before the full push starts.
+        assert!(
+            proxy.settle(Duration::from_secs(60)),
             "round {round}: proxy busy"
         );
         let o = s.push(&s.portal.url, &[]);
         assert_eq!(code(&o), 0, "round {round}: {}", out(&o));
         s.assert_converged();
+        let orphans = uploads_without_resource(&s, &before);
+        assert!(
+            orphans.is_empty(),
+            "round {round}: upload files without a live resource: {orphans:?}"
+        );
     }
-    assert!(
-        cut_short >= 25,
-        "only {cut_short} of 50 runs were cut short"
+    assert_eq!(cut_short, 50, "only {cut_short} of 50 runs were cut short");
+    eprintln!(
+        "50 kills: {cut_short} cut short (at request: {}), all converged",
+        moments.join(", ")
     );
-    let new_files = uploads_without_resource(&s, &before);
-    assert!(
-        new_files.is_empty(),
-        "upload files without a live resource: {new_files:?}"
-    );
-    eprintln!("50 kills: {cut_short} cut short, all converged");
 }
 
 /// The push core against another CKAN version Données Québec may run (harness configs `v29`,
