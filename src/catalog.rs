@@ -257,9 +257,16 @@ fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
             None
         }
         Err(DecodeError::InvalidUtf8(pos)) => {
+            // « CSV UTF-8 » is a spreadsheet's choice: a TOML or JSON file is saved as UTF-8 text.
+            let save_as = if path.extension().is_some_and(|e| e == "csv") {
+                "« CSV UTF-8 »"
+            } else {
+                "UTF-8 text"
+            };
             diags.push(
-                Diagnostic::error(Code::InvalidUtf8, path, pos, "bytes that are not UTF-8")
-                    .hint("save the file as « CSV UTF-8 »; a file saved as Windows-1252/Latin-1 breaks accented letters"),
+                Diagnostic::error(Code::InvalidUtf8, path, pos, "bytes that are not UTF-8").hint(
+                    format!("save the file as {save_as}; a file saved as Windows-1252/Latin-1 breaks accented letters"),
+                ),
             );
             None
         }
@@ -286,10 +293,19 @@ fn parse_toml<T: for<'de> Deserialize<'de>>(
             let pos = e
                 .span()
                 .map_or(Pos::START, |s| source::pos_at(&text, s.start));
-            let message = e.message().trim().to_string();
-            let hint = unknown_key_hint(&message).unwrap_or_else(|| {
+            // One line: the TOML reader may give two, which would break the report's layout.
+            let mut message = e.message().trim().replace('\n', ": ");
+            let mut hint = unknown_key_hint(&message).unwrap_or_else(|| {
                 "see the catalogue format in the README: keys, quotes and [tables]".to_string()
             });
+            // A bare TOML date reaches serde as a map: say what was written.
+            let written = e.span().and_then(|s| text.get(s)).unwrap_or_default();
+            if message.starts_with("invalid type: map, expected a string")
+                && written.starts_with(|c: char| c.is_ascii_digit())
+            {
+                message = format!("`{written}` is a TOML date, not text");
+                hint = format!("write the date in quotes: \"{written}\"");
+            }
             diags.push(Diagnostic::error(Code::TomlSyntax, path, pos, message).hint(hint));
             None
         }
@@ -811,13 +827,19 @@ fn unknown_column(file: &Path, pos: Pos, name: &str, known: &[&str]) -> Diagnost
         .filter(|k| edit_distance(k, name) <= 2);
     let hint = match near {
         Some(k) => format!("did you mean `{k}`? Otherwise declare it under `[columns]` in plan.toml so it is published"),
+        // A spreadsheet of a French locale separates values with `;`: the header is one name.
+        None if name.contains(';') => "the values are separated by `;`: save the file again as « CSV UTF-8 (comma delimited) »".to_string(),
         None => "declare it under `[columns]` in plan.toml so it is published, or remove it".to_string(),
     };
     Diagnostic::error(
         Code::UnknownColumn,
         file,
         pos,
-        format!("unknown column `{name}`: its values would be lost"),
+        // A byte-order mark glued to the name is invisible: show it.
+        format!(
+            "unknown column `{}`: its values would be lost",
+            name.replace('\u{feff}', "\\u{feff}")
+        ),
     )
     .field(name)
     .hint(hint)
