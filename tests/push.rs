@@ -881,6 +881,17 @@ fn a_second_copy_of_one_of_our_files_is_removed_by_the_next_push() {
     // What a request of a killed run does when it lands after the next run read the dataset:
     // the same file, uploaded once more.
     let file = s.dist.join("datasets").join(name).join("milestones.csv");
+    let ids_of = |key: &str| -> Vec<String> {
+        package_show(&s.portal, name)["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["url"].as_str().unwrap().ends_with(&format!("/{key}")))
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let first = ids_of("milestones.csv");
+    assert_eq!(first.len(), 1, "{first:?}");
     let copy = action(
         &s.portal,
         "resource_create",
@@ -910,6 +921,10 @@ fn a_second_copy_of_one_of_our_files_is_removed_by_the_next_push() {
         ["resource_delete milestones.csv"]
     );
     assert_eq!(count(), 7);
+    // The first copy, ours, is the one kept (its id, in its place); the second is gone.
+    let copy_id = copy["result"]["id"].as_str().unwrap();
+    assert_ne!(first[0], copy_id);
+    assert_eq!(ids_of("milestones.csv"), first);
     s.assert_converged();
 }
 
@@ -1308,6 +1323,30 @@ fn a_file_over_the_upload_limit_gets_a_clear_message() {
         .map(|r| r["url"].as_str().unwrap().rsplit('/').next().unwrap())
         .collect();
     assert_eq!(published, ["commitments.csv", "commitments.json"]);
+    // Those files and the dataset's every field are as in dist/: only the files from the one
+    // over the limit on are missing.
+    let local: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(s.dist.join("datasets").join(alpha).join("package.json")).unwrap(),
+    )
+    .unwrap();
+    let files: Vec<&str> = local["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["url"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        portal_differences(&s.portal, &s.dist, alpha),
+        [format!(
+            "{alpha}.resources: dist/ has files {files:?}, the portal {published:?}"
+        )]
+    );
+    // The other dataset was published whole, as if nothing had failed.
+    let others: Vec<&String> = s.names.iter().filter(|n| *n != alpha).collect();
+    assert!(!others.is_empty());
+    for other in others {
+        assert_portal_equals_dist(&s.portal, &s.dist, other);
+    }
     let orphans = uploads_without_resource(&s, &before);
     assert!(orphans.is_empty(), "orphan uploads: {orphans:?}");
 }
