@@ -1,9 +1,22 @@
 //! The invalid-catalogue corpus: every folder of `tests/fixtures/invalid/` holds a `catalog/`
 //! that is valid except for one problem, and an `expected.txt` listing the diagnostics `check`
-//! must report, one per line, as `<severity>[<code>] <path>:<line>:<col>` with the path relative
-//! to the case's `catalog/` folder (lines starting with `#` are comments).
+//! must report, in order, each as a line `<severity>[<code>] <path>:<line>:<col>` with the path
+//! relative to the case's `catalog/` folder, followed by its text, indented:
 //!
-//! For every case this test checks that `check` reports exactly those diagnostics and exits 1,
+//! ```text
+//! error[bad-date] plans/p1/milestones.csv:3:19
+//!   message: `start` "2022-13-01" is not a date
+//!   field: start
+//!   hint: use YYYY-MM-DD, or YYYY-MM when only the month is known; leave empty when unknown
+//! ```
+//!
+//! `message:` always; `field:` and `hint:` exactly when the diagnostic has them. In the text,
+//! `<catalog>` stands for the case's `catalog/` folder as given to `check`, `<case>` for the
+//! case's folder, and `<U+FEFF>` for an invisible byte-order mark. Lines starting with `#` are
+//! comments.
+//!
+//! For every case this test checks that `check` reports exactly those diagnostics, with that
+//! message, field and hint, and exits 1,
 //! that every error says how to fix it, that `build` exits 1 without writing anything or
 //! touching a previous output, and that `push` of the output the failed build did not write
 //! cannot even start (exit 2, naming `manifest.json`), so the portal is never reached. All broken
@@ -69,8 +82,8 @@ fn exit_code(out: &Output) -> Option<i32> {
     out.status.code()
 }
 
-/// `<severity>[<code>] <path>:<line>:<col>` lines of `expected.txt`, comments and blank lines
-/// left out.
+/// The lines of `expected.txt` (diagnostic lines and their indented text), comments and blank
+/// lines left out.
 fn expected_lines(case: &Path) -> Result<Vec<String>, String> {
     let path = case.join("expected.txt");
     let text = std::fs::read_to_string(&path)
@@ -96,7 +109,36 @@ fn relative_path(file: &str, catalog: &Path) -> String {
         .join("/")
 }
 
-/// One diagnostic of `check --format json` as an `expected.txt` line.
+/// Text of a diagnostic as `expected.txt` writes it: the case's folders by name, an invisible
+/// byte-order mark made visible.
+fn readable(text: &str, catalog: &Path) -> String {
+    let case = catalog.parent().expect("the case folder");
+    text.replace(&catalog.display().to_string(), "<catalog>")
+        .replace(&case.display().to_string(), "<case>")
+        .replace('\u{feff}', "<U+FEFF>")
+}
+
+/// One diagnostic of `check --format json` as `expected.txt` lines: its position line, then
+/// its message, field (when it has one) and hint (when it has one).
+fn diagnostic_lines(d: &serde_json::Value, catalog: &Path) -> Result<Vec<String>, String> {
+    let mut lines = vec![diagnostic_line(d, catalog)?];
+    let message = d["message"]
+        .as_str()
+        .ok_or_else(|| format!("diagnostic without a string `message`: {d}"))?;
+    lines.push(format!("  message: {}", readable(message, catalog)));
+    for key in ["field", "hint"] {
+        match &d[key] {
+            serde_json::Value::Null => {}
+            serde_json::Value::String(t) => {
+                lines.push(format!("  {key}: {}", readable(t, catalog)))
+            }
+            other => return Err(format!("diagnostic with a `{key}` not a string: {other}")),
+        }
+    }
+    Ok(lines)
+}
+
+/// One diagnostic of `check --format json` as an `expected.txt` position line.
 fn diagnostic_line(d: &serde_json::Value, catalog: &Path) -> Result<String, String> {
     let text = |key: &str| {
         d[key]
@@ -150,8 +192,8 @@ fn check_case(case: &Path) -> Vec<String> {
     };
     let mut got = Vec::new();
     for d in diagnostics {
-        match diagnostic_line(d, &catalog) {
-            Ok(line) => got.push(line),
+        match diagnostic_lines(d, &catalog) {
+            Ok(lines) => got.extend(lines),
             Err(e) => problems.push(e),
         }
         let is_error = d["severity"] == "error";

@@ -6,8 +6,8 @@
 mod common;
 
 use common::portal::{
-    action, assert_portal_equals_dist, build, package_show, portal, run_portal, unique_catalog,
-    Portal,
+    action, action_json, assert_portal_equals_dist, assert_portal_equals_dist_in_any_order, build,
+    package_show, portal, portal_differences, run_portal, unique_catalog, Portal,
 };
 use common::proxy::{Fault, Proxy};
 use common::{code, root};
@@ -354,6 +354,308 @@ fn donnees_quebec_schema_first_push_creates_everything_and_second_writes_nothing
     first_push_then_noop("dq");
 }
 
+/// One change made on the portal behind the tool's back, and the exact differences the
+/// comparison must report for it.
+struct Alteration {
+    /// The dataset-level fields to `package_patch`, or (with `resource`) the resource fields
+    /// to `resource_patch`.
+    fields: serde_json::Value,
+    /// The file whose resource is patched.
+    resource: Option<&'static str>,
+    /// A file to upload in place of that resource's.
+    upload: Option<&'static str>,
+    expected: Vec<String>,
+}
+
+/// The comparison behind every "the portal equals dist/" of these tests: after a push it
+/// finds nothing, and each published field changed on the portal alone (a dataset field,
+/// a tag, an extra, a group, the organisation, a resource's field or bytes, a field dist/
+/// does not have) is reported with its key path and both values, and nothing else; the
+/// assertion built on it panics.
+fn the_portal_comparison_catches_each_difference(config: &'static str) {
+    use serde_json::json;
+    let _g = serial();
+    let s = setup(config, "compare");
+    assert_eq!(code(&s.push(&s.portal.url, &[])), 0);
+    let name = s.names[0].clone();
+    assert_eq!(
+        portal_differences(&s.portal, &s.dist, &name),
+        Vec::<String>::new()
+    );
+    let local: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(s.dist.join("datasets").join(&name).join("package.json")).unwrap(),
+    )
+    .unwrap();
+    let rs = |file: &str| {
+        let i = local["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|r| r["url"] == file)
+            .unwrap();
+        format!("{name}.resources[{i}] ({file})")
+    };
+    let title = local["title"].clone();
+    let notes = local["notes"].clone();
+    let license = local["license_id"].clone();
+    let mut extras = local["extras"].clone();
+    let mut tags = local["tags"].clone();
+    tags.as_array_mut().unwrap().pop();
+    let other_org = if local["owner_org"] == "open-gov-office" {
+        "secretariat-du-conseil-du-tresor"
+    } else {
+        "open-gov-office"
+    };
+    let table = if config == "dq" {
+        "jalons.csv"
+    } else {
+        "milestones.csv"
+    };
+    let table_path = s.dist.join("datasets").join(&name).join(table);
+    let table_len = std::fs::metadata(&table_path).unwrap().len();
+    let mut cases = vec![
+        Alteration {
+            fields: json!({"title": "Altered title"}),
+            resource: None,
+            upload: None,
+            expected: vec![format!(
+                "{name}.title: dist/ has {title}, the portal \"Altered title\""
+            )],
+        },
+        Alteration {
+            fields: json!({"notes": "Altered notes"}),
+            resource: None,
+            upload: None,
+            expected: vec![format!(
+                "{name}.notes: dist/ has {notes}, the portal \"Altered notes\""
+            )],
+        },
+        Alteration {
+            fields: json!({"license_id": "odc-odbl"}),
+            resource: None,
+            upload: None,
+            expected: vec![format!(
+                "{name}.license_id: dist/ has {license}, the portal \"odc-odbl\""
+            )],
+        },
+        Alteration {
+            fields: json!({"private": true}),
+            resource: None,
+            upload: None,
+            expected: vec![format!("{name}.private: dist/ has false, the portal true")],
+        },
+        Alteration {
+            fields: json!({"tags": tags.clone()}),
+            resource: None,
+            upload: None,
+            expected: vec![format!(
+                "{name}.tags: dist/ has {}, the portal {tags}",
+                local["tags"]
+            )],
+        },
+        Alteration {
+            fields: json!({"owner_org": other_org}),
+            resource: None,
+            upload: None,
+            expected: vec![format!(
+                "{name}.owner_org: dist/ has {}, the portal \"{other_org}\" (organization.name)",
+                local["owner_org"]
+            )],
+        },
+        Alteration {
+            fields: json!({"version": "9"}),
+            resource: None,
+            upload: None,
+            expected: vec![format!("{name}.version: dist/ has none, the portal \"9\"")],
+        },
+        Alteration {
+            fields: json!({"description": "Altered description"}),
+            resource: Some(table),
+            upload: None,
+            expected: vec![format!(
+                "{}.description: dist/ has {}, the portal \"Altered description\"",
+                rs(table),
+                local["resources"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|r| r["url"] == table)
+                    .unwrap()["description"]
+            )],
+        },
+        Alteration {
+            fields: json!({"added_by_hand": "x"}),
+            resource: Some(table),
+            upload: None,
+            expected: vec![format!(
+                "{}.added_by_hand: dist/ has none, the portal \"x\"",
+                rs(table)
+            )],
+        },
+        // Other bytes under the same file name, our hash left in place: only a download sees it.
+        Alteration {
+            fields: json!({}),
+            resource: Some(table),
+            upload: Some("a,b\n1,2\n"),
+            expected: vec![
+                format!(
+                    "{}.size: the file has {table_len} bytes, the portal 8",
+                    rs(table)
+                ),
+                format!(
+                    "{}: downloaded bytes differ from dist/ (8 vs {table_len} bytes)",
+                    rs(table)
+                ),
+            ],
+        },
+    ];
+    if config == "dq" {
+        let method = local["methodologie"].clone();
+        cases.push(Alteration {
+            fields: json!({"methodologie": "Autre méthode"}),
+            resource: None,
+            upload: None,
+            expected: vec![format!(
+                "{name}.methodologie: dist/ has {method}, the portal \"Autre méthode\""
+            )],
+        });
+        cases.push(Alteration {
+            fields: json!({"groups": []}),
+            resource: None,
+            upload: None,
+            expected: vec![format!(
+                "{name}.groups: dist/ has {}, the portal []",
+                local["groups"]
+            )],
+        });
+        cases.push(Alteration {
+            fields: json!({"relidi_condon_valinc": "non"}),
+            resource: Some(table),
+            upload: None,
+            expected: vec![format!(
+                "{}.relidi_condon_valinc: dist/ has \"oui\", the portal \"non\"",
+                rs(table)
+            )],
+        });
+    } else {
+        let old = extras[1]["value"].clone();
+        extras[1]["value"] = json!("1999-01-01/1999-12-31");
+        cases.push(Alteration {
+            fields: json!({"extras": extras.clone()}),
+            resource: None,
+            upload: None,
+            expected: vec![format!(
+                "{name}.extras[1].value: dist/ has {old}, the portal \"1999-01-01/1999-12-31\""
+            )],
+        });
+    }
+    for case in &cases {
+        // Alter, compare, then restore what was there.
+        let before = package_show(&s.portal, &name);
+        let resource = case.resource.map(|file| {
+            before["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["url"].as_str().unwrap().ends_with(&format!("/{file}")))
+                .unwrap()
+                .clone()
+        });
+        let restore = |fields: &serde_json::Value| -> serde_json::Value {
+            let source = resource.as_ref().unwrap_or(&before);
+            let mut back = serde_json::Map::new();
+            for k in fields.as_object().unwrap().keys() {
+                back.insert(k.clone(), source.get(k).cloned().unwrap_or(json!("")));
+            }
+            serde_json::Value::Object(back)
+        };
+        let patch = |fields: &serde_json::Value| {
+            let mut body = fields.clone();
+            let answer = match &resource {
+                Some(r) => {
+                    body["id"] = r["id"].clone();
+                    action_json(&s.portal, "resource_patch", &body)
+                }
+                None => {
+                    body["id"] = json!(name);
+                    action_json(&s.portal, "package_patch", &body)
+                }
+            };
+            assert_eq!(answer["success"], true, "{body}: {answer}");
+        };
+        match (case.upload, &resource) {
+            (Some(text), Some(r)) => {
+                let file = s.tmp.path().join(case.resource.unwrap());
+                std::fs::write(&file, text).unwrap();
+                let id = r["id"].as_str().unwrap();
+                let answer = action(&s.portal, "resource_patch", &[("id", id)], Some(&file));
+                assert_eq!(answer["success"], true, "{answer}");
+            }
+            _ => patch(&case.fields),
+        }
+        let found = portal_differences(&s.portal, &s.dist, &name);
+        assert_eq!(found, case.expected, "after {}", case.fields);
+        if case.upload.is_some() {
+            let panicked =
+                std::panic::catch_unwind(|| assert_portal_equals_dist(&s.portal, &s.dist, &name));
+            let message = panicked.expect_err("the assertion passed on a different file");
+            let message = message
+                .downcast_ref::<String>()
+                .cloned()
+                .unwrap_or_default();
+            assert!(message.contains(&case.expected[1]), "{message}");
+            let id = resource.as_ref().unwrap()["id"].as_str().unwrap();
+            let answer = action(
+                &s.portal,
+                "resource_patch",
+                &[("id", id)],
+                Some(&table_path),
+            );
+            assert_eq!(answer["success"], true, "{answer}");
+        } else {
+            patch(&restore(&case.fields));
+        }
+        assert_eq!(
+            portal_differences(&s.portal, &s.dist, &name),
+            Vec::<String>::new(),
+            "not restored after {}",
+            case.fields
+        );
+    }
+    // A second copy of a file, and files out of dist/'s order.
+    let copy = action(
+        &s.portal,
+        "resource_create",
+        &[("package_id", &name), ("name", "copy")],
+        Some(&table_path),
+    );
+    assert_eq!(copy["success"], true, "{copy}");
+    let files: Vec<String> = local["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["url"].as_str().unwrap().to_string())
+        .collect();
+    let mut with_copy = files.clone();
+    with_copy.push(table.to_string());
+    assert_eq!(
+        portal_differences(&s.portal, &s.dist, &name),
+        [format!(
+            "{name}.resources: dist/ has files {files:?}, the portal {with_copy:?}"
+        )]
+    );
+}
+
+#[test]
+fn plain_ckan_portal_comparison_catches_each_difference() {
+    the_portal_comparison_catches_each_difference("plain");
+}
+
+#[test]
+fn donnees_quebec_portal_comparison_catches_each_difference() {
+    the_portal_comparison_catches_each_difference("dq");
+}
+
 fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).unwrap();
     assert!(text.contains(from), "{} lacks {from:?}", path.display());
@@ -579,6 +881,17 @@ fn a_second_copy_of_one_of_our_files_is_removed_by_the_next_push() {
     // What a request of a killed run does when it lands after the next run read the dataset:
     // the same file, uploaded once more.
     let file = s.dist.join("datasets").join(name).join("milestones.csv");
+    let ids_of = |key: &str| -> Vec<String> {
+        package_show(&s.portal, name)["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["url"].as_str().unwrap().ends_with(&format!("/{key}")))
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let first = ids_of("milestones.csv");
+    assert_eq!(first.len(), 1, "{first:?}");
     let copy = action(
         &s.portal,
         "resource_create",
@@ -608,6 +921,10 @@ fn a_second_copy_of_one_of_our_files_is_removed_by_the_next_push() {
         ["resource_delete milestones.csv"]
     );
     assert_eq!(count(), 7);
+    // The first copy, ours, is the one kept (its id, in its place); the second is gone.
+    let copy_id = copy["result"]["id"].as_str().unwrap();
+    assert_ne!(first[0], copy_id);
+    assert_eq!(ids_of("milestones.csv"), first);
     s.assert_converged();
 }
 
@@ -786,7 +1103,29 @@ fn stale_revise(config: &'static str) {
     assert_eq!(outcomes(&lines, "package_show"), ["ok", "reconciled"]);
     assert_eq!(proxy.forwarded("package_revise"), 1);
     assert_eq!(proxy.forwarded_writes(), 1, "{lines:?}");
-    s.assert_converged();
+    // Every field of every dataset as in dist/, one resource per file. The copy uploaded by
+    // someone else stays where CKAN put it, last: push does not reorder resources it finds
+    // (a known limit: it never sends `package_resource_reorder`), so dist/'s order is not
+    // restored for this dataset.
+    for other in &s.names[1..] {
+        assert_portal_equals_dist(&s.portal, &s.dist, other);
+    }
+    assert_portal_equals_dist_in_any_order(&s.portal, &s.dist, name);
+    let order: Vec<String> = package_show(&s.portal, name)["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["url"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(order.last().map(String::as_str), Some(key), "{order:?}");
 }
 
 /// A revise that CKAN applied but whose answer was lost is never sent again: the push reads
@@ -984,6 +1323,30 @@ fn a_file_over_the_upload_limit_gets_a_clear_message() {
         .map(|r| r["url"].as_str().unwrap().rsplit('/').next().unwrap())
         .collect();
     assert_eq!(published, ["commitments.csv", "commitments.json"]);
+    // Those files and the dataset's every field are as in dist/: only the files from the one
+    // over the limit on are missing.
+    let local: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(s.dist.join("datasets").join(alpha).join("package.json")).unwrap(),
+    )
+    .unwrap();
+    let files: Vec<&str> = local["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["url"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        portal_differences(&s.portal, &s.dist, alpha),
+        [format!(
+            "{alpha}.resources: dist/ has files {files:?}, the portal {published:?}"
+        )]
+    );
+    // The other dataset was published whole, as if nothing had failed.
+    let others: Vec<&String> = s.names.iter().filter(|n| *n != alpha).collect();
+    assert!(!others.is_empty());
+    for other in others {
+        assert_portal_equals_dist(&s.portal, &s.dist, other);
+    }
     let orphans = uploads_without_resource(&s, &before);
     assert!(orphans.is_empty(), "orphan uploads: {orphans:?}");
 }
@@ -1082,7 +1445,7 @@ fn killed_pushes_converge(config: &'static str) {
     // (Those of earlier runs landed while the next run was going, which may have doubled a
     // file: the final push removes such copies.)
     assert!(
-        proxy.wait_idle(Duration::from_secs(60)),
+        proxy.settle(Duration::from_secs(60)),
         "the proxy never went idle"
     );
     s.dist = second;
@@ -1281,8 +1644,23 @@ fn a_second_push_of_the_same_output_stops_with_a_clear_message() {
     assert!(!lock.exists(), "{} left behind", lock.display());
 }
 
+/// One row of the fault matrix: the fault, where it is injected, and the outcome
+/// RELIABILITY.md gives for that row.
+struct FaultRow {
+    name: &'static str,
+    action: &'static str,
+    nth: u32,
+    fault: Fault,
+    /// Retries of the faulted request (attempts beyond the first), all on that request.
+    retries: u64,
+    /// Datasets read again to learn whether an ambiguous write landed.
+    reconciled: usize,
+}
+
 /// One fault per run, each on a fresh pair of datasets: the push must converge with no
-/// duplicate, exit 0, and its report must say what happened (a retry or a reconciliation).
+/// duplicate, exit 0, and its report must show, for that row, exactly the retries and
+/// reconciliations RELIABILITY.md's fault matrix gives: retries on the faulted request only,
+/// a reconciliation as a read of the dataset whose write was faulted.
 #[test]
 fn fault_matrix_every_fault_converges_and_is_reported() {
     let _g = serial();
@@ -1291,99 +1669,126 @@ fn fault_matrix_every_fault_converges_and_is_reported() {
             "{{\"success\": false, \"error\": {{\"__type\": \"{t}\", \"message\": \"injected\"}}}}"
         )
     };
-    let cases: Vec<(&str, &str, u32, Fault)> = vec![
-        (
+    let row = |name, action, nth, fault, retries, reconciled| FaultRow {
+        name,
+        action,
+        nth,
+        fault,
+        retries,
+        reconciled,
+    };
+    let status = |code: u16, body: String, retry_after: Option<u64>| Fault::Status {
+        code,
+        body,
+        retry_after,
+    };
+    let cases: Vec<FaultRow> = vec![
+        row(
             "stall 30 s (timeout 3 s)",
             "package_search",
             1,
             Fault::Delay(Duration::from_secs(30)),
+            1,
+            0,
         ),
-        ("connection dropped", "package_search", 1, Fault::Drop),
-        ("truncated JSON", "package_search", 1, Fault::Truncate),
-        (
+        row("connection dropped", "package_search", 1, Fault::Drop, 1, 0),
+        row("truncated JSON", "package_search", 1, Fault::Truncate, 1, 0),
+        row(
             "reset mid-request",
             "package_revise",
             2,
             Fault::ResetRequest,
+            0,
+            1,
         ),
-        (
+        row(
             "reset mid-response",
             "package_revise",
             2,
             Fault::ResetResponse,
+            0,
+            1,
         ),
-        (
+        row(
             "500",
             "package_revise",
             2,
-            Fault::Status {
-                code: 500,
-                body: json_error("Internal Server Error"),
-                retry_after: None,
-            },
+            status(500, json_error("Internal Server Error"), None),
+            0,
+            1,
         ),
-        (
+        row(
             "502 with HTML",
             "package_revise",
             2,
-            Fault::Status {
-                code: 502,
-                body: "<html><body><h1>502 Bad Gateway</h1></body></html>".into(),
-                retry_after: None,
-            },
+            status(
+                502,
+                "<html><body><h1>502 Bad Gateway</h1></body></html>".into(),
+                None,
+            ),
+            0,
+            1,
         ),
-        (
+        row(
             "503",
             "resource_patch",
             1,
-            Fault::Status {
-                code: 503,
-                body: "Service Unavailable".into(),
-                retry_after: None,
-            },
+            status(503, "Service Unavailable".into(), None),
+            1,
+            0,
         ),
-        (
+        row(
             "429 with Retry-After",
             "package_revise",
             2,
-            Fault::Status {
-                code: 429,
-                body: json_error("Throttled"),
-                retry_after: Some(1),
-            },
+            status(429, json_error("Throttled"), Some(1)),
+            1,
+            0,
         ),
-        (
+        row(
             "429 without Retry-After",
             "package_revise",
             2,
-            Fault::Status {
-                code: 429,
-                body: json_error("Throttled"),
-                retry_after: None,
-            },
+            status(429, json_error("Throttled"), None),
+            1,
+            0,
         ),
-        ("truncated JSON", "package_revise", 2, Fault::Truncate),
-        (
+        row("truncated JSON", "package_revise", 2, Fault::Truncate, 0, 1),
+        row(
             "revise applied, answer lost",
             "package_revise",
             2,
             Fault::LoseResponse,
+            0,
+            1,
         ),
-        (
+        row(
             "dataset created, answer lost",
             "package_create",
             1,
             Fault::LoseResponse,
+            1,
+            1,
         ),
-        (
+        row(
             "patch applied, answer lost",
             "package_patch",
             1,
             Fault::LoseResponse,
+            1,
+            0,
         ),
     ];
     let mut rows = Vec::new();
-    for (name, action, nth, fault) in cases {
+    for FaultRow {
+        name,
+        action,
+        nth,
+        fault,
+        retries: want_retries,
+        reconciled: want_reconciled,
+    } in cases
+    {
         let mut s = setup("plain", "fault");
         // Faults on patches need something to patch: publish first, then change a title.
         if action.ends_with("_patch") {
@@ -1410,27 +1815,54 @@ fn fault_matrix_every_fault_converges_and_is_reported() {
         );
         assert_eq!(code(&o), 0, "{name}: {}", out(&o));
         assert_eq!(
-            proxy.injected().len(),
-            1,
-            "{name}: the fault was not injected"
+            proxy.injected(),
+            [(action.to_string(), fault.clone())],
+            "{name}: the fault was not injected once"
         );
         s.assert_converged();
         let lines = report_lines(&report);
-        let retries: u64 = lines
-            .iter()
-            .map(|l| l["attempts"].as_u64().unwrap_or(1).saturating_sub(1))
-            .sum();
-        let reconciled = lines
+        let retried = |l: &serde_json::Value| l["attempts"].as_u64().unwrap_or(1) - 1;
+        let retries: u64 = lines.iter().map(retried).sum();
+        let reconciled: Vec<&serde_json::Value> = lines
             .iter()
             .filter(|l| l["outcome"] == "reconciled")
-            .count();
-        assert!(
-            retries + reconciled as u64 >= 1,
-            "{name}: the report does not show the fault: {lines:?}"
-        );
+            .collect();
         rows.push(format!(
-            "| {name} | `{action}` #{nth} | {retries} | {reconciled} | converged, no duplicate |"
+            "| {name} | `{action}` #{nth} | {retries} | {} | converged, no duplicate |",
+            reconciled.len()
         ));
+        // This row's own figures, not a sum over the matrix.
+        assert_eq!(
+            (retries, reconciled.len()),
+            (want_retries, want_reconciled),
+            "{name}: (retries, reconciliations) differ from RELIABILITY.md: {lines:?}"
+        );
+        // Every retry was of the faulted action, and nothing else was tried twice.
+        let elsewhere: u64 = lines
+            .iter()
+            .filter(|l| l["action"] != action)
+            .map(retried)
+            .sum();
+        assert_eq!(elsewhere, 0, "{name}: retries of other actions: {lines:?}");
+        if name == "429 with Retry-After" {
+            // The retry waited for the second Retry-After asked for.
+            assert!(
+                lines.iter().any(|l| l["action"] == action
+                    && l["attempts"] == 2
+                    && l["duration_ms"].as_u64().unwrap_or(0) >= 1000),
+                "{name}: {lines:?}"
+            );
+        }
+        // A reconciliation is a read of the dataset whose write was faulted: the line of
+        // that write names the dataset, and is not reported as done.
+        for r in &reconciled {
+            assert_eq!(r["action"], "package_show", "{name}: {lines:?}");
+            let faulted = lines
+                .iter()
+                .find(|l| l["action"] == action && l["dataset"] == r["dataset"])
+                .unwrap_or_else(|| panic!("{name}: no {action} line for {r}: {lines:?}"));
+            assert_ne!(faulted["outcome"], "ok", "{name}: {lines:?}");
+        }
         proxy.reset();
         let again = s.push(&proxy.url, &[]);
         assert_eq!(code(&again), 0);
@@ -1605,9 +2037,17 @@ fn uploads_without_resource(s: &Setup, before: &std::collections::BTreeSet<Strin
         .collect()
 }
 
-/// Fifty pushes killed at random moments, each followed by a full push: the portal always ends
-/// equal to dist/, with no duplicate resource, and every upload file in storage belongs to a
-/// live resource of ours (no orphan left by a killed run).
+/// Fifty pushes killed at random moments, every one of them cut short, each followed by a
+/// full push: the portal always ends equal to dist/, with no duplicate resource, and every
+/// upload file in storage belongs to a live resource of ours (no orphan left by a killed run).
+///
+/// The moment of each kill is chosen at random among the moments a run is surely still going,
+/// decided by events the proxy sees rather than by a sleep: a request of the run, drawn at
+/// random among all its requests, and a phase, drawn at random: just after the
+/// proxy read it (it reaches the portal after the client died: a write landing late) or
+/// just after the portal answered it (applied, but the client never learns it). The proxy
+/// holds each request and each answer 60 ms, and the kill comes within 0-20 ms of the event,
+/// while the run waits for that answer: it cannot have finished.
 #[test]
 fn fifty_killed_pushes_each_followed_by_a_full_push_always_converge() {
     let _g = serial();
@@ -1620,39 +2060,89 @@ fn fifty_killed_pushes_each_followed_by_a_full_push_always_converge() {
     let second = build(&s.catalog, &second_dir);
     let before = stored_resource_ids(&s.portal);
     let proxy = s.proxy();
-    proxy.delay_all(Duration::from_millis(15));
+    let hold = Duration::from_millis(60);
+    // Publish the first version, then count the requests of a run from one version to the
+    // other, each way (the runs below make exactly these, until they are killed).
+    assert_eq!(code(&s.push(&s.portal.url, &[])), 0);
+    let mut requests = Vec::new();
+    for dist in [&second, &first] {
+        proxy.reset();
+        let o = run_portal("push", &proxy.url, &s.portal.token_file, dist, &[]);
+        assert_eq!(code(&o), 0, "{}", out(&o));
+        assert!(proxy.forwarded_writes() >= 1, "a run with nothing to write");
+        requests.push(proxy.requests_read());
+    }
+    let last = *requests.iter().min().unwrap();
+    assert!(last >= 4, "{requests:?} requests per run");
+    proxy.delay_all(hold);
+    proxy.delay_answers(hold);
     let mut rng = fastrand::Rng::with_seed(50);
     let mut cut_short = 0;
+    let mut moments = Vec::new();
     for round in 0..50 {
-        // Alternate versions so every run has writes left to interrupt.
+        // Alternate versions so every run has writes left to interrupt (the full push of the
+        // previous round published the other one).
         s.dist = if round % 2 == 0 {
-            first.clone()
-        } else {
             second.clone()
+        } else {
+            first.clone()
         };
+        let (read0, answered0) = (proxy.requests_read(), proxy.answers_received());
+        let nth = rng.u32(1..=last);
+        let answered = rng.bool();
         let mut child = spawn_push(&proxy.url, &s.dist, &s.portal.token_file);
-        std::thread::sleep(Duration::from_millis(rng.u64(5..400)));
-        let _ = child.kill();
-        cut_short += usize::from(child.wait().unwrap().code().is_none());
-        // Requests the killed run had sent still reach the portal before the full push.
+        let start = std::time::Instant::now();
+        loop {
+            let seen = if answered {
+                proxy.answers_received() - answered0
+            } else {
+                proxy.requests_read() - read0
+            };
+            if seen >= nth {
+                break;
+            }
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "round {round}: the run ended before its request {nth}"
+            );
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "round {round}: request {nth} never came"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        std::thread::sleep(Duration::from_millis(rng.u64(0..20)));
+        child.kill().unwrap();
+        let status = child.wait().unwrap();
         assert!(
-            proxy.wait_idle(Duration::from_secs(60)),
+            status.code().is_none(),
+            "round {round}: the run was not cut short ({status}) at request {nth}"
+        );
+        cut_short += 1;
+        moments.push(format!(
+            "{nth}{}",
+            if answered { " answered" } else { " read" }
+        ));
+        // Every request the killed run sent (even one still in the listen queue) reaches the
+        // portal and is answered before the full push starts.
+        assert!(
+            proxy.settle(Duration::from_secs(60)),
             "round {round}: proxy busy"
         );
         let o = s.push(&s.portal.url, &[]);
         assert_eq!(code(&o), 0, "round {round}: {}", out(&o));
         s.assert_converged();
+        let orphans = uploads_without_resource(&s, &before);
+        assert!(
+            orphans.is_empty(),
+            "round {round}: upload files without a live resource: {orphans:?}"
+        );
     }
-    assert!(
-        cut_short >= 25,
-        "only {cut_short} of 50 runs were cut short"
+    assert_eq!(cut_short, 50, "only {cut_short} of 50 runs were cut short");
+    eprintln!(
+        "50 kills: {cut_short} cut short (at request: {}), all converged",
+        moments.join(", ")
     );
-    let new_files = uploads_without_resource(&s, &before);
-    assert!(
-        new_files.is_empty(),
-        "upload files without a live resource: {new_files:?}"
-    );
-    eprintln!("50 kills: {cut_short} cut short, all converged");
 }
 
 /// The push core against another CKAN version Données Québec may run (harness configs `v29`,

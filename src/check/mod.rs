@@ -367,7 +367,8 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
                     m.src.pos_of(m_commitment),
                     format!(
                         "commitment `{}` does not exist in this plan",
-                        m.commitment_id
+                        // A byte-order mark glued to the id is invisible: show it.
+                        m.commitment_id.replace('\u{feff}', "\\u{feff}")
                     ),
                 )
                 .field("commitment_id")

@@ -32,10 +32,19 @@ fn parse_toml<T: for<'de> Deserialize<'de>>(
             let pos = e
                 .span()
                 .map_or(Pos::START, |s| crate::diagnostic::pos_at(&text, s.start));
-            let message = e.message().trim().to_string();
-            let hint = unknown_key_hint(&message).unwrap_or_else(|| {
+            // One line: the TOML reader may give two, which would break the report's layout.
+            let mut message = e.message().trim().replace('\n', ": ");
+            let mut hint = unknown_key_hint(&message).unwrap_or_else(|| {
                 "see the catalogue format in the README: keys, quotes and [tables]".to_string()
             });
+            // A bare TOML date reaches serde as a map: say what was written.
+            let written = e.span().and_then(|s| text.get(s)).unwrap_or_default();
+            if message.starts_with("invalid type: map, expected a string")
+                && written.starts_with(|c: char| c.is_ascii_digit())
+            {
+                message = format!("`{written}` is a TOML date, not text");
+                hint = format!("write the date in quotes: \"{written}\"");
+            }
             diags.push(Diagnostic::error(Code::TomlSyntax, path, pos, message).hint(hint));
             None
         }

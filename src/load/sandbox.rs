@@ -86,9 +86,17 @@ impl<'a> Sandbox<'a> {
                 None
             }
             Err(DecodeError::InvalidUtf8(pos)) => {
+                // « CSV UTF-8 » is a spreadsheet's choice: a TOML or JSON file is saved as UTF-8
+                // text.
+                let save_as = if path.extension().is_some_and(|e| e == "csv") {
+                    "« CSV UTF-8 »"
+                } else {
+                    "UTF-8 text"
+                };
                 diags.push(
-                    Diagnostic::error(Code::InvalidUtf8, path, pos, "bytes that are not UTF-8")
-                        .hint("save the file as « CSV UTF-8 »; a file saved as Windows-1252/Latin-1 breaks accented letters"),
+                    Diagnostic::error(Code::InvalidUtf8, path, pos, "bytes that are not UTF-8").hint(
+                        format!("save the file as {save_as}; a file saved as Windows-1252/Latin-1 breaks accented letters"),
+                    ),
                 );
                 None
             }

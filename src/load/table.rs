@@ -251,13 +251,19 @@ fn unknown_column(file: &Path, pos: Pos, name: &str, known: &[&str]) -> Diagnost
         .filter(|k| edit_distance(k, name) <= 2);
     let hint = match near {
         Some(k) => format!("did you mean `{k}`? Otherwise declare it under `[columns]` in plan.toml so it is published"),
+        // A spreadsheet of a French locale separates values with `;`: the header is one name.
+        None if name.contains(';') => "the values are separated by `;`: save the file again as « CSV UTF-8 (comma delimited) »".to_string(),
         None => "declare it under `[columns]` in plan.toml so it is published, or remove it".to_string(),
     };
     Diagnostic::error(
         Code::UnknownColumn,
         file,
         pos,
-        format!("unknown column `{name}`: its values would be lost"),
+        // A byte-order mark glued to the name is invisible: show it.
+        format!(
+            "unknown column `{}`: its values would be lost",
+            name.replace('\u{feff}', "\\u{feff}")
+        ),
     )
     .field(name)
     .hint(hint)

@@ -187,67 +187,346 @@ pub fn action(
         .unwrap_or_else(|_| panic!("{action}: {}", String::from_utf8_lossy(&o.stdout)))
 }
 
-/// Asserts the portal holds exactly what `dist/` has for `name`: one resource per file, the
-/// same hashes, and downloads byte-identical to the files.
-pub fn assert_portal_equals_dist(portal: &Portal, dist: &Path, name: &str) {
-    let pkg = package_show(portal, name);
-    assert_eq!(
-        pkg["name"], name,
-        "dataset {name} missing on the portal: {pkg}"
-    );
-    let dir = dist.join("datasets").join(name);
-    let local: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("package.json")).expect("package.json"))
-            .expect("json");
-    let files: Vec<&str> = local["resources"]
-        .as_array()
-        .expect("resources")
-        .iter()
-        .map(|r| r["url"].as_str().expect("url"))
-        .collect();
-    let remote = pkg["resources"].as_array().expect("remote resources");
-    let mut remote_names: Vec<String> = remote
-        .iter()
-        .map(|r| {
-            r["url"]
-                .as_str()
-                .unwrap_or_default()
-                .rsplit('/')
-                .next()
-                .unwrap_or_default()
-                .to_string()
-        })
-        .collect();
-    remote_names.sort();
-    let mut want: Vec<String> = files.iter().map(|s| s.to_string()).collect();
-    want.sort();
-    assert_eq!(
-        remote_names, want,
-        "resources of {name} (duplicates or missing)"
-    );
-    for r in remote {
-        let file = r["url"]
-            .as_str()
-            .unwrap_or_default()
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        let bytes = std::fs::read(dir.join(&file)).expect("local file");
-        let got = download(portal, r["url"].as_str().unwrap_or_default());
-        assert!(
-            got == bytes,
-            "{name}/{file}: downloaded bytes differ from dist/ ({} vs {} bytes)",
-            got.len(),
-            bytes.len()
-        );
-        let hash = local["resources"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["url"] == file.as_str())
-            .unwrap()["hash"]
-            .clone();
-        assert_eq!(r["hash"], hash, "{name}/{file}: hash");
+/// Calls a write action as the sysadmin with a JSON body (test set-up only): for values a
+/// form cannot carry, such as lists of tags or extras.
+pub fn action_json(portal: &Portal, action: &str, body: &serde_json::Value) -> serde_json::Value {
+    let o = Command::new("curl")
+        .args(["-s", "-m", "60", "-H"])
+        .arg(format!("Authorization: {}", portal.token))
+        .args(["-H", "Content-Type: application/json", "--data-binary"])
+        .arg(body.to_string())
+        .arg(format!("{}/api/3/action/{action}", portal.url))
+        .output()
+        .expect("curl");
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|_| panic!("{action}: {}", String::from_utf8_lossy(&o.stdout)))
+}
+
+/// Keys CKAN adds to every dataset it returns (`package_show`): identifiers, timestamps,
+/// counts, the organisation object behind `owner_org`, the licence's title and URL, and
+/// relationship lists. CKAN's API documentation lists them as output of `package_show`; a
+/// package dict we send never carries them.
+const CKAN_DATASET_KEYS: &[&str] = &[
+    "id",
+    "metadata_created",
+    "metadata_modified",
+    "creator_user_id",
+    "revision_id",
+    "revision_timestamp",
+    "num_tags",
+    "num_resources",
+    "organization",
+    "isopen",
+    "license_title",
+    "license_url",
+    "relationships_as_subject",
+    "relationships_as_object",
+    "tracking_summary",
+];
+
+/// Keys CKAN adds to each resource of an upload: identifiers, timestamps, its place in the
+/// dataset, and what it learns from the file (size, MIME type, storage state).
+const CKAN_RESOURCE_KEYS: &[&str] = &[
+    "id",
+    "package_id",
+    "created",
+    "last_modified",
+    "metadata_modified",
+    "position",
+    "revision_id",
+    "size",
+    "mimetype",
+    "mimetype_inner",
+    "url_type",
+    "datastore_active",
+    "datastore_contains_all_records_of_source",
+    "cache_url",
+    "cache_last_updated",
+    "tracking_summary",
+];
+
+/// Keys CKAN adds to a tag object (`{"name": ...}` is what we send).
+const CKAN_TAG_KEYS: &[&str] = &["id", "display_name", "vocabulary_id", "state"];
+
+/// Keys CKAN adds to a group object (`{"name": ...}` is what we send).
+const CKAN_GROUP_KEYS: &[&str] = &[
+    "id",
+    "display_name",
+    "title",
+    "description",
+    "image_display_url",
+    "image_url",
+    "type",
+    "is_organization",
+    "approval_status",
+    "state",
+    "capacity",
+    "created",
+];
+
+/// True for what CKAN answers for a field nobody set: `null`, `""`, `[]`, `{}`.
+fn is_unset(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Null => true,
+        serde_json::Value::String(s) => s.is_empty(),
+        serde_json::Value::Array(a) => a.is_empty(),
+        serde_json::Value::Object(o) => o.is_empty(),
+        _ => false,
     }
+}
+
+/// Compares one value we publish with the portal's, recording each difference under `path`.
+/// The only leeway: a number or boolean we send comes back as the text a form sends for it
+/// (`push` uploads resources as multipart forms, where every field is text).
+fn compare_value(
+    path: &str,
+    ours: &serde_json::Value,
+    theirs: &serde_json::Value,
+    diffs: &mut Vec<String>,
+) {
+    use serde_json::Value;
+    match (ours, theirs) {
+        (Value::Object(a), Value::Object(b)) => {
+            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            for k in keys {
+                compare_value(
+                    &format!("{path}.{k}"),
+                    a.get(k.as_str()).unwrap_or(&Value::Null),
+                    b.get(k.as_str()).unwrap_or(&Value::Null),
+                    diffs,
+                );
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                compare_value(&format!("{path}[{i}]"), x, y, diffs);
+            }
+        }
+        (Value::Number(_) | Value::Bool(_), Value::String(t))
+            if t.trim() == t && serde_json::from_str::<Value>(t).ok().as_ref() == Some(ours) => {}
+        _ if ours == theirs => {}
+        _ => diffs.push(format!("{path}: dist/ has {ours}, the portal {theirs}")),
+    }
+}
+
+/// `items` (tag or group objects) without the keys CKAN adds, sorted by name (CKAN returns
+/// them in name order whatever order they were sent in).
+fn named_objects(items: &serde_json::Value, added: &[&str]) -> serde_json::Value {
+    let mut list: Vec<serde_json::Value> = items
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|item| match item {
+                    serde_json::Value::Object(o) => serde_json::Value::Object(
+                        o.iter()
+                            .filter(|(k, _)| !added.contains(&k.as_str()))
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect(),
+                    ),
+                    other => other.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    list.sort_by_key(|v| v["name"].as_str().unwrap_or_default().to_string());
+    serde_json::Value::Array(list)
+}
+
+/// Extras sorted by key (CKAN stores them as a mapping and returns them in key order).
+fn sorted_extras(items: &serde_json::Value) -> serde_json::Value {
+    let mut list = items.as_array().cloned().unwrap_or_default();
+    list.sort_by_key(|v| v["key"].as_str().unwrap_or_default().to_string());
+    serde_json::Value::Array(list)
+}
+
+/// The file name of an uploaded resource: the last segment of its download URL.
+fn uploaded_name(resource: &serde_json::Value) -> String {
+    let url = resource["url"].as_str().unwrap_or_default();
+    let last = url.rsplit('/').next().unwrap_or_default();
+    last.split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Every difference between what `dist/` publishes for `name` (`package.json`, its files)
+/// and what the portal's `package_show` holds, as `path: dist/ has X, the portal Y` lines
+/// (empty when they are equal).
+///
+/// Every field of `package.json` is compared, recursively, with the portal's field of the
+/// same name; resources are matched by file name (one resource per file, no copy), in the
+/// order of `package.json`, and each resource's every field as well, its downloaded bytes
+/// and its `size`. What CKAN adds is left out, and only that: the keys of
+/// [`CKAN_DATASET_KEYS`], [`CKAN_RESOURCE_KEYS`], the ids and display names of tag and group
+/// objects, `owner_org` given as the organisation's id (compared through `organization.name`),
+/// the full download URL of an upload (its file name is compared, and `url_type` must be
+/// `upload`), and fields of the portal's schema nobody set (`null`, `""`, `[]`). Any other
+/// field the portal holds and `dist/` does not is a difference, as is a dataset or resource
+/// whose `state` is not `active`.
+pub fn portal_differences(portal: &Portal, dist: &Path, name: &str) -> Vec<String> {
+    differences(portal, dist, name, true)
+}
+
+/// [`portal_differences`], except for the order of the resources: one resource per file
+/// still, in whatever order the portal holds them.
+pub fn portal_differences_in_any_order(portal: &Portal, dist: &Path, name: &str) -> Vec<String> {
+    differences(portal, dist, name, false)
+}
+
+fn differences(portal: &Portal, dist: &Path, name: &str, in_order: bool) -> Vec<String> {
+    use serde_json::Value;
+    let mut diffs = Vec::new();
+    let remote = package_show(portal, name);
+    let Some(remote) = remote.as_object() else {
+        return vec![format!("{name}: not on the portal ({remote})")];
+    };
+    let dir = dist.join("datasets").join(name);
+    let local: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("package.json")).expect("package.json"))
+            .expect("package.json is JSON");
+    let local = local.as_object().expect("package.json is an object");
+    for (k, ours) in local {
+        let path = format!("{name}.{k}");
+        let theirs = remote.get(k).unwrap_or(&Value::Null);
+        match k.as_str() {
+            "resources" => {}
+            // CKAN answers with the organisation's id and gives its name beside.
+            "owner_org" => {
+                let org = &remote["organization"]["name"];
+                if org != ours {
+                    diffs.push(format!(
+                        "{path}: dist/ has {ours}, the portal {org} (organization.name)"
+                    ));
+                }
+            }
+            "tags" => compare_value(
+                &path,
+                &named_objects(ours, &[]),
+                &named_objects(theirs, CKAN_TAG_KEYS),
+                &mut diffs,
+            ),
+            "groups" => compare_value(
+                &path,
+                &named_objects(ours, &[]),
+                &named_objects(theirs, CKAN_GROUP_KEYS),
+                &mut diffs,
+            ),
+            "extras" => compare_value(
+                &path,
+                &sorted_extras(ours),
+                &sorted_extras(theirs),
+                &mut diffs,
+            ),
+            _ => compare_value(&path, ours, theirs, &mut diffs),
+        }
+    }
+    for (k, theirs) in remote {
+        if local.contains_key(k) || CKAN_DATASET_KEYS.contains(&k.as_str()) {
+            continue;
+        }
+        let fine = match k.as_str() {
+            "state" => theirs == "active",
+            // The type CKAN gives a dataset created without one.
+            "type" => theirs == "dataset",
+            _ => is_unset(theirs),
+        };
+        if !fine {
+            diffs.push(format!("{name}.{k}: dist/ has none, the portal {theirs}"));
+        }
+    }
+
+    let ours = local["resources"].as_array().expect("resources");
+    let theirs = remote
+        .get("resources")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let want: Vec<&str> = ours
+        .iter()
+        .map(|r| r["url"].as_str().expect("resource url"))
+        .collect();
+    let mut got: Vec<String> = theirs.iter().map(uploaded_name).collect();
+    let mut want: Vec<String> = want.iter().map(|w| w.to_string()).collect();
+    if !in_order {
+        got.sort();
+        want.sort();
+    }
+    if got != want {
+        diffs.push(format!(
+            "{name}.resources: dist/ has files {want:?}, the portal {got:?}"
+        ));
+    }
+    // Each file's first resource (a second copy is a difference of the file list above).
+    for (i, mine) in ours.iter().enumerate() {
+        let file = mine["url"].as_str().expect("resource url").to_string();
+        let Some(r) = theirs.iter().find(|r| uploaded_name(r) == file) else {
+            continue;
+        };
+        let path = format!("{name}.resources[{i}] ({file})");
+        let mine = mine.as_object().expect("resource object");
+        for (k, v) in mine {
+            if k == "url" {
+                if r["url_type"] != "upload" {
+                    diffs.push(format!(
+                        "{path}.url_type: dist/ uploads the file, the portal has {}",
+                        r["url_type"]
+                    ));
+                }
+                continue;
+            }
+            compare_value(&format!("{path}.{k}"), v, &r[k.as_str()], &mut diffs);
+        }
+        for (k, v) in r.as_object().expect("remote resource object") {
+            if mine.contains_key(k) || CKAN_RESOURCE_KEYS.contains(&k.as_str()) {
+                continue;
+            }
+            let fine = match k.as_str() {
+                "state" => v == "active",
+                _ => is_unset(v),
+            };
+            if !fine {
+                diffs.push(format!("{path}.{k}: dist/ has none, the portal {v}"));
+            }
+        }
+        let bytes = std::fs::read(dir.join(&file)).expect("local file");
+        if r["size"] != bytes.len() {
+            diffs.push(format!(
+                "{path}.size: the file has {} bytes, the portal {}",
+                bytes.len(),
+                r["size"]
+            ));
+        }
+        let downloaded = download(portal, r["url"].as_str().unwrap_or_default());
+        if downloaded != bytes {
+            diffs.push(format!(
+                "{path}: downloaded bytes differ from dist/ ({} vs {} bytes)",
+                downloaded.len(),
+                bytes.len()
+            ));
+        }
+    }
+    diffs
+}
+
+/// [`assert_portal_equals_dist`], except for the order of the resources.
+pub fn assert_portal_equals_dist_in_any_order(portal: &Portal, dist: &Path, name: &str) {
+    let diffs = portal_differences_in_any_order(portal, dist, name);
+    assert!(
+        diffs.is_empty(),
+        "the portal differs from dist/ for {name}:\n  {}",
+        diffs.join("\n  ")
+    );
+}
+
+/// Asserts the portal holds exactly what `dist/` publishes for `name`: every field of
+/// `package.json` and of each resource, one resource per file in `dist/`'s order, and
+/// downloads byte-identical to the files ([`portal_differences`]). Panics listing every
+/// difference, with its key path and both values.
+pub fn assert_portal_equals_dist(portal: &Portal, dist: &Path, name: &str) {
+    let diffs = portal_differences(portal, dist, name);
+    assert!(
+        diffs.is_empty(),
+        "the portal differs from dist/ for {name}:\n  {}",
+        diffs.join("\n  ")
+    );
 }

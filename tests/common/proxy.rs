@@ -62,7 +62,15 @@ impl Rule {
 pub struct State {
     rules: Vec<Rule>,
     delay_all: Option<Duration>,
+    /// Wait after the server's answer arrives, before passing it on.
+    delay_answers: Option<Duration>,
     seen: BTreeMap<String, u32>,
+    /// Requests read whole from clients, all actions (counted before any delay).
+    requests_read: u32,
+    /// Answers received from the server for forwarded requests (counted before any delay).
+    answers_received: u32,
+    /// Client addresses of every connection accepted.
+    accepted: std::collections::HashSet<std::net::SocketAddr>,
     /// Requests forwarded to the server, per action.
     pub forwarded: BTreeMap<String, u32>,
     /// Faults injected, as `(action, fault)`.
@@ -100,12 +108,17 @@ impl Proxy {
                 tx.send(listener.local_addr().expect("addr"))
                     .expect("send addr");
                 loop {
-                    let Ok((sock, _)) = listener.accept().await else {
+                    let Ok((sock, peer)) = listener.accept().await else {
                         continue;
                     };
+                    // Counted as soon as accepted, so that `settle` never misses it.
+                    {
+                        let mut st = st.lock().unwrap();
+                        st.in_flight += 1;
+                        st.accepted.insert(peer);
+                    }
                     let (st, up) = (st.clone(), upstream.clone());
                     tokio::spawn(async move {
-                        st.lock().unwrap().in_flight += 1;
                         let _ = serve(sock, &up, st.clone()).await;
                         st.lock().unwrap().in_flight -= 1;
                     });
@@ -156,6 +169,24 @@ impl Proxy {
         self.state.lock().unwrap().delay_all = Some(d);
     }
 
+    /// Holds every answer of the server for `d` before passing it on (the moment a write
+    /// has been applied but its client does not know yet).
+    pub fn delay_answers(&self, d: Duration) {
+        self.state.lock().unwrap().delay_answers = Some(d);
+    }
+
+    /// Requests read whole from clients so far, all actions, counted the moment they are
+    /// read (before any delay or forwarding).
+    pub fn requests_read(&self) -> u32 {
+        self.state.lock().unwrap().requests_read
+    }
+
+    /// Answers received from the server so far, counted the moment they arrive (before any
+    /// delay and before the client has them).
+    pub fn answers_received(&self) -> u32 {
+        self.state.lock().unwrap().answers_received
+    }
+
     /// Forgets rules and counts.
     pub fn reset(&self) {
         let mut st = self.state.lock().unwrap();
@@ -164,6 +195,26 @@ impl Proxy {
             in_flight,
             ..State::default()
         };
+    }
+
+    /// Waits until every connection made to the proxy so far has been served to the end,
+    /// including one still waiting in the listen queue (of a client killed just after it
+    /// connected): a connection of our own is opened and, once the proxy has accepted it
+    /// (connections are accepted in order), closed; then the proxy must have nothing in
+    /// flight. False when `limit` passes first.
+    pub fn settle(&self, limit: Duration) -> bool {
+        let start = std::time::Instant::now();
+        let addr = self.url.trim_start_matches("http://");
+        let sentinel = std::net::TcpStream::connect(addr).expect("connect to the proxy");
+        let me = sentinel.local_addr().expect("local address");
+        while !self.state.lock().unwrap().accepted.contains(&me) {
+            if start.elapsed() >= limit {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        drop(sentinel);
+        self.wait_idle(limit.saturating_sub(start.elapsed()))
     }
 
     /// Waits until no connection is being served (requests of a killed client have reached the
@@ -396,6 +447,7 @@ async fn serve(
     let Some((mut request_line, headers, body)) = read_request(&mut sock).await? else {
         return Ok(());
     };
+    state.lock().unwrap().requests_read += 1;
     let prefix = state.lock().unwrap().prefix.clone();
     if let Some(prefix) = prefix {
         let mut parts = request_line.splitn(3, ' ');
@@ -492,6 +544,14 @@ async fn serve(
         None => {
             count(&state);
             let resp = forward(upstream, &request_line, &headers, &body).await?;
+            let hold = {
+                let mut st = state.lock().unwrap();
+                st.answers_received += 1;
+                st.delay_answers
+            };
+            if let Some(d) = hold {
+                tokio::time::sleep(d).await;
+            }
             sock.write_all(&resp).await?;
         }
     }
