@@ -268,118 +268,55 @@ fn metadata(ds: &BuiltDataset, org: &str, lang: Lang) -> Vec<Tpl> {
     rows
 }
 
-/// A table preview's heading and columns: what the page writes before its rows.
-struct TableHead<'a> {
-    /// Its place among the dataset's table previews, from 1.
-    index: usize,
-    /// The page's "Preview of" text.
-    preview_of: &'a str,
-    /// The CSV file's name, and its name without the extension.
-    file: &'a str,
-    stem: &'a str,
-    /// The columns, from the data dictionary.
-    fields: &'a [Field],
-    /// Rows in the whole table.
-    total: usize,
-}
-
-/// Writes the preview of one table: the first rows as its CSV file holds them, with column
-/// labels from the data dictionary. The rows come from the records, in the file's order, not from
-/// reading the file back. Every piece of text is escaped as the template engine escapes it, so
-/// the section reads as it did when the template wrote it.
-fn push_table_preview<R: IntoIterator<Item = String>>(
-    html: &mut String,
-    head: &TableHead,
-    lang: Lang,
-    rows: impl Iterator<Item = R>,
-) {
-    let mut body = String::new();
-    let mut shown = 0;
-    for row in rows.take(PREVIEW_ROWS) {
-        body.raw("<tr>");
-        for cell in row {
-            body.raw("<td>").esc_tpl(&cell).raw("</td>");
-        }
-        body.raw("</tr>\n");
-        shown += 1;
-    }
-    let index = head.index as u64;
-    html.raw("\n<section aria-labelledby=\"table-").uint(index);
-    html.raw("-h\">\n<h2 id=\"table-").uint(index).raw("-h\">");
-    html.esc_tpl(head.preview_of)
-        .raw(" ")
-        .esc_tpl(head.file)
-        .raw("</h2>\n<p>");
-    let total = head.total as u64;
-    match lang {
-        Lang::Fr => html
-            .uint(shown)
-            .raw(" ligne(s) sur ")
-            .uint(total)
-            .raw(" au total."),
-        Lang::En => html.uint(shown).raw(" of ").uint(total).raw(" row(s)."),
-    };
-    html.raw("</p>\n<div class=\"scroll\"><table class=\"data\" id=\"table-");
-    html.esc_tpl(head.stem)
-        .raw("\">\n<caption>")
-        .esc_tpl(head.file);
-    html.raw("</caption>\n<thead><tr>");
-    let label_index = usize::from(lang == Lang::En);
-    for f in head.fields {
-        html.raw("<th scope=\"col\"><span class=\"label\">")
-            .esc_tpl(&f.label[label_index])
-            .raw("</span><br><code>")
-            .esc_tpl(f.name(lang))
-            .raw("</code></th>");
-    }
-    html.raw("</tr></thead>\n<tbody>\n").raw(&body);
-    html.raw("\n</tbody>\n</table></div>\n</section>\n");
-}
-
 /// The table previews of a dataset as the page shows them: commitments, then milestones, as in
-/// its CSV files.
-fn table_previews(ds: &BuiltDataset, view: &PlanView, lang: Lang, preview_of: &str) -> String {
+/// their CSV files (the first rows, from the records in the file's order), with the column
+/// labels of the data dictionary.
+fn table_previews(ds: &BuiltDataset, view: &PlanView, lang: Lang) -> Vec<Value> {
     let (plan, commitments, milestones) = (view.plan, &view.commitments, &view.milestones);
     let names = crate::dataset::names(lang);
-    let cfields = commitment_fields(plan);
-    let mfields = milestone_fields(plan);
-    let mut html = String::new();
-    let mut index = 0;
+    let label_index = usize::from(lang == Lang::En);
+    let table = |file: &str, fields: &[Field], rows: Vec<Vec<String>>, total: usize| {
+        let columns: Vec<Value> = fields
+            .iter()
+            .map(|f| json!({ "name": f.name(lang), "label": f.label[label_index] }))
+            .collect();
+        let summary = match lang {
+            Lang::Fr => format!("{} ligne(s) sur {total} au total.", rows.len()),
+            Lang::En => format!("{} of {total} row(s).", rows.len()),
+        };
+        json!({
+            "file": file,
+            "stem": file.trim_end_matches(".csv"),
+            "columns": columns,
+            "rows": rows,
+            "summary": summary,
+        })
+    };
+    let mut tables = Vec::new();
     for f in ds
         .files
         .iter()
         .filter(|f| f.format == "CSV" && f.role == ResourceRole::Data)
     {
         let stem = f.file.trim_end_matches(".csv");
-        let head = |fields, total| TableHead {
-            index: index + 1,
-            preview_of,
-            file: &f.file,
-            stem,
-            fields,
-            total,
-        };
         if stem == names.commitments {
-            let rows = commitments.iter().map(|c| {
+            let fields = commitment_fields(plan);
+            let rows = commitments.iter().take(PREVIEW_ROWS).map(|c| {
                 let p = view.progress_of(c);
-                cfields
-                    .iter()
-                    .map(move |k| csv_cell(&commitment_value(plan, c, p, &k.key)).into_owned())
+                let cell = |k: &Field| csv_cell(&commitment_value(plan, c, p, &k.key)).into_owned();
+                fields.iter().map(cell).collect()
             });
-            push_table_preview(&mut html, &head(&cfields, commitments.len()), lang, rows);
+            tables.push(table(&f.file, &fields, rows.collect(), commitments.len()));
         } else if stem == names.milestones {
-            let rows = milestones.iter().map(|m| {
-                mfields
-                    .iter()
-                    .map(move |k| csv_cell(&milestone_value(plan, m, &k.key)).into_owned())
+            let fields = milestone_fields(plan);
+            let rows = milestones.iter().take(PREVIEW_ROWS).map(|m| {
+                let cell = |k: &Field| csv_cell(&milestone_value(plan, m, &k.key)).into_owned();
+                fields.iter().map(cell).collect()
             });
-            push_table_preview(&mut html, &head(&mfields, milestones.len()), lang, rows);
-        } else {
-            continue;
+            tables.push(table(&f.file, &fields, rows.collect(), milestones.len()));
         }
-        index += 1;
     }
-    html
+    tables
 }
 
 fn diff_view(plan: &DatasetPlan, lang: Lang) -> Value {
@@ -542,8 +479,6 @@ pub struct Pages<'a> {
     env: Environment<'static>,
     /// The page texts in the profile's language, as the templates read them.
     t: Tpl,
-    /// The heading of each table preview, "Preview of".
-    preview_of: String,
     lang: Lang,
     org: String,
     root: std::path::PathBuf,
@@ -557,7 +492,6 @@ impl<'a> Pages<'a> {
         let t = texts(lang);
         Pages {
             env: environment(),
-            preview_of: t["preview_of"].as_str().unwrap_or_default().to_string(),
             t: Tpl::from_serialize(&t),
             lang,
             org: publisher
@@ -603,7 +537,7 @@ impl<'a> Pages<'a> {
             .filter(|m| m.status == Some(Status::Completed))
             .count();
         let progress = charts::overall(completed, plan.milestones.len(), lang);
-        let tables = table_previews(ds, view, lang, &self.preview_of);
+        let tables = table_previews(ds, view, lang);
         let resources: Vec<Value> = ds
             .files
             .iter()
@@ -638,7 +572,7 @@ impl<'a> Pages<'a> {
             notes_html => Tpl::from_safe_string(render_markdown(notes)),
             tags => Tpl::from_serialize(&tags),
             resources => Tpl::from_serialize(&resources),
-            tables_html => Tpl::from_safe_string(tables),
+            tables => Tpl::from_serialize(&tables),
             metadata => Tpl::from(metadata(ds, org, lang)),
             warnings => Tpl::from_serialize(&warnings),
             progress_chart => Tpl::from_safe_string(charts::commitments(view, lang)),
@@ -749,91 +683,6 @@ pub fn render_errors(diagnostics: &[Diagnostic], lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The table previews as the page template wrote them, before they were written in Rust.
-    const TABLES_TEMPLATE: &str = r#"{% for table in tables %}
-<section aria-labelledby="table-{{ loop.index }}-h">
-<h2 id="table-{{ loop.index }}-h">{{ t.preview_of }} {{ table.file }}</h2>
-<p>{{ table.summary }}</p>
-<div class="scroll"><table class="data" id="table-{{ table.stem }}">
-<caption>{{ table.file }}</caption>
-<thead><tr>{% for c in table.columns %}<th scope="col"><span class="label">{{ c.label }}</span><br><code>{{ c.name }}</code></th>{% endfor %}</tr></thead>
-<tbody>
-{% for row in table.rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>
-{% endfor %}
-</tbody>
-</table></div>
-</section>
-{% endfor %}"#;
-
-    #[test]
-    fn table_previews_read_as_the_template_wrote_them() {
-        let mut env = Environment::new();
-        env.add_template("tables.html", TABLES_TEMPLATE).unwrap();
-        let words = [
-            "a",
-            "<b>",
-            "l'été",
-            "\"q\"",
-            "x&y",
-            "https://e.org/a?b=1",
-            "é—…",
-            "",
-        ];
-        let mut rng = fastrand::Rng::with_seed(9);
-        let mut text = |n: usize| -> String {
-            (0..rng.usize(0..n))
-                .map(|_| words[rng.usize(..words.len())])
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        let plan = Plan::default();
-        let field_sets = [commitment_fields(&plan), milestone_fields(&plan)];
-        for case in 0..200 {
-            let lang = if case % 2 == 0 { Lang::Fr } else { Lang::En };
-            let preview_of = text(3);
-            let mut html = String::new();
-            let mut tables = Vec::new();
-            for (i, fields) in field_sets.iter().enumerate().take(1 + case % 2) {
-                let total = case % 30;
-                let rows: Vec<Vec<String>> = (0..total)
-                    .map(|_| fields.iter().map(|_| text(4)).collect())
-                    .collect();
-                let (file, stem) = (format!("{}.csv", text(2)), text(2));
-                let head = TableHead {
-                    index: i + 1,
-                    preview_of: &preview_of,
-                    file: &file,
-                    stem: &stem,
-                    fields,
-                    total,
-                };
-                push_table_preview(&mut html, &head, lang, rows.clone().into_iter());
-                // The preview as it was built for the template.
-                let label_index = usize::from(lang == Lang::En);
-                let columns: Vec<Value> = fields
-                    .iter()
-                    .map(|f| json!({ "name": f.name(lang), "label": f.label[label_index] }))
-                    .collect();
-                let rows: Vec<Vec<String>> = rows.into_iter().take(PREVIEW_ROWS).collect();
-                let summary = match lang {
-                    Lang::Fr => format!("{} ligne(s) sur {total} au total.", rows.len()),
-                    Lang::En => format!("{} of {total} row(s).", rows.len()),
-                };
-                tables.push(json!({ "file": file, "stem": stem, "columns": columns, "rows": rows, "total": total, "summary": summary }));
-            }
-            let ctx = minijinja::context! {
-                t => Tpl::from_serialize(json!({ "preview_of": preview_of })),
-                tables => Tpl::from_serialize(&tables),
-            };
-            let expected = env
-                .get_template("tables.html")
-                .unwrap()
-                .render(ctx)
-                .unwrap();
-            assert_eq!(html, expected, "case {case}");
-        }
-    }
 
     #[test]
     fn escapes_markup_and_quotes() {

@@ -8,10 +8,6 @@ use std::fmt::{Display, Write as _};
 /// What [`Push::esc`] replaces: the characters of [`super::escape`].
 const PAGE_SET: &[u8] = b"&<>\"'";
 
-/// What [`Push::esc_tpl`] replaces: the characters the template engine escapes in `.html`
-/// templates.
-const TEMPLATE_SET: &[u8] = b"&<>\"'/";
-
 /// The entity [`Push::esc`] writes for a byte of [`PAGE_SET`].
 fn page_entity(b: u8) -> &'static str {
     match b {
@@ -21,15 +17,6 @@ fn page_entity(b: u8) -> &'static str {
         b'"' => "&quot;",
         b'\'' => "&#39;",
         _ => unreachable!("{b:#04x} is not in PAGE_SET"),
-    }
-}
-
-/// The entity [`Push::esc_tpl`] writes for a byte of [`TEMPLATE_SET`], as the engine writes it.
-fn template_entity(b: u8) -> &'static str {
-    match b {
-        b'\'' => "&#x27;",
-        b'/' => "&#x2f;",
-        b => page_entity(b),
     }
 }
 
@@ -59,9 +46,6 @@ pub(crate) trait Push {
     fn raw(&mut self, s: &str) -> &mut Self;
     /// Text escaped as [`super::escape`] escapes it.
     fn esc(&mut self, s: &str) -> &mut Self;
-    /// Text escaped as the template engine escapes an interpolated value (it also writes `/` as
-    /// an entity, and `'` as `&#x27;`).
-    fn esc_tpl(&mut self, s: &str) -> &mut Self;
     /// An unsigned integer, as `{}` writes it.
     fn uint(&mut self, n: u64) -> &mut Self;
     /// One decimal digit, `0` to `9`.
@@ -80,11 +64,6 @@ impl Push for String {
 
     fn esc(&mut self, s: &str) -> &mut Self {
         push_replaced(self, s, PAGE_SET, page_entity);
-        self
-    }
-
-    fn esc_tpl(&mut self, s: &str) -> &mut Self {
-        push_replaced(self, s, TEMPLATE_SET, template_entity);
         self
     }
 
@@ -179,15 +158,6 @@ mod tests {
             let mut out = String::from("prefix");
             out.esc(&t);
             assert_eq!(out, format!("prefix{}", escape_per_char(&t)), "{t:?}");
-        }
-    }
-
-    #[test]
-    fn template_escaping_is_the_engines() {
-        for t in texts() {
-            let mut out = String::new();
-            out.esc_tpl(&t);
-            assert_eq!(out, minijinja::HtmlEscape(&t).to_string(), "{t:?}");
         }
     }
 
