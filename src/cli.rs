@@ -2,8 +2,7 @@
 //! per command, and the exit code. Only this module and `main.rs` print.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use ogp_publish::ckan::Secret;
-use ogp_publish::push::{ActionRecord, DatasetAction, DatasetPlan, ResourceAction};
+use ogp_publish::ops::{ActionRecord, DatasetAction, DatasetPlan, ResourceAction, Secret};
 use ogp_publish::{ops, BuildOpts, Diagnostic, Error};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -325,7 +324,7 @@ fn run_preview(
                 }
                 Err(Ok(diags)) => {
                     print_diagnostics(&mut std::io::stderr(), &diags);
-                    Some(ogp_publish::preview::render_errors(&diags, lang))
+                    Some(ogp_publish::ops::render_errors(&diags, lang))
                 }
                 Err(Err(e)) => {
                     eprintln!("error: {e}");
@@ -335,7 +334,7 @@ fn run_preview(
                         ogp_publish::Pos::START,
                         e,
                     );
-                    Some(ogp_publish::preview::render_errors(&[d], lang))
+                    Some(ogp_publish::ops::render_errors(&[d], lang))
                 }
             };
             if let Ok(mut slot) = errors.lock() {

@@ -300,7 +300,7 @@ pub fn pos_at(text: &str, offset: usize) -> Pos {
 
 /// The position of the field starting at byte `at` of a record that starts at byte `rec_start`
 /// and position `rec` (a record starts a line): lines are counted by the line breaks of its
-/// quoted values before `at`, as [`CsvReader`] counts them.
+/// quoted values before `at`, as the CSV reader counts them.
 pub fn field_pos(text: &str, rec: Pos, rec_start: usize, at: usize) -> Pos {
     let before = &text.as_bytes()[rec_start..at];
     match memchr::memrchr(b'\n', before) {

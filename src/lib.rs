@@ -5,7 +5,7 @@
 //! Each command is one function of [`ops`]: [`check()`], [`build()`], [`ops::preview()`],
 //! [`ops::diff()`] and [`ops::push()`], with its options in and a result or the one [`Error`]
 //! out. `check` and `build` go plan by plan on every core: each plan is loaded
-//! ([`load`]), checked ([`check`](mod@check)), written ([`write`](mod@write)) and dropped, so memory does
+//! (`load`), checked (`check`), written (`write`) and dropped, so memory does
 //! not grow with the milestones.
 //!
 //! For records held in memory (built in code, or another system's), [`load_checked`] reads a
@@ -20,27 +20,27 @@
 
 #![warn(missing_docs)]
 
-pub mod check;
-pub mod ckan;
+pub(crate) mod check;
+pub(crate) mod ckan;
 pub(crate) mod dataset;
 pub mod diagnostic;
 pub mod error;
-pub mod fields;
+pub(crate) mod fields;
 #[doc(hidden)]
 pub mod fuzz;
-pub mod load;
+pub(crate) mod load;
 pub mod model;
 pub mod ops;
-pub mod preview;
+pub(crate) mod preview;
 pub mod profile;
-pub mod push;
+pub(crate) mod push;
 pub mod serve;
-pub mod write;
+pub(crate) mod write;
 
 pub use check::validate;
 pub use diagnostic::{Code, Diagnostic, Pos, Severity};
 pub use error::Error;
-pub use load::load_catalog;
+pub use load::{load_catalog, write_commitments_csv, write_milestones_csv};
 pub use model::Catalog;
 pub use ops::{build, check, load_checked, BuildOpts, CheckOpts, Checked, Report};
 pub use write::{write_dist, BuildSummary, DatasetSummary};

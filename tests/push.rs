@@ -11,7 +11,7 @@ use common::portal::{
 };
 use common::proxy::{Fault, Proxy};
 use common::{code, root};
-use ogp_publish::push::VIEWS_ACTION;
+use ogp_publish::ops::VIEWS_ACTION;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;

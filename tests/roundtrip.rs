@@ -130,10 +130,10 @@ fn write_catalog(dir: &Path, plan: &Plan) {
     .unwrap();
     std::fs::write(p.join("plan.toml"), "title = \"P\"\n").unwrap();
     let mut c = Vec::new();
-    ogp_publish::load::write_commitments_csv(plan, &mut c).unwrap();
+    ogp_publish::write_commitments_csv(plan, &mut c).unwrap();
     std::fs::write(p.join("commitments.csv"), c).unwrap();
     let mut m = Vec::new();
-    ogp_publish::load::write_milestones_csv(plan, &mut m).unwrap();
+    ogp_publish::write_milestones_csv(plan, &mut m).unwrap();
     std::fs::write(p.join("milestones.csv"), m).unwrap();
 }
 

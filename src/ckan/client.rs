@@ -412,12 +412,8 @@ impl CkanClient {
         })
     }
 
-    /// `package_show`; `None` when the dataset does not exist.
-    pub async fn package_show(&self, id: &str) -> Result<Option<Map<String, Value>>, CkanError> {
-        self.package_show_attempts(id).await.0
-    }
-
-    /// Like [`CkanClient::package_show`], also returning how many times it was sent.
+    /// `package_show`, with how many times it was sent; `None` when the dataset does not
+    /// exist.
     pub async fn package_show_attempts(
         &self,
         id: &str,

@@ -5,4 +5,4 @@ pub mod api;
 pub mod client;
 
 pub use api::{CkanError, ErrorKind};
-pub use client::{ActionBody, CkanClient, ClientOpts, RetryPolicy, Secret, UploadFile};
+pub use client::{ActionBody, CkanClient, Secret};

@@ -11,7 +11,7 @@ mod table;
 
 use sandbox::Sandbox;
 
-pub use table::{split_list, write_commitments_csv, write_milestones_csv};
+pub use table::{write_commitments_csv, write_milestones_csv};
 
 use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::model::{Catalog, Plan, Publisher};

@@ -31,30 +31,9 @@ pub fn decode_utf8_owned(mut bytes: Vec<u8>) -> Result<String, DecodeError> {
     decode_body(bytes, bom > 0)
 }
 
-/// Reads a file as [`decode_utf8_owned`] decodes its bytes; a leading byte-order mark is left
-/// out as the file is read, so the text is never moved.
+/// Reads a file and decodes it as [`decode_utf8_owned`] does.
 pub fn read_utf8_file(path: &std::path::Path) -> std::io::Result<Result<String, DecodeError>> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
-    let size = file.metadata().map_or(0, |m| m.len() as usize);
-    let mut head = [0u8; 3];
-    let mut got = 0;
-    while got < head.len() {
-        match file.read(&mut head[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    let head = &head[..got];
-    let bom = head == BOM;
-    let mut bytes = Vec::with_capacity(size.saturating_sub(got) + if bom { 0 } else { got });
-    if !bom {
-        bytes.extend_from_slice(head);
-    }
-    file.read_to_end(&mut bytes)?;
-    Ok(decode_body(bytes, bom))
+    Ok(decode_utf8_owned(std::fs::read(path)?))
 }
 
 /// The UTF-8 byte-order mark.

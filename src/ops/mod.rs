@@ -10,6 +10,12 @@ mod plans;
 mod preview;
 mod push;
 
+pub use crate::ckan::Secret;
+pub use crate::preview::render_errors;
+pub use crate::push::{
+    ActionRecord, DatasetAction, DatasetPlan, ResourceAction, ResourcePlan, RunSummary,
+    VIEWS_ACTION,
+};
 pub use build::{build, BuildOpts};
 pub use check::{check, load_checked, CheckOpts, Checked, Report};
 pub use diff::{diff, DiffOpts};
@@ -17,9 +23,9 @@ pub use preview::{preview, PreviewOpts};
 pub use push::{push, PushOpts, PushOutcome};
 
 use crate::ckan::client::{ClientOpts, RetryPolicy, Trace};
-use crate::ckan::{CkanClient, Secret};
+use crate::ckan::CkanClient;
 use crate::error::Error;
-use crate::push::{self as sync, ActionRecord, DatasetPlan, LocalDataset};
+use crate::push::{self as sync, LocalDataset};
 use std::time::Duration;
 
 /// Where the portal is and how to talk to it, for every command that does.

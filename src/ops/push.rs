@@ -54,7 +54,7 @@ impl PushOutcome {
 /// [`PushOpts::report`], written as a JSON line.
 ///
 /// ```no_run
-/// use ogp_publish::ckan::Secret;
+/// use ogp_publish::ops::Secret;
 /// use ogp_publish::ops::{push, PortalOpts, PushOpts, Quiet};
 /// let mut portal = PortalOpts::new("https://pab.donneesquebec.ca/recherche");
 /// portal.token = Some(Secret::new(&std::fs::read_to_string("/home/me/.dq-token")?));

@@ -14,8 +14,6 @@ pub struct LocalFile {
     pub path: PathBuf,
     /// The resource dict from `package.json`.
     pub resource: Map<String, Value>,
-    /// SHA-256, checked against the manifest.
-    pub sha256: String,
     /// Size in bytes.
     pub bytes: u64,
 }
@@ -95,7 +93,6 @@ pub fn read_dist(dist: &Path) -> Result<Vec<LocalDataset>, Error> {
                 key,
                 path,
                 resource,
-                sha256,
                 bytes: bytes.len() as u64,
             });
         }

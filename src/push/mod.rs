@@ -24,4 +24,4 @@ pub use apply::{apply, ActionRecord, ApplyOpts, RunSummary, VIEWS_ACTION};
 pub use local::{read_dist, LocalDataset, LocalFile};
 pub use plan::{diff, diff_dataset, DatasetAction, DatasetPlan, ResourceAction, ResourcePlan};
 pub use preflight::preflight;
-pub use snapshot::{snapshot, snapshot_recorded, RemoteDataset, RemoteState, SEARCH_CHUNK};
+pub use snapshot::{snapshot_recorded, RemoteDataset, RemoteState};

@@ -385,7 +385,6 @@ mod tests {
                         key: resource["url"].as_str().unwrap_or_default().to_string(),
                         path: "x".into(),
                         resource,
-                        sha256: String::new(),
                         bytes: 0,
                     }
                 })

@@ -23,16 +23,6 @@ pub struct RemoteDataset {
 /// The portal's copy of each local dataset, by name.
 pub type RemoteState = BTreeMap<String, RemoteDataset>;
 
-/// What the portal holds for each local dataset, as its search index answers (see
-/// [`snapshot_recorded`]).
-pub async fn snapshot(
-    client: &CkanClient,
-    local: &[LocalDataset],
-    concurrency: usize,
-) -> Result<RemoteState, CkanError> {
-    snapshot_recorded(client, local, concurrency).await.0
-}
-
 /// Asks `package_search` for the full dicts of our datasets (one request per [`SEARCH_CHUNK`]
 /// datasets), so neither an unchanged dataset nor one that does not exist yet costs a read.
 /// When the search fails, reads each dataset with `package_show` instead, `concurrency` at a

@@ -24,7 +24,6 @@ fn local() -> LocalDataset {
             key: "jalons.csv".into(),
             path: "jalons.csv".into(),
             resource: resource.as_object().cloned().unwrap(),
-            sha256: "abc".into(),
             bytes: 3,
         }],
     }
