@@ -68,20 +68,16 @@ pub(super) fn bad_date(file: &Path, pos: Pos, field: &str, value: &str) -> Diagn
     .hint("use YYYY-MM-DD, or YYYY-MM when only the month is known; leave empty when unknown")
 }
 
-/// One value as read, without drop glue: a byte range of the file's text as it is, or, when
-/// `start` is [`Cell::OWN`], the index in [`Rows::own`] of the value unescaped or with its line
-/// breaks normalised. An empty range is an empty value, or one already taken.
+/// One value as read. It holds no text itself, so a table's cells are one flat vector that
+/// owns nothing.
 #[derive(Debug, Clone, Copy)]
-struct Cell {
-    start: usize,
-    end: usize,
-}
-
-impl Cell {
-    /// An empty value.
-    const EMPTY: Cell = Cell { start: 0, end: 0 };
-    /// The `start` of a value held in [`Rows::own`].
-    const OWN: usize = usize::MAX;
+enum Cell {
+    /// An empty value, or one already taken.
+    Empty,
+    /// A byte range of the file's text, the value as it is.
+    Text { start: usize, end: usize },
+    /// An index in [`Rows::own`]: the value unescaped, or with its line breaks normalised.
+    Own(usize),
 }
 
 /// The records of a table as read: a [`Cell`] per column of each record, row after row.
@@ -111,13 +107,10 @@ impl Rows {
     /// The cell for `value`, which is kept in [`Rows::own`] (`None`: an empty cell).
     fn own_cell(own: &mut Vec<String>, value: Option<String>) -> Cell {
         match value {
-            None => Cell::EMPTY,
+            None => Cell::Empty,
             Some(v) => {
                 own.push(v);
-                Cell {
-                    start: Cell::OWN,
-                    end: own.len() - 1,
-                }
+                Cell::Own(own.len() - 1)
             }
         }
     }
@@ -133,11 +126,10 @@ impl Rows {
         if i >= self.width {
             return None;
         }
-        let c = self.cells[r * self.width + i];
-        match c.start {
-            _ if c.start == c.end => None,
-            Cell::OWN => Some(&self.own[c.end]),
-            _ => Some(&self.places.text[c.start..c.end]),
+        match self.cells[r * self.width + i] {
+            Cell::Empty => None,
+            Cell::Own(k) => Some(&self.own[k]),
+            Cell::Text { start, end } => Some(&self.places.text[start..end]),
         }
     }
 
@@ -149,19 +141,19 @@ impl Rows {
         }
         let at = r * self.width + i;
         let c = self.cells[at];
-        let v = match c.start {
-            _ if c.start == c.end => return None,
-            Cell::OWN => &self.own[c.end],
-            _ => &self.places.text[c.start..c.end],
+        let v = match c {
+            Cell::Empty => return None,
+            Cell::Own(k) => &self.own[k],
+            Cell::Text { start, end } => &self.places.text[start..end],
         };
         if is_blank(v) {
             return None;
         }
-        let v = match c.start {
-            Cell::OWN => std::mem::take(&mut self.own[c.end]),
+        let v = match c {
+            Cell::Own(k) => std::mem::take(&mut self.own[k]),
             _ => v.to_owned(),
         };
-        self.cells[at] = Cell::EMPTY;
+        self.cells[at] = Cell::Empty;
         Some(v)
     }
 
@@ -172,11 +164,10 @@ impl Rows {
             return None;
         }
         let cell = &mut self.cells[r * self.width + i];
-        let c = std::mem::replace(cell, Cell::EMPTY);
-        match c.start {
-            _ if c.start == c.end => None,
-            Cell::OWN => Some(std::mem::take(&mut self.own[c.end])),
-            _ => Some(self.places.text[c.start..c.end].to_owned()),
+        match std::mem::replace(cell, Cell::Empty) {
+            Cell::Empty => None,
+            Cell::Own(k) => Some(std::mem::take(&mut self.own[k])),
+            Cell::Text { start, end } => Some(self.places.text[start..end].to_owned()),
         }
     }
 }
@@ -356,7 +347,7 @@ fn load_csv(
         starts.extend(spans.iter().map(|f| f.at));
         rec_pos.push(pos);
         cells.extend(spans.iter().map(|f| match f {
-            _ if f.start == f.end => Cell::EMPTY,
+            _ if f.start == f.end => Cell::Empty,
             // An unquoted value ends at any line break: only a quoted one can hold a `\r`.
             source::CsvSpan {
                 quoted: true,
@@ -368,7 +359,7 @@ fn load_csv(
                 let v = normalize_newlines(f.value(&text).into_owned());
                 Rows::own_cell(&mut own, Some(v))
             }
-            _ => Cell {
+            _ => Cell::Text {
                 start: f.start,
                 end: f.end,
             },
