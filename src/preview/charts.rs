@@ -3,8 +3,8 @@
 //! They read in black and white and for colour-blind readers: every value is also written as
 //! text, and statuses differ by shape as well as by colour.
 //!
-//! Each picture is written into one `String` with [`Push`]: a large plan's preview writes
-//! thousands of coordinates, so no piece gets a buffer of its own.
+//! Each picture is written into one `String` with [`Push`]; coordinates are whole picture
+//! units.
 
 use super::out::Push;
 use crate::model::{Milestone, Plan, Status};
@@ -43,7 +43,7 @@ fn marker(s: &mut String, st: Option<Status>, x: f64, y: f64) {
     let (fill, shape) = status_style(st);
     match shape {
         "circle" | "ring" => {
-            s.raw(r#"<circle cx=""#).d1(x).raw(r#"" cy=""#).d1(y);
+            s.raw(r#"<circle cx=""#).int(x).raw(r#"" cy=""#).int(y);
             s.raw(r#"" r="6" fill=""#)
                 .raw(fill)
                 .raw(r##"" stroke="#000""##);
@@ -54,35 +54,35 @@ fn marker(s: &mut String, st: Option<Status>, x: f64, y: f64) {
             });
         }
         "diamond" => {
-            s.raw(r#"<path d="M"#).d1(x).raw(" ").d1(y - 7.0);
-            s.raw(" L").d1(x + 7.0).raw(" ").d1(y);
-            s.raw(" L").d1(x).raw(" ").d1(y + 7.0);
-            s.raw(" L").d1(x - 7.0).raw(" ").d1(y);
+            s.raw(r#"<path d="M"#).int(x).raw(" ").int(y - 7.0);
+            s.raw(" L").int(x + 7.0).raw(" ").int(y);
+            s.raw(" L").int(x).raw(" ").int(y + 7.0);
+            s.raw(" L").int(x - 7.0).raw(" ").int(y);
             s.raw(r#" Z" fill=""#)
                 .raw(fill)
                 .raw(r##"" stroke="#000"/>"##);
         }
         "square" => {
             s.raw(r#"<rect x=""#)
-                .d1(x - 6.0)
+                .int(x - 6.0)
                 .raw(r#"" y=""#)
-                .d1(y - 6.0);
+                .int(y - 6.0);
             s.raw(r#"" width="12" height="12" fill=""#).raw(fill);
             s.raw(r##"" stroke="#000"/>"##);
         }
         "cross" => {
-            s.raw(r#"<path d="M"#).d1(x - 6.0).raw(" ").d1(y - 6.0);
-            s.raw(" L").d1(x + 6.0).raw(" ").d1(y + 6.0);
-            s.raw(" M").d1(x - 6.0).raw(" ").d1(y + 6.0);
-            s.raw(" L").d1(x + 6.0).raw(" ").d1(y - 6.0);
+            s.raw(r#"<path d="M"#).int(x - 6.0).raw(" ").int(y - 6.0);
+            s.raw(" L").int(x + 6.0).raw(" ").int(y + 6.0);
+            s.raw(" M").int(x - 6.0).raw(" ").int(y + 6.0);
+            s.raw(" L").int(x + 6.0).raw(" ").int(y - 6.0);
             s.raw(r#"" stroke=""#)
                 .raw(fill)
                 .raw(r#"" stroke-width="3"/>"#);
         }
         _ => {
-            s.raw(r#"<path d="M"#).d1(x).raw(" ").d1(y - 7.0);
-            s.raw(" L").d1(x + 7.0).raw(" ").d1(y + 6.0);
-            s.raw(" L").d1(x - 7.0).raw(" ").d1(y + 6.0);
+            s.raw(r#"<path d="M"#).int(x).raw(" ").int(y - 7.0);
+            s.raw(" L").int(x + 7.0).raw(" ").int(y + 6.0);
+            s.raw(" L").int(x - 7.0).raw(" ").int(y + 6.0);
             s.raw(r#" Z" fill=""#)
                 .raw(fill)
                 .raw(r##"" stroke="#000"/>"##);
@@ -95,9 +95,9 @@ fn marker(s: &mut String, st: Option<Status>, x: f64, y: f64) {
 fn svg_start(id: &str, width: u32, height: u32, title: &str) -> String {
     let mut s = String::with_capacity(4096);
     s.raw(r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 "#)
-        .uint(width.into())
+        .display(width)
         .raw(" ")
-        .uint(height.into());
+        .display(height);
     s.raw(r#"" role="img" aria-labelledby=""#)
         .raw(id)
         .raw("-t ")
@@ -133,14 +133,14 @@ fn bar(s: &mut String, x: f64, y: f64, width: f64, completed: usize, total: usiz
     } else {
         width * completed as f64 / total as f64
     };
-    s.raw(r#"<rect x=""#).d1(x).raw(r#"" y=""#).d1(y);
+    s.raw(r#"<rect x=""#).int(x).raw(r#"" y=""#).int(y);
     s.raw(r#"" width=""#)
-        .d1(width)
+        .int(width)
         .raw(r#"" height="14" fill=""#)
         .raw(TRACK);
     s.raw(r##"" stroke="#000" stroke-width="0.5"/><rect x=""##)
-        .d1(x);
-    s.raw(r#"" y=""#).d1(y).raw(r#"" width=""#).d1(filled);
+        .int(x);
+    s.raw(r#"" y=""#).int(y).raw(r#"" width=""#).int(filled);
     s.raw(r#"" height="14" fill=""#).raw(DARK).raw(r#""/>"#);
 }
 
@@ -217,7 +217,7 @@ pub(crate) fn commitments(view: &crate::dataset::PlanView, lang: Lang) -> String
     for (i, row) in rows.iter().enumerate() {
         let y = 8.0 + i as f64 * row_h;
         let label = row.label();
-        s.raw(r#"<text x="0" y=""#).d1(y + 12.0).raw(r#"">"#);
+        s.raw(r#"<text x="0" y=""#).int(y + 12.0).raw(r#"">"#);
         // The first 95 characters, and an ellipsis when there are more.
         match label.char_indices().nth(95) {
             Some((end, _)) => s.esc(&label[..end]).raw("…"),
@@ -225,7 +225,7 @@ pub(crate) fn commitments(view: &crate::dataset::PlanView, lang: Lang) -> String
         };
         s.raw("</text>");
         bar(&mut s, 0.0, y + 18.0, 480.0, row.done, row.total);
-        s.raw(r#"<text x="490" y=""#).d1(y + 30.0).raw(r#"">"#);
+        s.raw(r#"<text x="490" y=""#).int(y + 30.0).raw(r#"">"#);
         s.esc(&row.percent).raw("</text>");
     }
     s.raw("</svg>");
@@ -323,7 +323,7 @@ fn timeline_detailed(
         if let Some((end, _)) = label.char_indices().nth(34) {
             label.truncate(end);
         }
-        s.raw(r#"<text x="0" y=""#).d1(y + 4.0).raw(r#"">"#);
+        s.raw(r#"<text x="0" y=""#).int(y + 4.0).raw(r#"">"#);
         s.esc(&label).raw("</text>");
         dashed_line(&mut s, x0, x1, y);
         marker(&mut s, *st, x, y);
@@ -344,12 +344,12 @@ fn axis(s: &mut String, x0: f64, x1: f64, y: f64, first: NaiveDate, last: NaiveD
     s.raw(r#"<text x=""#)
         .display(x0)
         .raw(r#"" y=""#)
-        .d1(y + 18.0);
+        .int(y + 18.0);
     s.raw(r#"">"#).display(first).raw("</text>");
     s.raw(r#"<text x=""#)
         .display(x1)
         .raw(r#"" y=""#)
-        .d1(y + 18.0);
+        .int(y + 18.0);
     s.raw(r#"" text-anchor="end">"#)
         .display(last)
         .raw("</text>");
@@ -357,8 +357,8 @@ fn axis(s: &mut String, x0: f64, x1: f64, y: f64, first: NaiveDate, last: NaiveD
 
 /// Writes a row's light dashed line from `x0` to `x1` at `y`.
 fn dashed_line(s: &mut String, x0: f64, x1: f64, y: f64) {
-    s.raw(r#"<line x1=""#).display(x0).raw(r#"" y1=""#).d1(y);
-    s.raw(r#"" x2=""#).display(x1).raw(r#"" y2=""#).d1(y);
+    s.raw(r#"<line x1=""#).display(x0).raw(r#"" y1=""#).int(y);
+    s.raw(r#"" x2=""#).display(x1).raw(r#"" y2=""#).int(y);
     s.raw(r##"" stroke="#ccc" stroke-dasharray="2 3"/>"##);
 }
 
@@ -375,7 +375,7 @@ fn quarter_start(q: i32) -> NaiveDate {
 /// Writes a quarter's name, `2022-T1` in French (trimestre) or `2022-Q1` in English.
 fn quarter_name(s: &mut String, q: i32, lang: Lang) {
     s.display(q.div_euclid(4)).raw(lang.pick("-T", "-Q"));
-    s.uint(u64::from(q.rem_euclid(4).unsigned_abs()) + 1);
+    s.display(u64::from(q.rem_euclid(4).unsigned_abs()) + 1);
 }
 
 /// How quarters `first..=last` are grouped into buckets: `(quarters per bucket, buckets)`, with
@@ -462,7 +462,7 @@ fn timeline_grouped(
             if j > 0 {
                 s.raw(", ");
             }
-            s.uint(*n as u64).raw(lang.pick(" en ", " in "));
+            s.display(*n as u64).raw(lang.pick(" en ", " in "));
             bucket_name(&mut s, b);
         }
     }
@@ -473,7 +473,7 @@ fn timeline_grouped(
     s.raw("<defs>");
     for (st, _) in &rows {
         s.raw(r#"<g id="timeline-m"#)
-            .uint(row_of(*st) as u64)
+            .display(row_of(*st) as u64)
             .raw(r#"">"#);
         marker(&mut s, *st, 0.0, 0.0);
         s.raw("</g>");
@@ -483,7 +483,12 @@ fn timeline_grouped(
     s.raw(r#"<path d=""#);
     for b in 0..=buckets {
         let x = x0 + cell_w * b as f64;
-        s.raw("M").d1(x).raw(" ").d1(top - 22.0).raw("V").d1(axis_y);
+        s.raw("M")
+            .int(x)
+            .raw(" ")
+            .int(top - 22.0)
+            .raw("V")
+            .int(axis_y);
     }
     s.raw(r##"" stroke="#e4e4e4"/>"##);
     let start = quarter_start(first_q);
@@ -496,15 +501,15 @@ fn timeline_grouped(
     let beside = cell_w >= 48.0;
     for (i, (st, c)) in rows.iter().enumerate() {
         let y = top + i as f64 * row_h;
-        s.raw(r#"<text x="0" y=""#).d1(y + 4.0).raw(r#"">"#);
+        s.raw(r#"<text x="0" y=""#).int(y + 4.0).raw(r#"">"#);
         s.esc(status_label(*st, lang)).raw("</text>");
         dashed_line(&mut s, x0, x1, y);
         let cells = || c.iter().enumerate().filter(|(_, n)| **n > 0);
         for (b, _) in cells() {
             s.raw(r##"<use href="#timeline-m"##)
-                .uint(row_of(*st) as u64);
-            s.raw(r#"" x=""#).d1(x0 + cell_w * (b as f64 + 0.5));
-            s.raw(r#"" y=""#).d1(y).raw(r#""/>"#);
+                .display(row_of(*st) as u64);
+            s.raw(r#"" x=""#).int(x0 + cell_w * (b as f64 + 0.5));
+            s.raw(r#"" y=""#).int(y).raw(r#""/>"#);
         }
         // The row's counts share their text attributes.
         s.raw(if beside {
@@ -520,11 +525,11 @@ fn timeline_grouped(
                 (false, _) => (x, y + 19.0),
             };
             s.raw(r#"<text x=""#)
-                .d1(tx)
+                .int(tx)
                 .raw(r#"" y=""#)
-                .d1(ty)
+                .int(ty)
                 .raw(r#"">"#);
-            s.uint(*n as u64).raw("</text>");
+            s.display(*n as u64).raw("</text>");
         }
         s.raw("</g>");
     }
@@ -559,26 +564,26 @@ pub fn statuses(plan: &Plan, lang: Lang) -> String {
         if i > 0 {
             s.raw("; ");
         }
-        s.esc(status_label(*st, lang)).raw(" : ").uint(*n as u64);
+        s.esc(status_label(*st, lang)).raw(" : ").display(*n as u64);
     }
     s.raw("</desc>");
     for (i, (st, n)) in counts.iter().enumerate() {
         let y = 6.0 + i as f64 * row_h;
         marker(&mut s, *st, 10.0, y + 8.0);
-        s.raw(r#"<text x="24" y=""#).d1(y + 13.0).raw(r#"">"#);
+        s.raw(r#"<text x="24" y=""#).int(y + 13.0).raw(r#"">"#);
         s.esc(status_label(*st, lang)).raw("</text>");
         let w = 360.0 * *n as f64 / max as f64;
         s.raw(r#"<rect x="200" y=""#)
-            .d1(y)
+            .int(y)
             .raw(r#"" width=""#)
-            .d1(w);
+            .int(w);
         s.raw(r#"" height="16" fill=""#).raw(DARK);
         s.raw(r##"" stroke="#000" stroke-width="0.5"/><text x=""##)
-            .d1(206.0 + w);
+            .int(206.0 + w);
         s.raw(r#"" y=""#)
-            .d1(y + 13.0)
+            .int(y + 13.0)
             .raw(r#"">"#)
-            .uint(*n as u64)
+            .display(*n as u64)
             .raw("</text>");
     }
     s.raw("</svg>");
