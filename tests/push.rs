@@ -2186,3 +2186,20 @@ fn ckan_2_10_push_core() {
 fn ckan_2_12_push_core() {
     push_core_on("v212", "2.12.");
 }
+
+/// A proxy stops when dropped: its port no longer accepts connections, so a test that fails
+/// early leaves no listener behind.
+#[test]
+fn a_dropped_proxy_stops_listening() {
+    let proxy = Proxy::start("127.0.0.1:9");
+    let addr = proxy.url.trim_start_matches("http://").to_string();
+    assert!(
+        std::net::TcpStream::connect(&addr).is_ok(),
+        "the proxy listens"
+    );
+    drop(proxy);
+    assert!(
+        std::net::TcpStream::connect(&addr).is_err(),
+        "{addr} still accepts connections after the proxy was dropped"
+    );
+}

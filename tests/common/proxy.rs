@@ -84,11 +84,26 @@ pub struct State {
     pub outside_prefix: u32,
 }
 
-/// A running proxy; it stops when dropped with the test process.
+/// A running proxy. Dropping it stops it: it stops listening and its open connections are
+/// closed (a test that fails early leaves nothing running).
 pub struct Proxy {
     /// Its address, `http://127.0.0.1:PORT`.
     pub url: String,
     state: Arc<Mutex<State>>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            // The runtime ends with the thread, cancelling every connection's task.
+            let _ = thread.join();
+        }
+    }
 }
 
 impl Proxy {
@@ -97,8 +112,9 @@ impl Proxy {
         let upstream = upstream.to_string();
         let state = Arc::new(Mutex::new(State::default()));
         let (tx, rx) = std::sync::mpsc::channel();
+        let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
         let st = state.clone();
-        std::thread::spawn(move || {
+        let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -108,7 +124,11 @@ impl Proxy {
                 tx.send(listener.local_addr().expect("addr"))
                     .expect("send addr");
                 loop {
-                    let Ok((sock, peer)) = listener.accept().await else {
+                    let accepted = tokio::select! {
+                        a = listener.accept() => a,
+                        _ = &mut stopped => break,
+                    };
+                    let Ok((sock, peer)) = accepted else {
                         continue;
                     };
                     // Counted as soon as accepted, so that `settle` never misses it.
@@ -129,6 +149,8 @@ impl Proxy {
         Proxy {
             url: format!("http://{addr}"),
             state,
+            stop: Some(stop),
+            thread: Some(thread),
         }
     }
 
