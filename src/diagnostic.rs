@@ -34,6 +34,39 @@ pub enum Severity {
     Warning,
 }
 
+/// What a `[lints]` table makes of a lint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LintLevel {
+    /// Not reported at all, not even counted.
+    Allow,
+    /// Reported as a warning: printed, does not block.
+    Warn,
+    /// Reported as an error: blocks `build` and `push`.
+    Deny,
+}
+
+impl LintLevel {
+    /// The level a `[lints]` value names (`error` is read as `deny`).
+    pub fn parse(s: &str) -> Option<LintLevel> {
+        match s {
+            "allow" => Some(LintLevel::Allow),
+            "warn" => Some(LintLevel::Warn),
+            "deny" | "error" => Some(LintLevel::Deny),
+            _ => None,
+        }
+    }
+
+    /// Its name in a `[lints]` table.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LintLevel::Allow => "allow",
+            LintLevel::Warn => "warn",
+            LintLevel::Deny => "deny",
+        }
+    }
+}
+
 /// Every kind of problem `check` can report. The kebab-case names are stable: scripts and
 /// `plan.toml` `[lints]` tables refer to them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -156,13 +189,19 @@ impl Code {
         }
     }
 
-    /// Codes a plan may lower to a warning in its `[lints]` table: rules about completeness of
-    /// the record, never about its structure. A plan whose sources give no completion dates, for
-    /// example, says so there instead of inventing dates.
+    /// The lints: rules about the completeness of the record or its reuse, never about its
+    /// structure, whose level a `[lints]` table sets (`allow`, `warn`, `deny`). A plan whose
+    /// sources give no completion dates, for example, says so there instead of inventing dates.
+    pub const LINTS: [Code; 4] = [
+        Code::CompletedWithoutDate,
+        Code::DateWithoutCompletion,
+        Code::FormulaLikeCell,
+        Code::EmptyPlan,
+    ];
+
+    /// The lint of this name.
     pub fn from_lint_name(name: &str) -> Option<Code> {
-        [Code::CompletedWithoutDate, Code::DateWithoutCompletion]
-            .into_iter()
-            .find(|c| c.as_str() == name)
+        Code::LINTS.into_iter().find(|c| c.as_str() == name)
     }
 }
 

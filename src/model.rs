@@ -1,7 +1,7 @@
 //! The typed catalogue: publisher, plans, commitments and milestones, each value with the place
 //! in the source it came from so that validation can point at it.
 
-use crate::diagnostic::{Code, Pos, Severity};
+use crate::diagnostic::{Code, LintLevel, Pos};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
@@ -641,8 +641,8 @@ pub struct Plan {
     pub extra_commitment_columns: Vec<String>,
     /// Extra milestone columns declared by the plan.
     pub extra_milestone_columns: Vec<String>,
-    /// Severity overrides from `[lints]`.
-    pub lints: BTreeMap<Code, Severity>,
+    /// Lint levels from the plan's `[lints]`, over the publisher's.
+    pub lints: BTreeMap<Code, LintLevel>,
     /// Commitments.
     pub commitments: Vec<Commitment>,
     /// Where commitments were read.
@@ -680,6 +680,9 @@ pub struct Publisher {
     pub organization_title: Option<String>,
     /// Default dataset metadata.
     pub dataset: DatasetMeta,
+    /// Lint levels from `publisher.toml`'s `[lints]`: every plan's, unless the plan sets its
+    /// own.
+    pub lints: BTreeMap<Code, LintLevel>,
 }
 
 /// A whole catalogue.

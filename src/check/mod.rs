@@ -1,7 +1,7 @@
 //! Rules that need more than one value: unique ids, references between records, date order,
 //! dataset names and tags CKAN accepts, and the fields the portal profile requires.
 
-use crate::diagnostic::{quote, Code, Diagnostic, Pos};
+use crate::diagnostic::{quote, Code, Diagnostic, LintLevel, Pos, Severity};
 use crate::model::{Catalog, DatasetMeta, PartialDate, Plan, Publisher, RecordSrc, Sp};
 use crate::profile;
 use std::collections::hash_map::Entry;
@@ -17,7 +17,9 @@ pub fn validate(catalog: &Catalog) -> Vec<Diagnostic> {
     let mut diags = validate_publisher(publisher);
     let mut names = DatasetNames::default();
     for plan in &catalog.plans {
-        diags.extend(validate_plan(publisher, plan));
+        let mut plan_diags = validate_plan(publisher, plan);
+        apply_lints(publisher, plan, &mut plan_diags);
+        diags.extend(plan_diags);
         let meta = plan.dataset.merged_over(&publisher.dataset);
         diags.extend(names.claim(&plan.id, dataset_name(plan, &meta)));
     }
@@ -76,7 +78,7 @@ impl DatasetNames {
     }
 }
 
-/// The rules on one plan and its records, with the plan's `[lints]` applied. The rule that needs
+/// The rules on one plan and its records, before [`apply_lints`]. The rule that needs
 /// every plan (unique dataset names) is [`DatasetNames`].
 pub fn validate_plan(publisher: &Publisher, plan: &Plan) -> Vec<Diagnostic> {
     let mut plan_diags = Vec::new();
@@ -126,12 +128,57 @@ pub fn validate_plan(publisher: &Publisher, plan: &Plan) -> Vec<Diagnostic> {
     if let Some(p) = profile::lookup(&publisher.profile.value) {
         plan_diags.extend(p.check(publisher, plan, &meta));
     }
-    for d in &mut plan_diags {
-        if let Some(sev) = plan.lints.get(&d.code) {
-            d.severity = *sev;
-        }
-    }
     plan_diags
+}
+
+/// Applies the lint levels in force for `plan` (its `[lints]`, else the publisher's, else the
+/// lint's default) to `diags`, the plan's diagnostics: `allow` removes them, `warn` and `deny`
+/// set their severity. The hint then says how to change the level, never what the files
+/// already say: an error by default suggests `warn`, a warning suggests `allow`.
+pub fn apply_lints(publisher: &Publisher, plan: &Plan, diags: &mut Vec<Diagnostic>) {
+    diags.retain_mut(|d| {
+        if !Code::LINTS.contains(&d.code) {
+            return true;
+        }
+        let set = plan
+            .lints
+            .get(&d.code)
+            .map(|l| (*l, "plan.toml"))
+            .or_else(|| publisher.lints.get(&d.code).map(|l| (*l, "publisher.toml")));
+        let level = match set {
+            Some((level, _)) => level,
+            None if d.is_error() => LintLevel::Deny,
+            None => LintLevel::Warn,
+        };
+        d.severity = match level {
+            LintLevel::Allow => return false,
+            LintLevel::Warn => Severity::Warning,
+            LintLevel::Deny => Severity::Error,
+        };
+        let suggest = match (level, set) {
+            (LintLevel::Warn, Some((_, file))) => Some(format!(
+                "to accept this gap and quiet the run, set `{} = \"allow\"` under `[lints]` in {file}",
+                d.code
+            )),
+            (LintLevel::Warn, None) => Some(format!(
+                "to accept it for every plan, set `{} = \"allow\"` under `[lints]` in publisher.toml",
+                d.code
+            )),
+            (LintLevel::Deny, None) => Some(format!(
+                "if the sources leave this gap, set `{} = \"warn\"` under `[lints]` in plan.toml",
+                d.code
+            )),
+            // Denied on purpose: the fix is in the data.
+            (LintLevel::Deny, Some(_)) | (LintLevel::Allow, _) => None,
+        };
+        if let Some(suggest) = suggest {
+            d.hint = Some(match d.hint.take() {
+                Some(h) => format!("{h}; {suggest}"),
+                None => suggest,
+            });
+        }
+        true
+    });
 }
 
 /// The dataset name of a plan: `[dataset] name`, or the plan's folder name.
@@ -385,10 +432,13 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
                     Code::CompletedWithoutDate,
                     &mt.file,
                     m.src.pos_of(m_completed_on),
-                    format!("milestone `{}` is completed but has no `completed_on`", m.id),
+                    format!(
+                        "milestone `{}` is completed but has no `completed_on`",
+                        m.id
+                    ),
                 )
                 .field("completed_on")
-                .hint("give the completion date (YYYY-MM-DD or YYYY-MM); if the sources do not give it, set `completed-without-date = \"warn\"` under `[lints]` in plan.toml"),
+                .hint("give the completion date (YYYY-MM-DD or YYYY-MM)"),
             );
         }
         if !completed && m.completed_on.is_some() && m.status.is_some() {

@@ -3,7 +3,7 @@
 
 use super::sandbox::Sandbox;
 use super::table::{self, bad_date, check_url, edit_distance};
-use crate::diagnostic::{Code, Diagnostic, Pos, Severity};
+use crate::diagnostic::{Code, Diagnostic, LintLevel, Pos};
 use crate::fields::{Field, COMMITMENT_FIELDS, MILESTONE_FIELDS};
 use crate::model::{Challenge, DatasetMeta, PartialDate, Plan, Publisher, Sp};
 use serde::Deserialize;
@@ -133,6 +133,8 @@ struct PublisherToml {
     organization: OrganizationToml,
     #[serde(default)]
     dataset: DatasetToml,
+    #[serde(default)]
+    lints: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 /// Reads `publisher.toml`.
@@ -153,7 +155,58 @@ pub(super) fn load_publisher(
         organization: sp(toml.organization.name, path, &text),
         organization_title: toml.organization.title,
         dataset: toml.dataset.into_meta(path, &text),
+        lints: read_lints(toml.lints, path, &text, diags),
     }
+}
+
+/// The `[lints]` table of `file`: each lint's level; a name that is no lint, or a value that
+/// is no level, is an error.
+fn read_lints(
+    table: BTreeMap<Spanned<String>, Spanned<String>>,
+    file: &Path,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<Code, LintLevel> {
+    let mut lints = BTreeMap::new();
+    for (name, level) in table {
+        let name = sp(name, file, text);
+        let level = sp(level, file, text);
+        match (
+            Code::from_lint_name(&name.value),
+            LintLevel::parse(&level.value),
+        ) {
+            (Some(code), Some(level)) => {
+                lints.insert(code, level);
+            }
+            (None, _) => {
+                let known: Vec<&str> = Code::LINTS.iter().map(|c| c.as_str()).collect();
+                diags.push(
+                    Diagnostic::error(
+                        Code::BadLint,
+                        file,
+                        name.pos,
+                        format!("`{}` is not a lint", name.value),
+                    )
+                    .field(format!("lints.{}", name.value))
+                    .hint(format!(
+                        "the lints are {}; structural rules always hold",
+                        known.join(", ")
+                    )),
+                )
+            }
+            (Some(_), None) => diags.push(
+                Diagnostic::error(
+                    Code::BadLint,
+                    file,
+                    level.pos,
+                    format!("`{}` is not a lint level", level.value),
+                )
+                .field(format!("lints.{}", name.value))
+                .hint("use \"allow\", \"warn\" or \"deny\""),
+            ),
+        }
+    }
+    lints
 }
 
 #[derive(Deserialize)]
@@ -315,43 +368,7 @@ pub(super) fn load_plan(sandbox: Sandbox, dir: &Path, diags: &mut Vec<Diagnostic
             &text,
             diags,
         );
-        for (name, level) in toml.lints {
-            let name = sp(name, &file, &text);
-            let level = sp(level, &file, &text);
-            let severity = match level.value.as_str() {
-                "warn" => Some(Severity::Warning),
-                "error" => Some(Severity::Error),
-                _ => None,
-            };
-            let lints = "`completed-without-date` and `date-without-completion`";
-            match (Code::from_lint_name(&name.value), severity) {
-                (Some(code), Some(sev)) => {
-                    plan.lints.insert(code, sev);
-                }
-                (None, _) => diags.push(
-                    Diagnostic::error(
-                        Code::BadLint,
-                        &file,
-                        name.pos,
-                        format!("`{}` is not a lint a plan can set", name.value),
-                    )
-                    .field(format!("lints.{}", name.value))
-                    .hint(format!(
-                        "only {lints} can be lowered; structural rules always hold"
-                    )),
-                ),
-                (Some(_), None) => diags.push(
-                    Diagnostic::error(
-                        Code::BadLint,
-                        &file,
-                        level.pos,
-                        format!("`{}` is not a lint level", level.value),
-                    )
-                    .field(format!("lints.{}", name.value))
-                    .hint("use \"warn\" or \"error\""),
-                ),
-            }
-        }
+        plan.lints = read_lints(toml.lints, &file, &text, diags);
     }
     table::load_records(sandbox, dir, &mut plan, diags);
     plan

@@ -51,6 +51,7 @@ fn check_plan(opened: &load::Opened, dir: &Path) -> (model::Plan, Vec<Diagnostic
                     && malformed.contains(&(d.file.clone(), d.pos)))
             }),
     );
+    check::apply_lints(&opened.publisher, &plan, &mut diagnostics);
     (plan, diagnostics)
 }
 
