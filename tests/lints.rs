@@ -6,7 +6,7 @@ mod common;
 
 use common::{bundled_copy, code, run};
 use serde_json::Value;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// `check --format json` of `catalog`: exit code and the diagnostics of `lint`.
 fn check_lint(catalog: &Path, lint: &str) -> (i32, Vec<Value>) {
@@ -23,9 +23,12 @@ fn check_lint(catalog: &Path, lint: &str) -> (i32, Vec<Value>) {
     (code(&o), diags)
 }
 
-/// Replaces the bundled plan's `[lints]` line for `completed-without-date` by `line` (or drops
-/// it), and sets `publisher.toml`'s `[lints]` to `publisher` (none when empty).
-fn set_levels(catalog: &Path, plan: &Path, line: Option<&str>, publisher: Option<&str>) {
+/// A copy of the bundled catalogue whose plan's `[lints]` line for `completed-without-date` is
+/// replaced by `line` (or dropped), with `publisher.toml` setting that lint to `publisher`
+/// (when given). Returns the temporary folder (keep it) and the catalogue.
+fn catalogue_with(line: Option<&str>, publisher: Option<&str>) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (catalog, plan) = bundled_copy(tmp.path());
     let toml = plan.join("plan.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
     let old = "completed-without-date = \"warn\"";
@@ -39,14 +42,14 @@ fn set_levels(catalog: &Path, plan: &Path, line: Option<&str>, publisher: Option
         ));
         std::fs::write(&path, text).unwrap();
     }
+    (tmp, catalog)
 }
 
 const LINT: &str = "completed-without-date";
 
 #[test]
 fn a_warned_lint_suggests_allow_never_warn() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (catalog, _) = bundled_copy(tmp.path());
+    let (_tmp, catalog) = catalogue_with(Some("completed-without-date = \"warn\""), None);
     let (exit, diags) = check_lint(&catalog, LINT);
     assert_eq!(exit, 0);
     assert_eq!(
@@ -71,14 +74,7 @@ fn a_warned_lint_suggests_allow_never_warn() {
 
 #[test]
 fn allow_in_the_plan_silences_the_lint_and_the_build_writes() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (catalog, plan) = bundled_copy(tmp.path());
-    set_levels(
-        &catalog,
-        &plan,
-        Some("completed-without-date = \"allow\""),
-        None,
-    );
+    let (tmp, catalog) = catalogue_with(Some("completed-without-date = \"allow\""), None);
     let (exit, diags) = check_lint(&catalog, LINT);
     assert_eq!((exit, diags.len()), (0, 0), "{diags:?}");
     let out = tmp.path().join("dist");
@@ -96,9 +92,7 @@ fn allow_in_the_plan_silences_the_lint_and_the_build_writes() {
 #[test]
 fn the_publisher_level_holds_unless_the_plan_sets_its_own() {
     // No level anywhere: the lint's default, an error, whose hint suggests `warn`.
-    let tmp = tempfile::tempdir().unwrap();
-    let (catalog, plan) = bundled_copy(tmp.path());
-    set_levels(&catalog, &plan, None, None);
+    let (_tmp, catalog) = catalogue_with(None, None);
     let (exit, diags) = check_lint(&catalog, LINT);
     assert_eq!((exit, diags.len()), (1, 7));
     assert!(diags.iter().all(|d| d["severity"] == "error"
@@ -108,15 +102,11 @@ fn the_publisher_level_holds_unless_the_plan_sets_its_own() {
             .contains("= \"warn\"` under `[lints]` in plan.toml")));
 
     // The publisher allows it for every plan.
-    let tmp = tempfile::tempdir().unwrap();
-    let (catalog, plan) = bundled_copy(tmp.path());
-    set_levels(&catalog, &plan, None, Some("allow"));
+    let (_tmp, catalog) = catalogue_with(None, Some("allow"));
     assert_eq!(check_lint(&catalog, LINT), (0, vec![]));
 
     // The publisher warns: the hint names publisher.toml, where the level was set.
-    let tmp = tempfile::tempdir().unwrap();
-    let (catalog, plan) = bundled_copy(tmp.path());
-    set_levels(&catalog, &plan, None, Some("warn"));
+    let (_tmp, catalog) = catalogue_with(None, Some("warn"));
     let (exit, diags) = check_lint(&catalog, LINT);
     assert_eq!((exit, diags.len()), (0, 7));
     assert!(diags
@@ -124,14 +114,7 @@ fn the_publisher_level_holds_unless_the_plan_sets_its_own() {
         .all(|d| d["hint"].as_str().unwrap().contains("in publisher.toml")));
 
     // The plan denies what the publisher allows: errors, with no suggestion to lower it.
-    let tmp = tempfile::tempdir().unwrap();
-    let (catalog, plan) = bundled_copy(tmp.path());
-    set_levels(
-        &catalog,
-        &plan,
-        Some("completed-without-date = \"deny\""),
-        Some("allow"),
-    );
+    let (_tmp, catalog) = catalogue_with(Some("completed-without-date = \"deny\""), Some("allow"));
     let (exit, diags) = check_lint(&catalog, LINT);
     assert_eq!((exit, diags.len()), (1, 7));
     for d in &diags {
@@ -142,11 +125,7 @@ fn the_publisher_level_holds_unless_the_plan_sets_its_own() {
 
 #[test]
 fn an_unknown_level_or_lint_is_an_error_naming_the_choices() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (catalog, plan) = bundled_copy(tmp.path());
-    set_levels(
-        &catalog,
-        &plan,
+    let (_tmp, catalog) = catalogue_with(
         Some("completed-without-date = \"sometimes\"\nunknown-column = \"allow\""),
         None,
     );
