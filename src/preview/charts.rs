@@ -3,13 +3,14 @@
 //! They read in black and white and for colour-blind readers: every value is also written as
 //! text, and statuses differ by shape as well as by colour.
 //!
-//! Each picture is written into one `String` with [`Push`]; coordinates are whole picture
-//! units.
+//! Each picture is written into one `String` with `write!`, record text through [`escape`];
+//! coordinates are whole picture units.
 
-use super::out::Push;
+use super::escape;
 use crate::model::{Milestone, Plan, Status};
 use crate::profile::Lang;
 use chrono::{Datelike, NaiveDate};
+use std::fmt::Write as _;
 
 const DARK: &str = "#0b4f8a";
 const TRACK: &str = "#e4e8ee";
@@ -38,77 +39,74 @@ fn every_status() -> impl Iterator<Item = Option<Status>> {
     Status::ALL.iter().copied().map(Some).chain([None])
 }
 
-/// Writes a marker centred on (x, y).
-fn marker(s: &mut String, st: Option<Status>, x: f64, y: f64) {
-    let (fill, shape) = status_style(st);
-    match shape {
-        "circle" | "ring" => {
-            s.raw(r#"<circle cx=""#).int(x).raw(r#"" cy=""#).int(y);
-            s.raw(r#"" r="6" fill=""#)
-                .raw(fill)
-                .raw(r##"" stroke="#000""##);
-            s.raw(if shape == "ring" {
-                r#" stroke-width="2"/>"#
-            } else {
-                "/>"
-            });
-        }
-        "diamond" => {
-            s.raw(r#"<path d="M"#).int(x).raw(" ").int(y - 7.0);
-            s.raw(" L").int(x + 7.0).raw(" ").int(y);
-            s.raw(" L").int(x).raw(" ").int(y + 7.0);
-            s.raw(" L").int(x - 7.0).raw(" ").int(y);
-            s.raw(r#" Z" fill=""#)
-                .raw(fill)
-                .raw(r##"" stroke="#000"/>"##);
-        }
-        "square" => {
-            s.raw(r#"<rect x=""#)
-                .int(x - 6.0)
-                .raw(r#"" y=""#)
-                .int(y - 6.0);
-            s.raw(r#"" width="12" height="12" fill=""#).raw(fill);
-            s.raw(r##"" stroke="#000"/>"##);
-        }
-        "cross" => {
-            s.raw(r#"<path d="M"#).int(x - 6.0).raw(" ").int(y - 6.0);
-            s.raw(" L").int(x + 6.0).raw(" ").int(y + 6.0);
-            s.raw(" M").int(x - 6.0).raw(" ").int(y + 6.0);
-            s.raw(" L").int(x + 6.0).raw(" ").int(y - 6.0);
-            s.raw(r#"" stroke=""#)
-                .raw(fill)
-                .raw(r#"" stroke-width="3"/>"#);
-        }
-        _ => {
-            s.raw(r#"<path d="M"#).int(x).raw(" ").int(y - 7.0);
-            s.raw(" L").int(x + 7.0).raw(" ").int(y + 6.0);
-            s.raw(" L").int(x - 7.0).raw(" ").int(y + 6.0);
-            s.raw(r#" Z" fill=""#)
-                .raw(fill)
-                .raw(r##"" stroke="#000"/>"##);
-        }
+/// `part / whole` of `length`, rounded half up to a whole picture unit; 0 when `whole` is 0.
+/// Every argument is zero or more.
+fn share(length: i64, part: i64, whole: i64) -> i64 {
+    if whole == 0 {
+        return 0;
     }
+    (2 * length * part + whole) / (2 * whole)
+}
+
+/// Writes a marker centred on (x, y).
+fn marker(s: &mut String, st: Option<Status>, x: i64, y: i64) {
+    let (fill, shape) = status_style(st);
+    let _ = match shape {
+        "circle" => write!(
+            s,
+            r##"<circle cx="{x}" cy="{y}" r="6" fill="{fill}" stroke="#000"/>"##
+        ),
+        "ring" => write!(
+            s,
+            r##"<circle cx="{x}" cy="{y}" r="6" fill="{fill}" stroke="#000" stroke-width="2"/>"##
+        ),
+        "diamond" => write!(
+            s,
+            r##"<path d="M{x} {} L{} {y} L{x} {} L{} {y} Z" fill="{fill}" stroke="#000"/>"##,
+            y - 7,
+            x + 7,
+            y + 7,
+            x - 7,
+        ),
+        "square" => write!(
+            s,
+            r##"<rect x="{}" y="{}" width="12" height="12" fill="{fill}" stroke="#000"/>"##,
+            x - 6,
+            y - 6,
+        ),
+        "cross" => write!(
+            s,
+            r#"<path d="M{} {} L{} {} M{} {} L{} {}" stroke="{fill}" stroke-width="3"/>"#,
+            x - 6,
+            y - 6,
+            x + 6,
+            y + 6,
+            x - 6,
+            y + 6,
+            x + 6,
+            y - 6,
+        ),
+        _ => write!(
+            s,
+            r##"<path d="M{x} {} L{} {} L{} {} Z" fill="{fill}" stroke="#000"/>"##,
+            y - 7,
+            x + 7,
+            y + 6,
+            x - 7,
+            y + 6,
+        ),
+    };
 }
 
 /// Starts a picture: the `<svg>` element, its title and the opening of its description, which
 /// the caller writes (escaped) and closes with `</desc>`.
-fn svg_start(id: &str, width: u32, height: u32, title: &str) -> String {
+fn svg_start(id: &str, width: i64, height: i64, title: &str) -> String {
     let mut s = String::with_capacity(4096);
-    s.raw(r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 "#)
-        .display(width)
-        .raw(" ")
-        .display(height);
-    s.raw(r#"" role="img" aria-labelledby=""#)
-        .raw(id)
-        .raw("-t ")
-        .raw(id)
-        .raw(r#"-d" font-family="DejaVu Sans, Arial, sans-serif" font-size="13"><title id=""#)
-        .raw(id)
-        .raw(r#"-t">"#)
-        .esc(title)
-        .raw(r#"</title><desc id=""#)
-        .raw(id)
-        .raw(r#"-d">"#);
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{id}-t {id}-d" font-family="DejaVu Sans, Arial, sans-serif" font-size="13"><title id="{id}-t">{}</title><desc id="{id}-d">"#,
+        escape(title)
+    );
     s
 }
 
@@ -127,26 +125,17 @@ fn percent_text(completed: usize, total: usize, lang: Lang) -> String {
 }
 
 /// Writes a progress bar: the track, and over it the completed part.
-fn bar(s: &mut String, x: f64, y: f64, width: f64, completed: usize, total: usize) {
-    let filled = if total == 0 {
-        0.0
-    } else {
-        width * completed as f64 / total as f64
-    };
-    s.raw(r#"<rect x=""#).int(x).raw(r#"" y=""#).int(y);
-    s.raw(r#"" width=""#)
-        .int(width)
-        .raw(r#"" height="14" fill=""#)
-        .raw(TRACK);
-    s.raw(r##"" stroke="#000" stroke-width="0.5"/><rect x=""##)
-        .int(x);
-    s.raw(r#"" y=""#).int(y).raw(r#"" width=""#).int(filled);
-    s.raw(r#"" height="14" fill=""#).raw(DARK).raw(r#""/>"#);
+fn bar(s: &mut String, x: i64, y: i64, width: i64, completed: usize, total: usize) {
+    let filled = share(width, completed as i64, total as i64);
+    let _ = write!(
+        s,
+        r##"<rect x="{x}" y="{y}" width="{width}" height="14" fill="{TRACK}" stroke="#000" stroke-width="0.5"/><rect x="{x}" y="{y}" width="{filled}" height="14" fill="{DARK}"/>"##
+    );
 }
 
 /// A small bar for the whole plan, for the index.
 pub fn overall(completed: usize, total: usize, lang: Lang) -> String {
-    let text = percent_text(completed, total, lang);
+    let text = escape(&percent_text(completed, total, lang));
     let id = format!("overall-{completed}-{total}");
     let mut s = svg_start(
         &id,
@@ -154,11 +143,9 @@ pub fn overall(completed: usize, total: usize, lang: Lang) -> String {
         20,
         lang.pick("Jalons réalisés", "Milestones completed"),
     );
-    s.esc(&text).raw("</desc>");
-    bar(&mut s, 1.0, 3.0, 110.0, completed, total);
-    s.raw(r#"<text x="118" y="15">"#)
-        .esc(&text)
-        .raw("</text></svg>");
+    let _ = write!(s, "{text}</desc>");
+    bar(&mut s, 1, 3, 110, completed, total);
+    let _ = write!(s, r#"<text x="118" y="15">{text}</text></svg>"#);
     s
 }
 
@@ -184,12 +171,10 @@ pub(crate) fn commitments(view: &crate::dataset::PlanView, lang: Lang) -> String
         .map(|c| {
             let p = view.progress_of(c);
             let (done, total) = (p.completed as usize, p.total as usize);
-            let mut key = String::with_capacity(c.id.len() + c.title.len() + 8);
-            key.raw(&c.id).raw("|");
-            if let Some(n) = c.number {
-                key.display(n).raw(". ");
-            }
-            key.raw(&c.title);
+            let key = match c.number {
+                Some(n) => format!("{}|{n}. {}", c.id, c.title),
+                None => format!("{}|{}", c.id, c.title),
+            };
             Row {
                 key,
                 done,
@@ -199,8 +184,8 @@ pub(crate) fn commitments(view: &crate::dataset::PlanView, lang: Lang) -> String
         })
         .collect();
     rows.sort_by(|a, b| (&a.key, a.done, a.total).cmp(&(&b.key, b.done, b.total)));
-    let row_h = 44.0;
-    let height = (rows.len() as f64 * row_h + 10.0) as u32;
+    let row_h = 44;
+    let height = rows.len() as i64 * row_h + 10;
     let mut s = svg_start(
         "progress",
         720,
@@ -209,26 +194,34 @@ pub(crate) fn commitments(view: &crate::dataset::PlanView, lang: Lang) -> String
     );
     for (i, row) in rows.iter().enumerate() {
         if i > 0 {
-            s.raw("; ");
+            s.push_str("; ");
         }
-        s.esc(row.label()).raw(" : ").esc(&row.percent);
+        let _ = write!(s, "{} : {}", escape(row.label()), escape(&row.percent));
     }
-    s.raw("</desc>");
+    s.push_str("</desc>");
     for (i, row) in rows.iter().enumerate() {
-        let y = 8.0 + i as f64 * row_h;
+        let y = 8 + i as i64 * row_h;
         let label = row.label();
-        s.raw(r#"<text x="0" y=""#).int(y + 12.0).raw(r#"">"#);
         // The first 95 characters, and an ellipsis when there are more.
-        match label.char_indices().nth(95) {
-            Some((end, _)) => s.esc(&label[..end]).raw("…"),
-            None => s.esc(label),
+        let (label, more) = match label.char_indices().nth(95) {
+            Some((end, _)) => (&label[..end], "…"),
+            None => (label, ""),
         };
-        s.raw("</text>");
-        bar(&mut s, 0.0, y + 18.0, 480.0, row.done, row.total);
-        s.raw(r#"<text x="490" y=""#).int(y + 30.0).raw(r#"">"#);
-        s.esc(&row.percent).raw("</text>");
+        let _ = write!(
+            s,
+            r#"<text x="0" y="{}">{}{more}</text>"#,
+            y + 12,
+            escape(label)
+        );
+        bar(&mut s, 0, y + 18, 480, row.done, row.total);
+        let _ = write!(
+            s,
+            r#"<text x="490" y="{}">{}</text>"#,
+            y + 30,
+            escape(&row.percent)
+        );
     }
-    s.raw("</svg>");
+    s.push_str("</svg>");
     s
 }
 
@@ -285,81 +278,68 @@ fn timeline_detailed(
             dated.len()
         ),
     };
-    let row_h = 26.0;
-    let height = (dated.len() as f64 * row_h + 60.0) as u32;
+    let row_h = 26;
+    let height = dated.len() as i64 * row_h + 60;
     let title = lang.pick("Jalons dans le temps", "Milestones over time");
-    let mut s = svg_start("timeline", 720, height.max(60), title);
+    let mut s = svg_start("timeline", 720, height, title);
     if dated.is_empty() {
-        s.esc(&caption).raw("</desc>");
-        s.raw(r#"<text x="10" y="30">"#);
-        s.esc(lang.pick(
+        let none = lang.pick(
             "Aucun jalon daté dans les sources.",
             "No dated milestone in the sources.",
-        ));
-        s.raw("</text></svg>");
+        );
+        let _ = write!(
+            s,
+            r#"{}</desc><text x="10" y="30">{}</text></svg>"#,
+            escape(&caption),
+            escape(none)
+        );
         return (s, caption);
     }
     for (i, (d, id, _, st)) in dated.iter().enumerate() {
         if i > 0 {
-            s.raw("; ");
+            s.push_str("; ");
         }
         // A date's text has no character to escape.
-        s.esc(id).raw(" ").display(d).raw(" ");
-        s.esc(status_label(*st, lang));
+        let _ = write!(s, "{} {d} {}", escape(id), escape(status_label(*st, lang)));
     }
-    s.raw("</desc>");
+    s.push_str("</desc>");
     let (first, last) = (dated[0].0, dated[dated.len() - 1].0);
-    let span = (last - first).num_days().max(1) as f64;
-    let (x0, x1) = (250.0, 700.0);
-    let axis_y = height as f64 - 30.0;
+    let span = (last - first).num_days().max(1);
+    let (x0, x1) = (250, 700);
+    let axis_y = height - 30;
     axis(&mut s, x0, x1, axis_y, first, last);
-    let mut label = String::new();
     for (i, (d, id, title, st)) in dated.iter().enumerate() {
-        let y = 14.0 + i as f64 * row_h;
-        let x = x0 + (x1 - x0) * (*d - first).num_days() as f64 / span;
+        let y = 14 + i as i64 * row_h;
+        let x = x0 + share(x1 - x0, (*d - first).num_days(), span);
         // The first 34 characters of the id and title.
-        label.clear();
-        label.raw(id).raw(" ").raw(title);
+        let mut label = format!("{id} {title}");
         if let Some((end, _)) = label.char_indices().nth(34) {
             label.truncate(end);
         }
-        s.raw(r#"<text x="0" y=""#).int(y + 4.0).raw(r#"">"#);
-        s.esc(&label).raw("</text>");
+        let _ = write!(s, r#"<text x="0" y="{}">{}</text>"#, y + 4, escape(&label));
         dashed_line(&mut s, x0, x1, y);
         marker(&mut s, *st, x, y);
     }
-    s.raw("</svg>");
+    s.push_str("</svg>");
     (s, caption)
 }
 
 /// Writes the time axis from `x0` to `x1` at `y`, with its first and last dates below it.
-fn axis(s: &mut String, x0: f64, x1: f64, y: f64, first: NaiveDate, last: NaiveDate) {
-    s.raw(r#"<line x1=""#)
-        .display(x0)
-        .raw(r#"" y1=""#)
-        .display(y);
-    s.raw(r#"" x2=""#).display(x1).raw(r#"" y2=""#).display(y);
-    s.raw(r##"" stroke="#000"/>"##);
+fn axis(s: &mut String, x0: i64, x1: i64, y: i64, first: NaiveDate, last: NaiveDate) {
     // Dates' text has no character to escape.
-    s.raw(r#"<text x=""#)
-        .display(x0)
-        .raw(r#"" y=""#)
-        .int(y + 18.0);
-    s.raw(r#"">"#).display(first).raw("</text>");
-    s.raw(r#"<text x=""#)
-        .display(x1)
-        .raw(r#"" y=""#)
-        .int(y + 18.0);
-    s.raw(r#"" text-anchor="end">"#)
-        .display(last)
-        .raw("</text>");
+    let _ = write!(
+        s,
+        r##"<line x1="{x0}" y1="{y}" x2="{x1}" y2="{y}" stroke="#000"/><text x="{x0}" y="{ty}">{first}</text><text x="{x1}" y="{ty}" text-anchor="end">{last}</text>"##,
+        ty = y + 18,
+    );
 }
 
 /// Writes a row's light dashed line from `x0` to `x1` at `y`.
-fn dashed_line(s: &mut String, x0: f64, x1: f64, y: f64) {
-    s.raw(r#"<line x1=""#).display(x0).raw(r#"" y1=""#).int(y);
-    s.raw(r#"" x2=""#).display(x1).raw(r#"" y2=""#).int(y);
-    s.raw(r##"" stroke="#ccc" stroke-dasharray="2 3"/>"##);
+fn dashed_line(s: &mut String, x0: i64, x1: i64, y: i64) {
+    let _ = write!(
+        s,
+        r##"<line x1="{x0}" y1="{y}" x2="{x1}" y2="{y}" stroke="#ccc" stroke-dasharray="2 3"/>"##
+    );
 }
 
 /// A calendar quarter counted from year 0: `year * 4 + quarter - 1`.
@@ -374,8 +354,13 @@ fn quarter_start(q: i32) -> NaiveDate {
 
 /// Writes a quarter's name, `2022-T1` in French (trimestre) or `2022-Q1` in English.
 fn quarter_name(s: &mut String, q: i32, lang: Lang) {
-    s.display(q.div_euclid(4)).raw(lang.pick("-T", "-Q"));
-    s.display(u64::from(q.rem_euclid(4).unsigned_abs()) + 1);
+    let _ = write!(
+        s,
+        "{}{}{}",
+        q.div_euclid(4),
+        lang.pick("-T", "-Q"),
+        q.rem_euclid(4) + 1
+    );
 }
 
 /// How quarters `first..=last` are grouped into buckets: `(quarters per bucket, buckets)`, with
@@ -420,7 +405,7 @@ fn timeline_grouped(
         let q = first_q + b as i32 * width;
         quarter_name(s, q, lang);
         if width != 1 {
-            s.raw("–");
+            s.push('–');
             quarter_name(s, q + width - 1, lang);
         }
     };
@@ -440,11 +425,11 @@ fn timeline_grouped(
         ),
     };
 
-    let (x0, x1) = (250.0, 700.0);
-    let row_h = 44.0;
-    let top = 30.0;
-    let axis_y = top + rows.len().saturating_sub(1) as f64 * row_h + 30.0;
-    let height = (axis_y + 30.0) as u32;
+    let (x0, x1) = (250, 700);
+    let row_h = 44;
+    let top = 30;
+    let axis_y = top + rows.len().saturating_sub(1) as i64 * row_h + 30;
+    let height = axis_y + 30;
     let mut s = svg_start(
         "timeline",
         720,
@@ -454,86 +439,79 @@ fn timeline_grouped(
     // The counts as text: numbers and bucket names have no character to escape.
     for (i, (st, c)) in rows.iter().enumerate() {
         if i > 0 {
-            s.raw("; ");
+            s.push_str("; ");
         }
-        s.esc(status_label(*st, lang)).raw(" : ");
+        let _ = write!(s, "{} : ", escape(status_label(*st, lang)));
         let cells = c.iter().enumerate().filter(|(_, n)| **n > 0);
         for (j, (b, n)) in cells.enumerate() {
             if j > 0 {
-                s.raw(", ");
+                s.push_str(", ");
             }
-            s.display(*n as u64).raw(lang.pick(" en ", " in "));
+            let _ = write!(s, "{n}{}", lang.pick(" en ", " in "));
             bucket_name(&mut s, b);
         }
     }
-    s.raw("</desc>");
-    let cell_w = (x1 - x0) / buckets as f64;
+    s.push_str("</desc>");
+    // Bucket `b` spans from `boundary(2 * b)` to `boundary(2 * b + 2)`, its middle at
+    // `boundary(2 * b + 1)`.
+    let buckets_i = i64::from(buckets);
+    let boundary = |half_cells: i64| x0 + share(x1 - x0, half_cells, 2 * buckets_i);
     // Each status's marker is drawn once, then placed in its cells: at most 144 cells, each
     // a short reference rather than a whole shape.
-    s.raw("<defs>");
+    s.push_str("<defs>");
     for (st, _) in &rows {
-        s.raw(r#"<g id="timeline-m"#)
-            .display(row_of(*st) as u64)
-            .raw(r#"">"#);
-        marker(&mut s, *st, 0.0, 0.0);
-        s.raw("</g>");
+        let _ = write!(s, r#"<g id="timeline-m{}">"#, row_of(*st));
+        marker(&mut s, *st, 0, 0);
+        s.push_str("</g>");
     }
-    s.raw("</defs>");
+    s.push_str("</defs>");
     // Bucket boundaries, lightly, as one path.
-    s.raw(r#"<path d=""#);
+    s.push_str(r#"<path d=""#);
     for b in 0..=buckets {
-        let x = x0 + cell_w * b as f64;
-        s.raw("M")
-            .int(x)
-            .raw(" ")
-            .int(top - 22.0)
-            .raw("V")
-            .int(axis_y);
+        let _ = write!(s, "M{} {}V{axis_y}", boundary(2 * i64::from(b)), top - 22);
     }
-    s.raw(r##"" stroke="#e4e4e4"/>"##);
+    s.push_str(r##"" stroke="#e4e4e4"/>"##);
     let start = quarter_start(first_q);
     let end = quarter_start(first_q + buckets * width)
         .pred_opt()
         .unwrap_or_default();
     axis(&mut s, x0, x1, axis_y, start, end);
-    // Wide cells take the count beside the marker; narrow ones above it and below it in turn,
-    // so that neighbouring counts never overlap.
-    let beside = cell_w >= 48.0;
+    // Wide cells (48 units or more) take the count beside the marker; narrow ones above it and
+    // below it in turn, so that neighbouring counts never overlap.
+    let beside = x1 - x0 >= 48 * buckets_i;
     for (i, (st, c)) in rows.iter().enumerate() {
-        let y = top + i as f64 * row_h;
-        s.raw(r#"<text x="0" y=""#).int(y + 4.0).raw(r#"">"#);
-        s.esc(status_label(*st, lang)).raw("</text>");
+        let y = top + i as i64 * row_h;
+        let m = row_of(*st);
+        let _ = write!(
+            s,
+            r#"<text x="0" y="{}">{}</text>"#,
+            y + 4,
+            escape(status_label(*st, lang))
+        );
         dashed_line(&mut s, x0, x1, y);
         let cells = || c.iter().enumerate().filter(|(_, n)| **n > 0);
         for (b, _) in cells() {
-            s.raw(r##"<use href="#timeline-m"##)
-                .display(row_of(*st) as u64);
-            s.raw(r#"" x=""#).int(x0 + cell_w * (b as f64 + 0.5));
-            s.raw(r#"" y=""#).int(y).raw(r#""/>"#);
+            let x = boundary(2 * b as i64 + 1);
+            let _ = write!(s, r##"<use href="#timeline-m{m}" x="{x}" y="{y}"/>"##);
         }
         // The row's counts share their text attributes.
-        s.raw(if beside {
+        s.push_str(if beside {
             r#"<g font-size="11">"#
         } else {
             r#"<g font-size="11" text-anchor="middle">"#
         });
         for (b, n) in cells() {
-            let x = x0 + cell_w * (b as f64 + 0.5);
+            let x = boundary(2 * b as i64 + 1);
             let (tx, ty) = match (beside, b % 2) {
-                (true, _) => (x + 10.0, y + 4.0),
-                (false, 0) => (x, y - 10.0),
-                (false, _) => (x, y + 19.0),
+                (true, _) => (x + 10, y + 4),
+                (false, 0) => (x, y - 10),
+                (false, _) => (x, y + 19),
             };
-            s.raw(r#"<text x=""#)
-                .int(tx)
-                .raw(r#"" y=""#)
-                .int(ty)
-                .raw(r#"">"#);
-            s.display(*n as u64).raw("</text>");
+            let _ = write!(s, r#"<text x="{tx}" y="{ty}">{n}</text>"#);
         }
-        s.raw("</g>");
+        s.push_str("</g>");
     }
-    s.raw("</svg>");
+    s.push_str("</svg>");
     (s, caption)
 }
 
@@ -552,8 +530,8 @@ pub fn statuses(plan: &Plan, lang: Lang) -> String {
         .filter(|(s, n)| *n > 0 || s.is_some())
         .collect();
     let max = counts.iter().map(|c| c.1).max().unwrap_or(0).max(1);
-    let row_h = 24.0;
-    let height = (counts.len() as f64 * row_h + 8.0) as u32;
+    let row_h = 24;
+    let height = counts.len() as i64 * row_h + 8;
     let mut s = svg_start(
         "statuses",
         720,
@@ -562,31 +540,24 @@ pub fn statuses(plan: &Plan, lang: Lang) -> String {
     );
     for (i, (st, n)) in counts.iter().enumerate() {
         if i > 0 {
-            s.raw("; ");
+            s.push_str("; ");
         }
-        s.esc(status_label(*st, lang)).raw(" : ").display(*n as u64);
+        let _ = write!(s, "{} : {n}", escape(status_label(*st, lang)));
     }
-    s.raw("</desc>");
+    s.push_str("</desc>");
     for (i, (st, n)) in counts.iter().enumerate() {
-        let y = 6.0 + i as f64 * row_h;
-        marker(&mut s, *st, 10.0, y + 8.0);
-        s.raw(r#"<text x="24" y=""#).int(y + 13.0).raw(r#"">"#);
-        s.esc(status_label(*st, lang)).raw("</text>");
-        let w = 360.0 * *n as f64 / max as f64;
-        s.raw(r#"<rect x="200" y=""#)
-            .int(y)
-            .raw(r#"" width=""#)
-            .int(w);
-        s.raw(r#"" height="16" fill=""#).raw(DARK);
-        s.raw(r##"" stroke="#000" stroke-width="0.5"/><text x=""##)
-            .int(206.0 + w);
-        s.raw(r#"" y=""#)
-            .int(y + 13.0)
-            .raw(r#"">"#)
-            .display(*n as u64)
-            .raw("</text>");
+        let y = 6 + i as i64 * row_h;
+        marker(&mut s, *st, 10, y + 8);
+        let w = share(360, *n as i64, max as i64);
+        let _ = write!(
+            s,
+            r##"<text x="24" y="{ty}">{}</text><rect x="200" y="{y}" width="{w}" height="16" fill="{DARK}" stroke="#000" stroke-width="0.5"/><text x="{}" y="{ty}">{n}</text>"##,
+            escape(status_label(*st, lang)),
+            206 + w,
+            ty = y + 13,
+        );
     }
-    s.raw("</svg>");
+    s.push_str("</svg>");
     s
 }
 

@@ -8,7 +8,6 @@
 
 mod charts;
 mod markdown;
-mod out;
 
 use crate::dataset::{BuiltDataset, PlanView};
 use crate::diagnostic::Diagnostic;
@@ -21,7 +20,6 @@ use crate::profile::{Lang, Profile, ResourceRole};
 use crate::push::{DatasetAction, DatasetPlan, ResourceAction};
 use minijinja::value::Value as Tpl;
 use minijinja::Environment;
-use out::Push;
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -30,7 +28,16 @@ pub use markdown::render as render_markdown;
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    out.esc(s);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
     out
 }
 
