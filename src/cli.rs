@@ -2,6 +2,7 @@
 //! per command, and the exit code. Only this module and `main.rs` print.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use ogp_publish::model::Lang;
 use ogp_publish::ops::{ActionRecord, DatasetAction, DatasetPlan, ResourceAction, Secret};
 use ogp_publish::{ops, BuildOpts, Diagnostic, Error};
 use std::io::{IsTerminal, Write};
@@ -29,6 +30,9 @@ pub struct Cli {
     /// Print debug lines (each request to the portal, retries) on standard error.
     #[arg(short, long, global = true)]
     verbose: bool,
+    /// The language of messages: fr or en (default: the locale, LC_ALL, LC_MESSAGES or LANG).
+    #[arg(long, global = true, value_parser = ["fr", "en"])]
+    lang: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -277,17 +281,18 @@ fn run_preview(
     serve: bool,
     port: u16,
     portal: Option<PreviewPortal>,
+    lang: Lang,
 ) -> u8 {
     let index = out.join("preview").join("index.html");
     if !serve {
         return match build_preview(&catalog, &out, portal.as_ref()) {
             Ok(warnings) => {
-                print_diagnostics(&mut std::io::stderr(), &warnings);
+                print_diagnostics(&mut std::io::stderr(), &warnings, lang);
                 println!("{}", index.display());
                 EXIT_OK
             }
             Err(Ok(diags)) => {
-                print_diagnostics(&mut std::io::stderr(), &diags);
+                print_diagnostics(&mut std::io::stderr(), &diags, lang);
                 eprintln!("error: the catalogue has errors; nothing was written");
                 EXIT_INVALID
             }
@@ -306,14 +311,14 @@ fn run_preview(
     };
     let addr = listener.local_addr().map(|a| a.port()).unwrap_or(port);
     let errors: ogp_publish::serve::ErrorPage = Arc::new(Mutex::new(None));
-    let lang = ogp_publish::load_catalog(&catalog)
+    let page_lang = ogp_publish::load_catalog(&catalog)
         .catalog
         .publisher
         .profile
         .value
         .clone();
-    let lang =
-        ogp_publish::profile::lookup(&lang).map_or(ogp_publish::profile::Lang::Fr, |p| p.lang());
+    let page_lang = ogp_publish::profile::lookup(&page_lang)
+        .map_or(ogp_publish::profile::Lang::Fr, |p| p.lang());
     let rebuild = {
         let (catalog, out, errors) = (catalog.clone(), out.clone(), errors.clone());
         move || {
@@ -323,8 +328,8 @@ fn run_preview(
                     None
                 }
                 Err(Ok(diags)) => {
-                    print_diagnostics(&mut std::io::stderr(), &diags);
-                    Some(ogp_publish::ops::render_errors(&diags, lang))
+                    print_diagnostics(&mut std::io::stderr(), &diags, lang);
+                    Some(ogp_publish::ops::render_errors(&diags, page_lang))
                 }
                 Err(Err(e)) => {
                     eprintln!("error: {e}");
@@ -334,7 +339,7 @@ fn run_preview(
                         ogp_publish::Pos::START,
                         e,
                     );
-                    Some(ogp_publish::ops::render_errors(&[d], lang))
+                    Some(ogp_publish::ops::render_errors(&[d], page_lang))
                 }
             };
             if let Ok(mut slot) = errors.lock() {
@@ -534,9 +539,9 @@ fn run_push(
     Ok(code)
 }
 
-fn print_diagnostics(out: &mut dyn Write, diags: &[Diagnostic]) {
+fn print_diagnostics(out: &mut dyn Write, diags: &[Diagnostic], lang: Lang) {
     for d in diags {
-        let _ = writeln!(out, "{d}");
+        let _ = writeln!(out, "{}", d.render(lang));
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
@@ -545,12 +550,13 @@ fn print_diagnostics(out: &mut dyn Write, diags: &[Diagnostic]) {
     }
 }
 
-fn json_report(diags: &[Diagnostic], extra: serde_json::Value) -> String {
+fn json_report(diags: &[Diagnostic], extra: serde_json::Value, lang: Lang) -> String {
     let errors = diags.iter().filter(|d| d.is_error()).count();
+    let diagnostics: Vec<_> = diags.iter().map(|d| d.json(lang)).collect();
     let mut v = serde_json::json!({
         "errors": errors,
         "warnings": diags.len() - errors,
-        "diagnostics": diags,
+        "diagnostics": diagnostics,
     });
     if let (Some(obj), serde_json::Value::Object(more)) = (v.as_object_mut(), extra) {
         obj.extend(more);
@@ -561,6 +567,7 @@ fn json_report(diags: &[Diagnostic], extra: serde_json::Value) -> String {
 /// Runs the parsed command; returns the exit code.
 pub fn run(cli: Cli) -> u8 {
     let verbose = cli.verbose;
+    let lang = ogp_publish::i18n::lang_from_env(cli.lang.as_deref());
     match cli.command {
         Command::Check {
             catalog,
@@ -573,7 +580,7 @@ pub fn run(cli: Cli) -> u8 {
             });
             match format {
                 Format::Human => {
-                    print_diagnostics(&mut std::io::stdout(), &checked.diagnostics);
+                    print_diagnostics(&mut std::io::stdout(), &checked.diagnostics, lang);
                     if !checked.has_errors() {
                         let plans = checked.plans;
                         eprintln!("`{}`: {plans} plan(s), no errors", catalog.display());
@@ -582,7 +589,7 @@ pub fn run(cli: Cli) -> u8 {
                 Format::Json => {
                     println!(
                         "{}",
-                        json_report(&checked.diagnostics, serde_json::json!({}))
+                        json_report(&checked.diagnostics, serde_json::json!({}), lang)
                     )
                 }
             }
@@ -606,7 +613,7 @@ pub fn run(cli: Cli) -> u8 {
                 let bytes: u64 = built.files.values().map(|(b, _)| b).sum();
                 match format {
                     Format::Human => {
-                        print_diagnostics(&mut std::io::stderr(), &warnings);
+                        print_diagnostics(&mut std::io::stderr(), &warnings, lang);
                         eprintln!(
                             "wrote `{}`: {} dataset(s), {} files, {bytes} bytes",
                             out.display(),
@@ -623,7 +630,7 @@ pub fn run(cli: Cli) -> u8 {
                             "files": built.files.len() + 1,
                             "bytes": bytes,
                         });
-                        println!("{}", json_report(&warnings, extra));
+                        println!("{}", json_report(&warnings, extra, lang));
                     }
                 }
                 EXIT_OK
@@ -631,10 +638,12 @@ pub fn run(cli: Cli) -> u8 {
             Err(Error::Invalid(diags)) => {
                 match format {
                     Format::Human => {
-                        print_diagnostics(&mut std::io::stderr(), &diags);
+                        print_diagnostics(&mut std::io::stderr(), &diags, lang);
                         eprintln!("error: the catalogue has errors; nothing was written");
                     }
-                    Format::Json => println!("{}", json_report(&diags, serde_json::json!({}))),
+                    Format::Json => {
+                        println!("{}", json_report(&diags, serde_json::json!({}), lang))
+                    }
                 }
                 EXIT_INVALID
             }
@@ -661,6 +670,7 @@ pub fn run(cli: Cli) -> u8 {
                 token_file,
                 allow_http,
             }),
+            lang,
         ),
         Command::Diff { portal } => run_diff(portal, verbose).unwrap_or_else(|e| {
             eprintln!("error: {e}");

@@ -1,6 +1,8 @@
 //! Diagnostics: one problem found in a catalogue, with where it is (file, line, column, field),
 //! a stable code, a message and a hint that says how to fix it.
 
+use crate::i18n::Text;
+use crate::model::Lang;
 use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -212,7 +214,7 @@ impl fmt::Display for Code {
 }
 
 /// One problem found in the catalogue.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
@@ -221,21 +223,18 @@ pub struct Diagnostic {
     /// The file, as given (relative to the working directory when the catalogue path was).
     pub file: PathBuf,
     /// Where in the file.
-    #[serde(flatten)]
     pub pos: Pos,
     /// The field or column concerned, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    /// What is wrong, in one sentence.
-    pub message: String,
+    /// What is wrong, in one sentence (written in the reader's language when shown).
+    pub message: Text,
     /// How to fix it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
+    pub hint: Option<Text>,
 }
 
 impl Diagnostic {
     /// An error at `file:pos`.
-    pub fn error(code: Code, file: &Path, pos: Pos, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, file: &Path, pos: Pos, message: impl Into<Text>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -254,7 +253,7 @@ impl Diagnostic {
     }
 
     /// Adds how to fix it.
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub fn hint(mut self, hint: impl Into<Text>) -> Self {
         self.hint = Some(hint.into());
         self
     }
@@ -269,48 +268,86 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
-}
 
-impl fmt::Display for Diagnostic {
-    /// `path:line:col: error[code]: message`, then the field and the hint on their own lines.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// The diagnostic for people, in `lang`: `path:line:col: error[code]: message`, then the
+    /// field and the hint on their own lines.
+    pub fn render(&self, lang: Lang) -> String {
         let level = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+            Severity::Error => crate::t!("level-error"),
+            Severity::Warning => crate::t!("level-warning"),
         };
-        write!(
-            f,
-            "{}:{}:{}: {level}[{}]: {}",
-            self.file.display(),
-            self.pos.line,
-            self.pos.col,
-            self.code,
-            self.message
-        )?;
+        let mut out = crate::t!(
+            "diagnostic-line",
+            file = self.file.display(),
+            line = self.pos.line.to_string(),
+            col = self.pos.col.to_string(),
+            level = level,
+            code = self.code.as_str(),
+            message = self.message.clone()
+        )
+        .render(lang);
         if let Some(field) = &self.field {
-            write!(f, "\n  = field: {field}")?;
+            out.push_str("\n  = ");
+            out.push_str(&crate::t!("diagnostic-field", field = field).render(lang));
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  = help: {hint}")?;
+            out.push_str("\n  = ");
+            out.push_str(&crate::t!("diagnostic-hint", hint = hint.clone()).render(lang));
         }
-        Ok(())
+        out
+    }
+
+    /// The diagnostic for programs, with its message and hint in `lang`; the keys and the
+    /// code do not change with the language.
+    pub fn json(&self, lang: Lang) -> impl Serialize + '_ {
+        Json {
+            severity: self.severity,
+            code: self.code,
+            file: &self.file,
+            line: self.pos.line,
+            col: self.pos.col,
+            field: self.field.as_deref(),
+            message: self.message.render(lang),
+            hint: self.hint.as_ref().map(|h| h.render(lang)),
+        }
     }
 }
 
-/// Characters of a value quoted in a message; the rest is cut and counted.
-const QUOTE_MAX: usize = 60;
+/// A diagnostic as JSON shows it.
+#[derive(Serialize)]
+struct Json<'a> {
+    severity: Severity,
+    code: Code,
+    file: &'a Path,
+    line: u32,
+    col: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hint: Option<String>,
+}
 
-/// A value as messages quote it: in double quotes, with invisible and control characters escaped
-/// (`\u{feff}`, `\r`, `\0`…), and cut after 60 characters (`QUOTE_MAX`) with the full length
-/// given, so a 50 MB mistake does not make a 50 MB message.
-pub fn quote(value: &str) -> String {
-    match value.char_indices().nth(QUOTE_MAX) {
-        None => format!("{value:?}"),
-        Some((cut, _)) => format!(
-            "{:?}… ({} characters)",
-            &value[..cut],
-            value.chars().count()
-        ),
+impl fmt::Display for Diagnostic {
+    /// [`Diagnostic::render`] in English.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::En))
+    }
+}
+
+/// A value as messages quoted it before they were translated; being replaced by
+/// [`crate::i18n::quote`].
+pub(crate) fn quote(value: &str) -> String {
+    match crate::i18n::quote(value) {
+        crate::i18n::Arg::Quote {
+            head,
+            cut_from: None,
+        } => format!("{head:?}"),
+        crate::i18n::Arg::Quote {
+            head,
+            cut_from: Some(n),
+        } => format!("{head:?}… ({n} characters)"),
+        _ => String::new(),
     }
 }
 
@@ -355,21 +392,5 @@ pub fn field_pos(text: &str, rec: Pos, rec_start: usize, at: usize) -> Pos {
                 1 + text[line_start..at].chars().count() as u32,
             )
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_values_are_cut_in_messages_and_invisible_characters_shown() {
-        assert_eq!(quote("2023-13-01"), "\"2023-13-01\"");
-        assert_eq!(quote("\u{feff}a\r\0"), "\"\\u{feff}a\\r\\0\"");
-        let long = "é".repeat(5_000_000);
-        let q = quote(&long);
-        assert_eq!(q, format!("{:?}… (5000000 characters)", "é".repeat(60)));
-        let exactly = "x".repeat(60);
-        assert_eq!(quote(&exactly), format!("{exactly:?}"));
     }
 }

@@ -28,6 +28,7 @@ pub mod error;
 pub(crate) mod fields;
 #[doc(hidden)]
 pub mod fuzz;
+pub mod i18n;
 pub(crate) mod load;
 pub mod model;
 pub mod ops;

@@ -156,24 +156,19 @@ pub fn apply_lints(publisher: &Publisher, plan: &Plan, diags: &mut Vec<Diagnosti
             LintLevel::Deny => Severity::Error,
         };
         let suggest = match (level, set) {
-            (LintLevel::Warn, Some((_, file))) => Some(format!(
-                "to accept this gap and quiet the run, set `{} = \"allow\"` under `[lints]` in {file}",
-                d.code
+            (LintLevel::Warn, Some((_, file))) => Some(crate::t!(
+                "lint-allow-here",
+                code = d.code.as_str(),
+                file = file
             )),
-            (LintLevel::Warn, None) => Some(format!(
-                "to accept it for every plan, set `{} = \"allow\"` under `[lints]` in publisher.toml",
-                d.code
-            )),
-            (LintLevel::Deny, None) => Some(format!(
-                "if the sources leave this gap, set `{} = \"warn\"` under `[lints]` in plan.toml",
-                d.code
-            )),
+            (LintLevel::Warn, None) => Some(crate::t!("lint-allow-all", code = d.code.as_str())),
+            (LintLevel::Deny, None) => Some(crate::t!("lint-warn", code = d.code.as_str())),
             // Denied on purpose: the fix is in the data.
             (LintLevel::Deny, Some(_)) | (LintLevel::Allow, _) => None,
         };
         if let Some(suggest) = suggest {
             d.hint = Some(match d.hint.take() {
-                Some(h) => format!("{h}; {suggest}"),
+                Some(h) => crate::t!("hint-and", first = h, then = suggest),
                 None => suggest,
             });
         }

@@ -115,13 +115,13 @@ fn environment() -> Environment<'static> {
 
 /// A diagnostic for a page; its path is relative to the catalogue, so the page does not depend on
 /// where the catalogue sits on disk.
-fn diag_json(d: &Diagnostic, root: &Path) -> Value {
+fn diag_json(d: &Diagnostic, root: &Path, lang: Lang) -> Value {
     let file = d.file.strip_prefix(root).unwrap_or(&d.file);
     json!({
         "where": format!("{}:{}:{}", file.display(), d.pos.line, d.pos.col),
         "code": d.code.as_str(),
-        "message": d.message,
-        "hint": d.hint,
+        "message": d.message.render(lang),
+        "hint": d.hint.as_ref().map(|h| h.render(lang)),
     })
 }
 
@@ -536,7 +536,7 @@ impl<'a> Pages<'a> {
         let warnings: Vec<Value> = warnings
             .iter()
             .filter(|d| d.file.starts_with(plan_dir) && !plan_dir.as_os_str().is_empty())
-            .map(|d| diag_json(d, &self.root))
+            .map(|d| diag_json(d, &self.root, lang))
             .collect();
         let completed = plan
             .milestones
@@ -639,7 +639,10 @@ impl<'a> Pages<'a> {
                 }
             })
             .collect();
-        let all_warnings: Vec<Value> = warnings.iter().map(|d| diag_json(d, &self.root)).collect();
+        let all_warnings: Vec<Value> = warnings
+            .iter()
+            .map(|d| diag_json(d, &self.root, self.lang))
+            .collect();
         let ctx = minijinja::context! {
             lang => self.lang.code(),
             t => self.t.clone(),
@@ -669,7 +672,7 @@ pub fn render_errors(diagnostics: &[Diagnostic], lang: Lang) -> String {
     let errors: Vec<Value> = diagnostics
         .iter()
         .filter(|d| d.is_error())
-        .map(|d| diag_json(d, Path::new("")))
+        .map(|d| diag_json(d, Path::new(""), lang))
         .collect();
     let ctx = minijinja::context! {
         lang => lang.code(),
