@@ -17,7 +17,7 @@ diagnostic-line = { $file }:{ $line }:{ $col }: { $level }[{ $code }]: { $messag
 diagnostic-field = field: { $field }
 diagnostic-hint = help: { $hint }
 more-diagnostics = … and { $count } more { $code } in { $files ->
-    [one] one file
+    [one] { $files } file
    *[other] { $files } files
 }
 
@@ -36,5 +36,181 @@ lint-warn = if the sources leave this gap, set `{ $code } = "warn"` under `[lint
 ## Command line: help (src/cli.rs)
 
 
-## Command line: output and errors (src/cli.rs, src/error.rs)
+cli-about = Publish an open-government action plan as open data.
+cli-long-about = Publish an open-government action plan as open data.
 
+    Keep the plan in a catalogue folder (publisher.toml, plans/<id>/plan.toml, commitments.csv, milestones.csv), run `check` while you edit it, and `build` to write the files the portal will serve.
+cli-usage-heading = Usage:
+cli-options-heading = Options
+cli-arguments-heading = Arguments
+cli-commands-heading = Commands
+cli-command-value = COMMAND
+cli-help-flag = Print help (see more with --help)
+cli-version-flag = Print the version
+cli-default = [default: { $value }]
+cli-env = [environment: { $name }]
+cli-values = [values: { $values }]
+cli-check-about = Read the catalogue and report every problem at once (exit 0 clean, 1 with errors).
+cli-check-long = Read the catalogue and report every problem at once (exit 0 clean, 1 with errors).
+
+    Each problem names the file, line, column and field, with a stable code and a hint on how to fix it. Nothing is written.
+cli-build-about = Check the catalogue, then write the open-data files (exit 0 written, 1 catalogue errors, 2 could not write).
+cli-build-long = Check the catalogue, then write the open-data files (exit 0 written, 1 catalogue errors, 2 could not write).
+
+    Writes per plan the CKAN package, the commitments and milestones as CSV and JSON, the whole plan as nested JSON, a data dictionary and a Frictionless Data Package; then a DCAT catalogue and a manifest with every file's size and SHA-256. The same catalogue always gives byte-identical files. The output folder is replaced whole, and only when everything was written; with catalogue errors nothing is written.
+cli-preview-about = Build, then show the preview of what reusers will see (exit 0 / 1 / 2 as for build).
+cli-preview-long = Build, then show the preview of what reusers will see (exit 0 / 1 / 2 as for build).
+
+    Writes the output like `build`, including dist/preview/: an index of the datasets and a page per dataset laid out like the portal's, with charts and table previews. Open dist/preview/index.html in a browser; it needs no network. With --serve, serves it on 127.0.0.1 and rebuilds whenever the catalogue changes (errors show in the page). With --portal, each page also shows what `push` would change there. The pages are in the portal profile's language unless --lang is given.
+cli-diff-about = Show what `push` would change on the portal (exit 0 nothing, 1 changes, 2 trouble).
+cli-diff-long = Show what `push` would change on the portal (exit 0 nothing, 1 changes, 2 trouble).
+
+    Asks the portal's search index for the datasets of dist/ (one package_search per 500 datasets) and compares the fields we publish and each file's SHA-256 with the portal's copy. Nothing is downloaded and nothing is written. (An index can lag a write by a moment; push reads a dataset itself before writing to it.)
+cli-push-about = Publish dist/ to the portal: create what is missing, update only what changed (exit 0 done, 2 nothing written: portal, token or dist/ trouble, 3 some datasets failed).
+cli-push-long = Publish dist/ to the portal: create what is missing, update only what changed (exit 0 done, 2 nothing written: portal, token or dist/ trouble, 3 some datasets failed).
+
+    Checks first that the portal answers and the token may create datasets in the organisation. A night without change costs those two checks, one package_search per 500 datasets and no write; the new files of a dataset go up together in one package_revise. Safe to run again after a crash: it converges without duplicating resources. Run it after `build`: `ogp-publish build && ogp-publish push --portal URL`.
+cli-arg-verbose = Print debug lines (each request to the portal, retries) on standard error.
+cli-arg-lang = The language of messages: fr or en (otherwise the locale: LC_ALL, LC_MESSAGES or LANG; English when none is set).
+cli-arg-catalog = The catalogue folder.
+cli-value-catalog = CATALOGUE
+cli-arg-format = Output format: human (for people) or json (for programs).
+cli-value-format = FORMAT
+cli-value-lang = LANG
+cli-arg-jobs = Plans checked at once (0: one per core, at most 8).
+cli-build-arg-jobs = Plans checked and written at once (0: one per core, at most 8).
+cli-value-jobs = N
+cli-arg-all = Print every diagnostic, not only the first of each code.
+cli-arg-out = The output folder (replaced whole).
+cli-value-out = FOLDER
+cli-arg-serve = Serve the preview on 127.0.0.1 and rebuild on change, until stopped (Ctrl-C).
+cli-arg-port = Port for --serve (0 picks a free one).
+cli-value-port = PORT
+cli-arg-portal = The portal's base address; may carry a path, e.g. https://pab.donneesquebec.ca/recherche.
+cli-preview-arg-portal = Compare with this portal and show what push would change.
+cli-value-portal = URL
+cli-arg-token-file = A file holding the API token. Without it, the token is read from CKAN_API_TOKEN.
+cli-value-token-file = FILE
+cli-arg-allow-http = Allow plain http:// to a host other than this machine (the token would travel unencrypted).
+cli-arg-dist = The built output to publish (written by `build`).
+cli-value-dist = FOLDER
+cli-arg-concurrency = Datasets read or written in parallel.
+cli-value-concurrency = N
+cli-arg-timeout = Seconds before a request is abandoned.
+cli-value-timeout = SECONDS
+cli-arg-max-attempts = Times a request is sent before giving up (1 = no retry). Only connection errors, 408, 429 and 5xx are retried.
+cli-value-max-attempts = N
+cli-arg-retry-delay-ms = First retry delay in milliseconds (doubles each retry, with jitter).
+cli-value-retry-delay-ms = MS
+cli-arg-dry-run = Show the plan and stop, like `diff`.
+cli-arg-prune = Delete portal resources of our datasets that dist/ no longer has (default: report them).
+cli-arg-report = Write one JSON line per action to this file.
+cli-value-report = FILE
+cli-error = error: { $message }
+cli-error-more = For more information, try `--help`.
+cli-error-unknown-argument = unexpected argument `{ $arg }`
+cli-error-unknown-command = unknown command `{ $name }`
+cli-error-bad-value = `{ $value }` is not a value of { $arg } (possible values: { $values })
+cli-error-invalid-value = invalid value `{ $value }` for { $arg }: { $cause }
+cli-error-missing-argument = { $arg } is required
+cli-error-missing-command = a command is required: check, build, preview, diff or push
+
+## Command line: output and errors (src/cli.rs, src/error.rs)
+# Errors that stop a command (src/error.rs).
+error-invalid = the catalogue has { $count ->
+    [one] { $count } error
+   *[other] { $count } errors
+}; nothing was written
+error-io = `{ $path }`: { $cause }
+error-foreign-output = `{ $path }` exists and was not written by ogp-publish (it has no manifest.json); refusing to replace it (choose another --out or remove it)
+error-output-overlaps = the output folder `{ $out }` overlaps the catalogue `{ $catalog }`; choose another --out
+error-unknown-profile = unknown portal profile `{ $name }`
+error-dist-missing = `{ $path }`: { $cause } (run `ogp-publish build` first)
+error-dist-tampered = `{ $path }` changed since the build (size or SHA-256 differs from manifest.json); run `ogp-publish build` again
+error-dist-malformed = `{ $path }` is not a file written by `ogp-publish build`: { $cause }
+error-locked = another push of `{ $dist }` is running (pid { $pid }); wait for it to finish: pushes of the same output never run at once
+error-token-file = cannot read the token file `{ $path }`: { $cause }
+error-empty-token-file = the token file `{ $path }` is empty
+error-bad-portal-url = `{ $url }` is not an http(s) portal address
+error-plain-http = refusing plain http:// to `{ $host }`: the token would travel unencrypted (use https://, or --allow-http if you accept that)
+error-http = cannot set up HTTP: { $cause }
+error-unreachable = the portal does not answer: { $cause }
+error-no-token = no API token: set CKAN_API_TOKEN or pass --token-file
+error-cannot-write = the API token cannot create datasets in organisation `{ $org }`: check that the token is current and that its user is an editor or admin of `{ $org }` on the portal
+error-portal = cannot read the portal: { $cause }
+error-portal-mismatch = the portal would refuse or lose what `dist/` holds; nothing was written:
+error-list-item = { $list }{"\u000A"}  - { $item }
+ckan-error = `{ $action }`{ $status ->
+    [none] {""}
+   *[other] {" "}(HTTP { $status })
+}: { $what }{ $attempts ->
+    [0] {""}
+    [1] {""}
+   *[other] {" "}(after { $attempts } attempts)
+}
+ckan-rejected = the portal rejected { $fields }
+ckan-not-authorised = not authorised: { $message }
+ckan-not-found = not found
+ckan-other = { $kind }: { $message }
+ckan-transport = { $message }
+mismatch-dataset = dataset `{ $dataset }`: { $problem }
+mismatch-resource = dataset `{ $dataset }`, resource `{ $resource }`: { $problem }
+mismatch-missing = the portal requires `{ $field }` and it is missing (set it under `[dataset]` in publisher.toml or plan.toml)
+mismatch-not-a-choice = `{ $field }` = `{ $value }` is not accepted by the portal; allowed: { $allowed }
+mismatch-not-an-email = `{ $field }` = `{ $value }` is not an e-mail address the portal accepts
+mismatch-not-a-natural-number = `{ $field }` = `{ $value }` is not a whole number of zero or more
+mismatch-unknown-field = the portal's schema has no field `{ $field }`: it would drop `{ $value }`, and every push would find it changed (choose the profile of this portal, or ask the portal team to add the field)
+mismatch-no-such-organization = the organisation `{ $value }` does not exist on the portal (check `[organization] name` in publisher.toml against the portal's organisation address)
+mismatch-no-such-group = the group `{ $value }` does not exist on the portal (check `groups` against the portal's group list)
+
+diagnostic-totals = { $errors ->
+    [one] { $errors } error
+   *[other] { $errors } errors
+}, { $warnings ->
+    [one] { $warnings } warning
+   *[other] { $warnings } warnings
+}
+cli-check-clean = `{ $path }`: { $plans ->
+    [one] { $plans } plan
+   *[other] { $plans } plans
+}, no errors
+cli-wrote = wrote `{ $path }`: { $datasets ->
+    [one] { $datasets } dataset
+   *[other] { $datasets } datasets
+}, { $files } files, { $bytes } bytes
+cli-nothing-written = error: the catalogue has errors; nothing was written
+cli-token-file-readable = warning: the token file `{ $path }` can be read by other users (mode { $mode }); run `chmod 600 { $path }`
+cli-debug = debug: { $line }
+cli-cannot-listen = cannot listen on 127.0.0.1:{ $port }: { $cause } (choose another --port)
+cli-rebuilt = rebuilt `{ $path }`
+cli-serving = serving { $url } (Ctrl-C to stop)
+plan-dataset = { $name }: { $action ->
+    [create] create
+    [update] update
+   *[unchanged] unchanged
+}
+plan-upload = ~ { $key }: new content (upload)
+plan-extra = ! { $key }: extra on the portal (kept; --prune deletes it)
+plan-duplicate = - { $key }: second copy of our file (removed)
+plan-totals = { $create } to create, { $update } to update, { $unchanged } unchanged
+push-bar-unit = changes
+push-action = { $outcome ->
+    [ok] ok
+    [failed] failed
+    [reconciled] reconciled
+    [reported] reported
+    [exists] exists
+    [stale] stale
+    [unsupported] unsupported
+   *[other] { $outcome }
+} { $dataset } { $action }
+push-action-failed = { $action }: { $cause }
+push-summary = push: { $created } created, { $updated } updated, { $unchanged } unchanged, { $failed } failed; { $requests ->
+    [one] { $requests } request
+   *[other] { $requests } requests
+}, { $writes ->
+    [one] { $writes } write
+   *[other] { $writes } writes
+}, { $bytes } bytes uploaded
+push-dataset-failed = dataset `{ $name }` was not fully published (see the lines above)
+push-token-refused = the portal refused the token; the run stopped (check CKAN_API_TOKEN)

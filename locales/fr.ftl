@@ -13,9 +13,9 @@ quote-cut = { $value }… ({ $length } caractères)
 
 level-error = erreur
 level-warning = avertissement
-diagnostic-line = { $file }:{ $line }:{ $col } : { $level }[{ $code }] : { $message }
-diagnostic-field = champ : { $field }
-diagnostic-hint = aide : { $hint }
+diagnostic-line = { $file }:{ $line }:{ $col } : { $level }[{ $code }] : { $message }
+diagnostic-field = champ : { $field }
+diagnostic-hint = aide : { $hint }
 more-diagnostics = … et { $count } autres { $code } dans { $files ->
     [one] un fichier
    *[other] { $files } fichiers
@@ -28,7 +28,7 @@ more-diagnostics = … et { $count } autres { $code } dans { $files ->
 
 
 # Indices des règles : quoi écrire dans une table [lints], jamais ce que le fichier dit déjà.
-hint-and = { $first } ; { $then }
+hint-and = { $first } ; { $then }
 lint-allow-here = pour accepter cette lacune et alléger la sortie, écrivez `{ $code } = "allow"` sous `[lints]` dans { $file }
 lint-allow-all = pour l’accepter dans tous les plans, écrivez `{ $code } = "allow"` sous `[lints]` dans publisher.toml
 lint-warn = si les sources laissent cette lacune, écrivez `{ $code } = "warn"` sous `[lints]` dans plan.toml
@@ -36,5 +36,181 @@ lint-warn = si les sources laissent cette lacune, écrivez `{ $code } = "warn"` 
 ## Ligne de commande : aide (src/cli.rs)
 
 
-## Ligne de commande : sorties et erreurs (src/cli.rs, src/error.rs)
+cli-about = Publier un plan d’action pour un gouvernement ouvert en données ouvertes.
+cli-long-about = Publier un plan d’action pour un gouvernement ouvert en données ouvertes.
 
+    Tenez le plan dans un dossier de catalogue (publisher.toml, plans/<id>/plan.toml, commitments.csv, milestones.csv), lancez `check` pendant que vous le modifiez, puis `build` pour écrire les fichiers que le portail diffusera.
+cli-usage-heading = Utilisation :
+cli-options-heading = Options{"\u00A0"}
+cli-arguments-heading = Arguments{"\u00A0"}
+cli-commands-heading = Commandes{"\u00A0"}
+cli-command-value = COMMANDE
+cli-help-flag = Afficher l’aide (--help en donne davantage)
+cli-version-flag = Afficher la version
+cli-default = [par défaut : { $value }]
+cli-env = [variable d’environnement : { $name }]
+cli-values = [valeurs : { $values }]
+cli-check-about = Lire le catalogue et signaler tous les problèmes d’un coup (code 0 s’il est sans erreur, 1 sinon).
+cli-check-long = Lire le catalogue et signaler tous les problèmes d’un coup (code 0 s’il est sans erreur, 1 sinon).
+
+    Chaque problème indique le fichier, la ligne, la colonne et le champ, avec un code stable et une piste de correction. Rien n’est écrit.
+cli-build-about = Vérifier le catalogue, puis écrire les fichiers de données ouvertes (code 0 écrits, 1 erreurs dans le catalogue, 2 écriture impossible).
+cli-build-long = Vérifier le catalogue, puis écrire les fichiers de données ouvertes (code 0 écrits, 1 erreurs dans le catalogue, 2 écriture impossible).
+
+    Écrit pour chaque plan la fiche CKAN, les engagements et les jalons en CSV et en JSON, le plan entier en JSON imbriqué, un dictionnaire de données et un paquet de données Frictionless ; puis un catalogue DCAT et un manifeste donnant la taille et le SHA-256 de chaque fichier. Le même catalogue donne toujours des fichiers identiques à l’octet près. Le dossier de sortie est remplacé en entier, et seulement quand tout a été écrit ; si le catalogue contient des erreurs, rien n’est écrit.
+cli-preview-about = Construire, puis montrer l’aperçu de ce que verront les personnes qui réutilisent les données (codes 0, 1 et 2 comme pour build).
+cli-preview-long = Construire, puis montrer l’aperçu de ce que verront les personnes qui réutilisent les données (codes 0, 1 et 2 comme pour build).
+
+    Écrit la sortie comme `build`, avec en plus dist/preview/ : un index des jeux de données et une page par jeu de données, mise en page comme celle du portail, avec graphiques et aperçus des tableaux. Ouvrez dist/preview/index.html dans un navigateur ; aucune connexion n’est nécessaire. Avec --serve, l’aperçu est servi sur 127.0.0.1 et reconstruit à chaque modification du catalogue (les erreurs s’affichent dans la page). Avec --portal, chaque page montre aussi ce que `push` y changerait. Les pages sont dans la langue du profil de portail, sauf si --lang est donné.
+cli-diff-about = Montrer ce que `push` changerait sur le portail (code 0 aucun changement, 1 changements, 2 problème).
+cli-diff-long = Montrer ce que `push` changerait sur le portail (code 0 aucun changement, 1 changements, 2 problème).
+
+    Interroge l’index de recherche du portail sur les jeux de données de dist/ (un package_search par tranche de 500 jeux de données) et compare les champs publiés et le SHA-256 de chaque fichier avec la copie du portail. Rien n’est téléchargé ni écrit. (Un index peut avoir un léger retard sur une écriture ; push relit lui-même un jeu de données avant d’y écrire.)
+cli-push-about = Publier dist/ sur le portail : créer ce qui manque, ne mettre à jour que ce qui a changé (code 0 terminé, 2 rien d’écrit : problème de portail, de jeton ou de dist/, 3 certains jeux de données ont échoué).
+cli-push-long = Publier dist/ sur le portail : créer ce qui manque, ne mettre à jour que ce qui a changé (code 0 terminé, 2 rien d’écrit : problème de portail, de jeton ou de dist/, 3 certains jeux de données ont échoué).
+
+    Vérifie d’abord que le portail répond et que le jeton peut créer des jeux de données dans l’organisation. Une nuit sans changement coûte ces deux vérifications, un package_search par tranche de 500 jeux de données et aucune écriture ; les nouveaux fichiers d’un jeu de données sont téléversés ensemble, en un seul package_revise. Peut être relancé sans risque après un arrêt brutal : il converge sans dupliquer de ressources. Lancez-le après `build` : `ogp-publish build && ogp-publish push --portal URL`.
+cli-arg-verbose = Afficher les lignes de débogage (chaque requête au portail, les nouvelles tentatives) sur la sortie d’erreur.
+cli-arg-lang = Langue des messages : fr ou en (sinon celle des paramètres régionaux : LC_ALL, LC_MESSAGES ou LANG ; l’anglais s’il n’y en a aucun).
+cli-arg-catalog = Le dossier du catalogue.
+cli-value-catalog = CATALOGUE
+cli-arg-format = Format de sortie : human (pour les personnes) ou json (pour les programmes).
+cli-value-format = FORMAT
+cli-value-lang = LANGUE
+cli-arg-jobs = Nombre de plans vérifiés à la fois (0 : un par cœur, au plus 8).
+cli-build-arg-jobs = Nombre de plans vérifiés et écrits à la fois (0 : un par cœur, au plus 8).
+cli-value-jobs = N
+cli-arg-all = Afficher tous les diagnostics, et non seulement les premiers de chaque code.
+cli-arg-out = Le dossier de sortie (remplacé en entier).
+cli-value-out = DOSSIER
+cli-arg-serve = Servir l’aperçu sur 127.0.0.1 et le reconstruire à chaque modification, jusqu’à l’arrêt (Ctrl-C).
+cli-arg-port = Port de --serve (0 en choisit un libre).
+cli-value-port = PORT
+cli-arg-portal = L’adresse de base du portail ; elle peut comporter un chemin, par exemple https://pab.donneesquebec.ca/recherche.
+cli-preview-arg-portal = Comparer avec ce portail et montrer ce que push changerait.
+cli-value-portal = URL
+cli-arg-token-file = Un fichier contenant le jeton d’API. Sans lui, le jeton est lu dans CKAN_API_TOKEN.
+cli-value-token-file = FICHIER
+cli-arg-allow-http = Permettre http:// en clair vers un hôte autre que cette machine (le jeton circulerait sans chiffrement).
+cli-arg-dist = La sortie construite à publier (écrite par `build`).
+cli-value-dist = DOSSIER
+cli-arg-concurrency = Nombre de jeux de données lus ou écrits en parallèle.
+cli-value-concurrency = N
+cli-arg-timeout = Secondes avant l’abandon d’une requête.
+cli-value-timeout = SECONDES
+cli-arg-max-attempts = Nombre d’envois d’une requête avant d’abandonner (1 = aucune nouvelle tentative). Seules les erreurs de connexion et les codes 408, 429 et 5xx sont retentés.
+cli-value-max-attempts = N
+cli-arg-retry-delay-ms = Délai avant la première nouvelle tentative, en millisecondes (doublé à chaque fois, avec une part de hasard).
+cli-value-retry-delay-ms = MS
+cli-arg-dry-run = Montrer le plan et s’arrêter, comme `diff`.
+cli-arg-prune = Supprimer les ressources de nos jeux de données que dist/ n’a plus (par défaut : les signaler).
+cli-arg-report = Écrire dans ce fichier une ligne JSON par action.
+cli-value-report = FICHIER
+cli-error = erreur : { $message }
+cli-error-more = Pour en savoir plus, essayez `--help`.
+cli-error-unknown-argument = argument inattendu `{ $arg }`
+cli-error-unknown-command = commande inconnue `{ $name }`
+cli-error-bad-value = `{ $value }` n’est pas une valeur de { $arg } (valeurs possibles : { $values })
+cli-error-invalid-value = valeur `{ $value }` invalide pour { $arg } : { $cause }
+cli-error-missing-argument = { $arg } est requis
+cli-error-missing-command = une commande est requise : check, build, preview, diff ou push
+
+## Ligne de commande : sorties et erreurs (src/cli.rs, src/error.rs)
+# Erreurs qui arrêtent une commande (src/error.rs).
+error-invalid = le catalogue contient { $count ->
+    [one] une erreur
+   *[other] { $count } erreurs
+} ; rien n’a été écrit
+error-io = `{ $path }` : { $cause }
+error-foreign-output = `{ $path }` existe et n’a pas été écrit par ogp-publish (il n’a pas de manifest.json) ; il ne sera pas remplacé (choisissez un autre --out ou supprimez-le)
+error-output-overlaps = le dossier de sortie `{ $out }` chevauche le catalogue `{ $catalog }` ; choisissez un autre --out
+error-unknown-profile = profil de portail inconnu : `{ $name }`
+error-dist-missing = `{ $path }` : { $cause } (lancez d’abord `ogp-publish build`)
+error-dist-tampered = `{ $path }` a changé depuis la construction (sa taille ou son SHA-256 diffère de manifest.json) ; relancez `ogp-publish build`
+error-dist-malformed = `{ $path }` n’est pas un fichier écrit par `ogp-publish build` : { $cause }
+error-locked = une autre publication de `{ $dist }` est en cours (processus { $pid }) ; attendez qu’elle se termine : deux publications de la même sortie ne s’exécutent jamais en même temps
+error-token-file = impossible de lire le fichier de jeton `{ $path }` : { $cause }
+error-empty-token-file = le fichier de jeton `{ $path }` est vide
+error-bad-portal-url = `{ $url }` n’est pas une adresse de portail http(s)
+error-plain-http = refus d’utiliser http:// en clair vers `{ $host }` : le jeton circulerait sans chiffrement (utilisez https://, ou --allow-http si vous l’acceptez)
+error-http = impossible de préparer HTTP : { $cause }
+error-unreachable = le portail ne répond pas : { $cause }
+error-no-token = aucun jeton d’API : définissez CKAN_API_TOKEN ou passez --token-file
+error-cannot-write = le jeton d’API ne permet pas de créer des jeux de données dans l’organisation `{ $org }` : vérifiez que le jeton est à jour et que son utilisateur est éditeur ou administrateur de `{ $org }` sur le portail
+error-portal = impossible de lire le portail : { $cause }
+error-portal-mismatch = le portail refuserait ou perdrait une partie du contenu de `dist/` ; rien n’a été écrit :
+error-list-item = { $list }{"\u000A"}  - { $item }
+ckan-error = `{ $action }`{ $status ->
+    [none] {""}
+   *[other] {" "}(HTTP { $status })
+} : { $what }{ $attempts ->
+    [0] {""}
+    [1] {""}
+   *[other] {" "}(après { $attempts } tentatives)
+}
+ckan-rejected = le portail a refusé { $fields }
+ckan-not-authorised = accès refusé : { $message }
+ckan-not-found = introuvable
+ckan-other = { $kind } : { $message }
+ckan-transport = { $message }
+mismatch-dataset = jeu de données `{ $dataset }` : { $problem }
+mismatch-resource = jeu de données `{ $dataset }`, ressource `{ $resource }` : { $problem }
+mismatch-missing = le portail exige `{ $field }`, qui est absent (renseignez-le sous `[dataset]` dans publisher.toml ou plan.toml)
+mismatch-not-a-choice = `{ $field }` = `{ $value }` n’est pas accepté par le portail ; valeurs permises : { $allowed }
+mismatch-not-an-email = `{ $field }` = `{ $value }` n’est pas une adresse courriel que le portail accepte
+mismatch-not-a-natural-number = `{ $field }` = `{ $value }` n’est pas un nombre entier positif ou nul
+mismatch-unknown-field = le schéma du portail n’a pas de champ `{ $field }` : il laisserait tomber `{ $value }`, et chaque publication le trouverait modifié (choisissez le profil de ce portail, ou demandez à l’équipe du portail d’ajouter le champ)
+mismatch-no-such-organization = l’organisation `{ $value }` n’existe pas sur le portail (comparez `[organization] name` dans publisher.toml avec l’adresse de l’organisation sur le portail)
+mismatch-no-such-group = le groupe `{ $value }` n’existe pas sur le portail (comparez `groups` avec la liste des groupes du portail)
+
+diagnostic-totals = { $errors ->
+    [one] { $errors } erreur
+   *[other] { $errors } erreurs
+}, { $warnings ->
+    [one] { $warnings } avertissement
+   *[other] { $warnings } avertissements
+}
+cli-check-clean = `{ $path }` : { $plans ->
+    [one] { $plans } plan
+   *[other] { $plans } plans
+}, aucune erreur
+cli-wrote = `{ $path }` écrit : { $datasets ->
+    [one] { $datasets } jeu de données
+   *[other] { $datasets } jeux de données
+}, { $files } fichiers, { $bytes } octets
+cli-nothing-written = erreur : le catalogue contient des erreurs ; rien n’a été écrit
+cli-token-file-readable = avertissement : d’autres utilisateurs peuvent lire le fichier de jeton `{ $path }` (mode { $mode }) ; lancez `chmod 600 { $path }`
+cli-debug = débogage : { $line }
+cli-cannot-listen = impossible d’écouter sur 127.0.0.1:{ $port } : { $cause } (choisissez un autre --port)
+cli-rebuilt = `{ $path }` reconstruit
+cli-serving = aperçu servi à { $url } (Ctrl-C pour arrêter)
+plan-dataset = { $name } : { $action ->
+    [create] à créer
+    [update] à mettre à jour
+   *[unchanged] inchangé
+}
+plan-upload = ~ { $key } : nouveau contenu (téléversement)
+plan-extra = ! { $key } : en trop sur le portail (conservé ; --prune le supprime)
+plan-duplicate = - { $key } : seconde copie de notre fichier (supprimée)
+plan-totals = { $create } à créer, { $update } à mettre à jour, { $unchanged } inchangés
+push-bar-unit = changements
+push-action = { $outcome ->
+    [ok] ok
+    [failed] échec
+    [reconciled] rapproché
+    [reported] signalé
+    [exists] existe
+    [stale] périmé
+    [unsupported] non pris en charge
+   *[other] { $outcome }
+} { $dataset } { $action }
+push-action-failed = { $action } : { $cause }
+push-summary = publication : { $created } créés, { $updated } mis à jour, { $unchanged } inchangés, { $failed } en échec ; { $requests ->
+    [one] { $requests } requête
+   *[other] { $requests } requêtes
+}, { $writes ->
+    [one] { $writes } écriture
+   *[other] { $writes } écritures
+}, { $bytes } octets téléversés
+push-dataset-failed = le jeu de données `{ $name }` n’a pas été entièrement publié (voir les lignes ci-dessus)
+push-token-refused = le portail a refusé le jeton ; la publication s’est arrêtée (vérifiez CKAN_API_TOKEN)

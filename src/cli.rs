@@ -2,6 +2,7 @@
 //! per command, and the exit code. Only this module and `main.rs` print.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use ogp_publish::i18n::Text;
 use ogp_publish::model::Lang;
 use ogp_publish::ops::{ActionRecord, DatasetAction, DatasetPlan, ResourceAction, Secret};
 use ogp_publish::{ops, BuildOpts, Diagnostic, Error};
@@ -19,18 +20,13 @@ pub const EXIT_TROUBLE: u8 = 2;
 /// Exit code: `push` ran but some actions failed.
 pub const EXIT_PARTIAL: u8 = 3;
 
-/// Publish an open-government action plan as open data.
-///
-/// Keep the plan in a catalogue folder (publisher.toml, plans/<id>/plan.toml, commitments.csv,
-/// milestones.csv), run `check` while you edit it, and `build` to write the files the portal will
-/// serve.
+/// The command line. Help texts come from the message files (`cli-*` messages), in the
+/// language of `--lang` or the locale: see [`command`].
 #[derive(Debug, Parser)]
-#[command(name = "ogp-publish", version, about, long_about)]
+#[command(name = "ogp-publish", version)]
 pub struct Cli {
-    /// Print debug lines (each request to the portal, retries) on standard error.
     #[arg(short, long, global = true)]
     verbose: bool,
-    /// The language of messages: fr or en (default: the locale, LC_ALL, LC_MESSAGES or LANG).
     #[arg(long, global = true, value_parser = ["fr", "en"])]
     lang: Option<String>,
     #[command(subcommand)]
@@ -40,9 +36,7 @@ pub struct Cli {
 /// How to print diagnostics and results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
-    /// For people: `file:line:col: error[code]: message`, then the field and a hint.
     Human,
-    /// For programs: one JSON document on standard output.
     Json,
 }
 
@@ -55,145 +49,304 @@ const DEFAULT_RETRY_DELAY_MS: u64 = 500;
 /// Where the portal is and how to talk to it (`diff` and `push`).
 #[derive(Debug, Args)]
 struct PortalArgs {
-    /// The portal's base address; may carry a path, e.g. https://pab.donneesquebec.ca/recherche.
     #[arg(long, env = "CKAN_URL")]
     portal: String,
-    /// A file holding the API token. Without it, the token is read from CKAN_API_TOKEN.
     #[arg(long)]
     token_file: Option<PathBuf>,
-    /// Allow plain http:// to a host other than this machine (the token would travel unencrypted).
     #[arg(long)]
     allow_http: bool,
-    /// The built output to publish (written by `build`).
     #[arg(long, default_value = "dist")]
     dist: PathBuf,
-    /// Datasets read or written in parallel.
     #[arg(long, default_value_t = DEFAULT_CONCURRENCY, value_parser = clap::value_parser!(u16).range(1..=32))]
     concurrency: u16,
-    /// Seconds before a request is abandoned.
     #[arg(long, default_value_t = DEFAULT_TIMEOUT)]
     timeout: u64,
-    /// Times a request is sent before giving up (1 = no retry). Only connection errors, 408,
-    /// 429 and 5xx are retried.
     #[arg(long, default_value_t = DEFAULT_MAX_ATTEMPTS, value_parser = clap::value_parser!(u32).range(1..=20))]
     max_attempts: u32,
-    /// First retry delay in milliseconds (doubles each retry, with jitter).
     #[arg(long, default_value_t = DEFAULT_RETRY_DELAY_MS, hide = true)]
     retry_delay_ms: u64,
-    /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Read the catalogue and report every problem at once (exit 0 clean, 1 with errors).
-    ///
-    /// Each problem names the file, line, column and field, with a stable code and a hint on how
-    /// to fix it. Nothing is written.
     Check {
-        /// The catalogue folder.
         #[arg(default_value = "catalog")]
         catalog: PathBuf,
-        /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
-        /// Plans checked at once (0: one per core, at most 8).
         #[arg(long, default_value_t = 0)]
         jobs: usize,
     },
-    /// Check the catalogue, then write the open-data files (exit 0 written, 1 catalogue errors,
-    /// 2 could not write).
-    ///
-    /// Writes per plan the CKAN package, the commitments and milestones as CSV and JSON, the whole
-    /// plan as nested JSON, a data dictionary and a Frictionless Data Package; then a DCAT
-    /// catalogue and a manifest with every file's size and SHA-256. The same catalogue always
-    /// gives byte-identical files. The output folder is replaced whole, and only when everything
-    /// was written; with catalogue errors nothing is written.
     Build {
-        /// The catalogue folder.
         #[arg(default_value = "catalog")]
         catalog: PathBuf,
-        /// The output folder (replaced whole).
         #[arg(long, default_value = "dist")]
         out: PathBuf,
-        /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
-        /// Plans checked and written at once (0: one per core, at most 8).
         #[arg(long, default_value_t = 0)]
         jobs: usize,
     },
-    /// Build, then show the preview of what reusers will see (exit 0 / 1 / 2 as for build).
-    ///
-    /// Writes the output like `build`, including dist/preview/: an index of the datasets and a
-    /// page per dataset laid out like the portal's, with charts and table previews. Open
-    /// dist/preview/index.html in a browser; it needs no network. With --serve, serves it on
-    /// 127.0.0.1 and rebuilds whenever the catalogue changes (errors show in the page). With
-    /// --portal, each page also shows what `push` would change there.
     Preview {
-        /// The catalogue folder.
         #[arg(default_value = "catalog")]
         catalog: PathBuf,
-        /// The output folder (replaced whole).
         #[arg(long, default_value = "dist")]
         out: PathBuf,
-        /// Serve the preview on 127.0.0.1 and rebuild on change, until stopped (Ctrl-C).
         #[arg(long)]
         serve: bool,
-        /// Port for --serve (0 picks a free one).
         #[arg(long, default_value_t = 8000)]
         port: u16,
-        /// Compare with this portal and show what push would change.
         #[arg(long)]
         portal: Option<String>,
-        /// A file holding the API token (for private datasets); otherwise CKAN_API_TOKEN.
         #[arg(long)]
         token_file: Option<PathBuf>,
-        /// Allow plain http:// to a host other than this machine.
         #[arg(long)]
         allow_http: bool,
     },
-    /// Show what `push` would change on the portal (exit 0 nothing, 1 changes, 2 trouble).
-    ///
-    /// Asks the portal's search index for the datasets of dist/ (one package_search per 500
-    /// datasets) and compares the fields we publish and each file's SHA-256 with the portal's
-    /// copy. Nothing is downloaded and nothing is written. (An index can lag a write by a
-    /// moment; push reads a dataset itself before writing to it.)
     Diff {
         #[command(flatten)]
         portal: PortalArgs,
     },
-    /// Publish dist/ to the portal: create what is missing, update only what changed (exit 0
-    /// done, 2 nothing written: portal, token or dist/ trouble, 3 some datasets failed).
-    ///
-    /// Checks first that the portal answers and the token may create datasets in the
-    /// organisation. A night without change costs those two checks, one package_search per
-    /// 500 datasets and no write; the new files of a dataset go up together in one
-    /// package_revise. Safe to run again after a crash: it converges without duplicating
-    /// resources. Run it after `build`: `ogp-publish build && ogp-publish push --portal URL`.
     Push {
         #[command(flatten)]
         portal: PortalArgs,
-        /// Show the plan and stop, like `diff`.
         #[arg(long)]
         dry_run: bool,
-        /// Delete portal resources of our datasets that dist/ no longer has (default: report them).
         #[arg(long)]
         prune: bool,
-        /// Write one JSON line per action to this file.
         #[arg(long)]
         report: Option<PathBuf>,
     },
 }
 
-fn read_token(args: &PortalArgs) -> Result<Option<Secret>, Error> {
-    read_token_from(args.token_file.as_deref())
+/// The command line with its help in `lang`: every about, argument help and value name comes
+/// from a `cli-*` message; clap's own headings, defaults, environment variables and choices are
+/// hidden and written again from messages, so no English is left in the French help.
+pub fn command(lang: Lang) -> clap::Command {
+    use clap::CommandFactory;
+    let root = Cli::command()
+        .about(say(lang, Text::new("cli-about")))
+        .long_about(say(lang, Text::new("cli-long-about")))
+        .disable_help_subcommand(true)
+        .disable_version_flag(true)
+        .arg(
+            clap::Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(clap::ArgAction::Version)
+                .help(say(lang, Text::new("cli-version-flag")))
+                .help_heading(say(lang, Text::new("cli-options-heading"))),
+        )
+        .subcommand_value_name(say(lang, Text::new("cli-command-value")))
+        .subcommand_help_heading(say(lang, Text::new("cli-commands-heading")));
+    localize(root, None, lang)
+}
+
+/// Sets the texts of `cmd` (a subcommand when `sub` names it) and of its arguments, then of
+/// its subcommands.
+fn localize(cmd: clap::Command, sub: Option<&str>, lang: Lang) -> clap::Command {
+    let has = |id: &str| ogp_publish::i18n::has(id);
+    let text = |id: String| say(lang, Text::dynamic(id));
+    let mut cmd = cmd
+        .disable_help_flag(true)
+        .arg(
+            clap::Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(clap::ArgAction::Help)
+                .help(say(lang, Text::new("cli-help-flag")))
+                .help_heading(say(lang, Text::new("cli-options-heading"))),
+        )
+        .help_template(format!(
+            "{{before-help}}{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
+            say(lang, Text::new("cli-usage-heading"))
+        ));
+    if let Some(name) = sub {
+        cmd = cmd
+            .about(text(format!("cli-{name}-about")))
+            .long_about(text(format!("cli-{name}-long")));
+    }
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .filter(|id| id != "help" && id != "version")
+        .collect();
+    for id in ids {
+        let key = id.replace('_', "-");
+        let own = sub.map(|name| format!("cli-{name}-arg-{key}"));
+        let help_id = own
+            .filter(|i| has(i))
+            .unwrap_or_else(|| format!("cli-arg-{key}"));
+        let value_id = format!("cli-value-{key}");
+        cmd = cmd.mut_arg(id.as_str(), |arg| {
+            let mut help = text(help_id);
+            let defaults: Vec<String> = arg
+                .get_default_values()
+                .iter()
+                .map(|v| v.to_string_lossy().into_owned())
+                .filter(|v| !v.is_empty() && arg.get_action().takes_values())
+                .collect();
+            if !defaults.is_empty() {
+                help.push(' ');
+                help.push_str(&say(
+                    lang,
+                    crate_t("cli-default", "value", defaults.join(", ")),
+                ));
+            }
+            if let Some(env) = arg.get_env() {
+                help.push(' ');
+                help.push_str(&say(
+                    lang,
+                    crate_t("cli-env", "name", env.to_string_lossy().into_owned()),
+                ));
+            }
+            let choices: Vec<String> = arg
+                .get_possible_values()
+                .iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name().to_string())
+                .collect();
+            if !choices.is_empty() && arg.get_action().takes_values() {
+                help.push(' ');
+                help.push_str(&say(
+                    lang,
+                    crate_t("cli-values", "values", choices.join(", ")),
+                ));
+            }
+            let heading = if arg.is_positional() {
+                "cli-arguments-heading"
+            } else {
+                "cli-options-heading"
+            };
+            let mut arg = arg
+                .help(help)
+                .help_heading(say(lang, Text::new(heading)))
+                .hide_default_value(true)
+                .hide_env(true)
+                .hide_possible_values(true);
+            if has(&value_id) {
+                arg = arg.value_name(text(value_id));
+            }
+            arg
+        });
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(name.as_str(), |c| localize(c, Some(&name), lang));
+    }
+    cmd
+}
+
+/// A message with one argument, for the help texts built above.
+fn crate_t(id: &'static str, name: &'static str, value: String) -> Text {
+    Text::new(id).arg(name, value)
+}
+
+/// `text` in `lang`.
+fn say(lang: Lang, text: Text) -> String {
+    text.render(lang)
+}
+
+/// `error: …` on standard error, in `lang`.
+fn print_error(lang: Lang, message: Text) {
+    eprintln!(
+        "{}",
+        say(lang, Text::new("cli-error").arg("message", message))
+    );
+}
+
+/// The language asked for before the command line is parsed (for its help and its errors):
+/// `--lang fr`, `--lang=fr`, else the locale.
+pub fn lang_of(args: &[std::ffi::OsString]) -> Lang {
+    let mut flag = None;
+    let mut it = args.iter().map(|a| a.to_string_lossy());
+    while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        }
+        if a == "--lang" {
+            flag = it.next().map(|v| v.into_owned());
+        } else if let Some(v) = a.strip_prefix("--lang=") {
+            flag = Some(v.to_string());
+        }
+    }
+    ogp_publish::i18n::lang_from_env(flag.as_deref())
+}
+
+/// Parses the command line with the help in `lang`; usage errors are written in `lang` too,
+/// and exit with code 2.
+pub fn parse(args: Vec<std::ffi::OsString>, lang: Lang) -> Result<Cli, u8> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    use clap::FromArgMatches;
+    let matches = match command(lang).try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            let _ = e.print();
+            return Err(EXIT_OK);
+        }
+        Err(e) => {
+            let ctx = |k: ContextKind| match e.get(k) {
+                Some(ContextValue::String(s)) => s.clone(),
+                Some(ContextValue::Strings(v)) => v.join(", "),
+                Some(other) => other.to_string(),
+                None => String::new(),
+            };
+            let arg = ctx(ContextKind::InvalidArg);
+            let value = ctx(ContextKind::InvalidValue);
+            let text = match e.kind() {
+                ErrorKind::UnknownArgument => {
+                    Text::new("cli-error-unknown-argument").arg("arg", arg)
+                }
+                ErrorKind::InvalidSubcommand => Text::new("cli-error-unknown-command")
+                    .arg("name", ctx(ContextKind::InvalidSubcommand)),
+                ErrorKind::InvalidValue => Text::new("cli-error-bad-value")
+                    .arg("arg", arg)
+                    .arg("value", value)
+                    .arg("values", ctx(ContextKind::ValidValue)),
+                ErrorKind::ValueValidation => {
+                    let cause = std::error::Error::source(&e)
+                        .map(|c| c.to_string())
+                        .unwrap_or_default();
+                    Text::new("cli-error-invalid-value")
+                        .arg("arg", arg)
+                        .arg("value", value)
+                        .arg("cause", cause)
+                }
+                ErrorKind::MissingRequiredArgument => {
+                    Text::new("cli-error-missing-argument").arg("arg", arg)
+                }
+                ErrorKind::MissingSubcommand
+                | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    Text::new("cli-error-missing-command")
+                }
+                _ => Text::new("raw").arg("text", e.to_string().trim().to_string()),
+            };
+            eprintln!("{}", say(lang, Text::new("cli-error").arg("message", text)));
+            eprintln!("{}", say(lang, Text::new("cli-error-more")));
+            return Err(EXIT_TROUBLE);
+        }
+    };
+    Cli::from_arg_matches(&matches).map_err(|e| {
+        eprintln!("{e}");
+        EXIT_TROUBLE
+    })
+}
+
+fn read_token(args: &PortalArgs, lang: Lang) -> Result<Option<Secret>, Error> {
+    read_token_from(args.token_file.as_deref(), lang)
 }
 
 /// The token in `token_file` (warning when other users can read the file), or else in
 /// `CKAN_API_TOKEN`.
-fn read_token_from(token_file: Option<&std::path::Path>) -> Result<Option<Secret>, Error> {
+fn read_token_from(
+    token_file: Option<&std::path::Path>,
+    lang: Lang,
+) -> Result<Option<Secret>, Error> {
     if let Some(path) = token_file {
         #[cfg(unix)]
         {
@@ -201,11 +354,10 @@ fn read_token_from(token_file: Option<&std::path::Path>) -> Result<Option<Secret
             if let Ok(meta) = std::fs::metadata(path) {
                 let mode = meta.permissions().mode() & 0o777;
                 if mode & 0o077 != 0 {
-                    eprintln!(
-                        "warning: the token file `{}` can be read by other users (mode {mode:o}); run `chmod 600 {}`",
-                        path.display(),
-                        path.display()
-                    );
+                    let text = Text::new("cli-token-file-readable")
+                        .arg("path", path.display().to_string())
+                        .arg("mode", format!("{mode:o}"));
+                    eprintln!("{}", say(lang, text));
                 }
             }
         }
@@ -225,7 +377,12 @@ fn read_token_from(token_file: Option<&std::path::Path>) -> Result<Option<Secret
 }
 
 /// The portal options of `args`, with the token and the `-v` trace.
-fn portal_opts(args: &PortalArgs, token: Option<Secret>, verbose: bool) -> ops::PortalOpts {
+fn portal_opts(
+    args: &PortalArgs,
+    token: Option<Secret>,
+    verbose: bool,
+    lang: Lang,
+) -> ops::PortalOpts {
     let mut opts = ops::PortalOpts::new(args.portal.clone());
     opts.token = token;
     opts.allow_http = args.allow_http;
@@ -234,7 +391,9 @@ fn portal_opts(args: &PortalArgs, token: Option<Secret>, verbose: bool) -> ops::
     opts.max_attempts = args.max_attempts;
     opts.retry_delay = Duration::from_millis(args.retry_delay_ms);
     if verbose {
-        opts.trace = Some(Arc::new(|line: &str| eprintln!("debug: {line}")));
+        opts.trace = Some(Arc::new(move |line: &str| {
+            eprintln!("{}", say(lang, Text::new("cli-debug").arg("line", line)))
+        }));
     }
     opts
 }
@@ -252,10 +411,12 @@ fn build_preview(
     catalog: &std::path::Path,
     out: &std::path::Path,
     portal: Option<&PreviewPortal>,
+    lang: Lang,
 ) -> Result<Vec<Diagnostic>, Result<Vec<Diagnostic>, String>> {
     let portal = match portal {
         Some(p) => {
-            let token = read_token_from(p.token_file.as_deref()).map_err(|e| Err(e.to_string()))?;
+            let token = read_token_from(p.token_file.as_deref(), lang)
+                .map_err(|e| Err(say(lang, e.text())))?;
             let mut opts = ops::PortalOpts::new(p.url.clone());
             opts.token = token;
             opts.allow_http = p.allow_http;
@@ -271,7 +432,7 @@ fn build_preview(
     match ops::preview(&opts) {
         Ok(warnings) => Ok(warnings),
         Err(Error::Invalid(d)) => Err(Ok(d)),
-        Err(e) => Err(Err(e.to_string())),
+        Err(e) => Err(Err(say(lang, e.text()))),
     }
 }
 
@@ -285,7 +446,7 @@ fn run_preview(
 ) -> u8 {
     let index = out.join("preview").join("index.html");
     if !serve {
-        return match build_preview(&catalog, &out, portal.as_ref()) {
+        return match build_preview(&catalog, &out, portal.as_ref(), lang) {
             Ok(warnings) => {
                 print_diagnostics(&mut std::io::stderr(), &warnings, lang);
                 println!("{}", index.display());
@@ -293,11 +454,11 @@ fn run_preview(
             }
             Err(Ok(diags)) => {
                 print_diagnostics(&mut std::io::stderr(), &diags, lang);
-                eprintln!("error: the catalogue has errors; nothing was written");
+                eprintln!("{}", say(lang, Text::new("cli-nothing-written")));
                 EXIT_INVALID
             }
             Err(Err(e)) => {
-                eprintln!("error: {e}");
+                print_error(lang, Text::from(e));
                 EXIT_TROUBLE
             }
         };
@@ -305,7 +466,10 @@ fn run_preview(
     let listener = match std::net::TcpListener::bind(("127.0.0.1", port)) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("error: cannot listen on 127.0.0.1:{port}: {e} (choose another --port)");
+            let text = Text::new("cli-cannot-listen")
+                .arg("port", port.to_string())
+                .arg("cause", e.to_string());
+            print_error(lang, text);
             return EXIT_TROUBLE;
         }
     };
@@ -322,9 +486,10 @@ fn run_preview(
     let rebuild = {
         let (catalog, out, errors) = (catalog.clone(), out.clone(), errors.clone());
         move || {
-            let page = match build_preview(&catalog, &out, portal.as_ref()) {
+            let page = match build_preview(&catalog, &out, portal.as_ref(), lang) {
                 Ok(_) => {
-                    eprintln!("rebuilt `{}`", out.display());
+                    let text = Text::new("cli-rebuilt").arg("path", out.display().to_string());
+                    eprintln!("{}", say(lang, text));
                     None
                 }
                 Err(Ok(diags)) => {
@@ -332,7 +497,7 @@ fn run_preview(
                     Some(ogp_publish::ops::render_errors(&diags, page_lang))
                 }
                 Err(Err(e)) => {
-                    eprintln!("error: {e}");
+                    print_error(lang, Text::from(e.clone()));
                     let d = Diagnostic::error(
                         ogp_publish::Code::MissingFile,
                         &out,
@@ -349,58 +514,65 @@ fn run_preview(
     };
     rebuild();
     ogp_publish::serve::watch(catalog, Duration::from_millis(500), rebuild);
-    println!("serving http://127.0.0.1:{addr}/preview/index.html (Ctrl-C to stop)");
+    let url = format!("http://127.0.0.1:{addr}/preview/index.html");
+    println!("{}", say(lang, Text::new("cli-serving").arg("url", url)));
     let _ = std::io::stdout().flush();
     ogp_publish::serve::serve(listener, out, errors);
     EXIT_OK
 }
 
-fn print_plan(plans: &[DatasetPlan]) {
+fn print_plan(plans: &[DatasetPlan], lang: Lang) {
+    let line = |text: Text| println!("{}", say(lang, text));
     for p in plans {
         let action = match p.action {
             DatasetAction::Create => "create",
             DatasetAction::Update => "update",
             DatasetAction::Unchanged => "unchanged",
         };
-        println!("{}: {action}", p.name);
+        line(
+            Text::new("plan-dataset")
+                .arg("name", p.name.as_str())
+                .arg("action", action),
+        );
         for k in &p.changed {
             println!("  ~ {k}");
         }
         for r in &p.resources {
+            let key = r.key.as_str();
             match r.action {
-                ResourceAction::Create => println!("  + {}", r.key),
-                ResourceAction::Upload => println!("  ~ {}: new content (upload)", r.key),
-                ResourceAction::Update => println!("  ~ {}: {}", r.key, r.changed.join(", ")),
+                ResourceAction::Create => println!("  + {key}"),
+                ResourceAction::Upload => {
+                    println!("  {}", say(lang, Text::new("plan-upload").arg("key", key)))
+                }
+                ResourceAction::Update => println!("  ~ {key}: {}", r.changed.join(", ")),
                 ResourceAction::Extra => {
-                    println!(
-                        "  ! {}: extra on the portal (kept; --prune deletes it)",
-                        r.key
-                    )
+                    println!("  {}", say(lang, Text::new("plan-extra").arg("key", key)))
                 }
-                ResourceAction::Duplicate => {
-                    println!("  - {}: second copy of our file (removed)", r.key)
-                }
+                ResourceAction::Duplicate => println!(
+                    "  {}",
+                    say(lang, Text::new("plan-duplicate").arg("key", key))
+                ),
                 ResourceAction::Unchanged => {}
             }
         }
     }
     let count = |a| plans.iter().filter(|p| p.action == a).count();
-    println!(
-        "{} to create, {} to update, {} unchanged",
-        count(DatasetAction::Create),
-        count(DatasetAction::Update),
-        count(DatasetAction::Unchanged)
+    line(
+        Text::new("plan-totals")
+            .arg("create", count(DatasetAction::Create))
+            .arg("update", count(DatasetAction::Update))
+            .arg("unchanged", count(DatasetAction::Unchanged)),
     );
 }
 
-fn run_diff(args: PortalArgs, verbose: bool) -> Result<u8, Error> {
-    let token = read_token(&args)?;
+fn run_diff(args: PortalArgs, verbose: bool, lang: Lang) -> Result<u8, Error> {
+    let token = read_token(&args, lang)?;
     let plans = ops::diff(&ops::DiffOpts {
-        portal: portal_opts(&args, token, verbose),
+        portal: portal_opts(&args, token, verbose, lang),
         dist: args.dist.clone(),
     })?;
     match args.format {
-        Format::Human => print_plan(&plans),
+        Format::Human => print_plan(&plans, lang),
         Format::Json => println!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({ "datasets": plans }))
@@ -419,6 +591,7 @@ fn run_diff(args: PortalArgs, verbose: bool) -> Result<u8, Error> {
 struct PushProgress {
     bar: Option<indicatif::ProgressBar>,
     quiet: bool,
+    lang: Lang,
 }
 
 impl ops::Reporter for PushProgress {
@@ -429,20 +602,20 @@ impl ops::Reporter for PushProgress {
     }
 
     fn action(&self, rec: &ActionRecord) {
-        let line = format!(
-            "{} {}{} {}{}",
-            rec.outcome,
-            rec.dataset,
-            rec.resource
-                .as_deref()
-                .map(|r| format!("/{r}"))
-                .unwrap_or_default(),
-            rec.action,
-            rec.error
-                .as_deref()
-                .map(|e| format!(": {e}"))
-                .unwrap_or_default()
-        );
+        let resource = rec.resource.as_deref().map(|r| format!("/{r}"));
+        let mut text = Text::new("push-action")
+            .arg("outcome", rec.outcome.as_str())
+            .arg(
+                "dataset",
+                format!("{}{}", rec.dataset, resource.unwrap_or_default()),
+            )
+            .arg("action", rec.action.as_str());
+        if let Some(e) = &rec.error {
+            text = Text::new("push-action-failed")
+                .arg("action", text)
+                .arg("cause", e.as_str());
+        }
+        let line = say(self.lang, text);
         match &self.bar {
             Some(b) => {
                 // The bar counts planned changes: a package_revise carries several files.
@@ -465,10 +638,11 @@ fn run_push(
     prune: bool,
     report: Option<PathBuf>,
     verbose: bool,
+    lang: Lang,
 ) -> Result<u8, Error> {
-    let token = read_token(&args)?;
+    let token = read_token(&args, lang)?;
     let opts = ops::PushOpts {
-        portal: portal_opts(&args, token, verbose),
+        portal: portal_opts(&args, token, verbose, lang),
         dist: args.dist.clone(),
         dry_run,
         prune,
@@ -477,21 +651,25 @@ fn run_push(
     let bar = (std::io::stderr().is_terminal() && args.format == Format::Human).then(|| {
         let b = indicatif::ProgressBar::new(0);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} changes {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(&format!(
+                "{{bar:30}} {{pos}}/{{len}} {} {{msg}}",
+                say(lang, Text::new("push-bar-unit"))
+            ))
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         b
     });
     let progress = Arc::new(PushProgress {
         bar: bar.clone(),
         quiet: args.format == Format::Json,
+        lang,
     });
     let outcome = ops::push(&opts, progress)?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     let Some(summary) = &outcome.summary else {
-        print_plan(&outcome.plans);
+        print_plan(&outcome.plans, lang);
         return Ok(EXIT_OK);
     };
     let code = if summary.stopped_on_auth {
@@ -503,23 +681,20 @@ fn run_push(
     };
     match args.format {
         Format::Human => {
-            eprintln!(
-                "push: {} created, {} updated, {} unchanged, {} failed; {} requests, {} writes, {} bytes uploaded",
-                outcome.count(DatasetAction::Create),
-                outcome.count(DatasetAction::Update),
-                outcome.count(DatasetAction::Unchanged),
-                summary.failed_datasets.len(),
-                outcome.requests,
-                outcome.writes,
-                outcome.bytes_uploaded,
-            );
+            let text = Text::new("push-summary")
+                .arg("created", outcome.count(DatasetAction::Create))
+                .arg("updated", outcome.count(DatasetAction::Update))
+                .arg("unchanged", outcome.count(DatasetAction::Unchanged))
+                .arg("failed", summary.failed_datasets.len())
+                .arg("requests", outcome.requests)
+                .arg("writes", outcome.writes)
+                .arg("bytes", outcome.bytes_uploaded);
+            eprintln!("{}", say(lang, text));
             for name in &summary.failed_datasets {
-                eprintln!("error: dataset `{name}` was not fully published (see the lines above)");
+                print_error(lang, Text::new("push-dataset-failed").arg("name", name));
             }
             if summary.stopped_on_auth {
-                eprintln!(
-                    "error: the portal refused the token; the run stopped (check CKAN_API_TOKEN)"
-                );
+                print_error(lang, Text::new("push-token-refused"));
             }
         }
         Format::Json => println!(
@@ -546,7 +721,10 @@ fn print_diagnostics(out: &mut dyn Write, diags: &[Diagnostic], lang: Lang) {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     if !diags.is_empty() {
-        let _ = writeln!(out, "{errors} error(s), {warnings} warning(s)");
+        let text = Text::new("diagnostic-totals")
+            .arg("errors", errors)
+            .arg("warnings", warnings);
+        let _ = writeln!(out, "{}", say(lang, text));
     }
 }
 
@@ -583,7 +761,10 @@ pub fn run(cli: Cli) -> u8 {
                     print_diagnostics(&mut std::io::stdout(), &checked.diagnostics, lang);
                     if !checked.has_errors() {
                         let plans = checked.plans;
-                        eprintln!("`{}`: {plans} plan(s), no errors", catalog.display());
+                        let text = Text::new("cli-check-clean")
+                            .arg("path", catalog.display().to_string())
+                            .arg("plans", plans);
+                        eprintln!("{}", say(lang, text));
                     }
                 }
                 Format::Json => {
@@ -614,12 +795,12 @@ pub fn run(cli: Cli) -> u8 {
                 match format {
                     Format::Human => {
                         print_diagnostics(&mut std::io::stderr(), &warnings, lang);
-                        eprintln!(
-                            "wrote `{}`: {} dataset(s), {} files, {bytes} bytes",
-                            out.display(),
-                            built.datasets.len(),
-                            built.files.len() + 1,
-                        );
+                        let text = Text::new("cli-wrote")
+                            .arg("path", out.display().to_string())
+                            .arg("datasets", built.datasets.len())
+                            .arg("files", built.files.len() + 1)
+                            .arg("bytes", bytes);
+                        eprintln!("{}", say(lang, text));
                     }
                     Format::Json => {
                         let datasets: Vec<&str> =
@@ -639,7 +820,7 @@ pub fn run(cli: Cli) -> u8 {
                 match format {
                     Format::Human => {
                         print_diagnostics(&mut std::io::stderr(), &diags, lang);
-                        eprintln!("error: the catalogue has errors; nothing was written");
+                        eprintln!("{}", say(lang, Text::new("cli-nothing-written")));
                     }
                     Format::Json => {
                         println!("{}", json_report(&diags, serde_json::json!({}), lang))
@@ -648,7 +829,7 @@ pub fn run(cli: Cli) -> u8 {
                 EXIT_INVALID
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                print_error(lang, e.text());
                 EXIT_TROUBLE
             }
         },
@@ -672,8 +853,8 @@ pub fn run(cli: Cli) -> u8 {
             }),
             lang,
         ),
-        Command::Diff { portal } => run_diff(portal, verbose).unwrap_or_else(|e| {
-            eprintln!("error: {e}");
+        Command::Diff { portal } => run_diff(portal, verbose, lang).unwrap_or_else(|e| {
+            print_error(lang, e.text());
             EXIT_TROUBLE
         }),
         Command::Push {
@@ -681,8 +862,8 @@ pub fn run(cli: Cli) -> u8 {
             dry_run,
             prune,
             report,
-        } => run_push(portal, dry_run, prune, report, verbose).unwrap_or_else(|e| {
-            eprintln!("error: {e}");
+        } => run_push(portal, dry_run, prune, report, verbose, lang).unwrap_or_else(|e| {
+            print_error(lang, e.text());
             EXIT_TROUBLE
         }),
     }

@@ -3,19 +3,20 @@
 //! `dist/`, settings, the network, what the portal answers or would refuse.
 
 use crate::diagnostic::Diagnostic;
+use crate::i18n::Text;
+use crate::model::Lang;
+use crate::t;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
 /// Everything that can stop a command.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum Error {
     /// The catalogue has errors; nothing was written.
-    #[error("the catalogue has {} error(s); nothing was written", .0.iter().filter(|d| d.is_error()).count())]
     Invalid(Vec<Diagnostic>),
     /// A file or folder could not be read or written.
-    #[error("`{}`: {source}", path.display())]
     Io {
         /// The path concerned.
         path: PathBuf,
@@ -23,10 +24,8 @@ pub enum Error {
         source: io::Error,
     },
     /// The output folder exists and does not look like one we wrote.
-    #[error("`{}` exists and was not written by ogp-publish (it has no manifest.json); refusing to replace it (choose another --out or remove it)", .0.display())]
     ForeignOutput(PathBuf),
     /// The output folder would overwrite or contain the catalogue.
-    #[error("the output folder `{}` overlaps the catalogue `{}`; choose another --out", out.display(), catalog.display())]
     OutputOverlapsCatalog {
         /// The output folder.
         out: PathBuf,
@@ -34,11 +33,9 @@ pub enum Error {
         catalog: PathBuf,
     },
     /// The publisher names a profile we do not have.
-    #[error("unknown portal profile `{0}`")]
     UnknownProfile(String),
 
     /// A file of `dist/` is missing or unreadable.
-    #[error("`{}`: {source} (run `ogp-publish build` first)", path.display())]
     DistMissing {
         /// The file.
         path: PathBuf,
@@ -46,13 +43,10 @@ pub enum Error {
         source: io::Error,
     },
     /// A file of `dist/` differs from what its manifest records.
-    #[error("`{}` changed since the build (size or SHA-256 differs from manifest.json); run `ogp-publish build` again", .0.display())]
     DistTampered(PathBuf),
     /// A JSON file of `dist/` is not what the build writes.
-    #[error("`{}` is not a file written by `ogp-publish build`: {}", .0.display(), .1)]
     DistMalformed(PathBuf, String),
     /// Another push of the same `dist/` holds its lock.
-    #[error("another push of `{}` is running (pid {pid}); wait for it to finish: pushes of the same output never run at once", dist.display())]
     Locked {
         /// The output folder.
         dist: PathBuf,
@@ -61,7 +55,6 @@ pub enum Error {
     },
 
     /// The token file cannot be read.
-    #[error("cannot read the token file `{}`: {source}", path.display())]
     TokenFile {
         /// The file.
         path: PathBuf,
@@ -69,40 +62,105 @@ pub enum Error {
         source: io::Error,
     },
     /// The token file is empty.
-    #[error("the token file `{}` is empty", .0.display())]
     EmptyTokenFile(PathBuf),
     /// The portal address is not an http(s) address.
-    #[error("`{0}` is not an http(s) portal address")]
     BadPortalUrl(String),
     /// Plain HTTP to a host other than this machine, without `--allow-http`.
-    #[error("refusing plain http:// to `{0}`: the token would travel unencrypted (use https://, or --allow-http if you accept that)")]
     PlainHttp(String),
     /// The HTTP stack could not start.
-    #[error("cannot set up HTTP: {0}")]
     Http(String),
     /// The portal does not answer (`status_show` failed).
-    #[error("the portal does not answer: {0}")]
-    Unreachable(#[source] CkanError),
+    Unreachable(CkanError),
     /// `push` needs a token and none was given.
-    #[error("no API token: set CKAN_API_TOKEN or pass --token-file")]
     NoToken,
     /// The token cannot create datasets in this organisation.
-    #[error("the API token cannot create datasets in organisation `{0}`: check that the token is current and that its user is an editor or admin of `{0}` on the portal")]
     CannotWrite(String),
     /// A request to the portal failed before any write (a permission check, the schema, the
     /// snapshot of the datasets).
-    #[error("cannot read the portal: {0}")]
-    Portal(#[source] CkanError),
+    Portal(CkanError),
     /// The portal would refuse or lose values of `dist/`.
-    #[error("the portal would refuse or lose what `dist/` holds; nothing was written:\n{}", .0.iter().map(|m| format!("  - {m}")).collect::<Vec<_>>().join("\n"))]
     PortalMismatch(Vec<Mismatch>),
 }
 
 impl Error {
+    /// What went wrong, to be written in the reader's language.
+    pub fn text(&self) -> Text {
+        let path = |p: &PathBuf| p.display().to_string();
+        match self {
+            Error::Invalid(d) => t!(
+                "error-invalid",
+                count = d.iter().filter(|d| d.is_error()).count()
+            ),
+            Error::Io { path: p, source } => {
+                t!("error-io", path = path(p), cause = source.to_string())
+            }
+            Error::ForeignOutput(p) => t!("error-foreign-output", path = path(p)),
+            Error::OutputOverlapsCatalog { out, catalog } => t!(
+                "error-output-overlaps",
+                out = path(out),
+                catalog = path(catalog)
+            ),
+            Error::UnknownProfile(name) => t!("error-unknown-profile", name = name),
+            Error::DistMissing { path: p, source } => {
+                t!(
+                    "error-dist-missing",
+                    path = path(p),
+                    cause = source.to_string()
+                )
+            }
+            Error::DistTampered(p) => t!("error-dist-tampered", path = path(p)),
+            Error::DistMalformed(p, why) => {
+                t!("error-dist-malformed", path = path(p), cause = why)
+            }
+            Error::Locked { dist, pid } => t!("error-locked", dist = path(dist), pid = pid),
+            Error::TokenFile { path: p, source } => {
+                t!(
+                    "error-token-file",
+                    path = path(p),
+                    cause = source.to_string()
+                )
+            }
+            Error::EmptyTokenFile(p) => t!("error-empty-token-file", path = path(p)),
+            Error::BadPortalUrl(url) => t!("error-bad-portal-url", url = url),
+            Error::PlainHttp(host) => t!("error-plain-http", host = host),
+            Error::Http(why) => t!("error-http", cause = why),
+            Error::Unreachable(e) => t!("error-unreachable", cause = e.text()),
+            Error::NoToken => t!("error-no-token"),
+            Error::CannotWrite(org) => t!("error-cannot-write", org = org),
+            Error::Portal(e) => t!("error-portal", cause = e.text()),
+            Error::PortalMismatch(list) => {
+                let mut all = t!("error-portal-mismatch");
+                for m in list {
+                    all = t!("error-list-item", list = all, item = m.text());
+                }
+                all
+            }
+        }
+    }
+
     /// True for an invalid catalogue (exit code 1); every other error is trouble with files,
     /// settings, the network or the portal (exit code 2).
     pub fn is_invalid_catalog(&self) -> bool {
         matches!(self, Error::Invalid(_))
+    }
+}
+
+impl fmt::Display for Error {
+    /// [`Error::text`] in English.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text().render(Lang::En))
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. }
+            | Error::DistMissing { source, .. }
+            | Error::TokenFile { source, .. } => Some(source),
+            Error::Unreachable(e) | Error::Portal(e) => Some(e),
+            _ => None,
+        }
     }
 }
 
@@ -177,30 +235,39 @@ impl CkanError {
     }
 }
 
-impl fmt::Display for CkanError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}`", self.action)?;
-        if let Some(s) = self.status {
-            write!(f, " (HTTP {s})")?;
-        }
-        match &self.kind {
+impl CkanError {
+    /// What failed, to be written in the reader's language. CKAN's own messages stay as the
+    /// portal wrote them.
+    pub fn text(&self) -> Text {
+        let what = match &self.kind {
             ErrorKind::Validation(fields) => {
-                f.write_str(": the portal rejected ")?;
                 let parts: Vec<String> = fields
                     .iter()
                     .map(|(k, v)| format!("`{k}`: {}", v.join("; ")))
                     .collect();
-                f.write_str(&parts.join(", "))
+                t!("ckan-rejected", fields = parts.join(", "))
             }
-            ErrorKind::Authorization => write!(f, ": not authorised: {}", self.message),
-            ErrorKind::NotFound => write!(f, ": not found"),
-            ErrorKind::Other(t) => write!(f, ": {t}: {}", self.message),
-            ErrorKind::Transport | ErrorKind::Unexpected => write!(f, ": {}", self.message),
-        }?;
-        if self.attempts > 1 {
-            write!(f, " (after {} attempts)", self.attempts)?;
-        }
-        Ok(())
+            ErrorKind::Authorization => t!("ckan-not-authorised", message = &self.message),
+            ErrorKind::NotFound => t!("ckan-not-found"),
+            ErrorKind::Other(kind) => t!("ckan-other", kind = kind, message = &self.message),
+            ErrorKind::Transport | ErrorKind::Unexpected => {
+                t!("ckan-transport", message = &self.message)
+            }
+        };
+        t!(
+            "ckan-error",
+            action = &self.action,
+            status = self.status.map_or("none".to_string(), |s| s.to_string()),
+            what = what,
+            attempts = self.attempts
+        )
+    }
+}
+
+impl fmt::Display for CkanError {
+    /// [`CkanError::text`] in English.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text().render(Lang::En))
     }
 }
 
@@ -241,48 +308,105 @@ pub struct Mismatch {
     pub problem: Problem,
 }
 
-impl fmt::Display for Mismatch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "dataset `{}`", self.dataset)?;
-        if let Some(r) = &self.resource {
-            write!(f, ", resource `{r}`")?;
-        }
+impl Mismatch {
+    /// What the portal would refuse or lose, to be written in the reader's language.
+    pub fn text(&self) -> Text {
         let value = self.value.as_deref().unwrap_or_default();
-        match &self.problem {
-            Problem::Missing => write!(
-                f,
-                ": the portal requires `{}` and it is missing (set it under `[dataset]` in publisher.toml or plan.toml)",
-                self.field
+        let field = self.field.as_str();
+        let problem = match &self.problem {
+            Problem::Missing => t!("mismatch-missing", field = field),
+            Problem::NotAChoice(allowed) => t!(
+                "mismatch-not-a-choice",
+                field = field,
+                value = value,
+                allowed = allowed.join(", ")
             ),
-            Problem::NotAChoice(allowed) => write!(
-                f,
-                ": `{}` = `{value}` is not accepted by the portal; allowed: {}",
-                self.field,
-                allowed.join(", ")
+            Problem::NotAnEmail => t!("mismatch-not-an-email", field = field, value = value),
+            Problem::NotANaturalNumber => {
+                t!(
+                    "mismatch-not-a-natural-number",
+                    field = field,
+                    value = value
+                )
+            }
+            Problem::UnknownField => t!("mismatch-unknown-field", field = field, value = value),
+            Problem::NoSuchOrganization => t!("mismatch-no-such-organization", value = value),
+            Problem::NoSuchGroup => t!("mismatch-no-such-group", value = value),
+        };
+        match &self.resource {
+            Some(r) => t!(
+                "mismatch-resource",
+                dataset = &self.dataset,
+                resource = r,
+                problem = problem
             ),
-            Problem::NotAnEmail => write!(
-                f,
-                ": `{}` = `{value}` is not an e-mail address the portal accepts",
-                self.field
-            ),
-            Problem::NotANaturalNumber => write!(
-                f,
-                ": `{}` = `{value}` is not a whole number of zero or more",
-                self.field
-            ),
-            Problem::UnknownField => write!(
-                f,
-                ": the portal's schema has no field `{}`: it would drop `{value}`, and every push would find it changed (choose the profile of this portal, or ask the portal team to add the field)",
-                self.field
-            ),
-            Problem::NoSuchOrganization => write!(
-                f,
-                ": the organisation `{value}` does not exist on the portal (check `[organization] name` in publisher.toml against the portal's organisation address)"
-            ),
-            Problem::NoSuchGroup => write!(
-                f,
-                ": the group `{value}` does not exist on the portal (check `groups` against the portal's group list)"
+            None => t!(
+                "mismatch-dataset",
+                dataset = &self.dataset,
+                problem = problem
             ),
         }
+    }
+}
+
+impl fmt::Display for Mismatch {
+    /// [`Mismatch::text`] in English.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text().render(Lang::En))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ckan(status: Option<u16>, kind: ErrorKind, attempts: u32) -> CkanError {
+        CkanError {
+            action: "package_revise".into(),
+            status,
+            kind,
+            message: "Access denied".into(),
+            attempts,
+        }
+    }
+
+    #[test]
+    fn portal_errors_read_the_same_in_english_and_have_a_french_form() {
+        let fields = BTreeMap::from([("name".to_string(), vec!["taken".to_string()])]);
+        let e = ckan(Some(409), ErrorKind::Validation(fields), 1);
+        assert_eq!(
+            e.to_string(),
+            "`package_revise` (HTTP 409): the portal rejected `name`: taken"
+        );
+        let e = ckan(None, ErrorKind::Transport, 3);
+        assert_eq!(
+            e.to_string(),
+            "`package_revise`: Access denied (after 3 attempts)"
+        );
+        assert_eq!(
+            e.text().render(Lang::Fr),
+            "`package_revise`\u{a0}: Access denied (après 3 tentatives)"
+        );
+        let m = |dataset: &str| Mismatch {
+            dataset: dataset.into(),
+            resource: None,
+            field: "license_id".into(),
+            value: Some("x".into()),
+            problem: Problem::NotAnEmail,
+        };
+        let e = Error::PortalMismatch(vec![m("a"), m("b")]);
+        assert_eq!(
+            e.to_string(),
+            "the portal would refuse or lose what `dist/` holds; nothing was written:\n  - dataset `a`: `license_id` = `x` is not an e-mail address the portal accepts\n  - dataset `b`: `license_id` = `x` is not an e-mail address the portal accepts"
+        );
+        let fr = e.text().render(Lang::Fr);
+        assert!(
+            fr.contains("\n  - jeu de données `b`\u{a0}: `license_id`"),
+            "{fr}"
+        );
+        assert_eq!(
+            Error::Invalid(vec![]).text().render(Lang::En),
+            "the catalogue has 0 errors; nothing was written"
+        );
     }
 }

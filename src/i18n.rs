@@ -55,6 +55,12 @@ impl Text {
         }
     }
 
+    /// A message whose id is built at run time (the help of each command-line argument); it
+    /// lives as long as the program, as the few ids built this way do.
+    pub fn dynamic(id: String) -> Self {
+        Text::new(Box::leak(id.into_boxed_str()))
+    }
+
     /// Adds the argument `$name`.
     pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Self {
         self.args.push((name, value.into()));
@@ -166,6 +172,11 @@ fn quote_in(lang: Lang, head: &str, cut_from: Option<usize>) -> String {
             .arg("length", n)
             .render(lang),
     }
+}
+
+/// True when the message files hold `id`.
+pub fn has(id: &str) -> bool {
+    bundle(Lang::En).has_message(id)
 }
 
 /// Builds a [`Text`]: `t!("bad-date", field = name, value = quote(v))`.
