@@ -162,10 +162,10 @@ fn a_dataset_name_taken_twice_is_reported_against_the_later_plan() {
     }
     let out = tmp.path().join("dist");
     let diags = build_invalid(&catalog, &out);
-    let messages: Vec<&str> = diags
+    let messages: Vec<String> = diags
         .iter()
         .filter(|d| d.code == Code::DuplicateDatasetName)
-        .map(|d| d.message.as_str())
+        .map(|d| d.message.render(ogp_publish::model::Lang::En))
         .collect();
     assert_eq!(
         messages,
