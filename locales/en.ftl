@@ -214,3 +214,11 @@ push-summary = push: { $created } created, { $updated } updated, { $unchanged } 
 }, { $bytes } bytes uploaded
 push-dataset-failed = dataset `{ $name }` was not fully published (see the lines above)
 push-token-refused = the portal refused the token; the run stopped (check CKAN_API_TOKEN)
+push-gave-up = gave up after { $tries } tries without progress: { $cause }
+push-no-results = the answer has no `results` list
+dist-bad-json = { $cause }
+dist-no-member = no `{ $member }`
+dist-not-an-object = not an object
+dist-no-resources = no `resources` list
+dist-resource-not-an-object = a resource is not an object
+dist-resource-no-url = a resource has no `url`

@@ -214,3 +214,11 @@ push-summary = publication : { $created } créés, { $updated } mis à jour, { 
 }, { $bytes } octets téléversés
 push-dataset-failed = le jeu de données `{ $name }` n’a pas été entièrement publié (voir les lignes ci-dessus)
 push-token-refused = le portail a refusé le jeton ; la publication s’est arrêtée (vérifiez CKAN_API_TOKEN)
+push-gave-up = abandon après { $tries } essais sans progrès : { $cause }
+push-no-results = la réponse n’a pas de liste `results`
+dist-bad-json = { $cause }
+dist-no-member = pas de `{ $member }`
+dist-not-an-object = ce n’est pas un objet JSON
+dist-no-resources = pas de liste `resources`
+dist-resource-not-an-object = une ressource n’est pas un objet JSON
+dist-resource-no-url = une ressource n’a pas d’`url`

@@ -610,10 +610,10 @@ impl ops::Reporter for PushProgress {
                 format!("{}{}", rec.dataset, resource.unwrap_or_default()),
             )
             .arg("action", rec.action.as_str());
-        if let Some(e) = &rec.error {
+        if let Some(cause) = &rec.cause {
             text = Text::new("push-action-failed")
                 .arg("action", text)
-                .arg("cause", e.as_str());
+                .arg("cause", cause.clone());
         }
         let line = say(self.lang, text);
         match &self.bar {

@@ -45,7 +45,7 @@ pub enum Error {
     /// A file of `dist/` differs from what its manifest records.
     DistTampered(PathBuf),
     /// A JSON file of `dist/` is not what the build writes.
-    DistMalformed(PathBuf, String),
+    DistMalformed(PathBuf, Text),
     /// Another push of the same `dist/` holds its lock.
     Locked {
         /// The output folder.
@@ -110,7 +110,7 @@ impl Error {
             }
             Error::DistTampered(p) => t!("error-dist-tampered", path = path(p)),
             Error::DistMalformed(p, why) => {
-                t!("error-dist-malformed", path = path(p), cause = why)
+                t!("error-dist-malformed", path = path(p), cause = why.clone())
             }
             Error::Locked { dist, pid } => t!("error-locked", dist = path(dist), pid = pid),
             Error::TokenFile { path: p, source } => {

@@ -9,6 +9,7 @@ use super::{
 };
 use crate::ckan::client::{ActionBody, CkanClient, Replay, UploadFile};
 use crate::ckan::{CkanError, ErrorKind};
+use crate::i18n::Text;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -41,12 +42,22 @@ pub struct ActionRecord {
     pub attempts: u32,
     /// Wall time in milliseconds.
     pub duration_ms: u64,
-    /// What went wrong.
+    /// What went wrong, in English (the report file is read by programs and by people who
+    /// search the portal's own messages).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What went wrong, to be written in the reader's language.
+    #[serde(skip)]
+    pub cause: Option<Text>,
 }
 
 impl ActionRecord {
+    /// Records what went wrong.
+    pub(crate) fn fail(&mut self, cause: Text) {
+        self.error = Some(cause.render(crate::model::Lang::En));
+        self.cause = Some(cause);
+    }
+
     /// A line about `action` on `dataset` (and one of its resources), before it is sent.
     fn about(dataset: &str, resource: Option<&str>, action: &str) -> Self {
         ActionRecord {
@@ -141,7 +152,7 @@ impl Ctx {
             // Someone wrote to the dataset since it was read: read again and plan anew.
             Err(e) if rec.action == "package_revise" && e.is_refused_match() => ("stale", None),
             Err(e) if e.is_unknown_action() => ("unsupported", None),
-            Err(e) => ("failed", Some(e.to_string())),
+            Err(e) => ("failed", Some(e.text())),
         };
         rec.outcome = outcome.into();
         rec.status = match &r {
@@ -150,7 +161,9 @@ impl Ctx {
         };
         rec.attempts = attempts.max(1);
         rec.duration_ms = start.elapsed().as_millis() as u64;
-        rec.error = error;
+        if let Some(cause) = error {
+            rec.fail(cause);
+        }
         self.record(rec);
         if let Err(e) = &r {
             if e.is_auth() {
@@ -579,15 +592,14 @@ async fn sync_dataset(ctx: Arc<Ctx>, local: LocalDataset, start: RemoteDataset) 
         }
     }
     if let Some(e) = last {
-        ctx.record(ActionRecord {
+        let mut rec = ActionRecord {
             outcome: "failed".into(),
             status: e.status,
             attempts: ROUNDS as u32,
-            error: Some(format!(
-                "gave up after {ROUNDS} tries without progress: {e}"
-            )),
             ..ActionRecord::about(&local.name, None, "sync")
-        });
+        };
+        rec.fail(crate::t!("push-gave-up", tries = ROUNDS, cause = e.text()));
+        ctx.record(rec);
     }
     false
 }

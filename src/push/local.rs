@@ -34,8 +34,12 @@ fn read_json(path: &Path) -> Result<Value, Error> {
         path: path.to_path_buf(),
         source,
     })?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| Error::DistMalformed(path.to_path_buf(), e.to_string()))
+    serde_json::from_slice(&bytes).map_err(|e| {
+        Error::DistMalformed(
+            path.to_path_buf(),
+            crate::t!("dist-bad-json", cause = e.to_string()),
+        )
+    })
 }
 
 /// Reads the datasets of a built `dist/`, checking every file against `manifest.json`, so only
@@ -43,37 +47,48 @@ fn read_json(path: &Path) -> Result<Value, Error> {
 pub fn read_dist(dist: &Path) -> Result<Vec<LocalDataset>, Error> {
     let manifest_path = dist.join("manifest.json");
     let manifest = read_json(&manifest_path)?;
-    let bad = |what: &str| Error::DistMalformed(manifest_path.clone(), what.to_string());
-    let files = manifest["files"]
-        .as_object()
-        .ok_or_else(|| bad("no `files`"))?;
+    let bad = |what: &str| {
+        Error::DistMalformed(
+            manifest_path.clone(),
+            crate::t!("dist-no-member", member = what),
+        )
+    };
+    let files = manifest["files"].as_object().ok_or_else(|| bad("files"))?;
     let names = manifest["datasets"]
         .as_object()
-        .ok_or_else(|| bad("no `datasets`"))?;
+        .ok_or_else(|| bad("datasets"))?;
     let mut out = Vec::new();
     for name in names.keys() {
         let dir = dist.join("datasets").join(name);
         let pkg_path = dir.join("package.json");
         let Value::Object(mut package) = read_json(&pkg_path)? else {
-            return Err(Error::DistMalformed(pkg_path, "not an object".into()));
+            return Err(Error::DistMalformed(
+                pkg_path,
+                crate::t!("dist-not-an-object"),
+            ));
         };
         let resources = match package.remove("resources") {
             Some(Value::Array(r)) => r,
-            _ => return Err(Error::DistMalformed(pkg_path, "no `resources` list".into())),
+            _ => {
+                return Err(Error::DistMalformed(
+                    pkg_path,
+                    crate::t!("dist-no-resources"),
+                ))
+            }
         };
         let mut local_files = Vec::new();
         for r in resources {
             let Value::Object(resource) = r else {
                 return Err(Error::DistMalformed(
                     pkg_path,
-                    "a resource is not an object".into(),
+                    crate::t!("dist-resource-not-an-object"),
                 ));
             };
             let key = resource
                 .get("url")
                 .and_then(Value::as_str)
                 .ok_or_else(|| {
-                    Error::DistMalformed(pkg_path.clone(), "a resource has no `url`".into())
+                    Error::DistMalformed(pkg_path.clone(), crate::t!("dist-resource-no-url"))
                 })?
                 .to_string();
             let path = dir.join(&key);

@@ -112,6 +112,7 @@ pub(super) async fn show(
         attempts,
         duration_ms: start.elapsed().as_millis() as u64,
         error: r.as_ref().err().map(|e| e.to_string()),
+        cause: r.as_ref().err().map(CkanError::text),
         ..ActionRecord::default()
     };
     (r, record)
@@ -152,6 +153,11 @@ async fn search(
                 .action_attempts("package_search", ActionBody::Json(body), Replay::Safe)
                 .await;
             let results = r.as_ref().ok().and_then(|v| v.get("results")?.as_array());
+            let cause = match &r {
+                Ok(_) if results.is_none() => Some(crate::t!("push-no-results")),
+                Ok(_) => None,
+                Err(e) => Some(e.text()),
+            };
             records.push(ActionRecord {
                 action: "package_search".into(),
                 outcome: if results.is_some() { "ok" } else { "failed" }.into(),
@@ -161,11 +167,8 @@ async fn search(
                 },
                 attempts,
                 duration_ms: began.elapsed().as_millis() as u64,
-                error: match &r {
-                    Ok(_) if results.is_none() => Some("the answer has no `results` list".into()),
-                    Ok(_) => None,
-                    Err(e) => Some(e.to_string()),
-                },
+                error: cause.as_ref().map(|c| c.render(crate::model::Lang::En)),
+                cause,
                 ..ActionRecord::default()
             });
             let Some(results) = results else {
