@@ -22,7 +22,7 @@ const QUOTE_MAX: usize = 60;
 /// A message to be written in the reader's language: a Fluent id and its arguments.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Text {
-    id: &'static str,
+    id: Cow<'static, str>,
     args: Vec<(&'static str, Arg)>,
 }
 
@@ -50,15 +50,17 @@ impl Text {
     /// The message `id` with no argument.
     pub fn new(id: &'static str) -> Self {
         Text {
-            id,
+            id: Cow::Borrowed(id),
             args: Vec::new(),
         }
     }
 
-    /// A message whose id is built at run time (the help of each command-line argument); it
-    /// lives as long as the program, as the few ids built this way do.
+    /// A message whose id is built at run time (the help of each command-line argument).
     pub fn dynamic(id: String) -> Self {
-        Text::new(Box::leak(id.into_boxed_str()))
+        Text {
+            id: Cow::Owned(id),
+            args: Vec::new(),
+        }
     }
 
     /// Adds the argument `$name`.
@@ -68,15 +70,15 @@ impl Text {
     }
 
     /// The message id.
-    pub fn id(&self) -> &'static str {
-        self.id
+    pub fn id(&self) -> &str {
+        &self.id
     }
 
     /// The sentence in `lang`. A message missing from the files (a test forbids it) shows its
     /// id and arguments rather than nothing.
     pub fn render(&self, lang: Lang) -> String {
         let bundle = bundle(lang);
-        let Some(pattern) = bundle.get_message(self.id).and_then(|m| m.value()) else {
+        let Some(pattern) = bundle.get_message(&self.id).and_then(|m| m.value()) else {
             return format!("{} {:?}", self.id, self.args);
         };
         let mut args = FluentArgs::new();

@@ -73,7 +73,7 @@ fn preview_from_disk_looks_like_the_portal_page() {
     b.goto(&file_url(&dist.join("preview/index.html")));
     assert!(
         b.title()
-            .starts_with("Plans d'action pour un gouvernement ouvert"),
+            .starts_with("Plans d’action pour un gouvernement ouvert"),
         "{}",
         b.title()
     );
