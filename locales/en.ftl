@@ -71,6 +71,8 @@ cli-push-long = Publish dist/ to the portal: create what is missing, update only
 
     Checks first that the portal answers and the token may create datasets in the organisation. A night without change costs those two checks, one package_search per 500 datasets and no write; the new files of a dataset go up together in one package_revise. Safe to run again after a crash: it converges without duplicating resources. Run it after `build`: `ogp-publish build && ogp-publish push --portal URL`.
 cli-arg-verbose = Print debug lines (each request to the portal, retries) on standard error.
+cli-arg-quiet = Show no progress bar and no line per action.
+build-bar-unit = plans
 cli-arg-lang = The language of messages: fr or en (otherwise the locale: LC_ALL, LC_MESSAGES or LANG; English when none is set).
 cli-arg-catalog = The catalogue folder.
 cli-value-catalog = CATALOGUE

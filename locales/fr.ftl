@@ -71,6 +71,8 @@ cli-push-long = Publier dist/ sur le portail : créer ce qui manque, ne mettre 
 
     Vérifie d’abord que le portail répond et que le jeton peut créer des jeux de données dans l’organisation. Une nuit sans changement coûte ces deux vérifications, un package_search par tranche de 500 jeux de données et aucune écriture ; les nouveaux fichiers d’un jeu de données sont téléversés ensemble, en un seul package_revise. Peut être relancé sans risque après un arrêt brutal : il converge sans dupliquer de ressources. Lancez-le après `build` : `ogp-publish build && ogp-publish push --portal URL`.
 cli-arg-verbose = Afficher les lignes de débogage (chaque requête au portail, les nouvelles tentatives) sur la sortie d’erreur.
+cli-arg-quiet = N’afficher ni barre de progression ni ligne par action.
+build-bar-unit = plans
 cli-arg-lang = Langue des messages : fr ou en (sinon celle des paramètres régionaux : LC_ALL, LC_MESSAGES ou LANG ; l’anglais s’il n’y en a aucun).
 cli-arg-catalog = Le dossier du catalogue.
 cli-value-catalog = CATALOGUE

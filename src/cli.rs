@@ -27,6 +27,8 @@ pub const EXIT_PARTIAL: u8 = 3;
 pub struct Cli {
     #[arg(short, long, global = true)]
     verbose: bool,
+    #[arg(short, long, global = true)]
+    quiet: bool,
     #[arg(long, global = true, value_parser = ["fr", "en"])]
     lang: Option<String>,
     #[command(subcommand)]
@@ -632,12 +634,53 @@ impl ops::Reporter for PushProgress {
     }
 }
 
+/// The bar `build` shows over its plans on a terminal; nothing otherwise.
+struct BuildProgress(Option<indicatif::ProgressBar>);
+
+impl BuildProgress {
+    /// A bar on standard error when it is a terminal and the output is for people.
+    fn new(show: bool, lang: Lang) -> Self {
+        BuildProgress((show && std::io::stderr().is_terminal()).then(|| {
+            let b = indicatif::ProgressBar::new(0);
+            b.set_style(
+                indicatif::ProgressStyle::with_template(&format!(
+                    "{{bar:30}} {{pos}}/{{len}} {}",
+                    say(lang, Text::new("build-bar-unit"))
+                ))
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b
+        }))
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+impl ops::Reporter for BuildProgress {
+    fn plans(&self, total: u64) {
+        if let Some(b) = &self.0 {
+            b.set_length(total);
+        }
+    }
+
+    fn plan_done(&self) {
+        if let Some(b) = &self.0 {
+            b.inc(1);
+        }
+    }
+}
+
 fn run_push(
     args: PortalArgs,
     dry_run: bool,
     prune: bool,
     report: Option<PathBuf>,
     verbose: bool,
+    quiet: bool,
     lang: Lang,
 ) -> Result<u8, Error> {
     let token = read_token(&args, lang)?;
@@ -648,20 +691,21 @@ fn run_push(
         prune,
         report,
     };
-    let bar = (std::io::stderr().is_terminal() && args.format == Format::Human).then(|| {
-        let b = indicatif::ProgressBar::new(0);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(&format!(
-                "{{bar:30}} {{pos}}/{{len}} {} {{msg}}",
-                say(lang, Text::new("push-bar-unit"))
-            ))
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    });
+    let bar =
+        (!quiet && std::io::stderr().is_terminal() && args.format == Format::Human).then(|| {
+            let b = indicatif::ProgressBar::new(0);
+            b.set_style(
+                indicatif::ProgressStyle::with_template(&format!(
+                    "{{bar:30}} {{pos}}/{{len}} {} {{msg}}",
+                    say(lang, Text::new("push-bar-unit"))
+                ))
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b
+        });
     let progress = Arc::new(PushProgress {
         bar: bar.clone(),
-        quiet: args.format == Format::Json,
+        quiet: quiet || args.format == Format::Json,
         lang,
     });
     let outcome = ops::push(&opts, progress)?;
@@ -745,6 +789,7 @@ fn json_report(diags: &[Diagnostic], extra: serde_json::Value, lang: Lang) -> St
 /// Runs the parsed command; returns the exit code.
 pub fn run(cli: Cli) -> u8 {
     let verbose = cli.verbose;
+    let cli_quiet = cli.quiet;
     let lang = ogp_publish::i18n::lang_from_env(cli.lang.as_deref());
     match cli.command {
         Command::Check {
@@ -785,11 +830,19 @@ pub fn run(cli: Cli) -> u8 {
             out,
             format,
             jobs,
-        } => match ogp_publish::build(&BuildOpts {
-            catalog,
-            out: out.clone(),
-            jobs,
-        }) {
+        } => match {
+            let progress = BuildProgress::new(!cli_quiet && format == Format::Human, lang);
+            let built = ops::build_reporting(
+                &BuildOpts {
+                    catalog,
+                    out: out.clone(),
+                    jobs,
+                },
+                &progress,
+            );
+            progress.finish();
+            built
+        } {
             Ok((built, warnings)) => {
                 let bytes: u64 = built.files.values().map(|(b, _)| b).sum();
                 match format {
@@ -862,9 +915,11 @@ pub fn run(cli: Cli) -> u8 {
             dry_run,
             prune,
             report,
-        } => run_push(portal, dry_run, prune, report, verbose, lang).unwrap_or_else(|e| {
-            print_error(lang, e.text());
-            EXIT_TROUBLE
-        }),
+        } => {
+            run_push(portal, dry_run, prune, report, verbose, cli_quiet, lang).unwrap_or_else(|e| {
+                print_error(lang, e.text());
+                EXIT_TROUBLE
+            })
+        }
     }
 }

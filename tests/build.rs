@@ -361,3 +361,43 @@ fn a_plan_without_records_is_built_with_a_warning() {
     assert_eq!(code(&o), 0);
     assert!(String::from_utf8_lossy(&o.stdout).contains("warning[empty-plan]"));
 }
+
+/// Runs `ogp-publish <args>` in a pseudo-terminal (util-linux `script`), as a steward types it;
+/// returns everything the terminal received.
+fn on_terminal(args: &str) -> String {
+    let bin = env!("CARGO_BIN_EXE_ogp-publish");
+    let o = std::process::Command::new("script")
+        .args(["-qec", &format!("{bin} {args}"), "/dev/null"])
+        .current_dir(root())
+        .output()
+        .expect("`script` (util-linux) runs: the terminal tests need it");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn build_shows_a_bar_over_the_plans_on_a_terminal_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("dist");
+    let catalog = "tests/fixtures/valid/ckan-two-plans/catalog";
+    let args = format!("build {catalog} --out {}", out.display());
+    let shown = on_terminal(&args);
+    assert!(shown.contains("2/2 plans"), "{shown:?}");
+    let french = on_terminal(&format!("--lang fr {args}"));
+    assert!(
+        french.contains("2/2 plans") && french.contains("écrit"),
+        "{french:?}"
+    );
+    let quiet = on_terminal(&format!("--quiet {args}"));
+    assert!(
+        !quiet.contains("/2 plans") && quiet.contains("wrote"),
+        "{quiet:?}"
+    );
+    let piped = build(Path::new(catalog), &out);
+    assert_eq!(code(&piped), 0);
+    let text = String::from_utf8_lossy(&piped.stderr);
+    assert!(
+        !text.contains("/2 plans") && text.contains("wrote"),
+        "{text}"
+    );
+}

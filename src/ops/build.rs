@@ -2,6 +2,7 @@
 
 use super::check::check_opened;
 use super::plans::{each_plan, gather, plan_name};
+use super::Reporter;
 use crate::check;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
@@ -44,7 +45,15 @@ pub struct BuildOpts {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn build(opts: &BuildOpts) -> Result<(BuildSummary, Vec<Diagnostic>), Error> {
-    build_showing(opts, None)
+    build_showing(opts, None, &super::Quiet)
+}
+
+/// [`build()`], telling `progress` the number of plans and each plan done.
+pub fn build_reporting(
+    opts: &BuildOpts,
+    progress: &dyn Reporter,
+) -> Result<(BuildSummary, Vec<Diagnostic>), Error> {
+    build_showing(opts, None, progress)
 }
 
 /// [`build()`], with each preview page showing what `push` would change on the portal
@@ -52,6 +61,7 @@ pub fn build(opts: &BuildOpts) -> Result<(BuildSummary, Vec<Diagnostic>), Error>
 pub(super) fn build_showing(
     opts: &BuildOpts,
     changes: Option<&[DatasetPlan]>,
+    progress: &dyn Reporter,
 ) -> Result<(BuildSummary, Vec<Diagnostic>), Error> {
     use std::sync::atomic::{AtomicBool, Ordering};
     let opened = load::open_catalog(&opts.catalog);
@@ -91,6 +101,7 @@ pub(super) fn build_showing(
                 .any(Diagnostic::is_error),
     );
     let claimed = std::sync::Mutex::new(std::collections::HashSet::new());
+    progress.plans(opened.plan_dirs.len() as u64);
     let results = each_plan(&opened, opts.jobs, |plan, diags| {
         let name = plan_name(publisher, &plan);
         if diags.iter().any(Diagnostic::is_error) {
@@ -106,6 +117,7 @@ pub(super) fn build_showing(
         } else {
             Some(writer.plan(&plan, &diags)?)
         };
+        progress.plan_done();
         Ok((name, diags, output))
     });
     let results = match results {

@@ -16,7 +16,7 @@ pub use crate::push::{
     ActionRecord, DatasetAction, DatasetPlan, ResourceAction, ResourcePlan, RunSummary,
     VIEWS_ACTION,
 };
-pub use build::{build, BuildOpts};
+pub use build::{build, build_reporting, BuildOpts};
 pub use check::{check, load_checked, CheckOpts, Checked, Report};
 pub use diff::{diff, DiffOpts};
 pub use preview::{preview, PreviewOpts};
@@ -95,6 +95,10 @@ impl PortalOpts {
 
 /// What a long command tells its caller while it works (progress bars, lines per action).
 pub trait Reporter: Send + Sync {
+    /// The number of plans `build` goes through.
+    fn plans(&self, _total: u64) {}
+    /// One more plan checked (and written, when the catalogue is valid so far).
+    fn plan_done(&self) {}
     /// The number of changes the run will make, once known.
     fn planned(&self, _changes: u64) {}
     /// An action finished (a read, a write, a failure).

@@ -47,5 +47,5 @@ pub fn preview(opts: &PreviewOpts) -> Result<Vec<Diagnostic>, Error> {
         portal: portal.clone(),
         dist: opts.out.clone(),
     })?;
-    build_showing(&build, Some(&plans)).map(|(_, warnings)| warnings)
+    build_showing(&build, Some(&plans), &super::Quiet).map(|(_, warnings)| warnings)
 }
