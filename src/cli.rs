@@ -653,10 +653,16 @@ impl BuildProgress {
         }))
     }
 
-    fn finish(&self) {
+    /// Builds, the bar showing the plans done, then clears the bar.
+    fn build(
+        self,
+        opts: &BuildOpts,
+    ) -> Result<(ogp_publish::BuildSummary, Vec<Diagnostic>), Error> {
+        let built = ops::build_reporting(opts, &self);
         if let Some(b) = &self.0 {
             b.finish_and_clear();
         }
+        built
     }
 }
 
@@ -830,19 +836,13 @@ pub fn run(cli: Cli) -> u8 {
             out,
             format,
             jobs,
-        } => match {
-            let progress = BuildProgress::new(!cli_quiet && format == Format::Human, lang);
-            let built = ops::build_reporting(
-                &BuildOpts {
-                    catalog,
-                    out: out.clone(),
-                    jobs,
-                },
-                &progress,
-            );
-            progress.finish();
-            built
-        } {
+        } => match BuildProgress::new(!cli_quiet && format == Format::Human, lang).build(
+            &BuildOpts {
+                catalog,
+                out: out.clone(),
+                jobs,
+            },
+        ) {
             Ok((built, warnings)) => {
                 let bytes: u64 = built.files.values().map(|(b, _)| b).sum();
                 match format {
