@@ -414,6 +414,7 @@ fn build_preview(
     out: &std::path::Path,
     portal: Option<&PreviewPortal>,
     lang: Lang,
+    page_lang: Option<Lang>,
 ) -> Result<Vec<Diagnostic>, Result<Vec<Diagnostic>, String>> {
     let portal = match portal {
         Some(p) => {
@@ -430,6 +431,7 @@ fn build_preview(
         catalog: catalog.to_path_buf(),
         out: out.to_path_buf(),
         portal,
+        page_lang,
     };
     match ops::preview(&opts) {
         Ok(warnings) => Ok(warnings),
@@ -445,10 +447,11 @@ fn run_preview(
     port: u16,
     portal: Option<PreviewPortal>,
     lang: Lang,
+    page_lang: Option<Lang>,
 ) -> u8 {
     let index = out.join("preview").join("index.html");
     if !serve {
-        return match build_preview(&catalog, &out, portal.as_ref(), lang) {
+        return match build_preview(&catalog, &out, portal.as_ref(), lang, page_lang) {
             Ok(warnings) => {
                 print_diagnostics(&mut std::io::stderr(), &warnings, lang);
                 println!("{}", index.display());
@@ -477,18 +480,18 @@ fn run_preview(
     };
     let addr = listener.local_addr().map(|a| a.port()).unwrap_or(port);
     let errors: ogp_publish::serve::ErrorPage = Arc::new(Mutex::new(None));
-    let page_lang = ogp_publish::load_catalog(&catalog)
+    let profile = ogp_publish::load_catalog(&catalog)
         .catalog
         .publisher
         .profile
         .value
         .clone();
-    let page_lang = ogp_publish::profile::lookup(&page_lang)
-        .map_or(ogp_publish::profile::Lang::Fr, |p| p.lang());
+    let error_page_lang = page_lang
+        .unwrap_or_else(|| ogp_publish::profile::lookup(&profile).map_or(Lang::Fr, |p| p.lang()));
     let rebuild = {
         let (catalog, out, errors) = (catalog.clone(), out.clone(), errors.clone());
         move || {
-            let page = match build_preview(&catalog, &out, portal.as_ref(), lang) {
+            let page = match build_preview(&catalog, &out, portal.as_ref(), lang, page_lang) {
                 Ok(_) => {
                     let text = Text::new("cli-rebuilt").arg("path", out.display().to_string());
                     eprintln!("{}", say(lang, text));
@@ -496,7 +499,7 @@ fn run_preview(
                 }
                 Err(Ok(diags)) => {
                     print_diagnostics(&mut std::io::stderr(), &diags, lang);
-                    Some(ogp_publish::ops::render_errors(&diags, page_lang))
+                    Some(ogp_publish::ops::render_errors(&diags, error_page_lang))
                 }
                 Err(Err(e)) => {
                     print_error(lang, Text::from(e.clone()));
@@ -506,7 +509,7 @@ fn run_preview(
                         ogp_publish::Pos::START,
                         e,
                     );
-                    Some(ogp_publish::ops::render_errors(&[d], page_lang))
+                    Some(ogp_publish::ops::render_errors(&[d], error_page_lang))
                 }
             };
             if let Ok(mut slot) = errors.lock() {
@@ -797,6 +800,12 @@ pub fn run(cli: Cli) -> u8 {
     let verbose = cli.verbose;
     let cli_quiet = cli.quiet;
     let lang = ogp_publish::i18n::lang_from_env(cli.lang.as_deref());
+    // Only the flag changes the pages: the same catalogue gives the same files on every
+    // machine, whatever its locale.
+    let page_lang = cli
+        .lang
+        .as_deref()
+        .map(|l| ogp_publish::i18n::lang_from_env(Some(l)));
     match cli.command {
         Command::Check {
             catalog,
@@ -841,6 +850,7 @@ pub fn run(cli: Cli) -> u8 {
                 catalog,
                 out: out.clone(),
                 jobs,
+                page_lang,
             },
         ) {
             Ok((built, warnings)) => {
@@ -905,6 +915,7 @@ pub fn run(cli: Cli) -> u8 {
                 allow_http,
             }),
             lang,
+            page_lang,
         ),
         Command::Diff { portal } => run_diff(portal, verbose, lang).unwrap_or_else(|e| {
             print_error(lang, e.text());

@@ -48,6 +48,7 @@ fn build_invalid(catalog: &Path, out: &Path) -> Vec<ogp_publish::Diagnostic> {
         catalog: catalog.to_path_buf(),
         out: out.to_path_buf(),
         jobs: 0,
+        page_lang: None,
     }) {
         Err(Error::Invalid(diags)) => diags,
         Err(e) => panic!("expected an invalid catalogue, got {e}"),
@@ -64,6 +65,7 @@ fn plan_by_plan_build_writes_what_the_whole_catalogue_build_writes() {
         catalog: catalog.clone(),
         out: streamed.clone(),
         jobs: 0,
+        page_lang: None,
     })
     .unwrap();
     assert_eq!(built.datasets.len(), PLANS);
@@ -87,6 +89,7 @@ fn plan_by_plan_build_writes_what_the_whole_catalogue_build_writes() {
         catalog: catalog.clone(),
         out: again.clone(),
         jobs: 3,
+        page_lang: None,
     })
     .unwrap();
     assert!(read_tree(&again) == a, "a build with three workers differs");

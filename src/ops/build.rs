@@ -7,6 +7,7 @@ use crate::check;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::load;
+use crate::model::Lang;
 use crate::profile;
 use crate::push::DatasetPlan;
 use crate::write::{self, BuildSummary};
@@ -21,6 +22,9 @@ pub struct BuildOpts {
     pub out: PathBuf,
     /// Plans checked and written at once; 0 for one per core (at most 8).
     pub jobs: usize,
+    /// The language of the preview pages; `None` for the portal profile's. The data files do
+    /// not depend on it.
+    pub page_lang: Option<Lang>,
 }
 
 /// Checks the catalogue and writes the output folder, plan by plan on every core: each plan is
@@ -38,6 +42,7 @@ pub struct BuildOpts {
 ///     catalog: "catalog".into(),
 ///     out: out.path().join("dist"),
 ///     jobs: 0,
+///     page_lang: None,
 /// })?;
 /// assert_eq!(summary.datasets[0].plan_id, "quebec-2021-2023");
 /// assert!(out.path().join("dist/manifest.json").is_file());
@@ -87,7 +92,7 @@ pub(super) fn build_showing(
         )));
     };
     let tmp = write::prepare_out(&opts.out).map_err(invalid_or)?;
-    let writer = match write::DistWriter::new(publisher, profile, &tmp, changes) {
+    let writer = match write::DistWriter::new(publisher, profile, opts.page_lang, &tmp, changes) {
         Ok(w) => w,
         Err(e) => {
             write::discard_out(&tmp);

@@ -15,6 +15,8 @@ pub struct PreviewOpts {
     pub out: PathBuf,
     /// A portal to compare with: each page then shows what `push` would change.
     pub portal: Option<PortalOpts>,
+    /// The language of the pages; `None` for the portal profile's.
+    pub page_lang: Option<crate::model::Lang>,
 }
 
 /// Builds the catalogue into `out` with its preview, as `build` does; with a portal, compares
@@ -27,6 +29,7 @@ pub struct PreviewOpts {
 ///     catalog: "catalog".into(),
 ///     out: "dist".into(),
 ///     portal: None,
+///     page_lang: None,
 /// })?;
 /// println!("{} warning(s); open dist/preview/index.html", warnings.len());
 /// # Ok::<(), ogp_publish::Error>(())
@@ -36,6 +39,7 @@ pub fn preview(opts: &PreviewOpts) -> Result<Vec<Diagnostic>, Error> {
         catalog: opts.catalog.clone(),
         out: opts.out.clone(),
         jobs: 0,
+        page_lang: opts.page_lang,
     };
     let (_, warnings) = super::build(&build)?;
     let Some(portal) = &opts.portal else {

@@ -484,8 +484,8 @@ pub struct Pages<'a> {
 
 impl<'a> Pages<'a> {
     /// The pages of a publisher's catalogue in a profile's language.
-    pub fn new(publisher: &Publisher, profile: &'a dyn Profile) -> Self {
-        let lang = profile.lang();
+    pub fn new(publisher: &Publisher, profile: &'a dyn Profile, lang: Option<Lang>) -> Self {
+        let lang = lang.unwrap_or_else(|| profile.lang());
         let t = texts(lang);
         Pages {
             env: environment(),

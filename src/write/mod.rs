@@ -65,7 +65,7 @@ pub fn write_dist(
         .ok_or_else(|| Error::UnknownProfile(catalog.publisher.profile.value.clone()))?;
     let tmp = prepare_out(out)?;
     let written = (|| {
-        let writer = DistWriter::new(&catalog.publisher, profile, &tmp, None)?;
+        let writer = DistWriter::new(&catalog.publisher, profile, None, &tmp, None)?;
         let outputs = catalog
             .plans
             .iter()
@@ -239,10 +239,11 @@ impl<'a> DistWriter<'a> {
     pub(crate) fn new(
         publisher: &'a Publisher,
         profile: &'a dyn Profile,
+        page_lang: Option<crate::model::Lang>,
         root: &'a Path,
         changes: Option<&'a [DatasetPlan]>,
     ) -> Result<Self, Error> {
-        let pages = crate::preview::Pages::new(publisher, profile);
+        let pages = crate::preview::Pages::new(publisher, profile, page_lang);
         let preview_dir = root.join("preview");
         pages.start(&preview_dir).at(&preview_dir)?;
         let spool_path = root.join(".dcat-entries");

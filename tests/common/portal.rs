@@ -109,6 +109,7 @@ pub fn build(catalog: &Path, dir: &Path) -> PathBuf {
         catalog: catalog.to_path_buf(),
         out: out.clone(),
         jobs: 0,
+        page_lang: None,
     };
     ogp_publish::build(&opts).unwrap_or_else(|e| panic!("build failed: {e}"));
     out
