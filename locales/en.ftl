@@ -26,6 +26,40 @@ more-diagnostics = … and { $count } more { $code } in { $files ->
 
 ## Diagnostics: rules of the catalogue (src/check, src/profile, src/model)
 
+rule-use-one-of = use one of: { $choices }
+rule-unknown-profile = unknown portal profile `{ $name }`
+rule-duplicate-dataset-name = plans `{ $first }` and `{ $plan }` would publish the same dataset `{ $name }`
+rule-duplicate-dataset-name-hint = give each plan its own `name` under `[dataset]`
+rule-title-required = `title` is required
+rule-title-required-hint = write the plan's official title
+rule-empty-plan = this plan has no commitments: its dataset would be published with empty tables
+rule-empty-plan-hint = add the plan's commitments, or keep the plan folder out of the catalogue until they are known
+rule-name-length = must be 2 to 100 characters long
+rule-name-characters = may hold only lowercase ASCII letters, digits, `-` and `_`
+rule-name-reserved = is reserved by CKAN
+rule-bad-name = name `{ $name }` { $problem }
+rule-bad-name-hint = CKAN would reject it; try `{ $good }`
+rule-tag-short = is shorter than 2 characters
+rule-tag-long = is longer than 100 characters
+rule-tag-character = holds { $character }, which CKAN does not accept in tags
+rule-bad-tag = tag { $tag } { $problem }
+rule-bad-tag-hint = tags are 2 to 100 letters, digits, spaces, `-`, `_` or `.`; accents are fine
+rule-end-before-start = `{ $field }` { $end } is before `start` { $start }
+rule-end-before-start-hint = swap the dates, or correct the one that was mistyped
+rule-duplicate-id = { $what ->
+    [commitment] commitment
+   *[milestone] milestone
+} id `{ $id }` is already used on line { $line }
+rule-duplicate-id-hint = ids must be unique and stable: reusers join on them
+rule-unknown-challenge = challenge `{ $id }` is not declared in plan.toml
+rule-unknown-challenge-hint = declare it in plan.toml: [[challenges]] id = "…" title = "…"
+rule-unknown-commitment = commitment `{ $id }` does not exist in this plan
+rule-unknown-commitment-hint = use the `id` of a row of `{ $file }`
+rule-completed-without-date = milestone `{ $id }` is completed but has no `completed_on`
+rule-completed-without-date-hint = give the completion date (YYYY-MM-DD or YYYY-MM)
+rule-date-without-completion = milestone `{ $id }` has a `completed_on` but is not completed
+rule-date-without-completion-hint = set `status` to completed, or empty `completed_on`
+
 
 # Lint hints: what to write in a [lints] table. Never what the file already says.
 hint-and = { $first }; { $then }

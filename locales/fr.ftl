@@ -26,6 +26,40 @@ more-diagnostics = … et { $count } autres { $code } dans { $files ->
 
 ## Diagnostics : règles du catalogue (src/check, src/profile, src/model)
 
+rule-use-one-of = utilisez l’une de ces valeurs : { $choices }
+rule-unknown-profile = profil de portail inconnu : `{ $name }`
+rule-duplicate-dataset-name = les plans `{ $first }` et `{ $plan }` publieraient le même jeu de données `{ $name }`
+rule-duplicate-dataset-name-hint = donnez à chaque plan son propre `name` sous `[dataset]`
+rule-title-required = `title` est obligatoire
+rule-title-required-hint = inscrivez le titre officiel du plan
+rule-empty-plan = ce plan n’a aucun engagement : son jeu de données serait publié avec des tableaux vides
+rule-empty-plan-hint = ajoutez les engagements du plan, ou laissez son dossier hors du catalogue jusqu’à ce qu’ils soient connus
+rule-name-length = doit compter de 2 à 100 caractères
+rule-name-characters = ne peut contenir que des lettres ASCII minuscules, des chiffres, `-` et `_`
+rule-name-reserved = est réservé par CKAN
+rule-bad-name = le nom `{ $name }` { $problem }
+rule-bad-name-hint = CKAN le refuserait ; essayez `{ $good }`
+rule-tag-short = compte moins de 2 caractères
+rule-tag-long = compte plus de 100 caractères
+rule-tag-character = contient { $character }, que CKAN n’accepte pas dans les mots-clés
+rule-bad-tag = le mot-clé { $tag } { $problem }
+rule-bad-tag-hint = un mot-clé compte de 2 à 100 lettres, chiffres, espaces, `-`, `_` ou `.` ; les accents sont permis
+rule-end-before-start = `{ $field }` { $end } précède `start` { $start }
+rule-end-before-start-hint = inversez les dates, ou corrigez celle qui a été mal saisie
+rule-duplicate-id = l’identifiant { $what ->
+    [commitment] d’engagement
+   *[milestone] de jalon
+} `{ $id }` est déjà utilisé à la ligne { $line }
+rule-duplicate-id-hint = les identifiants doivent être uniques et stables : les réutilisateurs s’en servent pour joindre les tableaux
+rule-unknown-challenge = le défi `{ $id }` n’est pas déclaré dans plan.toml
+rule-unknown-challenge-hint = déclarez-le dans plan.toml : [[challenges]] id = "…" title = "…"
+rule-unknown-commitment = l’engagement `{ $id }` n’existe pas dans ce plan
+rule-unknown-commitment-hint = utilisez l’`id` d’une ligne de `{ $file }`
+rule-completed-without-date = le jalon `{ $id }` est réalisé, mais n’a pas de `completed_on`
+rule-completed-without-date-hint = indiquez la date de réalisation (AAAA-MM-JJ ou AAAA-MM)
+rule-date-without-completion = le jalon `{ $id }` a un `completed_on`, mais n’est pas réalisé
+rule-date-without-completion-hint = mettez `status` à completed, ou videz `completed_on`
+
 
 # Indices des règles : quoi écrire dans une table [lints], jamais ce que le fichier dit déjà.
 hint-and = { $first } ; { $then }

@@ -1,9 +1,11 @@
 //! Rules that need more than one value: unique ids, references between records, date order,
 //! dataset names and tags CKAN accepts, and the fields the portal profile requires.
 
-use crate::diagnostic::{quote, Code, Diagnostic, LintLevel, Pos, Severity};
+use crate::diagnostic::{Code, Diagnostic, LintLevel, Pos, Severity};
+use crate::i18n::quote;
 use crate::model::{Catalog, DatasetMeta, PartialDate, Plan, Publisher, RecordSrc, Sp};
 use crate::profile;
+use crate::t;
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::path::Path;
@@ -36,10 +38,10 @@ pub fn validate_publisher(publisher: &Publisher) -> Vec<Diagnostic> {
                 Code::UnknownProfile,
                 &publisher.file,
                 publisher.profile.pos,
-                format!("unknown portal profile `{}`", publisher.profile.value),
+                t!("rule-unknown-profile", name = &publisher.profile.value),
             )
             .field("profile")
-            .hint(format!("use one of: {}", profile::names())),
+            .hint(t!("rule-use-one-of", choices = profile::names())),
         );
     }
     if !publisher.profile.value.is_empty() {
@@ -64,13 +66,15 @@ impl DatasetNames {
                     Code::DuplicateDatasetName,
                     &name.file,
                     name.pos,
-                    format!(
-                        "plans `{first}` and `{plan_id}` would publish the same dataset `{}`",
-                        name.value
+                    t!(
+                        "rule-duplicate-dataset-name",
+                        first = first,
+                        plan = plan_id,
+                        name = &name.value
                     ),
                 )
                 .field("dataset.name")
-                .hint("give each plan its own `name` under `[dataset]`"),
+                .hint(t!("rule-duplicate-dataset-name-hint")),
             );
         }
         self.seen.insert(name.value, plan_id.to_string());
@@ -96,10 +100,10 @@ pub fn validate_plan(publisher: &Publisher, plan: &Plan) -> Vec<Diagnostic> {
                 Code::MissingField,
                 &plan.file,
                 plan.title.pos,
-                "`title` is required",
+                t!("rule-title-required"),
             )
             .field("title")
-            .hint("write the plan's official title"),
+            .hint(t!("rule-title-required-hint")),
         );
     }
     if let (Some(s), Some(e)) = (&plan.start, &plan.end) {
@@ -118,9 +122,9 @@ pub fn validate_plan(publisher: &Publisher, plan: &Plan) -> Vec<Diagnostic> {
                 Code::EmptyPlan,
                 &plan.commitments_table.file,
                 Pos::START,
-                "this plan has no commitments: its dataset would be published with empty tables",
+                t!("rule-empty-plan"),
             )
-            .hint("add the plan's commitments, or keep the plan folder out of the catalogue until they are known")
+            .hint(t!("rule-empty-plan-hint"))
             .warning(),
         );
     }
@@ -156,19 +160,17 @@ pub fn apply_lints(publisher: &Publisher, plan: &Plan, diags: &mut Vec<Diagnosti
             LintLevel::Deny => Severity::Error,
         };
         let suggest = match (level, set) {
-            (LintLevel::Warn, Some((_, file))) => Some(crate::t!(
-                "lint-allow-here",
-                code = d.code.as_str(),
-                file = file
-            )),
-            (LintLevel::Warn, None) => Some(crate::t!("lint-allow-all", code = d.code.as_str())),
-            (LintLevel::Deny, None) => Some(crate::t!("lint-warn", code = d.code.as_str())),
+            (LintLevel::Warn, Some((_, file))) => {
+                Some(t!("lint-allow-here", code = d.code.as_str(), file = file))
+            }
+            (LintLevel::Warn, None) => Some(t!("lint-allow-all", code = d.code.as_str())),
+            (LintLevel::Deny, None) => Some(t!("lint-warn", code = d.code.as_str())),
             // Denied on purpose: the fix is in the data.
             (LintLevel::Deny, Some(_)) | (LintLevel::Allow, _) => None,
         };
         if let Some(suggest) = suggest {
             d.hint = Some(match d.hint.take() {
-                Some(h) => crate::t!("hint-and", first = h, then = suggest),
+                Some(h) => t!("hint-and", first = h, then = suggest),
                 None => suggest,
             });
         }
@@ -188,14 +190,14 @@ pub fn dataset_name(plan: &Plan, meta: &DatasetMeta) -> Sp<String> {
 fn check_ckan_name(name: &Sp<String>, field: &str, diags: &mut Vec<Diagnostic>) {
     let v = &name.value;
     let problem = if !(2..=100).contains(&v.len()) {
-        Some("must be 2 to 100 characters long")
+        Some(t!("rule-name-length"))
     } else if !v
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
     {
-        Some("may hold only lowercase ASCII letters, digits, `-` and `_`")
+        Some(t!("rule-name-characters"))
     } else if RESERVED_NAMES.contains(&v.as_str()) {
-        Some("is reserved by CKAN")
+        Some(t!("rule-name-reserved"))
     } else {
         None
     };
@@ -205,16 +207,16 @@ fn check_ckan_name(name: &Sp<String>, field: &str, diags: &mut Vec<Diagnostic>) 
                 Code::BadDatasetName,
                 &name.file,
                 name.pos,
-                format!("name `{v}` {problem}"),
+                t!("rule-bad-name", name = v, problem = problem),
             )
             .field(field)
-            .hint(match slug(v) {
-                Some(good) if good != *v => format!("CKAN would reject it; try `{good}`"),
-                _ => format!(
-                    "CKAN would reject it; try `{}`",
-                    slug(&format!("plan {v}")).unwrap_or_else(|| "plan".into())
-                ),
-            }),
+            .hint(t!(
+                "rule-bad-name-hint",
+                good = match slug(v) {
+                    Some(good) if good != *v => good,
+                    _ => slug(&format!("plan {v}")).unwrap_or_else(|| "plan".into()),
+                }
+            )),
         );
     }
 }
@@ -259,11 +261,11 @@ fn check_tags(meta: &DatasetMeta, diags: &mut Vec<Diagnostic>) {
             .chars()
             .find(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.')));
         let problem = if len < 2 {
-            Some("is shorter than 2 characters".to_string())
+            Some(t!("rule-tag-short"))
         } else if len > 100 {
-            Some("is longer than 100 characters".to_string())
+            Some(t!("rule-tag-long"))
         } else {
-            bad_char.map(|c| format!("holds {c:?}, which CKAN does not accept in tags"))
+            bad_char.map(|c| t!("rule-tag-character", character = format!("{c:?}")))
         };
         if let Some(problem) = problem {
             diags.push(
@@ -271,12 +273,10 @@ fn check_tags(meta: &DatasetMeta, diags: &mut Vec<Diagnostic>) {
                     Code::BadTag,
                     &tag.file,
                     tag.pos,
-                    format!("tag {} {problem}", quote(&tag.value)),
+                    t!("rule-bad-tag", tag = quote(&tag.value), problem = problem),
                 )
                 .field("dataset.tags")
-                .hint(
-                    "tags are 2 to 100 letters, digits, spaces, `-`, `_` or `.`; accents are fine",
-                ),
+                .hint(t!("rule-bad-tag-hint")),
             );
         }
     }
@@ -298,10 +298,15 @@ fn order(
                 Code::EndBeforeStart,
                 file,
                 pos(),
-                format!("`{field}` {end} is before `start` {start}"),
+                t!(
+                    "rule-end-before-start",
+                    field = field,
+                    end = end.to_string(),
+                    start = start.to_string()
+                ),
             )
             .field(field)
-            .hint("swap the dates, or correct the one that was mistyped"),
+            .hint(t!("rule-end-before-start-hint")),
         );
     }
 }
@@ -346,10 +351,15 @@ impl<'a> Ids<'a> {
                 Code::DuplicateId,
                 self.file,
                 src.pos_of(self.column),
-                format!("{} id `{id}` is already used on line {line}", self.what),
+                t!(
+                    "rule-duplicate-id",
+                    what = self.what,
+                    id = id,
+                    line = line.to_string()
+                ),
             )
             .field("id")
-            .hint("ids must be unique and stable: reusers join on them"),
+            .hint(t!("rule-duplicate-id-hint")),
         )
     }
 }
@@ -376,14 +386,13 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
                         Code::UnknownChallenge,
                         &ct.file,
                         c.src.pos_of(c_challenge),
-                        format!("challenge `{ch}` is not declared in plan.toml"),
+                        t!("rule-unknown-challenge", id = ch),
                     )
                     .field("challenge")
                     .hint(if known.is_empty() {
-                        "declare it in plan.toml: [[challenges]] id = \"…\" title = \"…\""
-                            .to_string()
+                        t!("rule-unknown-challenge-hint")
                     } else {
-                        format!("use one of: {}", known.join(", "))
+                        t!("rule-use-one-of", choices = known.join(", "))
                     }),
                 );
             }
@@ -407,14 +416,14 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
                     Code::UnknownCommitment,
                     &mt.file,
                     m.src.pos_of(m_commitment),
-                    format!(
-                        "commitment `{}` does not exist in this plan",
+                    t!(
+                        "rule-unknown-commitment",
                         // A byte-order mark glued to the id is invisible: show it.
-                        m.commitment_id.replace('\u{feff}', "\\u{feff}")
+                        id = m.commitment_id.replace('\u{feff}', "\\u{feff}")
                     ),
                 )
                 .field("commitment_id")
-                .hint(format!("use the `id` of a row of `{}`", ct.file.display())),
+                .hint(t!("rule-unknown-commitment-hint", file = ct.file.display())),
             );
         }
         if let (Some(s), Some(e)) = (m.start, m.end) {
@@ -427,13 +436,10 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
                     Code::CompletedWithoutDate,
                     &mt.file,
                     m.src.pos_of(m_completed_on),
-                    format!(
-                        "milestone `{}` is completed but has no `completed_on`",
-                        m.id
-                    ),
+                    t!("rule-completed-without-date", id = &m.id),
                 )
                 .field("completed_on")
-                .hint("give the completion date (YYYY-MM-DD or YYYY-MM)"),
+                .hint(t!("rule-completed-without-date-hint")),
             );
         }
         if !completed && m.completed_on.is_some() && m.status.is_some() {
@@ -442,13 +448,10 @@ fn check_records(plan: &Plan, diags: &mut Vec<Diagnostic>) {
                     Code::DateWithoutCompletion,
                     &mt.file,
                     m.src.pos_of(m_completed_on),
-                    format!(
-                        "milestone `{}` has a `completed_on` but is not completed",
-                        m.id
-                    ),
+                    t!("rule-date-without-completion", id = &m.id),
                 )
                 .field("completed_on")
-                .hint("set `status` to completed, or empty `completed_on`"),
+                .hint(t!("rule-date-without-completion-hint")),
             );
         }
     }
