@@ -23,8 +23,49 @@ more-diagnostics = … and { $count } more { $code } in { $files ->
 
 ## Diagnostics: loading files (src/load)
 
+load-no-plans-folder = the catalogue has no `plans` folder
+load-no-plans-folder-hint = create `plans/<plan-id>/` holding plan.toml, commitments.csv and milestones.csv
+load-no-plans = no plan to publish
+load-no-plans-hint = add a folder `plans/<plan-id>/` with plan.toml, commitments.csv and milestones.csv
+load-outside = this path leads outside the catalogue, to `{ $target }`
+load-outside-hint = keep every catalogue file inside the catalogue folder; replace the link by the file itself
+load-utf16 = the file is UTF-16, not UTF-8
+load-utf16-hint = save it again as « CSV UTF-8 » (or UTF-8 text)
+load-not-utf8 = bytes that are not UTF-8
+load-not-utf8-hint = save the file as { $kind ->
+    [csv] « CSV UTF-8 »
+   *[text] UTF-8 text
+}; a file saved as Windows-1252/Latin-1 breaks accented letters
+load-file-missing = this file is missing
+load-file-unreadable = this file cannot be read: { $cause }
+load-file-missing-publisher-hint = the catalogue folder needs publisher.toml: the portal profile, the organisation and default metadata (see the README)
+load-file-missing-plan-hint = every plan folder needs plan.toml, commitments.csv (or .json) and milestones.csv (or .json)
+load-toml-syntax = { $cause }
+load-toml-syntax-hint = see the catalogue format in the README: keys, quotes and [tables]
+load-toml-date = `{ $written }` is a TOML date, not text
+load-toml-date-hint = write the date in quotes: "{ $written }"
+load-did-you-mean = did you mean `{ $name }`?
+load-unknown-key-hint = remove `{ $key }`; the keys allowed here are: { $known }
+load-not-a-lint = `{ $name }` is not a lint
+load-not-a-lint-hint = the lints are { $lints }; structural rules always hold
+load-not-a-lint-level = `{ $level }` is not a lint level
+load-not-a-lint-level-hint = use "allow", "warn" or "deny"
+load-standard-column = `{ $name }` is already a standard column (`{ $key }`)
+load-column-twice = `{ $name }` is declared twice
+load-extra-column-hint = declare only columns the standard ones do not cover, each once; rename this one
+
 
 ## Diagnostics: rules of the catalogue (src/check, src/profile, src/model)
+
+dq-required = Données Québec requires `{ $field }` for the dataset of plan `{ $plan }`
+dq-required-hint = add `{ $example }` under `[dataset]` in `{ $file }` (all plans) or in this plan.toml
+dq-bad-value = `{ $value }` is not a Données Québec `{ $field }`
+dq-empty = Données Québec requires a non-empty `{ $field }`
+dq-empty-hint = write for example `{ $example }`
+dq-bad-email = `{ $value }` is not an e-mail address the portal accepts
+dq-bad-email-hint = write one address such as `donnees.ouvertes@exemple.gouv.qc.ca`, without a name or angle brackets
+dq-no-tag = Données Québec requires at least one tag for the dataset of plan `{ $plan }`
+dq-no-tag-hint = add `tags = ["gouvernement ouvert"]` under `[dataset]` (terms of the Thésaurus de l'activité gouvernementale)
 
 rule-use-one-of = use one of: { $choices }
 rule-unknown-profile = unknown portal profile `{ $name }`

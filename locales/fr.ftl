@@ -23,8 +23,49 @@ more-diagnostics = … et { $count } autres { $code } dans { $files ->
 
 ## Diagnostics : lecture des fichiers (src/load)
 
+load-no-plans-folder = le catalogue n’a pas de dossier `plans`
+load-no-plans-folder-hint = créez `plans/<plan-id>/` contenant plan.toml, commitments.csv et milestones.csv
+load-no-plans = aucun plan à publier
+load-no-plans-hint = ajoutez un dossier `plans/<plan-id>/` avec plan.toml, commitments.csv et milestones.csv
+load-outside = ce chemin mène hors du catalogue, vers `{ $target }`
+load-outside-hint = gardez chaque fichier du catalogue dans son dossier ; remplacez le lien par le fichier lui-même
+load-utf16 = le fichier est en UTF-16, pas en UTF-8
+load-utf16-hint = enregistrez-le de nouveau en « CSV UTF-8 » (ou en texte UTF-8)
+load-not-utf8 = octets qui ne sont pas de l’UTF-8
+load-not-utf8-hint = enregistrez le fichier en { $kind ->
+    [csv] « CSV UTF-8 »
+   *[text] texte UTF-8
+} ; un fichier enregistré en Windows-1252 ou Latin-1 abîme les lettres accentuées
+load-file-missing = ce fichier est absent
+load-file-unreadable = ce fichier ne peut être lu : { $cause }
+load-file-missing-publisher-hint = le dossier du catalogue doit contenir publisher.toml : le profil de portail, l’organisation et les métadonnées par défaut (voir le README)
+load-file-missing-plan-hint = chaque dossier de plan doit contenir plan.toml, commitments.csv (ou .json) et milestones.csv (ou .json)
+load-toml-syntax = TOML illisible, selon son lecteur : { $cause }
+load-toml-syntax-hint = voyez le format du catalogue dans le README : clés, guillemets et [tables]
+load-toml-date = `{ $written }` est une date TOML, pas du texte
+load-toml-date-hint = écrivez la date entre guillemets : "{ $written }"
+load-did-you-mean = vouliez-vous dire `{ $name }` ?
+load-unknown-key-hint = retirez `{ $key }` ; les clés permises ici sont : { $known }
+load-not-a-lint = `{ $name }` n’est pas une règle réglable
+load-not-a-lint-hint = les règles réglables sont { $lints } ; les règles de structure s’appliquent toujours
+load-not-a-lint-level = `{ $level }` n’est pas un niveau de règle
+load-not-a-lint-level-hint = utilisez "allow", "warn" ou "deny"
+load-standard-column = `{ $name }` est déjà une colonne standard (`{ $key }`)
+load-column-twice = `{ $name }` est déclarée deux fois
+load-extra-column-hint = ne déclarez que les colonnes que les colonnes standard ne couvrent pas, une fois chacune ; renommez celle-ci
+
 
 ## Diagnostics : règles du catalogue (src/check, src/profile, src/model)
+
+dq-required = Données Québec exige `{ $field }` pour le jeu de données du plan `{ $plan }`
+dq-required-hint = ajoutez `{ $example }` sous `[dataset]` dans `{ $file }` (tous les plans) ou dans ce plan.toml
+dq-bad-value = `{ $value }` n’est pas une valeur de `{ $field }` acceptée par Données Québec
+dq-empty = Données Québec exige un `{ $field }` non vide
+dq-empty-hint = écrivez par exemple `{ $example }`
+dq-bad-email = `{ $value }` n’est pas une adresse courriel que le portail accepte
+dq-bad-email-hint = écrivez une seule adresse, comme `donnees.ouvertes@exemple.gouv.qc.ca`, sans nom ni chevrons
+dq-no-tag = Données Québec exige au moins un mot-clé pour le jeu de données du plan `{ $plan }`
+dq-no-tag-hint = ajoutez `tags = ["gouvernement ouvert"]` sous `[dataset]` (termes du Thésaurus de l’activité gouvernementale)
 
 rule-use-one-of = utilisez l’une de ces valeurs : { $choices }
 rule-unknown-profile = profil de portail inconnu : `{ $name }`

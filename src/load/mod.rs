@@ -61,11 +61,9 @@ pub fn open_catalog(root: &Path) -> Opened {
                     Code::MissingFile,
                     &plans_dir,
                     Pos::START,
-                    "the catalogue has no `plans` folder",
+                    crate::t!("load-no-plans-folder"),
                 )
-                .hint(
-                    "create `plans/<plan-id>/` holding plan.toml, commitments.csv and milestones.csv",
-                ),
+                .hint(crate::t!("load-no-plans-folder-hint")),
             ),
             Ok(entries) => {
                 let mut dirs: Vec<PathBuf> = entries
@@ -94,8 +92,13 @@ pub fn open_catalog(root: &Path) -> Opened {
                 // echo that.
                 if found == 0 {
                     diags.push(
-                        Diagnostic::error(Code::NoPlans, &plans_dir, Pos::START, "no plan to publish")
-                            .hint("add a folder `plans/<plan-id>/` with plan.toml, commitments.csv and milestones.csv"),
+                        Diagnostic::error(
+                            Code::NoPlans,
+                            &plans_dir,
+                            Pos::START,
+                            crate::t!("load-no-plans"),
+                        )
+                        .hint(crate::t!("load-no-plans-hint")),
                     );
                 }
             }

@@ -33,17 +33,18 @@ fn parse_toml<T: for<'de> Deserialize<'de>>(
                 .span()
                 .map_or(Pos::START, |s| crate::diagnostic::pos_at(&text, s.start));
             // One line: the TOML reader may give two, which would break the report's layout.
-            let mut message = e.message().trim().replace('\n', ": ");
-            let mut hint = unknown_key_hint(&message).unwrap_or_else(|| {
-                "see the catalogue format in the README: keys, quotes and [tables]".to_string()
-            });
+            let reader = e.message().trim().replace('\n', ": ");
+            let mut hint =
+                unknown_key_hint(&reader).unwrap_or_else(|| crate::t!("load-toml-syntax-hint"));
+            // The TOML reader's own words, in English: they name what it expected.
+            let mut message = crate::t!("load-toml-syntax", cause = reader.as_str());
             // A bare TOML date reaches serde as a map: say what was written.
             let written = e.span().and_then(|s| text.get(s)).unwrap_or_default();
-            if message.starts_with("invalid type: map, expected a string")
+            if reader.starts_with("invalid type: map, expected a string")
                 && written.starts_with(|c: char| c.is_ascii_digit())
             {
-                message = format!("`{written}` is a TOML date, not text");
-                hint = format!("write the date in quotes: \"{written}\"");
+                message = crate::t!("load-toml-date", written = written);
+                hint = crate::t!("load-toml-date-hint", written = written);
             }
             diags.push(Diagnostic::error(Code::TomlSyntax, path, pos, message).hint(hint));
             None
@@ -52,7 +53,7 @@ fn parse_toml<T: for<'de> Deserialize<'de>>(
 }
 
 /// "did you mean" for serde's `unknown field `x`, expected one of `a`, `b`` messages.
-fn unknown_key_hint(message: &str) -> Option<String> {
+fn unknown_key_hint(message: &str) -> Option<crate::i18n::Text> {
     let rest = message.strip_prefix("unknown field `")?;
     let (key, expected) = rest.split_once('`')?;
     let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
@@ -61,11 +62,8 @@ fn unknown_key_hint(message: &str) -> Option<String> {
         .min_by_key(|k| edit_distance(k, key))
         .filter(|k| edit_distance(k, key) <= 2);
     Some(match near {
-        Some(k) => format!("did you mean `{k}`?"),
-        None => format!(
-            "remove `{key}`; the keys allowed here are: {}",
-            known.join(", ")
-        ),
+        Some(k) => crate::t!("load-did-you-mean", name = *k),
+        None => crate::t!("load-unknown-key-hint", key = key, known = known.join(", ")),
     })
 }
 
@@ -185,13 +183,10 @@ fn read_lints(
                         Code::BadLint,
                         file,
                         name.pos,
-                        format!("`{}` is not a lint", name.value),
+                        crate::t!("load-not-a-lint", name = &name.value),
                     )
                     .field(format!("lints.{}", name.value))
-                    .hint(format!(
-                        "the lints are {}; structural rules always hold",
-                        known.join(", ")
-                    )),
+                    .hint(crate::t!("load-not-a-lint-hint", lints = known.join(", "))),
                 )
             }
             (Some(_), None) => diags.push(
@@ -199,10 +194,10 @@ fn read_lints(
                     Code::BadLint,
                     file,
                     level.pos,
-                    format!("`{}` is not a lint level", level.value),
+                    crate::t!("load-not-a-lint-level", level = &level.value),
                 )
                 .field(format!("lints.{}", name.value))
-                .hint("use \"allow\", \"warn\" or \"deny\""),
+                .hint(crate::t!("load-not-a-lint-level-hint")),
             ),
         }
     }
@@ -291,20 +286,21 @@ fn extra_columns(
                     .any(|n| n.as_ref() == name.value)
             })
             .map(|f| {
-                format!(
-                    "`{}` is already a standard column (`{}`)",
-                    name.value, f.key
+                crate::t!(
+                    "load-standard-column",
+                    name = &name.value,
+                    key = f.key.to_string()
                 )
             })
             .or_else(|| {
                 kept.contains(&name.value)
-                    .then(|| format!("`{}` is declared twice", name.value))
+                    .then(|| crate::t!("load-column-twice", name = &name.value))
             });
         if let Some(message) = clash {
             diags.push(
                 Diagnostic::error(Code::DuplicateColumn, file, name.pos, message)
                     .field(format!("columns.{table}"))
-                    .hint("declare only columns the standard ones do not cover, each once; rename this one"),
+                    .hint(crate::t!("load-extra-column-hint")),
             );
         }
         if !kept.contains(&name.value) {

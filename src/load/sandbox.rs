@@ -51,9 +51,9 @@ impl<'a> Sandbox<'a> {
                 Code::PathOutsideCatalog,
                 path,
                 Pos::START,
-                format!("this path leads outside the catalogue, to `{}`", resolved.display()),
+                crate::t!("load-outside", target = resolved.display()),
             )
-            .hint("keep every catalogue file inside the catalogue folder; replace the link by the file itself")
+            .hint(crate::t!("load-outside-hint"))
         })
     }
 
@@ -75,28 +75,22 @@ impl<'a> Sandbox<'a> {
             Ok(text) => Some(text),
             Err(DecodeError::Utf16) => {
                 diags.push(
-                    Diagnostic::error(
-                        Code::InvalidUtf8,
-                        path,
-                        Pos::START,
-                        "the file is UTF-16, not UTF-8",
-                    )
-                    .hint("save it again as « CSV UTF-8 » (or UTF-8 text)"),
+                    Diagnostic::error(Code::InvalidUtf8, path, Pos::START, crate::t!("load-utf16"))
+                        .hint(crate::t!("load-utf16-hint")),
                 );
                 None
             }
             Err(DecodeError::InvalidUtf8(pos)) => {
                 // « CSV UTF-8 » is a spreadsheet's choice: a TOML or JSON file is saved as UTF-8
                 // text.
-                let save_as = if path.extension().is_some_and(|e| e == "csv") {
-                    "« CSV UTF-8 »"
+                let kind = if path.extension().is_some_and(|e| e == "csv") {
+                    "csv"
                 } else {
-                    "UTF-8 text"
+                    "text"
                 };
                 diags.push(
-                    Diagnostic::error(Code::InvalidUtf8, path, pos, "bytes that are not UTF-8").hint(
-                        format!("save the file as {save_as}; a file saved as Windows-1252/Latin-1 breaks accented letters"),
-                    ),
+                    Diagnostic::error(Code::InvalidUtf8, path, pos, crate::t!("load-not-utf8"))
+                        .hint(crate::t!("load-not-utf8-hint", kind = kind)),
                 );
                 None
             }
@@ -123,23 +117,17 @@ fn dangling_target(path: &Path) -> Option<PathBuf> {
 
 /// The error for a catalogue file that is missing or cannot be read.
 fn unreadable(path: &Path, e: &std::io::Error) -> Diagnostic {
-    let what = if e.kind() == std::io::ErrorKind::NotFound {
-        "is missing".to_string()
+    let message = if e.kind() == std::io::ErrorKind::NotFound {
+        crate::t!("load-file-missing")
     } else {
-        format!("cannot be read: {e}")
+        crate::t!("load-file-unreadable", cause = e.to_string())
     };
     let hint = if path.ends_with("publisher.toml") {
-        "the catalogue folder needs publisher.toml: the portal profile, the organisation and default metadata (see the README)"
+        crate::t!("load-file-missing-publisher-hint")
     } else {
-        "every plan folder needs plan.toml, commitments.csv (or .json) and milestones.csv (or .json)"
+        crate::t!("load-file-missing-plan-hint")
     };
-    Diagnostic::error(
-        Code::MissingFile,
-        path,
-        Pos::START,
-        format!("this file {what}"),
-    )
-    .hint(hint)
+    Diagnostic::error(Code::MissingFile, path, Pos::START, message).hint(hint)
 }
 
 #[cfg(test)]

@@ -167,12 +167,13 @@ impl Profile for DonneesQuebec {
                         Code::ProfileRequiredField,
                         &plan.file,
                         Pos::START,
-                        format!("Données Québec requires `{field}` for the dataset of plan `{}`", plan.id),
+                        crate::t!("dq-required", field = field, plan = &plan.id),
                     )
                     .field(format!("dataset.{field}"))
-                    .hint(format!(
-                        "add `{example}` under `[dataset]` in `{}` (all plans) or in this plan.toml",
-                        publisher.file.display()
+                    .hint(crate::t!(
+                        "dq-required-hint",
+                        example = example,
+                        file = publisher.file.display()
                     )),
                 ),
                 Some(v) if !choices.is_empty() && !choices.contains(&v.value.as_str()) => out.push(
@@ -180,20 +181,20 @@ impl Profile for DonneesQuebec {
                         Code::ProfileBadValue,
                         &v.file,
                         v.pos,
-                        format!("`{}` is not a Données Québec `{field}`", v.value),
+                        crate::t!("dq-bad-value", value = &v.value, field = field),
                     )
                     .field(format!("dataset.{field}"))
-                    .hint(format!("use one of: {}", choices.join(", "))),
+                    .hint(crate::t!("rule-use-one-of", choices = choices.join(", "))),
                 ),
                 Some(v) if v.value.trim().is_empty() => out.push(
                     Diagnostic::error(
                         Code::ProfileRequiredField,
                         &v.file,
                         v.pos,
-                        format!("Données Québec requires a non-empty `{field}`"),
+                        crate::t!("dq-empty", field = field),
                     )
                     .field(format!("dataset.{field}"))
-                    .hint(format!("write for example `{example}`")),
+                    .hint(crate::t!("dq-empty-hint", example = example)),
                 ),
                 Some(_) => {}
             }
@@ -209,10 +210,10 @@ impl Profile for DonneesQuebec {
                             Code::ProfileBadValue,
                             &v.file,
                             v.pos,
-                            format!("`{}` is not an e-mail address the portal accepts", v.value),
+                            crate::t!("dq-bad-email", value = &v.value),
                         )
                         .field(format!("dataset.{field}"))
-                        .hint("write one address such as `donnees.ouvertes@exemple.gouv.qc.ca`, without a name or angle brackets"),
+                        .hint(crate::t!("dq-bad-email-hint")),
                     );
                 }
             }
@@ -223,10 +224,10 @@ impl Profile for DonneesQuebec {
                     Code::ProfileRequiredField,
                     &plan.file,
                     Pos::START,
-                    format!("Données Québec requires at least one tag for the dataset of plan `{}`", plan.id),
+                    crate::t!("dq-no-tag", plan = &plan.id),
                 )
                 .field("dataset.tags")
-                .hint("add `tags = [\"gouvernement ouvert\"]` under `[dataset]` (terms of the Thésaurus de l'activité gouvernementale)"),
+                .hint(crate::t!("dq-no-tag-hint")),
             );
         }
         out
