@@ -4,8 +4,8 @@
 
 ## General
 
-# Text not yet given a message of its own.
-raw = { $text }
+# Text shown as it is (already in the reader's language, or a library's own words).
+plain = { $text }
 # A value of the catalogue cut in a message.
 quote-cut = { $value }… ({ $length } characters)
 
@@ -23,6 +23,51 @@ more-diagnostics = … and { $count } more { $code } in { $files ->
 
 ## Diagnostics: loading files (src/load)
 
+load-bad-date = `{ $field }` { $value } is not a date
+load-bad-date-hint = use YYYY-MM-DD, or YYYY-MM when only the month is known; leave empty when unknown
+load-ambiguous-source = both `{ $stem }.csv` and `{ $stem }.json` exist; only one can be the source
+load-ambiguous-source-hint = delete or rename the one that is not maintained
+load-missing-column = required column `{ $key }` is missing
+load-missing-column-hint = add a `{ $key }` column to the header
+load-unnamed-column = a column has no name: its values would be lost
+load-unnamed-column-hint = name the column, or delete it (a comma at the end of the header row makes an empty column)
+load-unknown-column = unknown column `{ $name }`: its values would be lost
+load-unknown-column-near = did you mean `{ $name }`? Otherwise declare it under `[columns]` in plan.toml so it is published
+load-unknown-column-semicolon = the values are separated by `;`: save the file again as « CSV UTF-8 (comma delimited) »
+load-unknown-column-hint = declare it under `[columns]` in plan.toml so it is published, or remove it
+load-empty-file = the file is empty
+load-empty-csv-hint = the first row must name the columns, e.g. `id,title,...`
+load-empty-json-hint = write an array of records: `[ {"{"}"id": "…", …{"}"} ]`
+load-duplicate-column = column `{ $name }` appears twice in the header
+load-duplicate-column-hint = keep one column of each name
+load-field-count = this row has { $fields } fields but the header has { $width }
+load-field-count-hint = a comma inside a value needs the value in double quotes: "a, b"
+load-unclosed-quote = this quoted value is never closed
+load-unclosed-quote-hint = close the value with a double quote; a quote inside a value is written twice: ""
+load-text-after-quote = text after the closing quote of a value
+load-text-after-quote-hint = put the whole value in quotes and double the inner quotes: "a ""b"" c"
+load-json-not-array = expected an array of objects
+load-json-not-array-hint = write `[ {"{"}"id": "…", …{"}"}, … ]`
+load-json-invalid = invalid JSON: { $cause }
+load-json-invalid-hint = check commas, quotes and brackets near this place
+load-json-not-object = expected an object
+load-json-not-object-hint = each element is one record: {"{"}"id": "…", …{"}"}
+load-json-duplicate-key = key `{ $name }` appears twice in this record
+load-json-duplicate-key-hint = keep one key of each name: JSON keeps only the last one
+load-json-bad-value = `{ $key }` must be a string, a number, null or a list of strings
+load-json-bad-value-hint = write `"{ $key }": "…"`, or `null` when unknown
+load-missing-field = `{ $key }` is required
+load-missing-field-hint = fill in `{ $key }` for this row
+load-unknown-value = `{ $key }` { $value } is not a known value
+load-formula-like = `{ $column }` starts with `{ $first }`: spreadsheet programs may run it as a formula when reusers open the CSV
+load-formula-like-hint = if a formula is not meant, reword the start (e.g. « Moins de … » instead of « - … »); the text is published as written
+load-bad-url = `{ $field }` { $value } is not an http(s) address
+load-bad-url-hint = write the full address, starting with https://
+load-bad-number = `number` { $value } is not a whole number
+load-bad-number-hint = write the commitment's number in the plan, e.g. 3
+load-bad-ogp-value = { $value } is not an OGP value
+load-bad-ogp-value-hint = use one or more of, separated by `;`: { $codes }
+
 load-no-plans-folder = the catalogue has no `plans` folder
 load-no-plans-folder-hint = create `plans/<plan-id>/` holding plan.toml, commitments.csv and milestones.csv
 load-no-plans = no plan to publish
@@ -37,6 +82,10 @@ load-not-utf8-hint = save the file as { $kind ->
    *[text] UTF-8 text
 }; a file saved as Windows-1252/Latin-1 breaks accented letters
 load-file-missing = this file is missing
+load-file-is-folder = this is a folder, not a file
+load-file-denied = this file cannot be read: permission denied
+load-file-link-loop = this file is a symbolic link that leads back to itself
+load-toml-unknown-key = unknown key `{ $key }`; the keys allowed here are { $known }
 load-file-unreadable = this file cannot be read: { $cause }
 load-file-missing-publisher-hint = the catalogue folder needs publisher.toml: the portal profile, the organisation and default metadata (see the README)
 load-file-missing-plan-hint = every plan folder needs plan.toml, commitments.csv (or .json) and milestones.csv (or .json)

@@ -4,8 +4,8 @@
 
 ## Général
 
-# Texte qui n’a pas encore son propre message.
-raw = { $text }
+# Texte montré tel quel (déjà dans la langue du lecteur, ou les mots d’une bibliothèque).
+plain = { $text }
 # Valeur du catalogue coupée dans un message.
 quote-cut = { $value }… ({ $length } caractères)
 
@@ -23,6 +23,51 @@ more-diagnostics = … et { $count } autres { $code } dans { $files ->
 
 ## Diagnostics : lecture des fichiers (src/load)
 
+load-bad-date = `{ $field }` { $value } n’est pas une date
+load-bad-date-hint = utilisez AAAA-MM-JJ, ou AAAA-MM si seul le mois est connu ; laissez vide si elle est inconnue
+load-ambiguous-source = `{ $stem }.csv` et `{ $stem }.json` existent tous deux ; un seul peut être la source
+load-ambiguous-source-hint = supprimez ou renommez celui qui n’est pas tenu à jour
+load-missing-column = la colonne obligatoire `{ $key }` est absente
+load-missing-column-hint = ajoutez une colonne `{ $key }` à la ligne d’en-tête
+load-unnamed-column = une colonne n’a pas de nom : ses valeurs seraient perdues
+load-unnamed-column-hint = nommez la colonne, ou supprimez-la (une virgule en fin de ligne d’en-tête crée une colonne vide)
+load-unknown-column = colonne inconnue `{ $name }` : ses valeurs seraient perdues
+load-unknown-column-near = vouliez-vous dire `{ $name }` ? Sinon, déclarez-la sous `[columns]` dans plan.toml pour qu’elle soit publiée
+load-unknown-column-semicolon = les valeurs sont séparées par des `;` : enregistrez de nouveau le fichier en « CSV UTF-8 (délimité par des virgules) »
+load-unknown-column-hint = déclarez-la sous `[columns]` dans plan.toml pour qu’elle soit publiée, ou retirez-la
+load-empty-file = le fichier est vide
+load-empty-csv-hint = la première ligne doit nommer les colonnes, par exemple `id,title,...`
+load-empty-json-hint = écrivez un tableau d’enregistrements : `[ {"{"}"id": "…", …{"}"} ]`
+load-duplicate-column = la colonne `{ $name }` figure deux fois dans l’en-tête
+load-duplicate-column-hint = gardez une seule colonne de chaque nom
+load-field-count = cette ligne a { $fields } champs, mais l’en-tête en a { $width }
+load-field-count-hint = une valeur contenant une virgule doit être entre guillemets droits : "a, b"
+load-unclosed-quote = cette valeur entre guillemets n’est jamais refermée
+load-unclosed-quote-hint = refermez la valeur par un guillemet droit ; un guillemet à l’intérieur d’une valeur s’écrit deux fois : ""
+load-text-after-quote = du texte suit le guillemet fermant d’une valeur
+load-text-after-quote-hint = mettez toute la valeur entre guillemets et doublez ceux de l’intérieur : "a ""b"" c"
+load-json-not-array = un tableau d’objets était attendu
+load-json-not-array-hint = écrivez `[ {"{"}"id": "…", …{"}"}, … ]`
+load-json-invalid = JSON invalide, selon son lecteur : { $cause }
+load-json-invalid-hint = vérifiez les virgules, les guillemets et les crochets près de cet endroit
+load-json-not-object = un objet était attendu
+load-json-not-object-hint = chaque élément est un enregistrement : `{"{"}"id": "…", …{"}"}`
+load-json-duplicate-key = la clé `{ $name }` figure deux fois dans cet enregistrement
+load-json-duplicate-key-hint = gardez une seule clé de chaque nom : JSON ne conserve que la dernière
+load-json-bad-value = `{ $key }` doit être une chaîne, un nombre, null ou une liste de chaînes
+load-json-bad-value-hint = écrivez `"{ $key }": "…"`, ou `null` si la valeur est inconnue
+load-missing-field = `{ $key }` est obligatoire
+load-missing-field-hint = remplissez `{ $key }` pour cette ligne
+load-unknown-value = `{ $key }` { $value } n’est pas une valeur connue
+load-formula-like = `{ $column }` commence par `{ $first }` : un tableur pourrait l’exécuter comme une formule quand des réutilisateurs ouvrent le CSV
+load-formula-like-hint = si ce n’est pas une formule voulue, reformulez le début (par exemple « Moins de … » au lieu de « - … ») ; le texte est publié tel quel
+load-bad-url = `{ $field }` { $value } n’est pas une adresse http(s)
+load-bad-url-hint = écrivez l’adresse complète, commençant par https://
+load-bad-number = `number` { $value } n’est pas un nombre entier
+load-bad-number-hint = inscrivez le numéro de l’engagement dans le plan, par exemple 3
+load-bad-ogp-value = { $value } n’est pas une valeur du PGO
+load-bad-ogp-value-hint = utilisez une ou plusieurs de ces valeurs, séparées par `;` : { $codes }
+
 load-no-plans-folder = le catalogue n’a pas de dossier `plans`
 load-no-plans-folder-hint = créez `plans/<plan-id>/` contenant plan.toml, commitments.csv et milestones.csv
 load-no-plans = aucun plan à publier
@@ -37,6 +82,10 @@ load-not-utf8-hint = enregistrez le fichier en { $kind ->
    *[text] texte UTF-8
 } ; un fichier enregistré en Windows-1252 ou Latin-1 abîme les lettres accentuées
 load-file-missing = ce fichier est absent
+load-file-is-folder = c’est un dossier, pas un fichier
+load-file-denied = ce fichier ne peut être lu : permission refusée
+load-file-link-loop = ce fichier est un lien symbolique qui renvoie à lui-même
+load-toml-unknown-key = clé inconnue `{ $key }` ; les clés permises ici sont { $known }
 load-file-unreadable = ce fichier ne peut être lu : { $cause }
 load-file-missing-publisher-hint = le dossier du catalogue doit contenir publisher.toml : le profil de portail, l’organisation et les métadonnées par défaut (voir le README)
 load-file-missing-plan-hint = chaque dossier de plan doit contenir plan.toml, commitments.csv (ou .json) et milestones.csv (ou .json)

@@ -326,7 +326,7 @@ pub fn parse(args: Vec<std::ffi::OsString>, lang: Lang) -> Result<Cli, u8> {
                 | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
                     Text::new("cli-error-missing-command")
                 }
-                _ => Text::new("raw").arg("text", e.to_string().trim().to_string()),
+                _ => Text::plain(e.to_string().trim()),
             };
             eprintln!("{}", say(lang, Text::new("cli-error").arg("message", text)));
             eprintln!("{}", say(lang, Text::new("cli-error-more")));
@@ -463,7 +463,7 @@ fn run_preview(
                 EXIT_INVALID
             }
             Err(Err(e)) => {
-                print_error(lang, Text::from(e));
+                print_error(lang, Text::plain(e));
                 EXIT_TROUBLE
             }
         };
@@ -502,12 +502,12 @@ fn run_preview(
                     Some(ogp_publish::ops::render_errors(&diags, error_page_lang))
                 }
                 Err(Err(e)) => {
-                    print_error(lang, Text::from(e.clone()));
+                    print_error(lang, Text::plain(e.clone()));
                     let d = Diagnostic::error(
                         ogp_publish::Code::MissingFile,
                         &out,
                         ogp_publish::Pos::START,
-                        e,
+                        Text::plain(e),
                     );
                     Some(ogp_publish::ops::render_errors(&[d], error_page_lang))
                 }

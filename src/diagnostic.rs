@@ -335,22 +335,6 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// A value as messages quoted it before they were translated; being replaced by
-/// [`crate::i18n::quote`].
-pub(crate) fn quote(value: &str) -> String {
-    match crate::i18n::quote(value) {
-        crate::i18n::Arg::Quote {
-            head,
-            cut_from: None,
-        } => format!("{head:?}"),
-        crate::i18n::Arg::Quote {
-            head,
-            cut_from: Some(n),
-        } => format!("{head:?}… ({n} characters)"),
-        _ => String::new(),
-    }
-}
-
 /// Sorts diagnostics by file, position, code and message, and drops exact repeats.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| {

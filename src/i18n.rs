@@ -63,6 +63,12 @@ impl Text {
         }
     }
 
+    /// Text shown as it is: already written in the reader's language, or a library's own
+    /// words that have no translation.
+    pub fn plain(text: impl Into<String>) -> Self {
+        Text::new("plain").arg("text", text.into())
+    }
+
     /// Adds the argument `$name`.
     pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Self {
         self.args.push((name, value.into()));
@@ -95,18 +101,6 @@ impl Text {
         bundle
             .format_pattern(pattern, Some(&args), &mut errors)
             .into_owned()
-    }
-}
-
-impl From<String> for Text {
-    fn from(s: String) -> Self {
-        Text::new("raw").arg("text", s)
-    }
-}
-
-impl From<&str> for Text {
-    fn from(s: &str) -> Self {
-        Text::new("raw").arg("text", s)
     }
 }
 
@@ -240,7 +234,7 @@ fn grouped(value: &FluentValue, sep: char) -> Option<String> {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);

@@ -430,7 +430,16 @@ fn fifty_megabyte_lines() {
     let message = report["diagnostics"][0]["message"]
         .as_str()
         .expect("a message");
-    let count = format!("({} characters)", plain.chars().count());
+    // English groups digits by three with commas: 52,428,805.
+    let digits = plain.chars().count().to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let count = format!("({grouped} characters)");
     assert!(
         message.len() < 200 && message.contains(&count),
         "the message should quote the start and give the length: {}",

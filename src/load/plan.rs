@@ -36,8 +36,9 @@ fn parse_toml<T: for<'de> Deserialize<'de>>(
             let reader = e.message().trim().replace('\n', ": ");
             let mut hint =
                 unknown_key_hint(&reader).unwrap_or_else(|| crate::t!("load-toml-syntax-hint"));
-            // The TOML reader's own words, in English: they name what it expected.
-            let mut message = crate::t!("load-toml-syntax", cause = reader.as_str());
+            // The TOML reader's own words, in English, except for the common unknown key.
+            let mut message = unknown_key(&reader)
+                .unwrap_or_else(|| crate::t!("load-toml-syntax", cause = reader.as_str()));
             // A bare TOML date reaches serde as a map: say what was written.
             let written = e.span().and_then(|s| text.get(s)).unwrap_or_default();
             if reader.starts_with("invalid type: map, expected a string")
@@ -50,6 +51,23 @@ fn parse_toml<T: for<'de> Deserialize<'de>>(
             None
         }
     }
+}
+
+/// serde's `unknown field `x`, expected one of `a`, `b`` as a message of ours.
+fn unknown_key(message: &str) -> Option<crate::i18n::Text> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, expected) = rest.split_once('`')?;
+    let known: Vec<String> = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|k| format!("`{k}`"))
+        .collect();
+    Some(crate::t!(
+        "load-toml-unknown-key",
+        key = key,
+        known = known.join(", ")
+    ))
 }
 
 /// "did you mean" for serde's `unknown field `x`, expected one of `a`, `b`` messages.

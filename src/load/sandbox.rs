@@ -117,10 +117,14 @@ fn dangling_target(path: &Path) -> Option<PathBuf> {
 
 /// The error for a catalogue file that is missing or cannot be read.
 fn unreadable(path: &Path, e: &std::io::Error) -> Diagnostic {
-    let message = if e.kind() == std::io::ErrorKind::NotFound {
-        crate::t!("load-file-missing")
-    } else {
-        crate::t!("load-file-unreadable", cause = e.to_string())
+    // ELOOP: the system's message for a link that leads back to itself.
+    const LINK_LOOP: i32 = 40;
+    let message = match e.kind() {
+        std::io::ErrorKind::NotFound => crate::t!("load-file-missing"),
+        std::io::ErrorKind::IsADirectory => crate::t!("load-file-is-folder"),
+        std::io::ErrorKind::PermissionDenied => crate::t!("load-file-denied"),
+        _ if e.raw_os_error() == Some(LINK_LOOP) => crate::t!("load-file-link-loop"),
+        _ => crate::t!("load-file-unreadable", cause = e.to_string()),
     };
     let hint = if path.ends_with("publisher.toml") {
         crate::t!("load-file-missing-publisher-hint")

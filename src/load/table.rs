@@ -3,12 +3,14 @@
 
 use super::sandbox::Sandbox;
 use super::source::{self, CsvError};
-use crate::diagnostic::{quote, Code, Diagnostic, Pos};
+use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::fields::{Field, Kind, COMMITMENT_FIELDS, MILESTONE_FIELDS};
+use crate::i18n::quote;
 use crate::model::{
     Commitment, Completion, CsvPlaces, Milestone, OgpValue, PartialDate, Plan, RecordSrc, Status,
     Table,
 };
+use crate::t;
 use std::path::Path;
 
 /// Reads the commitments and milestones tables of the plan folder `dir` into `plan`.
@@ -62,10 +64,10 @@ pub(super) fn bad_date(file: &Path, pos: Pos, field: &str, value: &str) -> Diagn
         Code::BadDate,
         file,
         pos,
-        format!("`{field}` {} is not a date", quote(value)),
+        t!("load-bad-date", field = field, value = quote(value)),
     )
     .field(field)
-    .hint("use YYYY-MM-DD, or YYYY-MM when only the month is known; leave empty when unknown")
+    .hint(t!("load-bad-date-hint"))
 }
 
 /// One value as read. It holds no text itself, so a table's cells are one flat vector that
@@ -197,11 +199,9 @@ fn load_table(
                     Code::AmbiguousSource,
                     &json,
                     Pos::START,
-                    format!(
-                        "both `{stem}.csv` and `{stem}.json` exist; only one can be the source"
-                    ),
+                    t!("load-ambiguous-source", stem = stem),
                 )
-                .hint("delete or rename the one that is not maintained"),
+                .hint(t!("load-ambiguous-source-hint")),
             );
             return None;
         }
@@ -216,10 +216,10 @@ fn load_table(
                     Code::MissingColumn,
                     &table.file,
                     Pos::START,
-                    format!("required column `{key}` is missing"),
+                    t!("load-missing-column", key = key),
                 )
                 .field(key)
-                .hint(format!("add a `{key}` column to the header")),
+                .hint(t!("load-missing-column-hint", key = key)),
             );
         }
     }
@@ -228,32 +228,27 @@ fn load_table(
 
 fn unknown_column(file: &Path, pos: Pos, name: &str, known: &[&str]) -> Diagnostic {
     if name.trim().is_empty() {
-        return Diagnostic::error(
-            Code::UnknownColumn,
-            file,
-            pos,
-            "a column has no name: its values would be lost",
-        )
-        .hint("name the column, or delete it (a comma at the end of the header row makes an empty column)");
+        return Diagnostic::error(Code::UnknownColumn, file, pos, t!("load-unnamed-column"))
+            .hint(t!("load-unnamed-column-hint"));
     }
     let near = known
         .iter()
         .min_by_key(|k| edit_distance(k, name))
         .filter(|k| edit_distance(k, name) <= 2);
     let hint = match near {
-        Some(k) => format!("did you mean `{k}`? Otherwise declare it under `[columns]` in plan.toml so it is published"),
+        Some(k) => t!("load-unknown-column-near", name = *k),
         // A spreadsheet of a French locale separates values with `;`: the header is one name.
-        None if name.contains(';') => "the values are separated by `;`: save the file again as « CSV UTF-8 (comma delimited) »".to_string(),
-        None => "declare it under `[columns]` in plan.toml so it is published, or remove it".to_string(),
+        None if name.contains(';') => t!("load-unknown-column-semicolon"),
+        None => t!("load-unknown-column-hint"),
     };
     Diagnostic::error(
         Code::UnknownColumn,
         file,
         pos,
         // A byte-order mark glued to the name is invisible: show it.
-        format!(
-            "unknown column `{}`: its values would be lost",
-            name.replace('\u{feff}', "\\u{feff}")
+        t!(
+            "load-unknown-column",
+            name = name.replace('\u{feff}', "\\u{feff}")
         ),
     )
     .field(name)
@@ -272,8 +267,8 @@ fn load_csv(
     let header_pos = match reader.read_into(&mut spans) {
         None => {
             diags.push(
-                Diagnostic::error(Code::EmptyFile, path, Pos::START, "the file is empty")
-                    .hint("the first row must name the columns, e.g. `id,title,...`"),
+                Diagnostic::error(Code::EmptyFile, path, Pos::START, t!("load-empty-file"))
+                    .hint(t!("load-empty-csv-hint")),
             );
             return None;
         }
@@ -299,10 +294,10 @@ fn load_csv(
                     Code::DuplicateColumn,
                     path,
                     pos,
-                    format!("column `{value}` appears twice in the header"),
+                    t!("load-duplicate-column", name = value.as_str()),
                 )
                 .field(value.as_str())
-                .hint("keep one column of each name"),
+                .hint(t!("load-duplicate-column-hint")),
             );
             ok = false;
         } else if !known.contains(&value.as_str()) {
@@ -334,12 +329,9 @@ fn load_csv(
                     Code::CsvFieldCount,
                     path,
                     pos,
-                    format!(
-                        "this row has {} fields but the header has {width}",
-                        spans.len()
-                    ),
+                    t!("load-field-count", fields = spans.len(), width = width),
                 )
-                .hint("a comma inside a value needs the value in double quotes: \"a, b\""),
+                .hint(t!("load-field-count-hint")),
             );
             ok = false;
             continue;
@@ -407,16 +399,16 @@ fn csv_error(path: &Path, e: CsvError) -> Diagnostic {
             Code::CsvUnbalancedQuote,
             path,
             pos,
-            "this quoted value is never closed",
+            t!("load-unclosed-quote"),
         )
-        .hint("close the value with a double quote; a quote inside a value is written twice: \"\""),
+        .hint(t!("load-unclosed-quote-hint")),
         CsvError::TextAfterQuote(pos) => Diagnostic::error(
             Code::CsvTextAfterQuote,
             path,
             pos,
-            "text after the closing quote of a value",
+            t!("load-text-after-quote"),
         )
-        .hint("put the whole value in quotes and double the inner quotes: \"a \"\"b\"\" c\""),
+        .hint(t!("load-text-after-quote-hint")),
     }
 }
 
@@ -429,8 +421,8 @@ fn load_json(
     let text = sandbox.read_text(path, diags)?;
     if text.trim().is_empty() {
         diags.push(
-            Diagnostic::error(Code::EmptyFile, path, Pos::START, "the file is empty")
-                .hint("write an array of records: `[ {\"id\": \"…\", …} ]`"),
+            Diagnostic::error(Code::EmptyFile, path, Pos::START, t!("load-empty-file"))
+                .hint(t!("load-empty-json-hint")),
         );
         return None;
     }
@@ -442,9 +434,9 @@ fn load_json(
                     Code::JsonSyntax,
                     path,
                     Pos::START,
-                    "expected an array of objects",
+                    t!("load-json-not-array"),
                 )
-                .hint("write `[ {\"id\": \"…\", …}, … ]`"),
+                .hint(t!("load-json-not-array-hint")),
             );
             return None;
         }
@@ -471,9 +463,9 @@ fn load_json(
                     Code::JsonSyntax,
                     path,
                     Pos::new(e.line() as u32, col as u32),
-                    format!("invalid JSON: {message}"),
+                    t!("load-json-invalid", cause = message),
                 )
-                .hint("check commas, quotes and brackets near this place"),
+                .hint(t!("load-json-invalid-hint")),
             );
             return None;
         }
@@ -496,8 +488,8 @@ fn load_json(
         };
         let serde_json::Value::Object(obj) = item else {
             diags.push(
-                Diagnostic::error(Code::JsonSyntax, path, pos, "expected an object")
-                    .hint("each element is one record: {\"id\": \"…\", …}"),
+                Diagnostic::error(Code::JsonSyntax, path, pos, t!("load-json-not-object"))
+                    .hint(t!("load-json-not-object-hint")),
             );
             ok = false;
             continue;
@@ -510,10 +502,10 @@ fn load_json(
                         Code::DuplicateColumn,
                         path,
                         crate::diagnostic::pos_at(&text, *off),
-                        format!("key `{name}` appears twice in this record"),
+                        t!("load-json-duplicate-key", name = name.as_str()),
                     )
                     .field(name.as_str())
-                    .hint("keep one key of each name: JSON keeps only the last one"),
+                    .hint(t!("load-json-duplicate-key-hint")),
                 );
                 ok = false;
             }
@@ -541,10 +533,10 @@ fn load_json(
                             Code::JsonSyntax,
                             path,
                             key_pos(&k),
-                            format!("`{k}` must be a string, a number, null or a list of strings"),
+                            t!("load-json-bad-value", key = k.as_str()),
                         )
                         .field(k.as_str())
-                        .hint(format!("write `\"{k}\": \"…\"`, or `null` when unknown")),
+                        .hint(t!("load-json-bad-value-hint", key = k.as_str())),
                     );
                     ok = false;
                     None
@@ -678,10 +670,10 @@ impl<'a> Row<'a> {
                 Code::MissingField,
                 &self.table.file,
                 self.pos(i),
-                format!("`{key}` is required"),
+                t!("load-missing-field", key = key),
             )
             .field(key)
-            .hint(format!("fill in `{key}` for this row")),
+            .hint(t!("load-missing-field-hint", key = key)),
         );
     }
 
@@ -738,10 +730,10 @@ impl<'a> Row<'a> {
                     code,
                     &self.table.file,
                     self.pos(i),
-                    format!("`{key}` {} is not a known value", quote(v)),
+                    t!("load-unknown-value", key = key, value = quote(v)),
                 )
                 .field(key)
-                .hint(format!("use one of: {}", choices())),
+                .hint(t!("rule-use-one-of", choices = choices())),
             );
         }
         parsed
@@ -788,13 +780,14 @@ fn warn_formula_cells(table: &Table, rows: &Rows, fields: &[Field], diags: &mut 
                     Code::FormulaLikeCell,
                     &table.file,
                     pos,
-                    format!(
-                        "`{}` starts with `{first}`: spreadsheet programs may run it as a formula when reusers open the CSV",
-                        table.columns[i]
+                    t!(
+                        "load-formula-like",
+                        column = table.columns[i].as_str(),
+                        first = first.to_string()
                     ),
                 )
                 .field(table.columns[i].as_str())
-                .hint("if a formula is not meant, reword the start (e.g. « Moins de … » instead of « - … »); the text is published as written")
+                .hint(t!("load-formula-like-hint"))
                 .warning(),
             );
         }
@@ -844,10 +837,10 @@ pub(super) fn check_url(
             Code::BadUrl,
             file,
             pos(),
-            format!("`{field}` {} is not an http(s) address", quote(v)),
+            t!("load-bad-url", field = field, value = quote(v)),
         )
         .field(field)
-        .hint("write the full address, starting with https://")
+        .hint(t!("load-bad-url-hint"))
     })
 }
 
@@ -867,10 +860,10 @@ fn to_commitment(row: &mut Row, c: &CommitmentCols, diags: &mut Vec<Diagnostic>)
                         Code::BadNumber,
                         &row.table.file,
                         row.pos(c.number),
-                        format!("`number` {} is not a whole number", quote(v)),
+                        t!("load-bad-number", value = quote(v)),
                     )
                     .field("number")
-                    .hint("write the commitment's number in the plan, e.g. 3"),
+                    .hint(t!("load-bad-number-hint")),
                 );
                 None
             }
@@ -884,13 +877,10 @@ fn to_commitment(row: &mut Row, c: &CommitmentCols, diags: &mut Vec<Diagnostic>)
                     Code::UnknownOgpValue,
                     &row.table.file,
                     row.pos(c.ogp_values),
-                    format!("{} is not an OGP value", quote(&v)),
+                    t!("load-bad-ogp-value", value = quote(&v)),
                 )
                 .field("ogp_values")
-                .hint(format!(
-                    "use one or more of, separated by `;`: {}",
-                    OgpValue::codes()
-                )),
+                .hint(t!("load-bad-ogp-value-hint", codes = OgpValue::codes())),
             ),
         }
     }
