@@ -1,8 +1,7 @@
 //! Diagnostics: one problem found in a catalogue, with where it is (file, line, column, field),
 //! a stable code, a message and a hint that says how to fix it.
 
-use crate::i18n::Text;
-use crate::model::Lang;
+use crate::i18n::{Lang, Text};
 use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -3,8 +3,7 @@
 //! `dist/`, settings, the network, what the portal answers or would refuse.
 
 use crate::diagnostic::Diagnostic;
-use crate::i18n::Text;
-use crate::model::Lang;
+use crate::i18n::{Lang, Text};
 use crate::t;
 use std::collections::BTreeMap;
 use std::fmt;
