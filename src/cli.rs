@@ -222,12 +222,15 @@ fn localize(cmd: clap::Command, sub: Option<&str>, lang: Lang) -> clap::Command 
             } else {
                 "cli-options-heading"
             };
+            let takes_values = arg.get_action().takes_values();
             let mut arg = arg
                 .help(help)
                 .help_heading(say(lang, Text::new(heading)))
-                .hide_default_value(true)
-                .hide_env(true)
-                .hide_possible_values(true);
+                .hide_env(true);
+            // clap allows hiding these only on arguments that take a value.
+            if takes_values {
+                arg = arg.hide_default_value(true).hide_possible_values(true);
+            }
             if has(&value_id) {
                 arg = arg.value_name(text(value_id));
             }
