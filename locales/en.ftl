@@ -380,3 +380,86 @@ preview-additional-info = Additional info
 preview-field = Field
 preview-value = Value
 preview-diff-title = What push would change on the portal
+
+## Preview pages: words in code (src/preview)
+# File sizes; $size already has its decimal point.
+preview-decimal-separator = .
+preview-size-mb = { $size } MB
+preview-size-kb = { $size } kB
+preview-size-bytes = { $bytes ->
+    [one] { $bytes } byte
+   *[other] { $bytes } bytes
+}
+# The metadata table. English shows the portal's codes for frequency and language.
+preview-organization = Organization
+preview-main-organization = Main organization
+preview-update-frequency = Update frequency
+preview-frequency = { $code }
+preview-spatial-coverage = Spatial coverage
+preview-temporal-coverage = Temporal coverage
+preview-language = Language
+preview-language-value = { $code }
+preview-license = License
+preview-author = Author
+preview-author-email = Author email
+preview-maintainer = Maintainer
+preview-maintainer-email = Maintainer email
+preview-website = Source
+preview-name-url = Name (URL)
+preview-visibility = Visibility
+preview-private = Private
+preview-public = Public
+preview-methodology = Methodology
+# Resources and table previews.
+preview-kind-data = Data
+preview-kind-documentation = Documentation
+preview-table-summary = { $shown } of { $total ->
+    [one] { $total } row
+   *[other] { $total } rows
+}.
+# What push would change.
+preview-diff-create = New dataset: it would be created with all its resources.
+preview-diff-update = The dataset exists; these changes would be sent:
+preview-diff-unchanged = The portal is up to date: nothing would be written.
+preview-diff-metadata = Changed metadata: { $fields }
+preview-diff-file-new = File to upload (new): { $key }
+preview-diff-file-changed = File to upload (changed content): { $key }
+preview-diff-resource-changed = Changed resource: { $key } ({ $fields })
+preview-diff-duplicate = Second copy of our file (removed): { $key }
+preview-diff-extra = Extra resource on the portal (kept without --prune): { $key }
+preview-diff-summary-create = to create
+preview-diff-summary-unchanged = up to date
+preview-diff-summary-update = to update ({ $fields ->
+    [one] { $fields } field
+   *[other] { $fields } fields
+}, { $files ->
+    [one] { $files } file
+   *[other] { $files } files
+})
+# The charts (src/preview/charts.rs); $completed and $total are written without grouping.
+preview-status-unknown = Unknown status
+preview-percent = { $completed }/{ $total } — { $percent }%
+preview-percent-unknown = unknown
+preview-milestones-completed = Milestones completed
+preview-statuses-title = Milestones per status
+preview-timeline-empty = No dated milestone in the sources.
+preview-timeline-caption = { $dated ->
+    [one] { $dated } milestone
+   *[other] { $dated } milestones
+} placed by due date (or completion date); { $undated ->
+    [one] { $undated } milestone without a date is
+   *[other] { $undated } milestones without a date are
+} not on the axis.
+preview-timeline-grouped-caption = { $dated ->
+    [one] { $dated } milestone
+   *[other] { $dated } milestones
+} placed by due date (or completion date), grouped by status and { $quarters ->
+    [1] quarter
+   *[other] by { $quarters } quarters
+}; { $undated ->
+    [one] { $undated } milestone without a date is
+   *[other] { $undated } milestones without a date are
+} not on the axis.
+# A quarter (2022-Q1) and a count of milestones in a period.
+preview-quarter = { $year }-Q{ $quarter }
+preview-count-in = { $count } in { $period }

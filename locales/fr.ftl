@@ -380,3 +380,107 @@ preview-additional-info = Informations supplémentaires
 preview-field = Champ
 preview-value = Valeur
 preview-diff-title = Ce que « push » changerait sur le portail
+
+## Pages d’aperçu : mots dans le code (src/preview)
+# Tailles des fichiers ; {$size} porte déjà sa virgule décimale.
+preview-decimal-separator = ,
+preview-size-mb = { $size } Mo
+preview-size-kb = { $size } ko
+preview-size-bytes = { $bytes ->
+    [one] { $bytes } octet
+   *[other] { $bytes } octets
+}
+# Le tableau des métadonnées.
+preview-organization = Organisation
+preview-main-organization = Organisation principale
+preview-update-frequency = Fréquence de mise à jour
+preview-frequency = { $code ->
+    [irregular] Irrégulière
+    [continuous] En continu
+    [hourly] Aux heures
+    [daily] Quotidienne
+    [weekly] Hebdomadaire
+    [monthly] Mensuelle
+    [quarterly] Trimestrielle
+    [semiannual] Semestrielle
+    [annual] Annuelle
+    [biennial] Aux deux ans
+    [triennial] Aux trois ans
+    [notPlanned] Non planifiée
+    [asNeeded] Au besoin
+    [quinquennial] Aux cinq ans
+   *[other] { $code }
+}
+preview-spatial-coverage = Couverture géographique
+preview-temporal-coverage = Couverture temporelle
+preview-language = Langue
+preview-language-value = { $code ->
+    [FR] Français
+    [EN] Anglais
+    [FR_EN] Français et anglais
+   *[other] { $code }
+}
+preview-license = Licence
+preview-author = Auteur
+preview-author-email = Courriel de l’auteur
+preview-maintainer = Responsable
+preview-maintainer-email = Courriel du responsable
+preview-website = Site web
+preview-name-url = Nom (adresse)
+preview-visibility = Visibilité
+preview-private = Privé
+preview-public = Public
+preview-methodology = Méthodologie
+# Les ressources et les aperçus des tableaux.
+preview-kind-data = Données
+preview-kind-documentation = Documentation
+preview-table-summary = { $shown ->
+    [one] { $shown } ligne
+   *[other] { $shown } lignes
+} sur { $total } au total.
+# Ce que « push » changerait.
+preview-diff-create = Nouveau jeu de données : il serait créé avec toutes ses ressources.
+preview-diff-update = Le jeu de données existe ; ces changements seraient envoyés :
+preview-diff-unchanged = Le portail est à jour : rien ne serait écrit.
+preview-diff-metadata = Métadonnées modifiées : { $fields }
+preview-diff-file-new = Fichier à téléverser (nouveau) : { $key }
+preview-diff-file-changed = Fichier à téléverser (contenu modifié) : { $key }
+preview-diff-resource-changed = Ressource modifiée : { $key } ({ $fields })
+preview-diff-duplicate = Copie en double de notre fichier (supprimée) : { $key }
+preview-diff-extra = Ressource en trop sur le portail (conservée sans --prune) : { $key }
+preview-diff-summary-create = à créer
+preview-diff-summary-unchanged = à jour
+preview-diff-summary-update = à mettre à jour ({ $fields ->
+    [one] { $fields } champ
+   *[other] { $fields } champs
+}, { $files ->
+    [one] { $files } fichier
+   *[other] { $files } fichiers
+})
+# Les graphiques (src/preview/charts.rs) ; les nombres de $completed et $total s’écrivent sans espace.
+preview-status-unknown = Statut inconnu
+preview-percent = { $completed }/{ $total } — { $percent } %
+preview-percent-unknown = inconnue
+preview-milestones-completed = Jalons réalisés
+preview-statuses-title = Jalons par statut
+preview-timeline-empty = Aucun jalon daté dans les sources.
+preview-timeline-caption = { $dated ->
+    [one] { $dated } jalon placé
+   *[other] { $dated } jalons placés
+} par échéance (ou date de réalisation) ; { $undated ->
+    [one] { $undated } jalon sans date ne figure pas
+   *[other] { $undated } jalons sans date ne figurent pas
+} sur l’axe.
+preview-timeline-grouped-caption = { $dated ->
+    [one] { $dated } jalon placé par échéance (ou date de réalisation), regroupé
+   *[other] { $dated } jalons placés par échéance (ou date de réalisation), regroupés
+} par statut et par { $quarters ->
+    [1] trimestre
+   *[other] périodes de { $quarters } trimestres
+} ; { $undated ->
+    [one] { $undated } jalon sans date ne figure pas
+   *[other] { $undated } jalons sans date ne figurent pas
+} sur l’axe.
+# Un trimestre (2022-T1) et un nombre de jalons dans une période.
+preview-quarter = { $year }-T{ $quarter }
+preview-count-in = { $count } en { $period }

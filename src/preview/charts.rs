@@ -9,6 +9,7 @@
 use super::escape;
 use crate::model::{Milestone, Plan, Status};
 use crate::profile::Lang;
+use crate::t;
 use chrono::{Datelike, NaiveDate};
 use std::fmt::Write as _;
 
@@ -27,10 +28,10 @@ fn status_style(s: Option<Status>) -> (&'static str, &'static str) {
     }
 }
 
-fn status_label(s: Option<Status>, lang: Lang) -> &'static str {
+fn status_label(s: Option<Status>, lang: Lang) -> String {
     match s {
-        Some(s) => s.label(lang),
-        None => lang.pick("Statut inconnu", "Unknown status"),
+        Some(s) => s.label(lang).to_string(),
+        None => t!("preview-status-unknown").render(lang),
     }
 }
 
@@ -117,11 +118,17 @@ fn percent_text(completed: usize, total: usize, lang: Lang) -> String {
         total: total as u64,
         completed: completed as u64,
     };
-    match (progress.percent(), lang) {
-        (None, _) => lang.pick("inconnue", "unknown").to_string(),
-        (Some(p), Lang::Fr) => format!("{completed}/{total} — {} %", p.replace('.', ",")),
-        (Some(p), Lang::En) => format!("{completed}/{total} — {p}%"),
+    match progress.percent() {
+        None => t!("preview-percent-unknown"),
+        // Counts as text: the picture writes them without digit grouping.
+        Some(p) => t!(
+            "preview-percent",
+            completed = completed.to_string(),
+            total = total.to_string(),
+            percent = p.replace('.', &t!("preview-decimal-separator").render(lang))
+        ),
     }
+    .render(lang)
 }
 
 /// Writes a progress bar: the track, and over it the completed part.
@@ -141,7 +148,7 @@ pub fn overall(completed: usize, total: usize, lang: Lang) -> String {
         &id,
         260,
         20,
-        lang.pick("Jalons réalisés", "Milestones completed"),
+        &t!("preview-milestones-completed").render(lang),
     );
     let _ = write!(s, "{text}</desc>");
     bar(&mut s, 1, 3, 110, completed, total);
@@ -190,7 +197,7 @@ pub(crate) fn commitments(view: &crate::dataset::PlanView, lang: Lang) -> String
         "progress",
         720,
         height.max(30),
-        lang.pick("Progression des engagements", "Commitment progress"),
+        &t!("preview-progress-title").render(lang),
     );
     for (i, row) in rows.iter().enumerate() {
         if i > 0 {
@@ -268,30 +275,23 @@ fn timeline_detailed(
         .map(|(d, m)| (*d, m.id.as_str(), m.title.as_str(), m.status))
         .collect();
     dated.sort();
-    let caption = match lang {
-        Lang::Fr => format!(
-            "{} jalon(s) placés par échéance (ou date de réalisation); {undated} jalon(s) sans date ne figurent pas sur l'axe.",
-            dated.len()
-        ),
-        Lang::En => format!(
-            "{} milestone(s) placed by due date (or completion date); {undated} milestone(s) without a date are not on the axis.",
-            dated.len()
-        ),
-    };
+    let caption = t!(
+        "preview-timeline-caption",
+        dated = dated.len(),
+        undated = undated
+    )
+    .render(lang);
     let row_h = 26;
     let height = dated.len() as i64 * row_h + 60;
-    let title = lang.pick("Jalons dans le temps", "Milestones over time");
-    let mut s = svg_start("timeline", 720, height, title);
+    let title = t!("preview-timeline-title").render(lang);
+    let mut s = svg_start("timeline", 720, height, &title);
     if dated.is_empty() {
-        let none = lang.pick(
-            "Aucun jalon daté dans les sources.",
-            "No dated milestone in the sources.",
-        );
+        let none = t!("preview-timeline-empty").render(lang);
         let _ = write!(
             s,
             r#"{}</desc><text x="10" y="30">{}</text></svg>"#,
             escape(&caption),
-            escape(none)
+            escape(&none)
         );
         return (s, caption);
     }
@@ -300,7 +300,7 @@ fn timeline_detailed(
             s.push_str("; ");
         }
         // A date's text has no character to escape.
-        let _ = write!(s, "{} {d} {}", escape(id), escape(status_label(*st, lang)));
+        let _ = write!(s, "{} {d} {}", escape(id), escape(&status_label(*st, lang)));
     }
     s.push_str("</desc>");
     let (first, last) = (dated[0].0, dated[dated.len() - 1].0);
@@ -354,13 +354,13 @@ fn quarter_start(q: i32) -> NaiveDate {
 
 /// Writes a quarter's name, `2022-T1` in French (trimestre) or `2022-Q1` in English.
 fn quarter_name(s: &mut String, q: i32, lang: Lang) {
-    let _ = write!(
-        s,
-        "{}{}{}",
-        q.div_euclid(4),
-        lang.pick("-T", "-Q"),
-        q.rem_euclid(4) + 1
+    // Years as text: `2022`, never `2,022`.
+    let name = t!(
+        "preview-quarter",
+        year = q.div_euclid(4).to_string(),
+        quarter = (q.rem_euclid(4) + 1).to_string()
     );
+    s.push_str(&name.render(lang));
 }
 
 /// How quarters `first..=last` are grouped into buckets: `(quarters per bucket, buckets)`, with
@@ -410,20 +410,13 @@ fn timeline_grouped(
         }
     };
     let dated = dated.len();
-    let caption = match (lang, width) {
-        (Lang::Fr, 1) => format!(
-            "{dated} jalon(s) placés par échéance (ou date de réalisation), regroupés par statut et par trimestre; {undated} jalon(s) sans date ne figurent pas sur l'axe."
-        ),
-        (Lang::Fr, w) => format!(
-            "{dated} jalon(s) placés par échéance (ou date de réalisation), regroupés par statut et par périodes de {w} trimestres; {undated} jalon(s) sans date ne figurent pas sur l'axe."
-        ),
-        (Lang::En, 1) => format!(
-            "{dated} milestone(s) placed by due date (or completion date), grouped by status and quarter; {undated} milestone(s) without a date are not on the axis."
-        ),
-        (Lang::En, w) => format!(
-            "{dated} milestone(s) placed by due date (or completion date), grouped by status and by {w} quarters; {undated} milestone(s) without a date are not on the axis."
-        ),
-    };
+    let caption = t!(
+        "preview-timeline-grouped-caption",
+        dated = dated,
+        undated = undated,
+        quarters = width
+    )
+    .render(lang);
 
     let (x0, x1) = (250, 700);
     let row_h = 44;
@@ -434,21 +427,24 @@ fn timeline_grouped(
         "timeline",
         720,
         height,
-        lang.pick("Jalons dans le temps", "Milestones over time"),
+        &t!("preview-timeline-title").render(lang),
     );
     // The counts as text: numbers and bucket names have no character to escape.
     for (i, (st, c)) in rows.iter().enumerate() {
         if i > 0 {
             s.push_str("; ");
         }
-        let _ = write!(s, "{} : ", escape(status_label(*st, lang)));
+        let _ = write!(s, "{} : ", escape(&status_label(*st, lang)));
         let cells = c.iter().enumerate().filter(|(_, n)| **n > 0);
         for (j, (b, n)) in cells.enumerate() {
             if j > 0 {
                 s.push_str(", ");
             }
-            let _ = write!(s, "{n}{}", lang.pick(" en ", " in "));
-            bucket_name(&mut s, b);
+            let mut period = String::new();
+            bucket_name(&mut period, b);
+            // Counts as text, as the picture draws them.
+            let cell = t!("preview-count-in", count = n.to_string(), period = period);
+            s.push_str(&cell.render(lang));
         }
     }
     s.push_str("</desc>");
@@ -486,7 +482,7 @@ fn timeline_grouped(
             s,
             r#"<text x="0" y="{}">{}</text>"#,
             y + 4,
-            escape(status_label(*st, lang))
+            escape(&status_label(*st, lang))
         );
         dashed_line(&mut s, x0, x1, y);
         let cells = || c.iter().enumerate().filter(|(_, n)| **n > 0);
@@ -536,13 +532,13 @@ pub fn statuses(plan: &Plan, lang: Lang) -> String {
         "statuses",
         720,
         height,
-        lang.pick("Jalons par statut", "Milestones per status"),
+        &t!("preview-statuses-title").render(lang),
     );
     for (i, (st, n)) in counts.iter().enumerate() {
         if i > 0 {
             s.push_str("; ");
         }
-        let _ = write!(s, "{} : {n}", escape(status_label(*st, lang)));
+        let _ = write!(s, "{} : {n}", escape(&status_label(*st, lang)));
     }
     s.push_str("</desc>");
     for (i, (st, n)) in counts.iter().enumerate() {
@@ -552,7 +548,7 @@ pub fn statuses(plan: &Plan, lang: Lang) -> String {
         let _ = write!(
             s,
             r##"<text x="24" y="{ty}">{}</text><rect x="200" y="{y}" width="{w}" height="16" fill="{DARK}" stroke="#000" stroke-width="0.5"/><text x="{}" y="{ty}">{n}</text>"##,
-            escape(status_label(*st, lang)),
+            escape(&status_label(*st, lang)),
             206 + w,
             ty = y + 13,
         );
@@ -872,9 +868,9 @@ mod tests {
                     &t[..t.find('<').unwrap()]
                 })
                 .collect();
-            let expected: Vec<&str> = Status::ALL
+            let expected: Vec<String> = Status::ALL
                 .iter()
-                .map(|s| s.label(lang))
+                .map(|s| s.label(lang).to_string())
                 .chain([status_label(None, lang)])
                 .collect();
             assert_eq!(labels, expected);
@@ -884,7 +880,10 @@ mod tests {
             assert!(svg.contains(&format!("2020-{q}1")) && svg.contains(&format!("2023-{q}4")));
             assert!(!svg.contains(&format!("2024-{q}1")));
             assert!(svg.contains(">2020-01-01</text>") && svg.contains(">2023-12-31</text>"));
-            assert!(caption.starts_with("1000 "), "{caption}");
+            assert!(
+                caption.starts_with(lang.pick("1\u{a0}000 jalons ", "1,000 milestones ")),
+                "{caption}"
+            );
             assert!(caption.contains("; 7 "), "{caption}");
             assert!(
                 caption.contains(lang.pick("par statut et par trimestre", "by status and quarter"))
@@ -1003,7 +1002,10 @@ mod tests {
         let (svg, caption) = timeline(&plan(0, 1, 4), Lang::En);
         well_formed(&svg).unwrap();
         assert!(svg.contains("No dated milestone"));
-        assert!(caption.contains("4 milestone(s) without a date"));
+        assert!(
+            caption.contains("4 milestones without a date are"),
+            "{caption}"
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::i18n::Text;
 use crate::model::{Plan, Publisher, Status};
 use crate::profile::{Lang, Profile, ResourceRole};
 use crate::push::{DatasetAction, DatasetPlan, ResourceAction};
+use crate::t;
 use minijinja::value::Value as Tpl;
 use minijinja::Environment;
 use serde_json::{json, Value};
@@ -116,23 +117,16 @@ fn diag_json(d: &Diagnostic, root: &Path, lang: Lang) -> Value {
 }
 
 fn human_size(bytes: u64, lang: Lang) -> String {
-    let (unit, div) = match bytes {
-        b if b >= 1 << 20 => (lang.pick("Mo", "MB"), 1_048_576.0),
-        b if b >= 1 << 10 => (lang.pick("ko", "kB"), 1024.0),
-        _ => (lang.pick("octets", "bytes"), 1.0),
+    let one_decimal = |div: f64| {
+        format!("{:.1}", bytes as f64 / div)
+            .replace('.', &t!("preview-decimal-separator").render(lang))
     };
-    let v = bytes as f64 / div;
-    let text = if div == 1.0 {
-        format!("{bytes}")
-    } else {
-        format!("{v:.1}")
-    };
-    let text = if lang == Lang::Fr {
-        text.replace('.', ",")
-    } else {
-        text
-    };
-    format!("{text} {unit}")
+    match bytes {
+        b if b >= 1 << 20 => t!("preview-size-mb", size = one_decimal(1_048_576.0)),
+        b if b >= 1 << 10 => t!("preview-size-kb", size = one_decimal(1024.0)),
+        b => t!("preview-size-bytes", bytes = b),
+    }
+    .render(lang)
 }
 
 fn package_str<'a>(pkg: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a str> {
@@ -151,27 +145,7 @@ fn extra<'a>(pkg: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a s
 }
 
 fn frequency_label(code: &str, lang: Lang) -> String {
-    let fr = match code {
-        "irregular" => "Irrégulière",
-        "continuous" => "En continu",
-        "hourly" => "Aux heures",
-        "daily" => "Quotidienne",
-        "weekly" => "Hebdomadaire",
-        "monthly" => "Mensuelle",
-        "quarterly" => "Trimestrielle",
-        "semiannual" => "Semestrielle",
-        "annual" => "Annuelle",
-        "biennial" => "Aux deux ans",
-        "triennial" => "Aux trois ans",
-        "notPlanned" => "Non planifiée",
-        "asNeeded" => "Au besoin",
-        "quinquennial" => "Aux cinq ans",
-        other => other,
-    };
-    match lang {
-        Lang::Fr => fr.to_string(),
-        Lang::En => code.to_string(),
-    }
+    t!("preview-frequency", code = code).render(lang)
 }
 
 /// The metadata table, with the portal's labels.
@@ -180,85 +154,70 @@ fn metadata(ds: &BuiltDataset, org: &str, lang: Lang) -> Vec<Tpl> {
     let fr = lang == Lang::Fr;
     let get = |k: &str| package_str(pkg, k).or_else(|| extra(pkg, k));
     let mut rows: Vec<Tpl> = Vec::new();
-    let mut add = |label: &str, value: Option<String>| {
+    let mut add = |label: Text, value: Option<String>| {
         if let Some(v) = value {
-            rows.push(minijinja::context! { label => label, value => v });
+            rows.push(minijinja::context! { label => label.render(lang), value => v });
         }
     };
+    add(t!("preview-organization"), Some(org.to_string()));
     add(
-        lang.pick("Organisation", "Organization"),
-        Some(org.to_string()),
-    );
-    add(
-        "Organisation principale",
+        t!("preview-main-organization"),
         get("extras_organisation_principale")
             .or_else(|| get("main_organization"))
             .map(str::to_string)
             .filter(|_| fr),
     );
     add(
-        lang.pick("Fréquence de mise à jour", "Update frequency"),
+        t!("preview-update-frequency"),
         get("update_frequency").map(|c| frequency_label(c, lang)),
     );
     add(
-        lang.pick("Couverture géographique", "Spatial coverage"),
+        t!("preview-spatial-coverage"),
         get("ext_spatial")
             .or_else(|| get("spatial_coverage"))
             .map(str::to_string),
     );
     add(
-        lang.pick("Couverture temporelle", "Temporal coverage"),
+        t!("preview-temporal-coverage"),
         get("temporal")
             .or_else(|| get("temporal_coverage"))
             .map(|t| t.replace('/', " — ")),
     );
     add(
-        lang.pick("Langue", "Language"),
-        get("language").map(|l| match (l, lang) {
-            ("FR", Lang::Fr) => "Français".to_string(),
-            ("EN", Lang::Fr) => "Anglais".to_string(),
-            ("FR_EN", Lang::Fr) => "Français et anglais".to_string(),
-            (other, _) => other.to_string(),
-        }),
+        t!("preview-language"),
+        get("language").map(|l| t!("preview-language-value", code = l).render(lang)),
     );
     add(
-        lang.pick("Licence", "License"),
+        t!("preview-license"),
         get("license_id").map(|l| {
             let (spdx, _, title) = crate::dataset::license(l);
             format!("{title} ({spdx})")
         }),
     );
-    for (fr, en, key) in [
-        ("Auteur", "Author", "author"),
-        ("Courriel de l'auteur", "Author email", "author_email"),
-        ("Responsable", "Maintainer", "maintainer"),
-        (
-            "Courriel du responsable",
-            "Maintainer email",
-            "maintainer_email",
-        ),
-        ("Site web", "Source", "url"),
+    for (label, key) in [
+        (t!("preview-author"), "author"),
+        (t!("preview-author-email"), "author_email"),
+        (t!("preview-maintainer"), "maintainer"),
+        (t!("preview-maintainer-email"), "maintainer_email"),
+        (t!("preview-website"), "url"),
     ] {
-        add(lang.pick(fr, en), get(key).map(str::to_string));
+        add(label, get(key).map(str::to_string));
     }
+    add(t!("preview-name-url"), Some(ds.name.clone()));
     add(
-        lang.pick("Nom (adresse)", "Name (URL)"),
-        Some(ds.name.clone()),
-    );
-    add(
-        lang.pick("Visibilité", "Visibility"),
+        t!("preview-visibility"),
         Some(
             if pkg.get("private") == Some(&Value::Bool(true)) {
-                lang.pick("Privé", "Private")
+                t!("preview-private")
             } else {
-                "Public"
+                t!("preview-public")
             }
-            .to_string(),
+            .render(lang),
         ),
     );
     if let Some(m) = get("methodologie").or_else(|| get("methodology")) {
         rows.push(minijinja::context! {
-            label => lang.pick("Méthodologie", "Methodology"),
+            label => t!("preview-methodology").render(lang),
             html => Tpl::from_safe_string(render_markdown(m)),
         });
     }
@@ -277,10 +236,7 @@ fn table_previews(ds: &BuiltDataset, view: &PlanView, lang: Lang) -> Vec<Value> 
             .iter()
             .map(|f| json!({ "name": f.name(lang), "label": f.label[label_index] }))
             .collect();
-        let summary = match lang {
-            Lang::Fr => format!("{} ligne(s) sur {total} au total.", rows.len()),
-            Lang::En => format!("{} of {total} row(s).", rows.len()),
-        };
+        let summary = t!("preview-table-summary", shown = rows.len(), total = total).render(lang);
         json!({
             "file": file,
             "stem": file.trim_end_matches(".csv"),
@@ -317,95 +273,54 @@ fn table_previews(ds: &BuiltDataset, view: &PlanView, lang: Lang) -> Vec<Value> 
 }
 
 fn diff_view(plan: &DatasetPlan, lang: Lang) -> Value {
-    let fr = lang == Lang::Fr;
-    let summary = match (plan.action, fr) {
-        (DatasetAction::Create, true) => {
-            "Nouveau jeu de données : il serait créé avec toutes ses ressources."
-        }
-        (DatasetAction::Create, false) => {
-            "New dataset: it would be created with all its resources."
-        }
-        (DatasetAction::Update, true) => {
-            "Le jeu de données existe; ces changements seraient envoyés :"
-        }
-        (DatasetAction::Update, false) => "The dataset exists; these changes would be sent:",
-        (DatasetAction::Unchanged, true) => "Le portail est à jour : rien ne serait écrit.",
-        (DatasetAction::Unchanged, false) => "The portal is up to date: nothing would be written.",
-    };
+    let summary = match plan.action {
+        DatasetAction::Create => t!("preview-diff-create"),
+        DatasetAction::Update => t!("preview-diff-update"),
+        DatasetAction::Unchanged => t!("preview-diff-unchanged"),
+    }
+    .render(lang);
     let mut items: Vec<String> = Vec::new();
     if !plan.changed.is_empty() {
-        items.push(format!(
-            "{} {}",
-            lang.pick("Métadonnées modifiées :", "Changed metadata:"),
-            plan.changed.join(", ")
-        ));
+        items.push(t!("preview-diff-metadata", fields = plan.changed.join(", ")).render(lang));
     }
     for r in &plan.resources {
         let line = match r.action {
-            ResourceAction::Create if plan.action != DatasetAction::Create => Some(format!(
-                "{} {}",
-                lang.pick("Fichier à téléverser (nouveau) :", "File to upload (new):"),
-                r.key
+            ResourceAction::Create if plan.action != DatasetAction::Create => {
+                Some(t!("preview-diff-file-new", key = &r.key))
+            }
+            ResourceAction::Upload => Some(t!("preview-diff-file-changed", key = &r.key)),
+            ResourceAction::Update => Some(t!(
+                "preview-diff-resource-changed",
+                key = &r.key,
+                fields = r.changed.join(", ")
             )),
-            ResourceAction::Upload => Some(format!(
-                "{} {}",
-                lang.pick(
-                    "Fichier à téléverser (contenu modifié) :",
-                    "File to upload (changed content):"
-                ),
-                r.key
-            )),
-            ResourceAction::Update => Some(format!(
-                "{} {} ({})",
-                lang.pick("Ressource modifiée :", "Changed resource:"),
-                r.key,
-                r.changed.join(", ")
-            )),
-            ResourceAction::Duplicate => Some(format!(
-                "{} {}",
-                lang.pick(
-                    "Copie en double de notre fichier (supprimée) :",
-                    "Second copy of our file (removed):"
-                ),
-                r.key
-            )),
-            ResourceAction::Extra => Some(format!(
-                "{} {}",
-                lang.pick(
-                    "Ressource en trop sur le portail (conservée sans --prune) :",
-                    "Extra resource on the portal (kept without --prune):"
-                ),
-                r.key
-            )),
+            ResourceAction::Duplicate => Some(t!("preview-diff-duplicate", key = &r.key)),
+            ResourceAction::Extra => Some(t!("preview-diff-extra", key = &r.key)),
             _ => None,
         };
-        items.extend(line);
+        items.extend(line.map(|l| l.render(lang)));
     }
     json!({ "summary": summary, "items": items })
 }
 
 fn diff_summary(plan: &DatasetPlan, lang: Lang) -> String {
     match plan.action {
-        DatasetAction::Create => lang.pick("à créer", "to create").to_string(),
-        DatasetAction::Unchanged => lang.pick("à jour", "up to date").to_string(),
+        DatasetAction::Create => t!("preview-diff-summary-create"),
+        DatasetAction::Unchanged => t!("preview-diff-summary-unchanged"),
         DatasetAction::Update => {
             let files = plan
                 .resources
                 .iter()
                 .filter(|r| !matches!(r.action, ResourceAction::Unchanged | ResourceAction::Extra))
                 .count();
-            match lang {
-                Lang::Fr => format!(
-                    "à mettre à jour ({} champ(s), {files} fichier(s))",
-                    plan.changed.len()
-                ),
-                Lang::En => format!(
-                    "to update ({} field(s), {files} file(s))",
-                    plan.changed.len()
-                ),
-            }
+            t!(
+                "preview-diff-summary-update",
+                fields = plan.changed.len(),
+                files = files
+            )
         }
     }
+    .render(lang)
 }
 
 /// JSON for a `<script>` element: `</` cannot close the element early.
@@ -546,9 +461,10 @@ impl<'a> Pages<'a> {
                     "size": human_size(f.bytes, lang),
                     "href": format!("../../datasets/{}/{}", ds.name, f.file),
                     "kind": match f.role {
-                        ResourceRole::Data => lang.pick("Données", "Data"),
-                        ResourceRole::Documentation => lang.pick("Documentation", "Documentation"),
-                    },
+                        ResourceRole::Data => t!("preview-kind-data"),
+                        ResourceRole::Documentation => t!("preview-kind-documentation"),
+                    }
+                    .render(lang),
                 })
             })
             .collect();
