@@ -6,10 +6,10 @@ mod common;
 
 use common::browser::{file_url, png_size, Browser};
 use common::portal::{build, portal, run_portal, unique_catalog};
-use common::root;
+use common::{root, ChildGuard};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -187,30 +187,25 @@ fn hostile_record_text_is_shown_and_never_run() {
     b.full_page_screenshot(&artefacts().join("hostile-text.png"));
 }
 
+/// A running `preview --serve`; dropping it stops the server (only it, by its pid).
 struct Server {
-    child: Child,
+    /// Held for its `Drop`.
+    _child: ChildGuard,
     url: String,
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        // Stop only the server this test started, by its pid.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn serve(catalog: &Path, out: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ogp-publish"))
-        .arg("preview")
-        .arg(catalog)
-        .arg("--out")
-        .arg(out)
-        .args(["--serve", "--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    // Guarded from the start: a server that prints no address is stopped by the panic.
+    let mut child = ChildGuard::spawn(
+        Command::new(env!("CARGO_BIN_EXE_ogp-publish"))
+            .arg("preview")
+            .arg(catalog)
+            .arg("--out")
+            .arg(out)
+            .args(["--serve", "--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    );
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
@@ -220,7 +215,7 @@ fn serve(catalog: &Path, out: &Path) -> Server {
         .find(|w| w.starts_with("http://127.0.0.1:"))
         .unwrap_or_else(|| panic!("no address in {line:?}"))
         .to_string();
-    Server { child, url }
+    Server { _child: child, url }
 }
 
 /// Reloads until `cond` holds, for at most 20 s.

@@ -10,7 +10,7 @@ use common::portal::{
     package_show, portal, portal_differences, run_portal, unique_catalog, Portal,
 };
 use common::proxy::{Fault, Proxy};
-use common::{code, root};
+use common::{code, root, ChildGuard};
 use ogp_publish::ops::VIEWS_ACTION;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -108,17 +108,20 @@ impl Setup {
     }
 }
 
-/// Starts a push in the background (output discarded), for tests that kill or race it.
-fn spawn_push(portal: &str, dist: &Path, token_file: &Path) -> std::process::Child {
-    std::process::Command::new(env!("CARGO_BIN_EXE_ogp-publish"))
-        .args(["push", "--portal", portal, "--dist"])
-        .arg(dist)
-        .arg("--token-file")
-        .arg(token_file)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("ogp-publish starts")
+/// Starts a push in the background (output discarded), for tests that kill or race it. It is
+/// killed and reaped when the guard is dropped: a test that fails leaves it running no longer.
+fn spawn_push(portal: &str, dist: &Path, token_file: &Path) -> ChildGuard {
+    ChildGuard::spawn(
+        std::process::Command::new(env!("CARGO_BIN_EXE_ogp-publish"))
+            .args(["push", "--portal", portal, "--dist"])
+            .arg(dist)
+            .arg("--token-file")
+            .arg(token_file)
+            .env_remove("CKAN_URL")
+            .env_remove("CKAN_API_TOKEN")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null()),
+    )
 }
 
 fn out(o: &std::process::Output) -> String {
@@ -2185,6 +2188,44 @@ fn ckan_2_10_push_core() {
 #[test]
 fn ckan_2_12_push_core() {
     push_core_on("v212", "2.12.");
+}
+
+/// A push guarded by [`ChildGuard`] in a test that fails (panics) while the push is still
+/// running is killed and reaped as the test unwinds, at once (not waited for: its request is
+/// held 30 s): its process no longer exists.
+#[test]
+fn a_push_of_a_failing_test_is_killed_and_reaped() {
+    let s = setup_offline();
+    let mut pid = None;
+    let mut failed_at = None;
+    let failed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // Every request waits 30 s in the proxy: the push cannot end by itself meanwhile.
+        let proxy = Proxy::start("127.0.0.1:9");
+        proxy.delay_all(Duration::from_secs(30));
+        let mut child = spawn_push(&proxy.url, &s.0, &s.1);
+        pid = Some(child.id());
+        let start = std::time::Instant::now();
+        while proxy.requests_read() == 0 && start.elapsed() < Duration::from_secs(20) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(proxy.requests_read() > 0, "the push sent no request");
+        assert!(child.try_wait().unwrap().is_none(), "the push ended early");
+        failed_at = Some(std::time::Instant::now());
+        panic!("the test fails while the push runs");
+    }));
+    assert!(failed.is_err());
+    let unwound = failed_at.expect("the test failed").elapsed();
+    assert!(
+        unwound < Duration::from_secs(10),
+        "unwinding took {unwound:?}: the push was waited for, not killed"
+    );
+    let pid = pid.expect("the push started");
+    let proc_dir = format!("/proc/{pid}");
+    assert!(
+        !Path::new(&proc_dir).exists(),
+        "process {pid} outlived its test: {}",
+        std::fs::read_to_string(format!("{proc_dir}/stat")).unwrap_or_default()
+    );
 }
 
 /// A proxy stops when dropped: its port no longer accepts connections, so a test that fails

@@ -19,6 +19,7 @@
 //! ```
 #![allow(dead_code)]
 
+use super::ChildGuard;
 use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -80,7 +81,7 @@ impl std::fmt::Display for WdError {
 /// Dropping it deletes the session, stops ChromeDriver and makes sure none of the session's
 /// processes is left.
 pub struct Browser {
-    driver: Child,
+    driver: ChildGuard,
     addr: SocketAddr,
     session: String,
     /// Chromium's `--user-data-dir`, removed after the browser is gone.
@@ -120,19 +121,22 @@ impl Browser {
         let (driver, addr) = loop {
             attempt += 1;
             let addr = free_port();
-            let mut driver = Command::new(CHROMEDRIVER)
-                .arg(format!("--port={}", addr.port()))
-                .arg(format!("--log-path={}", log.display()))
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap_or_else(|e| panic!("browser: start {CHROMEDRIVER}: {e}"));
+            // Guarded at once: a panic before the `Browser` exists stops it too.
+            let mut driver = ChildGuard::new(
+                Command::new(CHROMEDRIVER)
+                    .arg(format!("--port={}", addr.port()))
+                    .arg(format!("--log-path={}", log.display()))
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .unwrap_or_else(|e| panic!("browser: start {CHROMEDRIVER}: {e}")),
+            );
             match wait_ready(&mut driver, addr) {
                 Ok(()) => break (driver, addr),
                 Err(why) => {
-                    let _ = driver.kill();
-                    let _ = driver.wait();
+                    // Killed and reaped.
+                    drop(driver);
                     if attempt >= 3 {
                         panic!(
                             "browser: ChromeDriver never became ready on {addr} ({why}) after \

@@ -8,7 +8,7 @@ pub mod proxy;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output};
 
 /// The project root.
 pub fn root() -> PathBuf {
@@ -22,6 +22,49 @@ pub fn run(args: &[&str]) -> Output {
         .current_dir(root())
         .output()
         .expect("the ogp-publish binary runs")
+}
+
+/// A child process that is killed and reaped when dropped, so that a test failing at any point
+/// leaves it running no longer. Only this child is signalled, by its own pid, and only while it
+/// has not been reaped (std's `Child::kill` sends nothing once it has: the pid may belong to
+/// another process by then).
+pub struct ChildGuard(Child);
+
+impl ChildGuard {
+    /// Guards `child`.
+    pub fn new(child: Child) -> ChildGuard {
+        ChildGuard(child)
+    }
+
+    /// Spawns `cmd`, guarded from the moment it exists.
+    pub fn spawn(cmd: &mut Command) -> ChildGuard {
+        ChildGuard(
+            cmd.spawn()
+                .unwrap_or_else(|e| panic!("start {:?}: {e}", cmd.get_program())),
+        )
+    }
+}
+
+impl std::ops::Deref for ChildGuard {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ChildGuard {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+        }
+        let _ = self.0.wait();
+    }
 }
 
 /// Exit code of a finished process (panics when it was killed by a signal).
