@@ -1559,12 +1559,102 @@ fn a_dry_run_plans_without_writing_and_ckan_url_names_the_portal() {
     }
 }
 
+/// `ogp-publish diff|push` to `portal`, with `http_proxy` set to `proxy` (and nothing that
+/// could bypass it); the portal from `--portal`, or from `CKAN_URL` when `via_env`.
+fn through_http_proxy(
+    s: &Setup,
+    proxy: &Proxy,
+    cmd: &str,
+    portal: &str,
+    via_env: bool,
+    extra: &[&str],
+) -> std::process::Output {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_ogp-publish"));
+    c.arg(cmd);
+    if via_env {
+        c.env("CKAN_URL", portal);
+    } else {
+        c.args(["--portal", portal]).env_remove("CKAN_URL");
+    }
+    c.arg("--dist")
+        .arg(&s.dist)
+        .arg("--token-file")
+        .arg(&s.portal.token_file)
+        .args(["--retry-delay-ms", "50"])
+        .args(extra)
+        .env("http_proxy", &proxy.url)
+        .env("HTTP_PROXY", &proxy.url);
+    // reqwest would skip the proxy for a host in NO_PROXY, prefer ALL_PROXY's, and ignore
+    // HTTP_PROXY under CGI (REQUEST_METHOD set).
+    for var in [
+        "NO_PROXY",
+        "no_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "REQUEST_METHOD",
+        "CKAN_API_TOKEN",
+    ] {
+        c.env_remove(var);
+    }
+    c.current_dir(root()).output().expect("ogp-publish runs")
+}
+
+/// Plain `http://` to a host other than this machine (README, "Publishing"), end to end with
+/// real requests that never leave 127.0.0.1: the portal is named `portal.example.test` (a
+/// reserved name that resolves nowhere) and the client's `http_proxy` is the test proxy, which
+/// receives each request in a forward proxy's form, naming that host, and passes it to the
+/// harness CKAN. Without `--allow-http`, `diff` and `push` (portal from `--portal` or from
+/// `CKAN_URL`) exit 2 with the refusal and the proxy never sees a connection; with it, `diff`
+/// and `push` go through the proxy, every request naming the remote host, and the portal ends
+/// equal to dist/.
 #[test]
-fn plain_http_to_a_remote_host_is_refused_without_a_request() {
-    let s = setup_offline();
-    let o = run_portal("push", "http://portal.example", &s.1, &s.0, &[]);
-    assert_eq!(code(&o), 2);
-    assert!(out(&o).contains("refusing plain http://"), "{}", out(&o));
+fn plain_http_to_a_remote_host_is_refused_without_a_request_unless_allowed() {
+    let _g = serial();
+    let s = setup("plain", "allowhttp");
+    let proxy = s.proxy();
+    let port = s.portal.url.rsplit(':').next().unwrap();
+    let authority = format!("portal.example.test:{port}");
+    let remote = format!("http://{authority}/");
+    let refusal = "refusing plain http:// to `portal.example.test`: the token would travel unencrypted (use https://, or --allow-http if you accept that)";
+    for cmd in ["diff", "push"] {
+        for via_env in [false, true] {
+            let o = through_http_proxy(&s, &proxy, cmd, &remote, via_env, &[]);
+            assert_eq!(code(&o), 2, "{cmd} (CKAN_URL: {via_env}): {}", out(&o));
+            assert!(
+                out(&o).contains(refusal),
+                "{cmd} (CKAN_URL: {via_env}): {}",
+                out(&o)
+            );
+        }
+    }
+    assert_eq!(proxy.connections(), 0, "a refused run reached the proxy");
+    for name in &s.names {
+        assert!(package_show(&s.portal, name).is_null(), "{name} exists");
+    }
+
+    // Allowed: diff (portal from CKAN_URL) sees everything to create, push creates it, diff
+    // (from --portal) then finds nothing left, all through the proxy.
+    let d = through_http_proxy(&s, &proxy, "diff", &remote, true, &["--allow-http"]);
+    assert_eq!(code(&d), 1, "{}", out(&d));
+    for name in &s.names {
+        assert!(out(&d).contains(&format!("{name}: create")), "{}", out(&d));
+    }
+    let read_by_diff = proxy.requests_read();
+    assert!(proxy.forwarded("package_search") >= 1);
+    assert_eq!(proxy.forwarded_writes(), 0);
+    let o = through_http_proxy(&s, &proxy, "push", &remote, false, &["--allow-http"]);
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    s.assert_converged();
+    assert_eq!(proxy.forwarded("package_create") as usize, s.names.len());
+    assert_eq!(proxy.forwarded("package_revise") as usize, s.names.len());
+    let d = through_http_proxy(&s, &proxy, "diff", &remote, false, &["--allow-http"]);
+    assert_eq!(code(&d), 0, "{}", out(&d));
+    // Every request of the three runs came to the proxy as a proxy request for the remote host.
+    let targets = proxy.absolute_targets();
+    assert!(targets.len() > read_by_diff as usize);
+    assert_eq!(targets.len(), proxy.requests_read() as usize);
+    assert!(targets.iter().all(|t| *t == authority), "{targets:?}");
+    assert!(!out(&o).contains(&s.portal.token), "token leaked");
 }
 
 #[test]

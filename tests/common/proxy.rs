@@ -4,6 +4,10 @@
 //! request's action, injects a fault instead: a delay, a dropped connection, an error status,
 //! an applied write whose answer is lost, or a truncated answer. It also counts the requests
 //! the server really received, per action.
+//!
+//! It also serves as an HTTP forward proxy (a client's `http_proxy`): a request whose target
+//! names a server (`POST http://portal.example.test/api/3/action/status_show HTTP/1.1`) is
+//! recorded with that server's name and forwarded to the upstream CKAN like any other.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
@@ -82,6 +86,9 @@ pub struct State {
     prefix: Option<String>,
     /// Requests that came outside the prefix.
     pub outside_prefix: u32,
+    /// The server (`host:port`) named by each request sent in a forward proxy's absolute form,
+    /// in the order read.
+    absolute_targets: Vec<String>,
 }
 
 /// A running proxy. Dropping it stops it: it stops listening and its open connections are
@@ -252,6 +259,17 @@ impl Proxy {
         false
     }
 
+    /// Connections accepted so far (the proxy's own, of [`Proxy::settle`], included).
+    pub fn connections(&self) -> usize {
+        self.state.lock().unwrap().accepted.len()
+    }
+
+    /// The server (`host:port`) each request sent to the proxy as to a forward proxy named,
+    /// in the order read.
+    pub fn absolute_targets(&self) -> Vec<String> {
+        self.state.lock().unwrap().absolute_targets.clone()
+    }
+
     /// Requests the server received for `action`.
     pub fn forwarded(&self, action: &str) -> u32 {
         self.state
@@ -391,6 +409,19 @@ async fn forward(
     Ok(resp)
 }
 
+/// The server and the origin-form request line of a request line in absolute form
+/// (`POST http://host:port/path HTTP/1.1` gives `host:port` and `POST /path HTTP/1.1`).
+fn absolute_form(request_line: &str) -> Option<(String, String)> {
+    let mut parts = request_line.splitn(3, ' ');
+    let (method, target, version) = (parts.next()?, parts.next()?, parts.next()?);
+    let rest = target.strip_prefix("http://")?;
+    let (authority, path) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, "/"),
+    };
+    Some((authority.to_string(), format!("{method} {path} {version}")))
+}
+
 fn status_response(code: u16, body: &str, retry_after: Option<u64>) -> Vec<u8> {
     let ra = retry_after
         .map(|s| format!("Retry-After: {s}\r\n"))
@@ -470,6 +501,11 @@ async fn serve(
         return Ok(());
     };
     state.lock().unwrap().requests_read += 1;
+    // A forward proxy's request: the target names the server; pass on its origin form.
+    if let Some((authority, origin)) = absolute_form(&request_line) {
+        state.lock().unwrap().absolute_targets.push(authority);
+        request_line = origin;
+    }
     let prefix = state.lock().unwrap().prefix.clone();
     if let Some(prefix) = prefix {
         let mut parts = request_line.splitn(3, ' ');
