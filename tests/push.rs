@@ -2280,6 +2280,86 @@ fn ckan_2_12_push_core() {
     push_core_on("v212", "2.12.");
 }
 
+/// A `ckan`-profile catalogue in `dir/<folder>` of the plans `indexes` of 501 uniquely named
+/// copies of the fixture's alpha plan (`p000-<suffix>` to `p500-<suffix>`), built; returns its
+/// `dist/` (in `dir/<folder>-out`).
+fn copies_of_one_plan(dir: &Path, folder: &str, suffix: &str, indexes: &[usize]) -> PathBuf {
+    let source = root().join("tests/fixtures/valid/ckan-two-plans/catalog");
+    let catalog = dir.join(folder);
+    let plans = catalog.join("plans");
+    std::fs::create_dir_all(&plans).unwrap();
+    std::fs::copy(
+        source.join("publisher.toml"),
+        catalog.join("publisher.toml"),
+    )
+    .unwrap();
+    let plan = source.join("plans/alpha-2024");
+    let toml = std::fs::read_to_string(plan.join("plan.toml")).unwrap();
+    assert!(toml.contains("name = \"alpha-plan-2024\"\n"), "{toml}");
+    for i in indexes {
+        let name = format!("p{i:03}-{suffix}");
+        let to = plans.join(&name);
+        std::fs::create_dir_all(&to).unwrap();
+        for file in ["commitments.csv", "milestones.csv"] {
+            std::fs::copy(plan.join(file), to.join(file)).unwrap();
+        }
+        let own = toml.replace("name = \"alpha-plan-2024\"", &format!("name = \"{name}\""));
+        std::fs::write(to.join("plan.toml"), own).unwrap();
+    }
+    let out = dir.join(format!("{folder}-out"));
+    std::fs::create_dir_all(&out).unwrap();
+    build(&catalog, &out)
+}
+
+/// `diff` and `push` read the portal with one `package_search` per 500 local datasets (the
+/// names of 500 datasets in each): with 501, two searches, and a dataset the portal holds is
+/// found whichever search names it. Only the first dataset (named by the first search) and the
+/// 501st (by the second) are on the portal, pushed from a catalogue of those two plans alone:
+/// `diff` and `push --dry-run` of the 501 plan 499 creates, find both unchanged, and read
+/// nothing but the two searches.
+#[test]
+fn five_hundred_and_one_datasets_are_looked_up_in_two_searches() {
+    let _g = serial();
+    let portal = portal("plain");
+    let tmp = tempfile::tempdir().unwrap();
+    let suffix = format!("page-{:06x}", fastrand::u32(..0xFF_FFFF));
+    let all: Vec<usize> = (0..501).collect();
+    let dist = copies_of_one_plan(tmp.path(), "all", &suffix, &all);
+    let two = copies_of_one_plan(tmp.path(), "two", &suffix, &[0, 500]);
+    let (first, last) = (format!("p000-{suffix}"), format!("p500-{suffix}"));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dist.join("manifest.json")).unwrap()).unwrap();
+    let names: Vec<&String> = manifest["datasets"].as_object().unwrap().keys().collect();
+    assert_eq!(names.len(), 501);
+    let o = run_portal("push", &portal.url, &portal.token_file, &two, &[]);
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    for name in [&first, &last] {
+        assert_portal_equals_dist(&portal, &dist, name);
+    }
+    let proxy = Proxy::start(portal.url.trim_start_matches("http://"));
+    for (cmd, extra) in [("diff", &[][..]), ("push", &["--dry-run"][..])] {
+        proxy.reset();
+        let o = run_portal(cmd, &proxy.url, &portal.token_file, &dist, extra);
+        let text = out(&o);
+        assert_eq!(code(&o), if cmd == "diff" { 1 } else { 0 }, "{cmd}: {text}");
+        assert!(
+            text.contains("499 to create, 0 to update, 2 unchanged"),
+            "{cmd}: {text}"
+        );
+        for name in &names {
+            let create = text.contains(&format!("{name}: create"));
+            assert_eq!(
+                create,
+                **name != first && **name != last,
+                "{cmd}: {name}: {text}"
+            );
+        }
+        assert_eq!(proxy.forwarded("package_search"), 2, "{cmd}");
+        assert_eq!(proxy.forwarded("package_show"), 0, "{cmd}");
+        assert_eq!(proxy.forwarded_writes(), 0, "{cmd}");
+    }
+}
+
 /// A push guarded by [`ChildGuard`] in a test that fails (panics) while the push is still
 /// running is killed and reaped as the test unwinds, at once (not waited for: its request is
 /// held 30 s): its process no longer exists.
