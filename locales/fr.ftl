@@ -24,7 +24,7 @@ more-diagnostics = … et { $count } autres { $code } dans { $files ->
 ## Diagnostics : lecture des fichiers (src/load)
 
 load-bad-date = `{ $field }` { $value } n’est pas une date
-load-bad-date-hint = utilisez AAAA-MM-JJ, ou AAAA-MM si seul le mois est connu ; laissez vide si elle est inconnue
+load-bad-date-hint = utilisez AAAA-MM-JJ, ou AAAA-MM si seul le mois est connu ; laissez vide si la date est inconnue
 load-ambiguous-source = `{ $stem }.csv` et `{ $stem }.json` existent tous deux ; un seul peut être la source
 load-ambiguous-source-hint = supprimez ou renommez celui qui n’est pas tenu à jour
 load-missing-column = la colonne obligatoire `{ $key }` est absente
@@ -33,14 +33,17 @@ load-unnamed-column = une colonne n’a pas de nom : ses valeurs seraient perdu
 load-unnamed-column-hint = nommez la colonne, ou supprimez-la (une virgule en fin de ligne d’en-tête crée une colonne vide)
 load-unknown-column = colonne inconnue `{ $name }` : ses valeurs seraient perdues
 load-unknown-column-near = vouliez-vous dire `{ $name }` ? Sinon, déclarez-la sous `[columns]` dans plan.toml pour qu’elle soit publiée
-load-unknown-column-semicolon = les valeurs sont séparées par des `;` : enregistrez de nouveau le fichier en « CSV UTF-8 (délimité par des virgules) »
+load-unknown-column-semicolon = les valeurs sont séparées par des `;` : avec « Enregistrer sous », enregistrez de nouveau le fichier en « CSV UTF-8 (délimité par des virgules) »
 load-unknown-column-hint = déclarez-la sous `[columns]` dans plan.toml pour qu’elle soit publiée, ou retirez-la
 load-empty-file = le fichier est vide
 load-empty-csv-hint = la première ligne doit nommer les colonnes, par exemple `id,title,...`
 load-empty-json-hint = écrivez un tableau d’enregistrements : `[ {"{"}"id": "…", …{"}"} ]`
 load-duplicate-column = la colonne `{ $name }` figure deux fois dans l’en-tête
 load-duplicate-column-hint = gardez une seule colonne de chaque nom
-load-field-count = cette ligne a { $fields } champs, mais l’en-tête en a { $width }
+load-field-count = cette ligne a { $fields ->
+    [one] { $fields } champ
+   *[other] { $fields } champs
+}, mais l’en-tête en a { $width }
 load-field-count-hint = une valeur contenant une virgule doit être entre guillemets droits : "a, b"
 load-unclosed-quote = cette valeur entre guillemets n’est jamais refermée
 load-unclosed-quote-hint = refermez la valeur par un guillemet droit ; un guillemet à l’intérieur d’une valeur s’écrit deux fois : ""
@@ -48,21 +51,21 @@ load-text-after-quote = du texte suit le guillemet fermant d’une valeur
 load-text-after-quote-hint = mettez toute la valeur entre guillemets et doublez ceux de l’intérieur : "a ""b"" c"
 load-json-not-array = un tableau d’objets était attendu
 load-json-not-array-hint = écrivez `[ {"{"}"id": "…", …{"}"}, … ]`
-load-json-invalid = JSON invalide, selon son lecteur : { $cause }
+load-json-invalid = JSON non valide (message de l’analyseur, en anglais) : { $cause }
 load-json-invalid-hint = vérifiez les virgules, les guillemets et les crochets près de cet endroit
 load-json-not-object = un objet était attendu
 load-json-not-object-hint = chaque élément est un enregistrement : `{"{"}"id": "…", …{"}"}`
 load-json-duplicate-key = la clé `{ $name }` figure deux fois dans cet enregistrement
 load-json-duplicate-key-hint = gardez une seule clé de chaque nom : JSON ne conserve que la dernière
-load-json-bad-value = `{ $key }` doit être une chaîne, un nombre, null ou une liste de chaînes
+load-json-bad-value = `{ $key }` doit être une chaîne de caractères, un nombre, null ou une liste de chaînes de caractères
 load-json-bad-value-hint = écrivez `"{ $key }": "…"`, ou `null` si la valeur est inconnue
 load-missing-field = `{ $key }` est obligatoire
 load-missing-field-hint = remplissez `{ $key }` pour cette ligne
 load-unknown-value = `{ $key }` { $value } n’est pas une valeur connue
-load-formula-like = `{ $column }` commence par `{ $first }` : un tableur pourrait l’exécuter comme une formule quand des réutilisateurs ouvrent le CSV
-load-formula-like-hint = si ce n’est pas une formule voulue, reformulez le début (par exemple « Moins de … » au lieu de « - … ») ; le texte est publié tel quel
+load-formula-like = `{ $column }` commence par `{ $first }` : un tableur pourrait l’interpréter comme une formule lorsque des réutilisateurs ouvriront le fichier CSV
+load-formula-like-hint = si ce n’est pas une formule voulue, reformulez le début (par exemple « Moins de … » au lieu de « - … ») ; le texte est publié tel quel
 load-bad-url = `{ $field }` { $value } n’est pas une adresse http(s)
-load-bad-url-hint = écrivez l’adresse complète, commençant par https://
+load-bad-url-hint = écrivez l’adresse complète, qui commence par https://
 load-bad-number = `number` { $value } n’est pas un nombre entier
 load-bad-number-hint = inscrivez le numéro de l’engagement dans le plan, par exemple 3
 load-bad-ogp-value = { $value } n’est pas une valeur du PGO
@@ -73,35 +76,35 @@ load-no-plans-folder-hint = créez `plans/<plan-id>/` contenant plan.toml, commi
 load-no-plans = aucun plan à publier
 load-no-plans-hint = ajoutez un dossier `plans/<plan-id>/` avec plan.toml, commitments.csv et milestones.csv
 load-outside = ce chemin mène hors du catalogue, vers `{ $target }`
-load-outside-hint = gardez chaque fichier du catalogue dans son dossier ; remplacez le lien par le fichier lui-même
+load-outside-hint = gardez tous les fichiers dans le dossier du catalogue ; remplacez le lien par le fichier lui-même
 load-utf16 = le fichier est en UTF-16, pas en UTF-8
-load-utf16-hint = enregistrez-le de nouveau en « CSV UTF-8 » (ou en texte UTF-8)
+load-utf16-hint = enregistrez-le de nouveau en « CSV UTF-8 » (ou en texte UTF-8)
 load-not-utf8 = octets qui ne sont pas de l’UTF-8
 load-not-utf8-hint = enregistrez le fichier en { $kind ->
-    [csv] « CSV UTF-8 »
+    [csv] « CSV UTF-8 »
    *[text] texte UTF-8
 } ; un fichier enregistré en Windows-1252 ou Latin-1 abîme les lettres accentuées
 load-file-missing = ce fichier est absent
 load-file-is-folder = c’est un dossier, pas un fichier
-load-file-denied = ce fichier ne peut être lu : permission refusée
+load-file-denied = ce fichier ne peut pas être lu : accès refusé
 load-file-link-loop = ce fichier est un lien symbolique qui renvoie à lui-même
 load-toml-unknown-key = clé inconnue `{ $key }` ; les clés permises ici sont { $known }
-load-file-unreadable = ce fichier ne peut être lu : { $cause }
+load-file-unreadable = ce fichier ne peut pas être lu : { $cause }
 load-file-missing-publisher-hint = le dossier du catalogue doit contenir publisher.toml : le profil de portail, l’organisation et les métadonnées par défaut (voir le README)
 load-file-missing-plan-hint = chaque dossier de plan doit contenir plan.toml, commitments.csv (ou .json) et milestones.csv (ou .json)
-load-toml-syntax = TOML illisible, selon son lecteur : { $cause }
-load-toml-syntax-hint = voyez le format du catalogue dans le README : clés, guillemets et [tables]
+load-toml-syntax = TOML non valide (message de l’analyseur, en anglais) : { $cause }
+load-toml-syntax-hint = consultez le format du catalogue dans le README : clés, guillemets et [tables]
 load-toml-date = `{ $written }` est une date TOML, pas du texte
 load-toml-date-hint = écrivez la date entre guillemets : "{ $written }"
 load-did-you-mean = vouliez-vous dire `{ $name }` ?
 load-unknown-key-hint = retirez `{ $key }` ; les clés permises ici sont : { $known }
-load-not-a-lint = `{ $name }` n’est pas une règle réglable
-load-not-a-lint-hint = les règles réglables sont { $lints } ; les règles de structure s’appliquent toujours
+load-not-a-lint = `{ $name }` n’est pas une règle ajustable
+load-not-a-lint-hint = les règles ajustables sont { $lints } ; les règles de structure s’appliquent toujours
 load-not-a-lint-level = `{ $level }` n’est pas un niveau de règle
 load-not-a-lint-level-hint = utilisez "allow", "warn" ou "deny"
 load-standard-column = `{ $name }` est déjà une colonne standard (`{ $key }`)
 load-column-twice = `{ $name }` est déclarée deux fois
-load-extra-column-hint = ne déclarez que les colonnes que les colonnes standard ne couvrent pas, une fois chacune ; renommez celle-ci
+load-extra-column-hint = déclarez seulement des colonnes qui ne font pas partie des colonnes standard, chacune une seule fois ; renommez celle-ci
 
 
 ## Diagnostics : règles du catalogue (src/check, src/profile, src/model)

@@ -1123,4 +1123,23 @@ mod tests {
             assert_eq!(d.map(|d| d.code), Some(Code::BadUrl), "{v}");
         }
     }
+
+    #[test]
+    fn a_row_of_one_field_reads_in_the_singular_in_french() {
+        use crate::i18n::Lang;
+        let text = |fields: usize| t!("load-field-count", fields = fields, width = 8usize);
+        assert_eq!(
+            text(1).render(Lang::Fr),
+            "cette ligne a 1 champ, mais l\u{2019}en-t\u{ea}te en a 8"
+        );
+        assert_eq!(
+            text(9).render(Lang::Fr),
+            "cette ligne a 9 champs, mais l\u{2019}en-t\u{ea}te en a 8"
+        );
+        // English is unchanged, word for word.
+        assert_eq!(
+            text(9).render(Lang::En),
+            "this row has 9 fields but the header has 8"
+        );
+    }
 }
