@@ -143,8 +143,21 @@ def split_list(text):
 
 
 class Errors(list):
+    warnings = 0
+
     def add(self, path, line, message):
         self.append(f"{path}:{line}: {message}")
+
+    def lint(self, level, path, line, message):
+        """A lint at the level plan.toml's [lints] sets: an error, a warning printed at once
+        (what a plain script does), or nothing."""
+        if level == "allow":
+            return
+        if level == "warn":
+            self.warnings += 1
+            print(f"{path}:{line}: warning: {message}", file=sys.stderr)
+            return
+        self.add(path, line, message)
 
 
 def read_csv(path, known, required, errors):
@@ -220,6 +233,7 @@ def check_plan(plan_dir, meta, errors):
     if "url" in plan and not is_url(plan["url"]):
         errors.add(plan_path, 1, "`url` is not an http(s) address")
     challenges = {str(c["id"]) for c in plan.get("challenges", [])}
+    lints = plan.get("lints", {})
 
     c_path = os.path.join(plan_dir, "commitments.csv")
     m_path = os.path.join(plan_dir, "milestones.csv")
@@ -266,9 +280,11 @@ def check_plan(plan_dir, meta, errors):
         if status and status not in STATUSES:
             errors.add(m_path, line, f"`status` {status!r} is not a known value")
         if status == "completed" and not m.get("completed_on"):
-            errors.add(m_path, line, "completed but has no `completed_on`")
+            errors.lint(lints.get("completed-without-date", "deny"), m_path, line,
+                        "completed but has no `completed_on`")
         if status and status != "completed" and m.get("completed_on"):
-            errors.add(m_path, line, "has a `completed_on` but is not completed")
+            errors.lint(lints.get("date-without-completion", "deny"), m_path, line,
+                        "has a `completed_on` but is not completed")
         if m.get("evidence_url") and not is_url(m["evidence_url"]):
             errors.add(m_path, line, "`evidence_url` is not an http(s) address")
 
@@ -520,6 +536,8 @@ def main(argv):
         shutil.rmtree(out)
     os.rename(tmp, out)
     total = sum(size for size, _ in hashes.values())
+    if errors.warnings:
+        print(f"{errors.warnings} warning(s)", file=sys.stderr)
     print(f"wrote `{out}`: {len(plan_ids)} dataset(s), {len(hashes) + 1} files, {total} bytes",
           file=sys.stderr)
     return 0

@@ -36,6 +36,8 @@
 #   BENCH_ONE_PLAN=0            skip the one-plan memory measurement (below)
 #   BENCH_MANY_PLANS=0          skip the many-small-plans measurement (below: 1,000 and 10,000
 #                               plans of 50 milestones, what each plan costs the whole build)
+#   BENCH_MANY_WARNINGS=0       skip the many-warnings measurement (below: 200 plans of 5,000
+#                               milestones, 70 % of them warned about; ours against the peer)
 #   BENCH_BASELINE=REV          also measure `build` of an earlier commit (tool "baseline"), built
 #                               from a temporary worktree of REV: the same machine and run show
 #                               what the commits since REV changed
@@ -302,6 +304,61 @@ if [[ ${BENCH_MANY_PLANS:-1} != 0 ]]; then
     log "many small plans, $plans: $row"
     rm -rf "$cat" "$OUT/many-plans-out"
   done
+fi
+
+# Many warnings: most rows draw one (completed milestones without a date, that lint at
+# "warn"). ogp-publish keeps the first 20 of each code and counts the rest, so memory and
+# output stay bounded; the peer prints every warning as it meets it, as a plain script does.
+# 200 plans of 5 commitments and 5,000 milestones; BENCH_WARN_PLANS sets the number of plans.
+if [[ ${BENCH_MANY_WARNINGS:-1} != 0 ]]; then
+  wplans=${BENCH_WARN_PLANS:-200}
+  table_head "Many warnings ($wplans plans of 5,000 milestones, 70 % of them warned about)" \
+    "| tool | warnings | best s | median s | peak RSS | lines printed | time vs ours |" \
+    "|---|---:|---:|---:|---:|---:|---:|"
+  cat=$WORK/many-warnings
+  "$GEN" --plans "$wplans" --commitments-per-plan 5 --milestones-per-commitment 1000 \
+    --undated-completions --seed "$SEED" --out "$cat" 2>/dev/null
+  : > "$WORK/warn.times"
+  for run in $(seq "$REPEAT"); do
+    for tool in ours peer; do
+      rm -rf "$OUT/warn-out"
+      settle
+      if [[ $tool == ours ]]; then
+        cmd=("$OURS" --lang en build "$cat" --out "$OUT/warn-out")
+      else
+        cmd=(timeout "$PEER_TIMEOUT" "$PYTHON" bench/peer_build.py "$cat" "$OUT/warn-out")
+      fi
+      /usr/bin/time -f '%e %M' -o "$WORK/warn.time" "${cmd[@]}" > "$WORK/warn-$tool.out" \
+        2> "$WORK/warn-$tool.err" || { log "$tool failed on the many-warnings catalogue"; cat "$WORK/warn-$tool.err" | tail -5; exit 1; }
+      read -r secs kb < "$WORK/warn.time"
+      lines=$(cat "$WORK/warn-$tool.out" "$WORK/warn-$tool.err" | wc -l)
+      echo "$tool $secs $kb $lines" >> "$WORK/warn.times"
+      log "  many warnings, $tool #$run: $secs s, $(( kb / 1024 )) MB peak, $lines lines"
+    done
+  done
+  # Our build's warning count, from its totals line; the peer's from its own.
+  ours_warnings=$(grep -E '^[0-9,]+ errors?, [0-9,]+ warnings?$' "$WORK/warn-ours.err" \
+    | sed -E 's/.*, ([0-9,]+) warning.*/\1/' | tr -dc 0-9)
+  peer_warnings=$(grep -o '^[0-9]* warning(s)' "$WORK/warn-peer.err" | tr -dc 0-9)
+  if [[ $ours_warnings != "$peer_warnings" ]]; then
+    log "ogp-publish counted $ours_warnings warnings, the peer $peer_warnings"; exit 1
+  fi
+  python3 - "$WORK/warn.times" "$ours_warnings" >> "$WORK/report.md" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+stats = {}
+for tool in ("ours", "peer"):
+    mine = [r for r in rows if r[0] == tool]
+    secs = sorted(float(r[1]) for r in mine)
+    stats[tool] = (secs[0], statistics.median(secs), max(int(r[2]) for r in mine) // 1024,
+                   max(int(r[3]) for r in mine))
+for tool, name in (("ours", "ogp-publish build"), ("peer", "peer_build.py")):
+    best, median, mb, lines = stats[tool]
+    ratio = median / stats["ours"][1]
+    print(f"| {name} | {int(sys.argv[2]):,} | {best:.2f} | {median:.2f} | {mb} MB | {lines:,} | {ratio:.1f}× |")
+PY
+  log "many warnings: $(tail -2 "$WORK/report.md" | tr '\n' ' ')"
+  rm -rf "$cat" "$OUT/warn-out"
 fi
 
 if [[ ${BENCH_PUSH:-1} != 0 ]]; then

@@ -5,7 +5,8 @@
 //! the library check and write them exactly as `ogp-publish build` does.
 
 use ogp_publish::model::{
-    Catalog, Challenge, Commitment, Milestone, OgpValue, PartialDate, Plan, Publisher, Sp, Status,
+    Catalog, Challenge, Commitment, Lang, Milestone, OgpValue, PartialDate, Plan, Publisher, Sp,
+    Status,
 };
 use ogp_publish::{validate, write_dist, BuildSummary, Error};
 use std::path::{Path, PathBuf};
@@ -97,7 +98,7 @@ pub fn run(out: &Path) -> Result<BuildSummary, Error> {
     let catalog = catalog();
     let diagnostics = validate(&catalog);
     if diagnostics.iter().any(|d| d.is_error()) {
-        return Err(Error::Invalid(diagnostics));
+        return Err(Error::Invalid(diagnostics.into()));
     }
     write_dist(&catalog, out, &diagnostics)
 }
@@ -121,8 +122,11 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::SUCCESS
         }
         Err(Error::Invalid(diags)) => {
-            for d in diags {
+            for d in diags.shown() {
                 eprintln!("{d}");
+            }
+            for more in diags.omitted() {
+                eprintln!("{}", more.text().render(Lang::En));
             }
             std::process::ExitCode::from(1)
         }

@@ -10,7 +10,9 @@
 //! commas, double quotes and line breaks inside cells, valid dates (`YYYY-MM-DD` or `YYYY-MM`,
 //! never an end before its start), every status, a `completed_on` exactly when a milestone is
 //! completed, and a unique dataset name per plan. CSV files are written like a spreadsheet's
-//! « CSV UTF-8 »: byte-order mark and CRLF line ends.
+//! « CSV UTF-8 »: byte-order mark and CRLF line ends. `--undated-completions` gives instead a
+//! catalogue where most milestones draw a warning (completed, no `completed_on`, the lint at
+//! `warn`).
 //!
 //! The same arguments always give byte-identical files: each plan draws from its own random
 //! stream derived from `--seed` and the plan's number, and nothing depends on the clock or on
@@ -43,6 +45,10 @@ struct Args {
     /// Random seed: the same seed gives the same bytes.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// A catalogue where most rows draw a warning: 70 % of milestones completed, none with a
+    /// `completed_on`, and each plan's `[lints]` setting `completed-without-date = "warn"`.
+    #[arg(long)]
+    undated_completions: bool,
     /// Output folder (created; replaced only when this program wrote it).
     #[arg(long)]
     out: PathBuf,
@@ -537,6 +543,9 @@ fn write_plan(args: &Args, index: u32, plans_dir: &Path) -> io::Result<(u64, u64
         "methodology",
         "Données synthétiques générées pour les bancs d'essai : aucune valeur n'est réelle.\n\n- Textes, dates et statuts tirés au hasard, avec une graine fixe.",
     );
+    if args.undated_completions {
+        toml.push_str("\n[lints]\ncompleted-without-date = \"warn\"\n");
+    }
     fs::write(dir.join("plan.toml"), toml)?;
 
     // commitments.csv and milestones.csv, streamed side by side.
@@ -655,9 +664,10 @@ fn write_plan(args: &Args, index: u32, plans_dir: &Path) -> io::Result<(u64, u64
             } else {
                 (String::new(), String::new())
             };
+            let completed_below = if args.undated_completions { 70 } else { 40 };
             let status = match rng.below(100) {
-                0..=39 => "completed",
-                40..=64 => "in_progress",
+                n if n < completed_below => "completed",
+                n if n < 65.max(completed_below + 5) => "in_progress",
                 65..=79 => "not_started",
                 80..=87 => "on_hold",
                 88..=94 => "cancelled",
@@ -670,7 +680,15 @@ fn write_plan(args: &Args, index: u32, plans_dir: &Path) -> io::Result<(u64, u64
                 } else {
                     String::new()
                 };
-                (date_text(&mut rng, d), evidence)
+                let done = date_text(&mut rng, d);
+                (
+                    if args.undated_completions {
+                        String::new()
+                    } else {
+                        done
+                    },
+                    evidence,
+                )
             } else {
                 (String::new(), String::new())
             };

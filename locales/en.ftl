@@ -365,6 +365,11 @@ preview-progress = Progress
 preview-warnings = Warnings
 preview-push = Publication
 preview-warnings-title = Validation warnings
+preview-warnings-all = { $count ->
+    [one] The { $count } warning of this plan
+   *[other] All { $count } warnings of this plan
+}
+preview-warnings-of-code = { $code }: { $count }
 preview-errors-title = The catalogue has errors
 preview-errors-intro = Fix them: the preview is rebuilt as soon as you save.
 preview-breadcrumb = Breadcrumb

@@ -368,6 +368,11 @@ preview-progress = Progression
 preview-warnings = Avertissements
 preview-push = Publication
 preview-warnings-title = Avertissements de validation
+preview-warnings-all = { $count ->
+    [one] L’avertissement de ce plan
+   *[other] Les { $count } avertissements de ce plan
+}
+preview-warnings-of-code = { $code } : { $count }
 preview-errors-title = Le catalogue contient des erreurs
 preview-errors-intro = Corrigez-les : l’aperçu sera reconstruit dès l’enregistrement.
 preview-breadcrumb = Fil d’Ariane

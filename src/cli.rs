@@ -5,7 +5,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use ogp_publish::i18n::Text;
 use ogp_publish::model::Lang;
 use ogp_publish::ops::{ActionRecord, DatasetAction, DatasetPlan, ResourceAction, Secret};
-use ogp_publish::{ops, BuildOpts, Diagnostic, Error};
+use ogp_publish::{ops, BuildOpts, Diagnostic, Diagnostics, Error};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -80,6 +80,8 @@ enum Command {
         format: Format,
         #[arg(long, default_value_t = 0)]
         jobs: usize,
+        #[arg(long)]
+        all: bool,
     },
     Build {
         #[arg(default_value = "catalog")]
@@ -90,6 +92,8 @@ enum Command {
         format: Format,
         #[arg(long, default_value_t = 0)]
         jobs: usize,
+        #[arg(long)]
+        all: bool,
     },
     Preview {
         #[arg(default_value = "catalog")]
@@ -418,7 +422,7 @@ fn build_preview(
     portal: Option<&PreviewPortal>,
     lang: Lang,
     page_lang: Option<Lang>,
-) -> Result<Vec<Diagnostic>, Result<Vec<Diagnostic>, String>> {
+) -> Result<Diagnostics, Result<Diagnostics, String>> {
     let portal = match portal {
         Some(p) => {
             let token = read_token_from(p.token_file.as_deref(), lang)
@@ -512,7 +516,10 @@ fn run_preview(
                         ogp_publish::Pos::START,
                         Text::plain(e),
                     );
-                    Some(ogp_publish::ops::render_errors(&[d], error_page_lang))
+                    Some(ogp_publish::ops::render_errors(
+                        &Diagnostics::from(vec![d]),
+                        error_page_lang,
+                    ))
                 }
             };
             if let Ok(mut slot) = errors.lock() {
@@ -640,52 +647,6 @@ impl ops::Reporter for PushProgress {
     }
 }
 
-/// The bar `build` shows over its plans on a terminal; nothing otherwise.
-struct BuildProgress(Option<indicatif::ProgressBar>);
-
-impl BuildProgress {
-    /// A bar on standard error when it is a terminal and the output is for people.
-    fn new(show: bool, lang: Lang) -> Self {
-        BuildProgress((show && std::io::stderr().is_terminal()).then(|| {
-            let b = indicatif::ProgressBar::new(0);
-            b.set_style(
-                indicatif::ProgressStyle::with_template(&format!(
-                    "{{bar:30}} {{pos}}/{{len}} {}",
-                    say(lang, Text::new("build-bar-unit"))
-                ))
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            b
-        }))
-    }
-
-    /// Builds, the bar showing the plans done, then clears the bar.
-    fn build(
-        self,
-        opts: &BuildOpts,
-    ) -> Result<(ogp_publish::BuildSummary, Vec<Diagnostic>), Error> {
-        let built = ops::build_reporting(opts, &self);
-        if let Some(b) = &self.0 {
-            b.finish_and_clear();
-        }
-        built
-    }
-}
-
-impl ops::Reporter for BuildProgress {
-    fn plans(&self, total: u64) {
-        if let Some(b) = &self.0 {
-            b.set_length(total);
-        }
-    }
-
-    fn plan_done(&self) {
-        if let Some(b) = &self.0 {
-            b.inc(1);
-        }
-    }
-}
-
 fn run_push(
     args: PortalArgs,
     dry_run: bool,
@@ -770,32 +731,159 @@ fn run_push(
     Ok(code)
 }
 
-fn print_diagnostics(out: &mut dyn Write, diags: &[Diagnostic], lang: Lang) {
-    for d in diags {
+/// Prints the diagnostics kept (the first of each code), one line per code for the others,
+/// and the totals.
+fn print_diagnostics(out: &mut dyn Write, diags: &Diagnostics, lang: Lang) {
+    for d in diags.shown() {
         let _ = writeln!(out, "{}", d.render(lang));
     }
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    let warnings = diags.len() - errors;
+    print_more_and_totals(out, diags, lang);
+}
+
+/// The « … et 139 980 autres » line of each code, then the totals; nothing when there is no
+/// diagnostic.
+fn print_more_and_totals(out: &mut dyn Write, diags: &Diagnostics, lang: Lang) {
+    for more in diags.omitted() {
+        let _ = writeln!(out, "{}", more.text().render(lang));
+    }
     if !diags.is_empty() {
         let text = Text::new("diagnostic-totals")
-            .arg("errors", errors)
-            .arg("warnings", warnings);
+            .arg("errors", diags.errors())
+            .arg("warnings", diags.warnings());
         let _ = writeln!(out, "{}", say(lang, text));
     }
 }
 
-fn json_report(diags: &[Diagnostic], extra: serde_json::Value, lang: Lang) -> String {
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    let diagnostics: Vec<_> = diags.iter().map(|d| d.json(lang)).collect();
+/// The last line of `--format json`, after one line per diagnostic: the totals, the count of
+/// each code, and what the command adds (`extra`).
+fn json_totals(diags: &Diagnostics, extra: serde_json::Value) -> String {
+    let codes: serde_json::Map<String, serde_json::Value> = diags
+        .by_code()
+        .into_iter()
+        .map(|(code, n)| (code.as_str().to_string(), n.into()))
+        .collect();
     let mut v = serde_json::json!({
-        "errors": errors,
-        "warnings": diags.len() - errors,
-        "diagnostics": diagnostics,
+        "errors": diags.errors(),
+        "warnings": diags.warnings(),
+        "codes": codes,
     });
     if let (Some(obj), serde_json::Value::Object(more)) = (v.as_object_mut(), extra) {
         obj.extend(more);
     }
-    serde_json::to_string_pretty(&v).unwrap_or_default()
+    serde_json::to_string(&v).unwrap_or_default()
+}
+
+/// How `check` and `build` show diagnostics as they are found: under `--all`, every one for
+/// people; under `--format json`, every one as a line of JSON; otherwise none (the first of
+/// each code are printed at the end). A progress bar over the plans, when asked for.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    stream: Stream,
+    /// Human lines go to standard output (`check`) or standard error (`build`).
+    to_stdout: bool,
+    lang: Lang,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stream {
+    Nothing,
+    Human,
+    Json,
+}
+
+impl Progress {
+    /// What `format`, `--all` and `--quiet` ask for; the bar only on a terminal.
+    fn new(format: Format, all: bool, bar: bool, to_stdout: bool, lang: Lang) -> Self {
+        let stream = match (format, all) {
+            (Format::Json, _) => Stream::Json,
+            (Format::Human, true) => Stream::Human,
+            (Format::Human, false) => Stream::Nothing,
+        };
+        let bar = (bar && format == Format::Human && std::io::stderr().is_terminal()).then(|| {
+            let b = indicatif::ProgressBar::new(0);
+            b.set_style(
+                indicatif::ProgressStyle::with_template(&format!(
+                    "{{bar:30}} {{pos}}/{{len}} {}",
+                    say(lang, Text::new("build-bar-unit"))
+                ))
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b
+        });
+        Progress {
+            bar,
+            stream,
+            to_stdout,
+            lang,
+        }
+    }
+
+    /// The diagnostics at the end: under `--all` only the totals are left to print.
+    fn print_end(&self, diags: &Diagnostics) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+        let mut out: Box<dyn Write> = if self.to_stdout {
+            Box::new(std::io::stdout())
+        } else {
+            Box::new(std::io::stderr())
+        };
+        match self.stream {
+            Stream::Nothing => print_diagnostics(&mut out, diags, self.lang),
+            Stream::Human => {
+                if !diags.is_empty() {
+                    let text = Text::new("diagnostic-totals")
+                        .arg("errors", diags.errors())
+                        .arg("warnings", diags.warnings());
+                    let _ = writeln!(out, "{}", say(self.lang, text));
+                }
+            }
+            Stream::Json => {}
+        }
+    }
+}
+
+impl ops::Reporter for Progress {
+    fn plans(&self, total: u64) {
+        if let Some(b) = &self.bar {
+            b.set_length(total);
+        }
+    }
+
+    fn plan_done(&self) {
+        if let Some(b) = &self.bar {
+            b.inc(1);
+        }
+    }
+
+    fn wants_diagnostics(&self) -> bool {
+        self.stream != Stream::Nothing
+    }
+
+    fn diagnostics(&self, diags: &[Diagnostic]) {
+        let mut text = String::new();
+        for d in diags {
+            match self.stream {
+                Stream::Json => {
+                    text.push_str(&serde_json::to_string(&d.json(self.lang)).unwrap_or_default())
+                }
+                _ => text.push_str(&d.render(self.lang)),
+            }
+            text.push('\n');
+        }
+        let write = || {
+            // A closed pipe (`| head`) ends the printing, not the command.
+            let _ = if self.to_stdout || self.stream == Stream::Json {
+                std::io::stdout().lock().write_all(text.as_bytes())
+            } else {
+                std::io::stderr().lock().write_all(text.as_bytes())
+            };
+        };
+        match &self.bar {
+            Some(b) => b.suspend(write),
+            None => write(),
+        }
+    }
 }
 
 /// Runs the parsed command; returns the exit code.
@@ -814,14 +902,19 @@ pub fn run(cli: Cli) -> u8 {
             catalog,
             format,
             jobs,
+            all,
         } => {
-            let checked = ogp_publish::check(&ogp_publish::CheckOpts {
-                catalog: catalog.clone(),
-                jobs,
-            });
+            let progress = Progress::new(format, all, false, true, lang);
+            let checked = ogp_publish::ops::check_reporting(
+                &ogp_publish::CheckOpts {
+                    catalog: catalog.clone(),
+                    jobs,
+                },
+                &progress,
+            );
+            progress.print_end(&checked.diagnostics);
             match format {
                 Format::Human => {
-                    print_diagnostics(&mut std::io::stdout(), &checked.diagnostics, lang);
                     if !checked.has_errors() {
                         let plans = checked.plans;
                         let text = Text::new("cli-check-clean")
@@ -831,10 +924,8 @@ pub fn run(cli: Cli) -> u8 {
                     }
                 }
                 Format::Json => {
-                    println!(
-                        "{}",
-                        json_report(&checked.diagnostics, serde_json::json!({}), lang)
-                    )
+                    let extra = serde_json::json!({ "plans": checked.plans });
+                    println!("{}", json_totals(&checked.diagnostics, extra))
                 }
             }
             if checked.has_errors() {
@@ -848,57 +939,62 @@ pub fn run(cli: Cli) -> u8 {
             out,
             format,
             jobs,
-        } => match BuildProgress::new(!cli_quiet && format == Format::Human, lang).build(
-            &BuildOpts {
-                catalog,
-                out: out.clone(),
-                jobs,
-                page_lang,
-            },
-        ) {
-            Ok((built, warnings)) => {
-                let bytes: u64 = built.files.values().map(|(b, _)| b).sum();
-                match format {
-                    Format::Human => {
-                        print_diagnostics(&mut std::io::stderr(), &warnings, lang);
-                        let text = Text::new("cli-wrote")
-                            .arg("path", out.display().to_string())
-                            .arg("datasets", built.datasets.len())
-                            .arg("files", built.files.len() + 1)
-                            .arg("bytes", bytes);
-                        eprintln!("{}", say(lang, text));
+            all,
+        } => {
+            let progress = Progress::new(format, all, !cli_quiet, false, lang);
+            let built = ops::build_reporting(
+                &BuildOpts {
+                    catalog,
+                    out: out.clone(),
+                    jobs,
+                    page_lang,
+                },
+                &progress,
+            );
+            match built {
+                Ok((built, warnings)) => {
+                    progress.print_end(&warnings);
+                    let bytes: u64 = built.files.values().map(|(b, _)| b).sum();
+                    match format {
+                        Format::Human => {
+                            let text = Text::new("cli-wrote")
+                                .arg("path", out.display().to_string())
+                                .arg("datasets", built.datasets.len())
+                                .arg("files", built.files.len() + 1)
+                                .arg("bytes", bytes);
+                            eprintln!("{}", say(lang, text));
+                        }
+                        Format::Json => {
+                            let datasets: Vec<&str> =
+                                built.datasets.iter().map(|d| d.name.as_str()).collect();
+                            let extra = serde_json::json!({
+                                "out": out,
+                                "datasets": datasets,
+                                "files": built.files.len() + 1,
+                                "bytes": bytes,
+                            });
+                            println!("{}", json_totals(&warnings, extra));
+                        }
                     }
-                    Format::Json => {
-                        let datasets: Vec<&str> =
-                            built.datasets.iter().map(|d| d.name.as_str()).collect();
-                        let extra = serde_json::json!({
-                            "out": out,
-                            "datasets": datasets,
-                            "files": built.files.len() + 1,
-                            "bytes": bytes,
-                        });
-                        println!("{}", json_report(&warnings, extra, lang));
-                    }
+                    EXIT_OK
                 }
-                EXIT_OK
-            }
-            Err(Error::Invalid(diags)) => {
-                match format {
-                    Format::Human => {
-                        print_diagnostics(&mut std::io::stderr(), &diags, lang);
-                        eprintln!("{}", say(lang, Text::new("cli-nothing-written")));
+                Err(Error::Invalid(diags)) => {
+                    progress.print_end(&diags);
+                    match format {
+                        Format::Human => {
+                            eprintln!("{}", say(lang, Text::new("cli-nothing-written")))
+                        }
+                        Format::Json => println!("{}", json_totals(&diags, serde_json::json!({}))),
                     }
-                    Format::Json => {
-                        println!("{}", json_report(&diags, serde_json::json!({}), lang))
-                    }
+                    EXIT_INVALID
                 }
-                EXIT_INVALID
+                Err(e) => {
+                    progress.print_end(&Diagnostics::new());
+                    print_error(lang, e.text());
+                    EXIT_TROUBLE
+                }
             }
-            Err(e) => {
-                print_error(lang, e.text());
-                EXIT_TROUBLE
-            }
-        },
+        }
         Command::Preview {
             catalog,
             out,

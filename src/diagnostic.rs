@@ -3,6 +3,7 @@
 
 use crate::i18n::{Lang, Text};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -334,11 +335,16 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Sorts diagnostics by file, position, code and message, and drops exact repeats.
+/// Sorts diagnostics by file, position, code and message (then severity and hint, so the
+/// order never depends on the input's), and drops exact repeats.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| {
-        (&a.file, a.pos, a.code, &a.field, &a.message)
-            .cmp(&(&b.file, b.pos, b.code, &b.field, &b.message))
+        (
+            &a.file, a.pos, a.code, &a.field, &a.message, a.severity, &a.hint,
+        )
+            .cmp(&(
+                &b.file, b.pos, b.code, &b.field, &b.message, b.severity, &b.hint,
+            ))
     });
     diags.dedup();
 }
@@ -374,6 +380,266 @@ pub fn field_pos(text: &str, rec: Pos, rec_start: usize, at: usize) -> Pos {
                 rec.line + lines,
                 1 + text[line_start..at].chars().count() as u32,
             )
+        }
+    }
+}
+
+/// The diagnostics of a catalogue as the commands keep them: the first [`Diagnostics::KEEP`]
+/// of each code and severity, in sorted order, and a count of every one per code and file.
+/// Memory does not grow with the number of diagnostics past the cap (the counts grow with the
+/// number of files that have some), so a catalogue where every row draws a warning stays as
+/// cheap to check as a clean one. Each plan's diagnostics are added once it is checked;
+/// [`Diagnostics::add`] keeps exactly what sorting them all and keeping the first of each
+/// code would keep.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics {
+    /// At most `KEEP` of each (severity, code), sorted as [`sort`] sorts.
+    kept: Vec<Diagnostic>,
+    /// Every diagnostic added, per (severity, code) and file.
+    counts: BTreeMap<(Severity, Code), BTreeMap<PathBuf, u64>>,
+}
+
+/// Diagnostics of one code and severity beyond those kept: "… and 139,980 more".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Omitted {
+    /// Their code.
+    pub code: Code,
+    /// Their severity.
+    pub severity: Severity,
+    /// How many were not kept.
+    pub count: u64,
+    /// In how many files.
+    pub files: u64,
+}
+
+impl Omitted {
+    /// « … et 139 980 autres completed-without-date dans 40 fichiers ».
+    pub fn text(&self) -> Text {
+        crate::t!(
+            "more-diagnostics",
+            count = self.count,
+            code = self.code.as_str(),
+            files = self.files
+        )
+    }
+}
+
+impl Diagnostics {
+    /// Diagnostics kept of each code and severity: enough to see the pattern and fix the
+    /// first ones, few enough to read on a terminal.
+    pub const KEEP: usize = 20;
+
+    /// No diagnostic.
+    pub fn new() -> Self {
+        Diagnostics::default()
+    }
+
+    /// Counts `diags` and keeps the first of each code among them and those kept so far.
+    pub fn add(&mut self, mut diags: Vec<Diagnostic>) {
+        sort(&mut diags);
+        self.add_sorted(&diags);
+    }
+
+    /// [`Diagnostics::add`] for diagnostics already sorted as [`sort`] sorts them: only the
+    /// first of each code are copied.
+    pub fn add_sorted<'a>(&mut self, diags: impl IntoIterator<Item = &'a Diagnostic>) {
+        let mut seen: BTreeMap<(Severity, Code), usize> = BTreeMap::new();
+        for d in diags {
+            let files = self.counts.entry((d.severity, d.code)).or_default();
+            match files.get_mut(&d.file) {
+                Some(n) => *n += 1,
+                None => {
+                    files.insert(d.file.clone(), 1);
+                }
+            }
+            if keep_one(&mut seen, d) {
+                self.kept.push(d.clone());
+            }
+        }
+        self.recap();
+    }
+
+    /// Adds every diagnostic `other` counted and keeps the first of each code of both.
+    pub fn merge(&mut self, other: Diagnostics) {
+        for (key, files) in other.counts {
+            let mine = self.counts.entry(key).or_default();
+            for (file, n) in files {
+                *mine.entry(file).or_default() += n;
+            }
+        }
+        let mut kept = other.kept;
+        self.kept.append(&mut kept);
+        self.recap();
+    }
+
+    /// Sorts what is kept and drops all but the first of each code.
+    fn recap(&mut self) {
+        sort(&mut self.kept);
+        let mut seen = BTreeMap::new();
+        self.kept.retain(|d| keep_one(&mut seen, d));
+    }
+
+    /// The diagnostics kept, sorted by file and position.
+    pub fn shown(&self) -> &[Diagnostic] {
+        &self.kept
+    }
+
+    /// Errors counted.
+    pub fn errors(&self) -> u64 {
+        self.total_of(Severity::Error)
+    }
+
+    /// Warnings counted.
+    pub fn warnings(&self) -> u64 {
+        self.total_of(Severity::Warning)
+    }
+
+    /// True when at least one error was counted.
+    pub fn has_errors(&self) -> bool {
+        self.errors() > 0
+    }
+
+    /// True when nothing was counted.
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// How many diagnostics of `code` were counted, of either severity.
+    pub fn count(&self, code: Code) -> u64 {
+        self.counts
+            .iter()
+            .filter(|((_, c), _)| *c == code)
+            .flat_map(|(_, files)| files.values())
+            .sum()
+    }
+
+    /// Every code counted with its number of diagnostics, of either severity.
+    pub fn by_code(&self) -> BTreeMap<Code, u64> {
+        let mut out = BTreeMap::new();
+        for ((_, code), files) in &self.counts {
+            *out.entry(*code).or_default() += files.values().sum::<u64>();
+        }
+        out
+    }
+
+    /// For each code and severity with more diagnostics than were kept: how many more, and
+    /// in how many files (the files holding some that were not kept).
+    pub fn omitted(&self) -> Vec<Omitted> {
+        let mut kept: BTreeMap<(Severity, Code, &Path), u64> = BTreeMap::new();
+        for d in &self.kept {
+            *kept.entry((d.severity, d.code, &d.file)).or_default() += 1;
+        }
+        let mut out = Vec::new();
+        for (&(severity, code), files) in &self.counts {
+            let (mut count, mut in_files) = (0, 0);
+            for (file, n) in files {
+                let shown = kept.get(&(severity, code, file.as_path())).copied();
+                let more = n.saturating_sub(shown.unwrap_or(0));
+                if more > 0 {
+                    count += more;
+                    in_files += 1;
+                }
+            }
+            if count > 0 {
+                out.push(Omitted {
+                    code,
+                    severity,
+                    count,
+                    files: in_files,
+                });
+            }
+        }
+        out
+    }
+
+    fn total_of(&self, severity: Severity) -> u64 {
+        self.counts
+            .iter()
+            .filter(|((s, _), _)| *s == severity)
+            .flat_map(|(_, files)| files.values())
+            .sum()
+    }
+}
+
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(diags: Vec<Diagnostic>) -> Self {
+        let mut all = Diagnostics::new();
+        all.add(diags);
+        all
+    }
+}
+
+/// True while fewer than [`Diagnostics::KEEP`] of `d`'s code and severity were seen.
+fn keep_one(seen: &mut BTreeMap<(Severity, Code), usize>, d: &Diagnostic) -> bool {
+    let n = seen.entry((d.severity, d.code)).or_default();
+    *n += 1;
+    *n <= Diagnostics::KEEP
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A diagnostic of one of three codes, in one of three files, at a small position.
+    fn diag(code: u8, file: u8, line: u32, warning: bool) -> Diagnostic {
+        let code = [Code::BadDate, Code::CompletedWithoutDate, Code::BadUrl][code as usize % 3];
+        let d = Diagnostic::error(
+            code,
+            Path::new(&format!("plans/p{}/milestones.csv", file % 3)),
+            Pos::new(line, 1),
+            Text::new("rule-title-required"),
+        );
+        if warning {
+            d.warning()
+        } else {
+            d
+        }
+    }
+
+    proptest! {
+        /// Adding diagnostics in parts, as the plans come, keeps exactly what sorting them all
+        /// and keeping the first `KEEP` of each code and severity keeps, and counts every one.
+        #[test]
+        fn parts_keep_what_the_whole_keeps(
+            all in proptest::collection::vec((0u8..3, 0u8..3, 1u32..60, any::<bool>()), 0..200),
+            cuts in proptest::collection::vec(0usize..200, 0..6),
+        ) {
+            // Distinct diagnostics in random order (`sort` drops exact repeats).
+            let mut seen = std::collections::HashSet::new();
+            let diags: Vec<Diagnostic> = all
+                .into_iter()
+                .filter(|t| seen.insert(*t))
+                .map(|(c, f, l, w)| diag(c, f, l, w))
+                .collect();
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(diags.len())).collect();
+            cuts.sort();
+            let mut parts = Diagnostics::new();
+            let mut start = 0;
+            for end in cuts.into_iter().chain([diags.len()]) {
+                let mut part = Diagnostics::new();
+                part.add(diags[start..end].to_vec());
+                parts.merge(part);
+                start = end;
+            }
+
+            let mut whole = diags.clone();
+            sort(&mut whole);
+            let mut per_key: BTreeMap<(Severity, Code), Vec<Diagnostic>> = BTreeMap::new();
+            for d in &whole {
+                per_key.entry((d.severity, d.code)).or_default().push(d.clone());
+            }
+            let mut expected: Vec<Diagnostic> = per_key
+                .values()
+                .flat_map(|v| v.iter().take(Diagnostics::KEEP).cloned())
+                .collect();
+            sort(&mut expected);
+            prop_assert_eq!(parts.shown(), &expected[..]);
+            let errors = diags.iter().filter(|d| d.is_error()).count() as u64;
+            prop_assert_eq!(parts.errors() + parts.warnings(), diags.len() as u64);
+            prop_assert_eq!(parts.errors(), errors);
+            let omitted: u64 = parts.omitted().iter().map(|o| o.count).sum();
+            prop_assert_eq!(omitted, (diags.len() - expected.len()) as u64);
         }
     }
 }

@@ -2,7 +2,7 @@
 //! [`Error::Invalid`]; the other variants are about the machine and the portal: files, folders,
 //! `dist/`, settings, the network, what the portal answers or would refuse.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::i18n::{Lang, Text};
 use crate::t;
 use std::collections::BTreeMap;
@@ -14,7 +14,7 @@ use std::path::PathBuf;
 #[derive(Debug)]
 pub enum Error {
     /// The catalogue has errors; nothing was written.
-    Invalid(Vec<Diagnostic>),
+    Invalid(Diagnostics),
     /// A file or folder could not be read or written.
     Io {
         /// The path concerned.
@@ -86,10 +86,7 @@ impl Error {
     pub fn text(&self) -> Text {
         let path = |p: &PathBuf| p.display().to_string();
         match self {
-            Error::Invalid(d) => t!(
-                "error-invalid",
-                count = d.iter().filter(|d| d.is_error()).count()
-            ),
+            Error::Invalid(d) => t!("error-invalid", count = d.errors()),
             Error::Io { path: p, source } => {
                 t!("error-io", path = path(p), cause = source.to_string())
             }
@@ -404,7 +401,7 @@ mod tests {
             "{fr}"
         );
         assert_eq!(
-            Error::Invalid(vec![]).text().render(Lang::En),
+            Error::Invalid(Diagnostics::new()).text().render(Lang::En),
             "the catalogue has 0 errors; nothing was written"
         );
     }

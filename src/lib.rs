@@ -39,7 +39,7 @@ pub mod serve;
 pub(crate) mod write;
 
 pub use check::validate;
-pub use diagnostic::{Code, Diagnostic, Pos, Severity};
+pub use diagnostic::{Code, Diagnostic, Diagnostics, Omitted, Pos, Severity};
 pub use error::Error;
 pub use load::{load_catalog, write_commitments_csv, write_milestones_csv};
 pub use model::Catalog;

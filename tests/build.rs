@@ -263,7 +263,7 @@ fn refuses_an_output_folder_inside_the_catalogue() {
 fn check_json_format_lists_diagnostics_with_positions() {
     let o = run(&["check", "catalog", "--format", "json"]);
     assert_eq!(code(&o), 0);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = common::json_report(&o.stdout);
     assert_eq!(v["errors"], 0);
     let diags = v["diagnostics"].as_array().unwrap();
     // The bundled plan lowers completed-without-date to a warning: the sources give no dates.
@@ -324,7 +324,7 @@ fn links_leading_outside_the_catalogue_are_refused() {
         "json",
     ]);
     assert_eq!(code(&o), 1);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = common::json_report(&o.stdout);
     let codes: Vec<(&str, &str)> = v["diagnostics"]
         .as_array()
         .unwrap()

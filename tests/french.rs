@@ -32,17 +32,11 @@ fn diagnostics(catalog: &Path, lang: &str) -> Vec<Value> {
         .env("LANG", lang)
         .output()
         .expect("the binary runs");
-    let text = String::from_utf8(out.stdout).expect("UTF-8 output");
-    // One JSON document with a `diagnostics` list, or one JSON object per line.
-    if let Ok(doc) = serde_json::from_str::<Value>(&text) {
-        if let Some(list) = doc["diagnostics"].as_array() {
-            return list.clone();
-        }
-    }
-    text.lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter(|v| v.get("code").is_some())
-        .collect()
+    let report = common::json_report(&out.stdout);
+    report["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// The prose of a message: what is in backticks (code, file and column names) and in double

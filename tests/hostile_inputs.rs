@@ -123,9 +123,9 @@ fn run_measured(args: &[&OsStr]) -> Measured {
 type Diag = (String, String, String, u64, u64);
 
 fn diagnostics(out: &Output, catalog: &Path) -> Vec<Diag> {
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+    let report = common::try_json_report(&out.stdout).unwrap_or_else(|e| {
         panic!(
-            "check --format json printed no JSON ({e}); stderr:\n{}",
+            "check --format json: {e}; stderr:\n{}",
             String::from_utf8_lossy(&out.stderr)
         )
     });
@@ -425,8 +425,7 @@ fn fifty_megabyte_lines() {
         diagnostics(&run.out, &catalog),
         vec![diag("error", "bad-date", "plans/p1/milestones.csv", 3, 25)]
     );
-    let report: serde_json::Value =
-        serde_json::from_slice(&run.out.stdout).expect("check --format json prints JSON");
+    let report = common::json_report(&run.out.stdout);
     let message = report["diagnostics"][0]["message"]
         .as_str()
         .expect("a message");

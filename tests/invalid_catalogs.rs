@@ -176,11 +176,11 @@ fn check_case(case: &Path) -> Vec<String> {
             exit_code(&out)
         ));
     }
-    let report: serde_json::Value = match serde_json::from_slice(&out.stdout) {
+    let report: serde_json::Value = match common::try_json_report(&out.stdout) {
         Ok(v) => v,
         Err(e) => {
             problems.push(format!(
-                "check --format json printed no JSON ({e}): {}",
+                "check --format json: {e}: {}",
                 String::from_utf8_lossy(&out.stdout)
             ));
             return problems;
@@ -396,8 +396,8 @@ fn first_hint(case: &str) -> String {
         "--format".as_ref(),
         "json".as_ref(),
     ]);
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{case}: check --format json printed no JSON: {e}"));
+    let report = common::try_json_report(&out.stdout)
+        .unwrap_or_else(|e| panic!("{case}: check --format json: {e}"));
     report["diagnostics"][0]["hint"]
         .as_str()
         .unwrap_or_else(|| panic!("{case}: the first diagnostic has no hint: {report}"))

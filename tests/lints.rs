@@ -11,8 +11,7 @@ use std::path::{Path, PathBuf};
 /// `check --format json` of `catalog`: exit code and the diagnostics of `lint`.
 fn check_lint(catalog: &Path, lint: &str) -> (i32, Vec<Value>) {
     let o = run(&["check", catalog.to_str().unwrap(), "--format", "json"]);
-    let report: Value = serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)));
+    let report: Value = common::json_report(&o.stdout);
     let diags = report["diagnostics"]
         .as_array()
         .unwrap()

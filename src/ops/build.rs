@@ -4,7 +4,7 @@ use super::check::check_opened;
 use super::plans::{each_plan, gather, plan_name};
 use super::Reporter;
 use crate::check;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::load;
 use crate::model::Lang;
@@ -32,8 +32,10 @@ pub struct BuildOpts {
 /// each plan only what the catalogue-wide files need is kept (its name, its files' sizes and
 /// hashes, its preview index row; its DCAT entry waits in a file): 9 to 12 KB a plan in the
 /// many-plans part of `bench/run.sh`. An invalid catalogue writes nothing (the folder being
-/// written is removed) and returns [`Error::Invalid`] with every diagnostic; warnings come back
-/// with the result, with a [`BuildSummary`] of what was written.
+/// written is removed) and returns [`Error::Invalid`] with the diagnostics counted and the
+/// first of each code ([`Diagnostics`]); warnings come back the same way with the result, with
+/// a [`BuildSummary`] of what was written. Each preview page shows its plan's first warnings
+/// and links to a page with all of them.
 ///
 /// ```
 /// use ogp_publish::{build, BuildOpts};
@@ -46,10 +48,10 @@ pub struct BuildOpts {
 /// })?;
 /// assert_eq!(summary.datasets[0].plan_id, "quebec-2021-2023");
 /// assert!(out.path().join("dist/manifest.json").is_file());
-/// println!("{} warning(s)", warnings.len());
+/// println!("{} warning(s)", warnings.warnings());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn build(opts: &BuildOpts) -> Result<(BuildSummary, Vec<Diagnostic>), Error> {
+pub fn build(opts: &BuildOpts) -> Result<(BuildSummary, Diagnostics), Error> {
     build_showing(opts, None, &super::Quiet)
 }
 
@@ -57,7 +59,7 @@ pub fn build(opts: &BuildOpts) -> Result<(BuildSummary, Vec<Diagnostic>), Error>
 pub fn build_reporting(
     opts: &BuildOpts,
     progress: &dyn Reporter,
-) -> Result<(BuildSummary, Vec<Diagnostic>), Error> {
+) -> Result<(BuildSummary, Diagnostics), Error> {
     build_showing(opts, None, progress)
 }
 
@@ -67,12 +69,12 @@ pub(super) fn build_showing(
     opts: &BuildOpts,
     changes: Option<&[DatasetPlan]>,
     progress: &dyn Reporter,
-) -> Result<(BuildSummary, Vec<Diagnostic>), Error> {
+) -> Result<(BuildSummary, Diagnostics), Error> {
     use std::sync::atomic::{AtomicBool, Ordering};
     let opened = load::open_catalog(&opts.catalog);
     // Problems with the output folder come after the catalogue's own errors.
     let invalid_or = |e: Error| {
-        let report = check_opened(&opened, opts.jobs);
+        let report = check_opened(&opened, opts.jobs, &super::Quiet);
         if report.has_errors() {
             Error::Invalid(report.diagnostics)
         } else {
@@ -107,7 +109,7 @@ pub(super) fn build_showing(
     );
     let claimed = std::sync::Mutex::new(std::collections::HashSet::new());
     progress.plans(opened.plan_dirs.len() as u64);
-    let results = each_plan(&opened, opts.jobs, |plan, diags| {
+    let results = each_plan(&opened, opts.jobs, progress, |plan, diags| {
         let name = plan_name(publisher, &plan);
         if diags.iter().any(Diagnostic::is_error) {
             failed.store(true, Ordering::Relaxed);
@@ -120,10 +122,10 @@ pub(super) fn build_showing(
         let output = if failed.load(Ordering::Relaxed) || !first_claim {
             None
         } else {
-            Some(writer.plan(&plan, &diags)?)
+            Some(writer.plan(&plan, diags)?)
         };
         progress.plan_done();
-        Ok((name, diags, output))
+        Ok((name, output))
     });
     let results = match results {
         Ok(r) => r,
@@ -135,13 +137,13 @@ pub(super) fn build_showing(
     let mut names = Vec::with_capacity(results.len());
     let mut per_plan = Vec::with_capacity(results.len());
     let mut outputs = Vec::with_capacity(results.len());
-    for (name, diags, output) in results {
+    for ((name, output), diags) in results {
         names.push(name);
         per_plan.push(diags);
         outputs.extend(output);
     }
-    let diagnostics = gather(&opened, per_plan, names);
-    if diagnostics.iter().any(Diagnostic::is_error) {
+    let diagnostics = gather(&opened, per_plan, names, progress);
+    if diagnostics.has_errors() {
         write::discard_out(&tmp);
         return Err(Error::Invalid(diagnostics));
     }

@@ -1,7 +1,9 @@
 //! `check`: every problem of a catalogue, plan by plan on every core.
 
-use super::plans::{each_plan, gather, plan_name};
-use crate::diagnostic::Diagnostic;
+use super::plans::{catalog_diagnostics, each_plan, gather, plan_name};
+use super::Reporter;
+use crate::check::DatasetNames;
+use crate::diagnostic::{self, Diagnostic, Diagnostics};
 use crate::load;
 use crate::model::Catalog;
 use std::path::{Path, PathBuf};
@@ -15,19 +17,20 @@ pub struct CheckOpts {
     pub jobs: usize,
 }
 
-/// What [`check()`] found: the number of plans and every problem, sorted.
+/// What [`check()`] found: the number of plans and the problems, counted, with the first of
+/// each code.
 #[derive(Debug, Clone)]
 pub struct Report {
     /// Plans read.
     pub plans: usize,
-    /// Every problem, sorted.
-    pub diagnostics: Vec<Diagnostic>,
+    /// Every problem counted; the first of each code kept, sorted.
+    pub diagnostics: Diagnostics,
 }
 
 impl Report {
     /// True when at least one diagnostic is an error.
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
+        self.diagnostics.has_errors()
     }
 }
 
@@ -42,19 +45,27 @@ impl Report {
 /// assert!(!report.has_errors(), "{:?}", report.diagnostics);
 /// ```
 pub fn check(opts: &CheckOpts) -> Report {
-    check_opened(&load::open_catalog(&opts.catalog), opts.jobs)
+    check_reporting(opts, &super::Quiet)
 }
 
-pub(super) fn check_opened(opened: &load::Opened, jobs: usize) -> Report {
-    let results = each_plan(opened, jobs, |plan, diags| {
-        Ok((plan_name(&opened.publisher, &plan), diags))
+/// [`check()`], telling `progress` the number of plans, each plan done and, when it wants
+/// them, every diagnostic as it is found.
+pub fn check_reporting(opts: &CheckOpts, progress: &dyn Reporter) -> Report {
+    check_opened(&load::open_catalog(&opts.catalog), opts.jobs, progress)
+}
+
+pub(super) fn check_opened(opened: &load::Opened, jobs: usize, progress: &dyn Reporter) -> Report {
+    progress.plans(opened.plan_dirs.len() as u64);
+    let results = each_plan(opened, jobs, progress, |plan, _| {
+        progress.plan_done();
+        Ok(plan_name(&opened.publisher, &plan))
     })
     .unwrap_or_default();
     let plans = results.len();
     let (names, per_plan) = results.into_iter().unzip();
     Report {
         plans,
-        diagnostics: gather(opened, per_plan, names),
+        diagnostics: gather(opened, per_plan, names, progress),
     }
 }
 
@@ -84,17 +95,20 @@ impl Checked {
 /// ```
 pub fn load_checked(root: &Path) -> Checked {
     let opened = load::open_catalog(root);
-    let checked = each_plan(&opened, 0, |plan, diags| Ok((plan, diags)));
+    let checked = each_plan(&opened, 0, &super::Quiet, |plan, diags| {
+        Ok((plan, diags.to_vec()))
+    });
     let results = checked.unwrap_or_default();
-    let mut names = Vec::with_capacity(results.len());
-    let mut per_plan = Vec::with_capacity(results.len());
+    let mut diagnostics = catalog_diagnostics(&opened);
+    let mut claimed = DatasetNames::default();
     let mut plans = Vec::with_capacity(results.len());
-    for (plan, diags) in results {
-        names.push(plan_name(&opened.publisher, &plan));
-        per_plan.push(diags);
+    for ((plan, diags), _) in results {
+        let (id, name) = plan_name(&opened.publisher, &plan);
+        diagnostics.extend(diags);
+        diagnostics.extend(claimed.claim(&id, name));
         plans.push(plan);
     }
-    let diagnostics = gather(&opened, per_plan, names);
+    diagnostic::sort(&mut diagnostics);
     Checked {
         catalog: Catalog {
             publisher: opened.publisher,

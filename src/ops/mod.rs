@@ -17,13 +17,14 @@ pub use crate::push::{
     VIEWS_ACTION,
 };
 pub use build::{build, build_reporting, BuildOpts};
-pub use check::{check, load_checked, CheckOpts, Checked, Report};
+pub use check::{check, check_reporting, load_checked, CheckOpts, Checked, Report};
 pub use diff::{diff, DiffOpts};
 pub use preview::{preview, PreviewOpts};
 pub use push::{push, PushOpts, PushOutcome};
 
 use crate::ckan::client::{ClientOpts, RetryPolicy, Trace};
 use crate::ckan::CkanClient;
+use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::push::{self as sync, LocalDataset};
 use std::time::Duration;
@@ -99,6 +100,15 @@ pub trait Reporter: Send + Sync {
     fn plans(&self, _total: u64) {}
     /// One more plan checked (and written, when the catalogue is valid so far).
     fn plan_done(&self) {}
+    /// True when [`Reporter::diagnostics`] should be called: `check` and `build` then tell
+    /// every diagnostic as they go, not only the first of each code that they return.
+    fn wants_diagnostics(&self) -> bool {
+        false
+    }
+    /// Every diagnostic of one part of the catalogue, sorted, in catalogue order: those met
+    /// opening it and in `publisher.toml`, then each plan's, then dataset names that two plans
+    /// claim. Called only when [`Reporter::wants_diagnostics`] is true.
+    fn diagnostics(&self, _diags: &[Diagnostic]) {}
     /// The number of changes the run will make, once known.
     fn planned(&self, _changes: u64) {}
     /// An action finished (a read, a write, a failure).

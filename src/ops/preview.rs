@@ -2,7 +2,7 @@
 
 use super::build::build_showing;
 use super::{diff, BuildOpts, DiffOpts, PortalOpts};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::error::Error;
 use std::path::PathBuf;
 
@@ -31,10 +31,10 @@ pub struct PreviewOpts {
 ///     portal: None,
 ///     page_lang: None,
 /// })?;
-/// println!("{} warning(s); open dist/preview/index.html", warnings.len());
+/// println!("{} warning(s); open dist/preview/index.html", warnings.warnings());
 /// # Ok::<(), ogp_publish::Error>(())
 /// ```
-pub fn preview(opts: &PreviewOpts) -> Result<Vec<Diagnostic>, Error> {
+pub fn preview(opts: &PreviewOpts) -> Result<Diagnostics, Error> {
     let build = BuildOpts {
         catalog: opts.catalog.clone(),
         out: opts.out.clone(),

@@ -9,7 +9,7 @@ pub(crate) mod dcat;
 pub(crate) mod resources;
 
 use crate::check::dataset_name;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{self, Diagnostic, Diagnostics};
 use crate::error::{Error, IoContext};
 use crate::fields::{
     commitment_cell, commitment_fields, milestone_cell, milestone_fields, CommitmentCol, Field,
@@ -64,14 +64,18 @@ pub fn write_dist(
     let profile = profile::lookup(&catalog.publisher.profile.value)
         .ok_or_else(|| Error::UnknownProfile(catalog.publisher.profile.value.clone()))?;
     let tmp = prepare_out(out)?;
+    let mut warnings = warnings.to_vec();
+    diagnostic::sort(&mut warnings);
     let written = (|| {
         let writer = DistWriter::new(&catalog.publisher, profile, None, &tmp, None)?;
         let outputs = catalog
             .plans
             .iter()
-            .map(|plan| writer.plan(plan, warnings))
+            .map(|plan| writer.plan(plan, &warnings))
             .collect::<Result<Vec<_>, _>>()?;
-        writer.finish(outputs, warnings)
+        let mut counted = Diagnostics::new();
+        counted.add_sorted(&warnings);
+        writer.finish(outputs, &counted)
     })();
     finish_out(written, &tmp, out).map(|w| BuildSummary {
         out: out.to_path_buf(),
@@ -264,7 +268,8 @@ impl<'a> DistWriter<'a> {
     }
 
     /// Writes one valid plan's dataset folder, its `package.json` and its preview page;
-    /// `warnings` are shown on the page (other plans' warnings are left out).
+    /// `warnings`, sorted, are shown on the page, the first of each code, and all of them on a
+    /// page of their own when there are more (other plans' warnings are left out).
     pub(crate) fn plan(&self, plan: &Plan, warnings: &[Diagnostic]) -> Result<PlanOutput, Error> {
         let view = PlanView::new(plan);
         let dataset = write_dataset(self.publisher, &view, self.profile, self.root)?;
@@ -308,11 +313,11 @@ impl<'a> DistWriter<'a> {
     }
 
     /// Writes `catalog.jsonld`, `manifest.json` and the preview's index once every plan is
-    /// written; `warnings` are every warning of the catalogue.
+    /// written; `warnings` are the catalogue's, counted with the first of each code.
     pub(crate) fn finish(
         self,
         mut outputs: Vec<PlanOutput>,
-        warnings: &[Diagnostic],
+        warnings: &Diagnostics,
     ) -> Result<Finished, Error> {
         outputs.sort_by(|a, b| a.summary.name.cmp(&b.summary.name));
         let root = self.root;

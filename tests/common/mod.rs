@@ -208,3 +208,35 @@ pub fn frictionless() -> PathBuf {
     );
     path
 }
+
+/// The output of `check` or `build` under `--format json`, read back into one value: every
+/// line but the last is a diagnostic, gathered under `diagnostics`; the last line holds the
+/// totals and the rest. Fails when a line is not JSON, when the totals line is missing, or
+/// when the number of diagnostic lines is not the totals' sum (every diagnostic is printed).
+pub fn try_json_report(stdout: &[u8]) -> Result<serde_json::Value, String> {
+    let text = std::str::from_utf8(stdout).map_err(|e| format!("not UTF-8: {e}"))?;
+    let mut lines: Vec<serde_json::Value> = Vec::new();
+    for line in text.lines() {
+        lines.push(serde_json::from_str(line).map_err(|e| format!("{e}: {line:?}"))?);
+    }
+    let mut totals = lines.pop().ok_or("no output")?;
+    let (Some(errors), Some(warnings)) = (totals["errors"].as_u64(), totals["warnings"].as_u64())
+    else {
+        return Err(format!("the last line has no totals: {totals}"));
+    };
+    if lines.len() as u64 != errors + warnings {
+        return Err(format!(
+            "{} diagnostic lines for {errors} errors and {warnings} warnings",
+            lines.len()
+        ));
+    }
+    totals["diagnostics"] = serde_json::Value::Array(lines);
+    Ok(totals)
+}
+
+/// [`try_json_report`], failing the test on malformed output.
+#[allow(dead_code)]
+pub fn json_report(stdout: &[u8]) -> serde_json::Value {
+    try_json_report(stdout)
+        .unwrap_or_else(|e| panic!("--format json: {e}\n{}", String::from_utf8_lossy(stdout)))
+}
