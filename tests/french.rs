@@ -193,6 +193,27 @@ fn preview_pages_follow_the_profile_unless_lang_is_given_and_data_never_does() {
         page(&english)
     );
     assert!(page(&english).contains("Open government action plans"));
+    // The English page still previews the tables, named as the files are (in French), with
+    // the data dictionary's English labels.
+    let dataset_page = |out: &Path| {
+        std::fs::read_to_string(
+            out.join("preview/datasets/plan-action-gouvernement-ouvert-2021-2023.html"),
+        )
+        .unwrap()
+    };
+    for (out, label) in [(&profile, "Titre"), (&english, "Title")] {
+        let html = dataset_page(out);
+        for table in ["id=\"table-engagements\"", "id=\"table-jalons\""] {
+            assert!(
+                html.contains(table),
+                "{table} missing from {}",
+                out.display()
+            );
+        }
+        assert!(html.contains(&format!(
+            "<span class=\"label\">{label}</span><br><code>titre</code>"
+        )));
+    }
     let data = |out: &Path| common::read_tree(&out.join("datasets"));
     assert_eq!(
         data(&profile),

@@ -246,14 +246,15 @@ fn metadata(ds: &BuiltDataset, org: &str, lang: Lang) -> Vec<Tpl> {
 /// The table previews of a dataset as the page shows them: commitments, then milestones, as in
 /// their CSV files (the first rows, from the records in the file's order), with the column
 /// labels of the data dictionary.
-fn table_previews(ds: &BuiltDataset, view: &PlanView, lang: Lang) -> Vec<Value> {
+fn table_previews(ds: &BuiltDataset, view: &PlanView, data_lang: Lang, lang: Lang) -> Vec<Value> {
     let (plan, commitments, milestones) = (view.plan, &view.commitments, &view.milestones);
-    let names = crate::dataset::names(lang);
+    // The files and their columns are named in the dataset's language, whatever the page's.
+    let names = crate::dataset::names(data_lang);
     let label_index = usize::from(lang == Lang::En);
     let table = |file: &str, fields: &[Field], rows: Vec<Vec<String>>, total: usize| {
         let columns: Vec<Value> = fields
             .iter()
-            .map(|f| json!({ "name": f.name(lang), "label": f.label[label_index] }))
+            .map(|f| json!({ "name": f.name(data_lang), "label": f.label[label_index] }))
             .collect();
         let summary = t!("preview-table-summary", shown = rows.len(), total = total).render(lang);
         json!({
@@ -497,7 +498,7 @@ impl<'a> Pages<'a> {
             .filter(|m| m.status == Some(Status::Completed))
             .count();
         let progress = charts::overall(completed, plan.milestones.len(), lang);
-        let tables = table_previews(ds, view, lang);
+        let tables = table_previews(ds, view, self.profile.lang(), lang);
         let resources: Vec<Value> = ds
             .files
             .iter()
