@@ -123,7 +123,9 @@ def main():
         ours = subprocess.run([OURS, "check", d, "--format", "json"], capture_output=True, text=True)
         peer = subprocess.run([sys.executable, PEER, d, os.path.join(work, "peer-invalid")],
                               capture_output=True, text=True)
-        codes = sorted({x["code"] for x in json.loads(ours.stdout or "{}").get("diagnostics", [])})
+        # One diagnostic per line, then the totals line (which has no code).
+        lines = [json.loads(line) for line in ours.stdout.splitlines() if line.strip()]
+        codes = sorted({x["code"] for x in lines if "code" in x})
         agree = ours.returncode == 1 and peer.returncode == 1
         failures += not agree
         print(f"{label:32} ours exit {ours.returncode} {','.join(codes):28} peer exit "
