@@ -90,6 +90,11 @@ pub enum Code {
     CsvTextAfterQuote,
     /// A CSV record with more or fewer fields than the header.
     CsvFieldCount,
+    /// A CSV header separated by both `,` and `;`: which one the file uses cannot be told.
+    CsvSeparator,
+    /// A CSV file separated by `;`, as a French-locale spreadsheet saves « CSV »: read with
+    /// `;`, and noted once.
+    SemicolonSeparator,
     /// A column that is neither known nor declared as extra.
     UnknownColumn,
     /// The same records given both as CSV and as JSON.
@@ -160,6 +165,8 @@ impl Code {
             Code::CsvUnbalancedQuote => "csv-unbalanced-quote",
             Code::CsvTextAfterQuote => "csv-text-after-quote",
             Code::CsvFieldCount => "csv-field-count",
+            Code::CsvSeparator => "csv-separator",
+            Code::SemicolonSeparator => "semicolon-separator",
             Code::UnknownColumn => "unknown-column",
             Code::AmbiguousSource => "ambiguous-source",
             Code::DuplicateColumn => "duplicate-column",
@@ -194,11 +201,12 @@ impl Code {
     /// The lints: rules about the completeness of the record or its reuse, never about its
     /// structure, whose level a `[lints]` table sets (`allow`, `warn`, `deny`). A plan whose
     /// sources give no completion dates, for example, says so there instead of inventing dates.
-    pub const LINTS: [Code; 4] = [
+    pub const LINTS: [Code; 5] = [
         Code::CompletedWithoutDate,
         Code::DateWithoutCompletion,
         Code::FormulaLikeCell,
         Code::EmptyPlan,
+        Code::SemicolonSeparator,
     ];
 
     /// The lint of this name.

@@ -1,6 +1,6 @@
-//! The library's one error type. Catalogue problems are [`Diagnostic`]s, gathered in
-//! [`Error::Invalid`]; the other variants are about the machine and the portal: files, folders,
-//! `dist/`, settings, the network, what the portal answers or would refuse.
+//! The library's one error type. Catalogue problems are [`Diagnostic`](crate::Diagnostic)s,
+//! counted in [`Error::Invalid`]; the other variants are about the machine and the portal:
+//! files, folders, `dist/`, settings, the network, what the portal answers or would refuse.
 
 use crate::diagnostic::Diagnostics;
 use crate::i18n::{Lang, Text};

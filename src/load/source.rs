@@ -155,11 +155,14 @@ pub enum CsvError {
     TextAfterQuote(Pos),
 }
 
-/// Streams CSV records from text: comma separator, `"` quotes, CRLF or LF line ends.
+/// Streams CSV records from text: comma separator (or another, [`CsvReader::with_separator`]),
+/// `"` quotes, CRLF or LF line ends.
 ///
 /// Blank lines are skipped (spreadsheets often leave one at the end).
 pub struct CsvReader<'a> {
     text: &'a str,
+    /// The byte between values: `,`, or `;` as a French-locale spreadsheet writes « CSV ».
+    separator: u8,
     at: usize,
     line: u32,
     line_start: usize,
@@ -172,8 +175,15 @@ pub struct CsvReader<'a> {
 impl<'a> CsvReader<'a> {
     /// A reader over the whole text of a file (already decoded, BOM removed).
     pub fn new(text: &'a str) -> Self {
+        CsvReader::with_separator(text, b',')
+    }
+
+    /// A reader whose values are separated by `separator` (an ASCII byte other than a quote or
+    /// a line break).
+    pub fn with_separator(text: &'a str, separator: u8) -> Self {
         CsvReader {
             text,
+            separator,
             at: 0,
             line: 1,
             line_start: 0,
@@ -241,8 +251,8 @@ impl<'a> CsvReader<'a> {
                 }
             };
             match bytes.get(self.at) {
-                None | Some(b',') | Some(b'\n') => {}
-                Some(b'\r') => {}
+                None | Some(b'\n') | Some(b'\r') => {}
+                Some(&b) if b == self.separator => {}
                 Some(_) => return Err(CsvError::TextAfterQuote(self.pos())),
             }
             (start, end)
@@ -250,12 +260,12 @@ impl<'a> CsvReader<'a> {
             let start = self.at;
             // A lone CR (old Mac line ends) ends a line too.
             let rest = &bytes[self.at..];
-            self.at += memchr::memchr3(b',', b'\n', b'\r', rest).unwrap_or(rest.len());
+            self.at += memchr::memchr3(self.separator, b'\n', b'\r', rest).unwrap_or(rest.len());
             (start, self.at)
         };
         // Consume the separator; report whether the record goes on.
         let more = match bytes.get(self.at) {
-            Some(b',') => {
+            Some(&b) if b == self.separator => {
                 self.at += 1;
                 true
             }

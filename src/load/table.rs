@@ -262,7 +262,8 @@ fn load_csv(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(Table, Rows)> {
     let text = sandbox.read_text(path, diags)?;
-    let mut reader = source::CsvReader::new(&text);
+    let separator = separator(&text, path, known, diags)?;
+    let mut reader = source::CsvReader::with_separator(&text, separator);
     let mut spans = Vec::new();
     let header_pos = match reader.read_into(&mut spans) {
         None => {
@@ -381,6 +382,57 @@ fn load_csv(
             srcs,
         },
     ))
+}
+
+/// The separator of a CSV file, told by its header: `,` when the header splits on it into
+/// known columns, or has no `;`; `;` when the header splits on `;` and not on `,` (a
+/// French-locale spreadsheet's « CSV », noted as a `semicolon-separator` warning). A header
+/// that splits on both cannot be read either way: `None`, with a `csv-separator` error.
+fn separator(text: &str, path: &Path, known: &[&str], diags: &mut Vec<Diagnostic>) -> Option<u8> {
+    let header = |sep: u8| {
+        let mut spans = Vec::new();
+        match source::CsvReader::with_separator(text, sep).read_into(&mut spans) {
+            Some(Ok(_)) => spans.iter().map(|s| s.value(text).into_owned()).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let commas: Vec<String> = header(b',');
+    if commas.iter().all(|c| known.contains(&c.as_str())) {
+        return Some(b',');
+    }
+    let semicolons: Vec<String> = header(b';');
+    match (commas.len() > 1, semicolons.len() > 1) {
+        (_, false) => Some(b','),
+        (false, true) => {
+            diags.push(
+                Diagnostic::error(
+                    Code::SemicolonSeparator,
+                    path,
+                    Pos::START,
+                    t!("load-semicolon-separator"),
+                )
+                .hint(t!("load-semicolon-separator-hint"))
+                .warning(),
+            );
+            Some(b';')
+        }
+        (true, true) => {
+            diags.push(
+                Diagnostic::error(
+                    Code::CsvSeparator,
+                    path,
+                    Pos::START,
+                    t!(
+                        "load-csv-separator",
+                        commas = commas.len() - 1,
+                        semicolons = semicolons.len() - 1
+                    ),
+                )
+                .hint(t!("load-csv-separator-hint")),
+            );
+            None
+        }
+    }
 }
 
 /// How many records of `width` fields a CSV text holds at most (header included) when its
