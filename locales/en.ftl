@@ -415,6 +415,7 @@ preview-maintainer = Maintainer
 preview-maintainer-email = Maintainer email
 preview-website = Source
 preview-name-url = Name (URL)
+preview-accepted-gaps = Accepted gaps (rules set to “allow”)
 preview-visibility = Visibility
 preview-private = Private
 preview-public = Public

@@ -439,6 +439,7 @@ preview-maintainer = Responsable
 preview-maintainer-email = Courriel du responsable
 preview-website = Site web
 preview-name-url = Nom (adresse)
+preview-accepted-gaps = Lacunes acceptées (règles à « allow »)
 preview-visibility = Visibilité
 preview-private = Privé
 preview-public = Public

@@ -86,6 +86,20 @@ fn allow_in_the_plan_silences_the_lint_and_the_build_writes() {
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(!stderr.contains(LINT), "{stderr}");
+    // Silent in every run, the accepted gap is listed in the page's metadata.
+    let page = |out: &Path| {
+        std::fs::read_to_string(
+            out.join("preview/datasets/plan-action-gouvernement-ouvert-2021-2023.html"),
+        )
+        .unwrap()
+    };
+    let row = format!("<th scope=\"row\">Lacunes acceptées (règles à «\u{202f}allow\u{202f}»)</th><td>{LINT}</td>");
+    assert!(page(&out).contains(&row), "{}", page(&out));
+    // The bundled plan only warns: no such row.
+    let bundled = tmp.path().join("bundled");
+    let o = run(&["build", "catalog", "--out", bundled.to_str().unwrap()]);
+    assert_eq!(code(&o), 0);
+    assert!(!page(&bundled).contains("Lacunes acceptées"));
 }
 
 #[test]

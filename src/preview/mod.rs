@@ -10,7 +10,7 @@ mod charts;
 mod markdown;
 
 use crate::dataset::{BuiltDataset, PlanView};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, LintLevel};
 use crate::fields::csv_cell;
 use crate::fields::{
     commitment_fields, commitment_value, milestone_fields, milestone_value, Field,
@@ -168,7 +168,7 @@ fn frequency_label(code: &str, lang: Lang) -> String {
 }
 
 /// The metadata table, with the portal's labels.
-fn metadata(ds: &BuiltDataset, org: &str, lang: Lang) -> Vec<Tpl> {
+fn metadata(ds: &BuiltDataset, org: &str, gaps: &[&str], lang: Lang) -> Vec<Tpl> {
     let pkg = &ds.package;
     let fr = lang == Lang::Fr;
     let get = |k: &str| package_str(pkg, k).or_else(|| extra(pkg, k));
@@ -223,6 +223,11 @@ fn metadata(ds: &BuiltDataset, org: &str, lang: Lang) -> Vec<Tpl> {
         add(label, get(key).map(str::to_string));
     }
     add(t!("preview-name-url"), Some(ds.name.clone()));
+    // Rules the steward set to `allow`: silent in every run, so shown here.
+    add(
+        t!("preview-accepted-gaps"),
+        (!gaps.is_empty()).then(|| gaps.join(", ")),
+    );
     add(
         t!("preview-visibility"),
         Some(
@@ -415,6 +420,8 @@ pub struct Pages<'a> {
     org: String,
     root: std::path::PathBuf,
     profile: &'a dyn Profile,
+    /// The publisher's lint levels, under each plan's own.
+    lints: std::collections::BTreeMap<Code, LintLevel>,
 }
 
 impl<'a> Pages<'a> {
@@ -436,6 +443,7 @@ impl<'a> Pages<'a> {
                 .map(Path::to_path_buf)
                 .unwrap_or_default(),
             profile,
+            lints: publisher.lints.clone(),
         }
     }
 
@@ -535,7 +543,7 @@ impl<'a> Pages<'a> {
             tags => Tpl::from_serialize(&tags),
             resources => Tpl::from_serialize(&resources),
             tables => Tpl::from_serialize(&tables),
-            metadata => Tpl::from(metadata(ds, org, lang)),
+            metadata => Tpl::from(metadata(ds, org, &self.allowed(plan), lang)),
             warnings => Tpl::from_serialize(&shown),
             warnings_more => Tpl::from_serialize(&more),
             warnings_counts => Tpl::from_serialize(&list.counts),
@@ -572,6 +580,18 @@ impl<'a> Pages<'a> {
             warnings: total as usize,
             diff_summary: diff.map(|p| diff_summary(p, lang)),
         })
+    }
+
+    /// The lints `plan` sets to `allow`, in its `[lints]` or else in the publisher's.
+    fn allowed(&self, plan: &Plan) -> Vec<&'static str> {
+        Code::LINTS
+            .into_iter()
+            .filter(|code| {
+                let level = plan.lints.get(code).or_else(|| self.lints.get(code));
+                level == Some(&LintLevel::Allow)
+            })
+            .map(Code::as_str)
+            .collect()
     }
 
     /// Writes `datasets/<name>.warnings.html`: every warning of one plan. The rows are
