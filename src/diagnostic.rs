@@ -90,6 +90,12 @@ pub enum Code {
     CsvTextAfterQuote,
     /// A CSV record with more or fewer fields than the header.
     CsvFieldCount,
+    /// A workbook that cannot be opened: encrypted with a password, damaged, or not a workbook.
+    UnreadableWorkbook,
+    /// A workbook cell holding an error value (`#REF!`, `#DIV/0!`).
+    CellError,
+    /// A workbook cell holding a formula: its last computed value is read.
+    FormulaCell,
     /// A CSV header separated by both `,` and `;`: which one the file uses cannot be told.
     CsvSeparator,
     /// A CSV file separated by `;`, as a French-locale spreadsheet saves « CSV »: read with
@@ -166,6 +172,9 @@ impl Code {
             Code::CsvTextAfterQuote => "csv-text-after-quote",
             Code::CsvFieldCount => "csv-field-count",
             Code::CsvSeparator => "csv-separator",
+            Code::UnreadableWorkbook => "unreadable-workbook",
+            Code::CellError => "cell-error",
+            Code::FormulaCell => "formula-cell",
             Code::SemicolonSeparator => "semicolon-separator",
             Code::UnknownColumn => "unknown-column",
             Code::AmbiguousSource => "ambiguous-source",
@@ -201,12 +210,13 @@ impl Code {
     /// The lints: rules about the completeness of the record or its reuse, never about its
     /// structure, whose level a `[lints]` table sets (`allow`, `warn`, `deny`). A plan whose
     /// sources give no completion dates, for example, says so there instead of inventing dates.
-    pub const LINTS: [Code; 5] = [
+    pub const LINTS: [Code; 6] = [
         Code::CompletedWithoutDate,
         Code::DateWithoutCompletion,
         Code::FormulaLikeCell,
         Code::EmptyPlan,
         Code::SemicolonSeparator,
+        Code::FormulaCell,
     ];
 
     /// The lint of this name.
@@ -238,6 +248,9 @@ pub struct Diagnostic {
     pub message: Text,
     /// How to fix it.
     pub hint: Option<Text>,
+    /// The sheet, when the file is a workbook: `pos` is then a cell (line = row, column =
+    /// column), shown as `B12`.
+    pub sheet: Option<String>,
 }
 
 impl Diagnostic {
@@ -251,6 +264,7 @@ impl Diagnostic {
             field: None,
             message: message.into(),
             hint: None,
+            sheet: None,
         }
     }
 
@@ -284,15 +298,26 @@ impl Diagnostic {
             Severity::Error => crate::t!("level-error"),
             Severity::Warning => crate::t!("level-warning"),
         };
-        let mut out = crate::t!(
-            "diagnostic-line",
-            file = self.file.display(),
-            line = self.pos.line.to_string(),
-            col = self.pos.col.to_string(),
-            level = level,
-            code = self.code.as_str(),
-            message = self.message.clone()
-        )
+        let mut out = match &self.sheet {
+            Some(sheet) => crate::t!(
+                "diagnostic-line-cell",
+                file = self.file.display(),
+                sheet = sheet.as_str(),
+                cell = cell_name(self.pos),
+                level = level,
+                code = self.code.as_str(),
+                message = self.message.clone()
+            ),
+            None => crate::t!(
+                "diagnostic-line",
+                file = self.file.display(),
+                line = self.pos.line.to_string(),
+                col = self.pos.col.to_string(),
+                level = level,
+                code = self.code.as_str(),
+                message = self.message.clone()
+            ),
+        }
         .render(lang);
         if let Some(field) = &self.field {
             out.push_str("\n  = ");
@@ -317,8 +342,31 @@ impl Diagnostic {
             field: self.field.as_deref(),
             message: self.message.render(lang),
             hint: self.hint.as_ref().map(|h| h.render(lang)),
+            sheet: self.sheet.as_deref(),
+            cell: self.sheet.as_ref().map(|_| cell_name(self.pos)),
         }
     }
+
+    /// Where it is, in a few words: `path:line:col`, or `path, Feuil1!B12` in a workbook.
+    pub fn place(&self, file: &Path) -> String {
+        match &self.sheet {
+            Some(sheet) => format!("{}, {sheet}!{}", file.display(), cell_name(self.pos)),
+            None => format!("{}:{}:{}", file.display(), self.pos.line, self.pos.col),
+        }
+    }
+}
+
+/// The spreadsheet name of a cell: column letters and row number (`B12`, `AA3`).
+pub fn cell_name(pos: Pos) -> String {
+    let mut col = pos.col;
+    let mut letters = Vec::new();
+    while col > 0 {
+        let rem = (col - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        col = (col - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{}", String::from_utf8_lossy(&letters), pos.line)
 }
 
 /// A diagnostic as JSON shows it.
@@ -334,6 +382,10 @@ struct Json<'a> {
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     hint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sheet: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<String>,
 }
 
 impl fmt::Display for Diagnostic {

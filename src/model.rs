@@ -419,8 +419,10 @@ pub struct Table {
     pub file: PathBuf,
     /// Column names in file order (CSV header; known fields for JSON).
     pub columns: Vec<String>,
-    /// Position of each header cell (CSV only).
+    /// Position of each header cell (CSV and workbooks).
     pub header: Vec<Pos>,
+    /// The sheet read, for a workbook (`.xlsx`, `.ods`): its first.
+    pub sheet: Option<String>,
 }
 
 impl Table {

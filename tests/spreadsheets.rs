@@ -133,3 +133,212 @@ fn a_semicolon_file_reports_problems_at_their_own_line_and_column_in_french() {
         "{stdout}"
     );
 }
+
+/// The rows of a catalogue CSV file: header first.
+fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .unwrap();
+    rdr.records()
+        .map(|r| {
+            r.unwrap()
+                .iter()
+                .map(|f| f.trim_start_matches('\u{feff}').to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// A full date (`YYYY-MM-DD`), which a steward's spreadsheet keeps as a date cell.
+fn full_date(v: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()
+}
+
+/// Writes the CSV file's rows to `out` as an Excel workbook with rust_xlsxwriter, as a
+/// steward's spreadsheet holds them: full dates as date cells, whole numbers as number cells,
+/// the rest as text; empty cells left out; the third row hidden; a second sheet of notes.
+fn save_as_xlsx(csv: &Path, out: &Path, sheet: &str) {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let rows = csv_rows(csv);
+    let mut book = Workbook::new();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let ws = book.add_worksheet();
+    ws.set_name(sheet).unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            if v.is_empty() {
+                continue;
+            }
+            if let (true, Some(d)) = (r > 0, full_date(v)) {
+                use chrono::Datelike;
+                let d = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+                    .unwrap();
+                ws.write_datetime_with_format(r, c, &d, &date).unwrap();
+            } else if r > 0 && rows[0][c as usize] == "number" && v.parse::<u32>().is_ok() {
+                ws.write_number(r, c, v.parse::<f64>().unwrap()).unwrap();
+            } else {
+                ws.write_string(r, c, v).unwrap();
+            }
+        }
+    }
+    ws.set_row_hidden(2).unwrap();
+    // The first two records' second column, when equal, merged into one cell as a steward
+    // would merge a commitment id over its milestones.
+    if rows.len() > 2 && rows[1][1] == rows[2][1] {
+        ws.merge_range(1, 1, 2, 1, &rows[1][1], &Format::new())
+            .unwrap();
+    }
+    let notes = book.add_worksheet();
+    notes.set_name("Notes").unwrap();
+    notes
+        .write_string(0, 0, "ignoré : seule la première feuille est lue")
+        .unwrap();
+    book.save(out).unwrap();
+}
+
+/// The same as an OpenDocument spreadsheet, with spreadsheet-ods.
+fn save_as_ods(csv: &Path, out: &Path, sheet: &str) {
+    use spreadsheet_ods::{Sheet, WorkBook};
+    let rows = csv_rows(csv);
+    let mut book = WorkBook::new_empty();
+    let mut ws = Sheet::new(sheet);
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u32);
+            if v.is_empty() {
+                continue;
+            }
+            match (r > 0, full_date(v)) {
+                (true, Some(d)) => ws.set_value(r, c, d),
+                _ if r > 0 && rows[0][c as usize] == "number" && v.parse::<u32>().is_ok() => {
+                    ws.set_value(r, c, v.parse::<f64>().unwrap())
+                }
+                _ => ws.set_value(r, c, v.as_str()),
+            }
+        }
+    }
+    book.push_sheet(ws);
+    let mut notes = Sheet::new("Notes");
+    notes.set_value(0, 0, "ignoré");
+    book.push_sheet(notes);
+    spreadsheet_ods::write_ods(&mut book, out).unwrap();
+}
+
+/// Builds `catalog` into `out` (English messages); the exit code and standard error.
+fn build(catalog: &Path, out: &Path) -> (i32, String) {
+    let o = run(&[
+        "--lang",
+        "en",
+        "build",
+        catalog.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    (code(&o), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+#[test]
+fn workbooks_build_the_same_data_files_as_the_csv_catalogue() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reference = tmp.path().join("from-csv");
+    assert_eq!(build(&common::root().join("catalog"), &reference).0, 0);
+    for (ext, save) in [
+        ("xlsx", save_as_xlsx as fn(&Path, &Path, &str)),
+        ("ods", save_as_ods),
+    ] {
+        let dir = tmp.path().join(ext);
+        std::fs::create_dir(&dir).unwrap();
+        let (catalog, plan) = common::bundled_copy(&dir);
+        for (table, sheet) in [("commitments", "Engagements"), ("milestones", "Jalons")] {
+            let csv = plan.join(format!("{table}.csv"));
+            save(&csv, &plan.join(format!("{table}.{ext}")), sheet);
+            std::fs::remove_file(&csv).unwrap();
+        }
+        let out = dir.join("dist");
+        let (exit, stderr) = build(&catalog, &out);
+        assert_eq!(exit, 0, "{ext}: {stderr}");
+        // The bundled plan's own warnings, now at cells of the sheet.
+        assert!(
+            stderr.contains(&format!(
+                "milestones.{ext}, sheet Jalons, cell H2: warning[completed-without-date]"
+            )),
+            "{ext}: {stderr}"
+        );
+        let (a, b) = (
+            read_tree(&out.join("datasets")),
+            read_tree(&reference.join("datasets")),
+        );
+        assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+        for (name, bytes) in &a {
+            assert!(bytes == &b[name], "{ext}: datasets/{name} differs");
+        }
+    }
+}
+
+#[test]
+fn a_workbook_diagnostic_names_file_sheet_cell_and_column_in_both_languages() {
+    let catalog = common::root().join("tests/fixtures/invalid/formula-cell-bad-date/catalog");
+    let c = catalog.to_str().unwrap();
+    let o = run(&["--lang", "fr", "check", c]);
+    assert_eq!(code(&o), 1);
+    let fr = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        fr.contains(
+            "milestones.xlsx, feuille Jalons, cellule D3\u{a0}: erreur[bad-date]\u{a0}: `start` \"30/06/2022\" n’est pas une date\n"
+        ),
+        "{fr}"
+    );
+    assert!(fr.contains("  = champ\u{a0}: start\n"), "{fr}");
+    assert!(
+        fr.contains("cellule C2\u{a0}: avertissement[formula-cell]"),
+        "{fr}"
+    );
+    let o = run(&["--lang", "en", "check", c]);
+    let en = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        en.contains("milestones.xlsx, sheet Jalons, cell D3: error[bad-date]: `start` \"30/06/2022\" is not a date\n  = field: start\n"),
+        "{en}"
+    );
+    let o = run(&["check", c, "--format", "json"]);
+    let report = common::json_report(&o.stdout);
+    let d = &report["diagnostics"][1];
+    assert_eq!(
+        (
+            &d["code"],
+            &d["sheet"],
+            &d["cell"],
+            &d["field"],
+            &d["line"],
+            &d["col"]
+        ),
+        (
+            &"bad-date".into(),
+            &"Jalons".into(),
+            &"D3".into(),
+            &"start".into(),
+            &3.into(),
+            &4.into()
+        )
+    );
+}
+
+#[test]
+fn a_csv_and_a_workbook_for_the_same_records_are_ambiguous() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (catalog, plan) = common::bundled_copy(tmp.path());
+    save_as_xlsx(
+        &plan.join("milestones.csv"),
+        &plan.join("milestones.xlsx"),
+        "Jalons",
+    );
+    let out = tmp.path().join("dist");
+    let (exit, stderr) = build(&catalog, &out);
+    assert_eq!(exit, 1);
+    assert!(
+        stderr.contains("error[ambiguous-source]: `milestones.csv`, `milestones.xlsx` all exist; only one can be the source"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}

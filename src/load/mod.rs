@@ -8,6 +8,7 @@ mod plan;
 mod sandbox;
 pub mod source;
 mod table;
+mod workbook;
 
 use sandbox::Sandbox;
 

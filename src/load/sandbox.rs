@@ -57,6 +57,18 @@ impl<'a> Sandbox<'a> {
         })
     }
 
+    /// Reads a file of the catalogue as bytes (a workbook); reports a file outside the
+    /// catalogue and a missing or unreadable file.
+    pub(crate) fn read_bytes(&self, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vec<u8>> {
+        if let Some(d) = self.outside(path) {
+            diags.push(d);
+            return None;
+        }
+        std::fs::read(path)
+            .map_err(|e| diags.push(unreadable(path, &e)))
+            .ok()
+    }
+
     /// Reads a file of the catalogue as UTF-8 text; reports a file outside the catalogue, a
     /// missing or unreadable file, and one that is not UTF-8.
     pub(crate) fn read_text(&self, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {

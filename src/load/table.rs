@@ -83,7 +83,7 @@ enum Cell {
 }
 
 /// The records of a table as read: a [`Cell`] per column of each record, row after row.
-struct Rows {
+pub(super) struct Rows {
     /// The file's text, which the cells are ranges of (empty for JSON).
     places: std::sync::Arc<CsvPlaces>,
     /// Values per record: the table's number of columns.
@@ -92,11 +92,11 @@ struct Rows {
     /// The values that are not ranges of the text, in the order read.
     own: Vec<String>,
     /// Where each record and its values start.
-    srcs: Vec<RecordSrc>,
+    pub(super) srcs: Vec<RecordSrc>,
 }
 
 impl Rows {
-    fn new(width: usize) -> Self {
+    pub(super) fn new(width: usize) -> Self {
         Rows {
             places: Default::default(),
             width,
@@ -104,6 +104,14 @@ impl Rows {
             own: Vec::new(),
             srcs: Vec::new(),
         }
+    }
+
+    /// Adds a record: its values in the table's column order, and where it and they are.
+    pub(super) fn push_record(&mut self, src: RecordSrc, values: Vec<Option<String>>) {
+        self.srcs.push(src);
+        let own = &mut self.own;
+        self.cells
+            .extend(values.into_iter().map(|v| Rows::own_cell(own, v)));
     }
 
     /// The cell for `value`, which is kept in [`Rows::own`] (`None`: an empty cell).
@@ -188,16 +196,25 @@ fn load_table(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(Table, Rows)> {
     let csv = dir.join(format!("{stem}.csv"));
-    let json = dir.join(format!("{stem}.json"));
     let known: Vec<&str> = input_keys(fields)
         .chain(extras.iter().map(String::as_str))
         .collect();
-    let (table, rows) = match (csv.exists(), json.exists()) {
-        (true, true) => {
+    let others: Vec<std::path::PathBuf> = ["json", "xlsx", "ods"]
+        .iter()
+        .map(|ext| dir.join(format!("{stem}.{ext}")))
+        .filter(|p| p.exists())
+        .collect();
+    let (table, rows) = match (csv.exists(), &others[..]) {
+        (_, []) => load_csv(sandbox, &csv, &known, diags)?,
+        (false, [one]) if one.extension().is_some_and(|e| e == "json") => {
+            load_json(sandbox, one, &known, diags)?
+        }
+        (false, [one]) => super::workbook::load(sandbox, one, &known, diags)?,
+        (true, [json]) if json.extension().is_some_and(|e| e == "json") => {
             diags.push(
                 Diagnostic::error(
                     Code::AmbiguousSource,
-                    &json,
+                    json,
                     Pos::START,
                     t!("load-ambiguous-source", stem = stem),
                 )
@@ -205,8 +222,26 @@ fn load_table(
             );
             return None;
         }
-        (false, true) => load_json(sandbox, &json, &known, diags)?,
-        _ => load_csv(sandbox, &csv, &known, diags)?,
+        (has_csv, found) => {
+            let mut names: Vec<String> = found
+                .iter()
+                .filter_map(|p| p.file_name())
+                .map(|n| format!("`{}`", n.to_string_lossy()))
+                .collect();
+            if has_csv {
+                names.insert(0, format!("`{stem}.csv`"));
+            }
+            diags.push(
+                Diagnostic::error(
+                    Code::AmbiguousSource,
+                    &found[found.len() - 1],
+                    Pos::START,
+                    t!("load-ambiguous-sources", files = names.join(", ")),
+                )
+                .hint(t!("load-ambiguous-source-hint")),
+            );
+            return None;
+        }
     };
     warn_formula_cells(&table, &rows, fields, diags);
     for key in fields.iter().filter(|f| f.required).map(|f| f.key.as_ref()) {
@@ -226,7 +261,7 @@ fn load_table(
     Some((table, rows))
 }
 
-fn unknown_column(file: &Path, pos: Pos, name: &str, known: &[&str]) -> Diagnostic {
+pub(super) fn unknown_column(file: &Path, pos: Pos, name: &str, known: &[&str]) -> Diagnostic {
     if name.trim().is_empty() {
         return Diagnostic::error(Code::UnknownColumn, file, pos, t!("load-unnamed-column"))
             .hint(t!("load-unnamed-column-hint"));
@@ -284,6 +319,7 @@ fn load_csv(
         file: path.to_path_buf(),
         columns: Vec::new(),
         header: Vec::new(),
+        sheet: None,
     };
     let mut ok = true;
     for f in &spans {
@@ -527,6 +563,7 @@ fn load_json(
         file: path.to_path_buf(),
         columns: known.iter().map(|s| s.to_string()).collect(),
         header: Vec::new(),
+        sheet: None,
     };
     let mut rows = Rows::new(known.len());
     let mut ok = true;
@@ -607,7 +644,7 @@ fn load_json(
 
 /// Line breaks inside a value become `\n` whatever the spreadsheet saved (`\r\n`, `\r`), so the
 /// published bytes do not depend on the steward's operating system.
-fn normalize_newlines(s: String) -> String {
+pub(super) fn normalize_newlines(s: String) -> String {
     let Some(first) = memchr::memchr(b'\r', s.as_bytes()) else {
         return s;
     };

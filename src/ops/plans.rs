@@ -67,6 +67,14 @@ fn check_plan(opened: &load::Opened, dir: &Path) -> (model::Plan, Vec<Diagnostic
             }),
     );
     check::apply_lints(&opened.publisher, &plan, &mut diagnostics);
+    // A workbook's positions are cells of its sheet.
+    for table in [&plan.commitments_table, &plan.milestones_table] {
+        if let Some(sheet) = &table.sheet {
+            for d in diagnostics.iter_mut().filter(|d| d.file == table.file) {
+                d.sheet = Some(sheet.clone());
+            }
+        }
+    }
     (plan, diagnostics)
 }
 

@@ -129,7 +129,7 @@ fn more_lines(counted: &Diagnostics, lang: Lang) -> Vec<String> {
 fn diag_json(d: &Diagnostic, root: &Path, lang: Lang) -> Value {
     let file = d.file.strip_prefix(root).unwrap_or(&d.file);
     json!({
-        "where": format!("{}:{}:{}", file.display(), d.pos.line, d.pos.col),
+        "where": d.place(file),
         "code": d.code.as_str(),
         "message": d.message.render(lang),
     })
@@ -635,8 +635,7 @@ impl<'a> Pages<'a> {
         let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
         f.write_all(head.as_bytes())?;
         for d in warnings {
-            let file = d.file.strip_prefix(&self.root).unwrap_or(&d.file);
-            let at = format!("{}:{}:{}", file.display(), d.pos.line, d.pos.col);
+            let at = d.place(d.file.strip_prefix(&self.root).unwrap_or(&d.file));
             write!(
                 f,
                 "<li><code>{}</code> <strong>{}</strong> — {}</li>",
