@@ -664,18 +664,8 @@ fn run_push(
         prune,
         report,
     };
-    let bar =
-        (!quiet && std::io::stderr().is_terminal() && args.format == Format::Human).then(|| {
-            let b = indicatif::ProgressBar::new(0);
-            b.set_style(
-                indicatif::ProgressStyle::with_template(&format!(
-                    "{{bar:30}} {{pos}}/{{len}} {} {{msg}}",
-                    say(lang, Text::new("push-bar-unit"))
-                ))
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            b
-        });
+    let bar = (!quiet && std::io::stderr().is_terminal() && args.format == Format::Human)
+        .then(|| progress_bar(lang, "push-bar-unit", " {msg}"));
     let progress = Arc::new(PushProgress {
         bar: bar.clone(),
         quiet: quiet || args.format == Format::Json,
@@ -773,6 +763,20 @@ fn json_totals(diags: &Diagnostics, extra: serde_json::Value) -> String {
     serde_json::to_string(&v).unwrap_or_default()
 }
 
+/// A progress bar on standard error counting in the message `unit`, then `tail` (indicatif's
+/// template, e.g. ` {msg}`).
+fn progress_bar(lang: Lang, unit: &'static str, tail: &str) -> indicatif::ProgressBar {
+    let b = indicatif::ProgressBar::new(0);
+    b.set_style(
+        indicatif::ProgressStyle::with_template(&format!(
+            "{{bar:30}} {{pos}}/{{len}} {}{tail}",
+            say(lang, Text::new(unit))
+        ))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    b
+}
+
 /// How `check` and `build` show diagnostics as they are found: under `--all`, every one for
 /// people; under `--format json`, every one as a line of JSON; otherwise none (the first of
 /// each code are printed at the end). A progress bar over the plans, when asked for.
@@ -799,17 +803,8 @@ impl Progress {
             (Format::Human, true) => Stream::Human,
             (Format::Human, false) => Stream::Nothing,
         };
-        let bar = (bar && format == Format::Human && std::io::stderr().is_terminal()).then(|| {
-            let b = indicatif::ProgressBar::new(0);
-            b.set_style(
-                indicatif::ProgressStyle::with_template(&format!(
-                    "{{bar:30}} {{pos}}/{{len}} {}",
-                    say(lang, Text::new("build-bar-unit"))
-                ))
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            b
-        });
+        let bar = (bar && format == Format::Human && std::io::stderr().is_terminal())
+            .then(|| progress_bar(lang, "build-bar-unit", ""));
         Progress {
             bar,
             stream,

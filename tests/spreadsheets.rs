@@ -55,37 +55,16 @@ fn semicolon_csv_builds_the_same_data_files_and_can_be_allowed() {
     );
 
     let ours = tmp.path().join("from-semicolons");
-    let o = run(&[
-        "--lang",
-        "en",
-        "build",
-        catalog.to_str().unwrap(),
-        "--out",
-        ours.to_str().unwrap(),
-    ]);
-    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
-    let stderr = String::from_utf8_lossy(&o.stderr);
+    let (exit, stderr) = build(&catalog, &ours);
+    assert_eq!(exit, 0, "{stderr}");
     assert_eq!(
         stderr.matches("warning[semicolon-separator]").count(),
         2,
         "{stderr}"
     );
     let reference = tmp.path().join("from-commas");
-    let o = run(&[
-        "build",
-        common::root().join("catalog").to_str().unwrap(),
-        "--out",
-        reference.to_str().unwrap(),
-    ]);
-    assert_eq!(code(&o), 0);
-    let (a, b) = (
-        read_tree(&ours.join("datasets")),
-        read_tree(&reference.join("datasets")),
-    );
-    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
-    for (name, bytes) in &a {
-        assert!(bytes == &b[name], "datasets/{name} differs");
-    }
+    assert_eq!(build(&common::root().join("catalog"), &reference).0, 0);
+    assert_same_data(&ours, &reference, ";");
 
     // A publisher that accepts `;` files says so once, and the run is quiet about them.
     let publisher = catalog.join("publisher.toml");
@@ -226,6 +205,22 @@ fn save_as_ods(csv: &Path, out: &Path, sheet: &str) {
     spreadsheet_ods::write_ods(&mut book, out).unwrap();
 }
 
+/// Fails unless the `datasets/` folders of two outputs hold the same files, byte for byte.
+fn assert_same_data(ours: &Path, reference: &Path, what: &str) {
+    let (a, b) = (
+        read_tree(&ours.join("datasets")),
+        read_tree(&reference.join("datasets")),
+    );
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "{what}"
+    );
+    for (name, bytes) in &a {
+        assert!(bytes == &b[name], "{what}: datasets/{name} differs");
+    }
+}
+
 /// Builds `catalog` into `out` (English messages); the exit code and standard error.
 fn build(catalog: &Path, out: &Path) -> (i32, String) {
     let o = run(&[
@@ -266,14 +261,7 @@ fn workbooks_build_the_same_data_files_as_the_csv_catalogue() {
             )),
             "{ext}: {stderr}"
         );
-        let (a, b) = (
-            read_tree(&out.join("datasets")),
-            read_tree(&reference.join("datasets")),
-        );
-        assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
-        for (name, bytes) in &a {
-            assert!(bytes == &b[name], "{ext}: datasets/{name} differs");
-        }
+        assert_same_data(&out, &reference, ext);
     }
 }
 

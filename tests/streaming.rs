@@ -12,25 +12,7 @@ const PLANS: usize = 12;
 
 /// A catalogue of `PLANS` copies of the bundled plan, each with its own folder and dataset name.
 fn many_plans(dir: &Path) -> PathBuf {
-    let (catalog, original) = common::bundled_copy(dir);
-    let plans = catalog.join("plans");
-    for i in 0..PLANS {
-        let copy = plans.join(format!("plan-{i:02}"));
-        common::copy_tree(&original, &copy);
-        let toml_path = copy.join("plan.toml");
-        let toml = std::fs::read_to_string(&toml_path).unwrap();
-        let renamed = toml.replace(
-            "name = \"plan-action-gouvernement-ouvert-2021-2023\"",
-            &format!("name = \"plan-action-{i:02}\""),
-        );
-        assert_ne!(
-            renamed, toml,
-            "the bundled plan.toml no longer names its dataset"
-        );
-        std::fs::write(&toml_path, renamed).unwrap();
-    }
-    std::fs::remove_dir_all(&original).unwrap();
-    catalog
+    common::bundled_plans(dir, PLANS).0
 }
 
 fn entries(dir: &Path) -> Vec<String> {

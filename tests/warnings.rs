@@ -21,21 +21,8 @@ const EXTRA: usize = 130;
 /// milestones completed without a date (the plan sets that lint to `warn`). `bad_dates` of
 /// them also get a malformed `start`, an error.
 fn catalogue(dir: &Path, plans: usize, bad_dates: usize) -> PathBuf {
-    let (catalog, original) = common::bundled_copy(dir);
-    for i in 0..plans {
-        let copy = catalog.join("plans").join(format!("plan-{i:02}"));
-        common::copy_tree(&original, &copy);
-        let toml_path = copy.join("plan.toml");
-        let toml = std::fs::read_to_string(&toml_path).unwrap();
-        let renamed = toml.replace(
-            "name = \"plan-action-gouvernement-ouvert-2021-2023\"",
-            &format!("name = \"plan-action-{i:02}\""),
-        );
-        assert_ne!(
-            renamed, toml,
-            "the bundled plan.toml no longer names its dataset"
-        );
-        std::fs::write(&toml_path, renamed).unwrap();
+    let (catalog, copies) = common::bundled_plans(dir, plans);
+    for copy in copies {
         let path = copy.join("milestones.csv");
         let mut text = std::fs::read_to_string(&path).unwrap();
         let header = text.lines().next().unwrap().to_string();
@@ -51,7 +38,6 @@ fn catalogue(dir: &Path, plans: usize, bad_dates: usize) -> PathBuf {
         }
         std::fs::write(&path, text).unwrap();
     }
-    std::fs::remove_dir_all(&original).unwrap();
     catalog
 }
 

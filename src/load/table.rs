@@ -261,7 +261,41 @@ fn load_table(
     Some((table, rows))
 }
 
-pub(super) fn unknown_column(file: &Path, pos: Pos, name: &str, known: &[&str]) -> Diagnostic {
+impl Table {
+    /// Adds a header's column named `name` at `pos`; false, with the error, when the name is
+    /// already a column or is not one of the `known` columns.
+    pub(super) fn add_column(
+        &mut self,
+        name: String,
+        pos: Pos,
+        known: &[&str],
+        diags: &mut Vec<Diagnostic>,
+    ) -> bool {
+        let ok = if self.columns.contains(&name) {
+            diags.push(
+                Diagnostic::error(
+                    Code::DuplicateColumn,
+                    &self.file,
+                    pos,
+                    t!("load-duplicate-column", name = name.as_str()),
+                )
+                .field(name.as_str())
+                .hint(t!("load-duplicate-column-hint")),
+            );
+            false
+        } else if !known.contains(&name.as_str()) {
+            diags.push(unknown_column(&self.file, pos, &name, known));
+            false
+        } else {
+            true
+        };
+        self.columns.push(name);
+        self.header.push(pos);
+        ok
+    }
+}
+
+fn unknown_column(file: &Path, pos: Pos, name: &str, known: &[&str]) -> Diagnostic {
     if name.trim().is_empty() {
         return Diagnostic::error(Code::UnknownColumn, file, pos, t!("load-unnamed-column"))
             .hint(t!("load-unnamed-column-hint"));
@@ -325,24 +359,7 @@ fn load_csv(
     for f in &spans {
         let value = f.value(&text).into_owned();
         let pos = crate::diagnostic::field_pos(&text, header_pos, header_start, f.at);
-        if table.columns.contains(&value) {
-            diags.push(
-                Diagnostic::error(
-                    Code::DuplicateColumn,
-                    path,
-                    pos,
-                    t!("load-duplicate-column", name = value.as_str()),
-                )
-                .field(value.as_str())
-                .hint(t!("load-duplicate-column-hint")),
-            );
-            ok = false;
-        } else if !known.contains(&value.as_str()) {
-            diags.push(unknown_column(path, pos, &value, known));
-            ok = false;
-        }
-        table.columns.push(value);
-        table.header.push(pos);
+        ok &= table.add_column(value, pos, known, diags);
     }
     let width = table.columns.len();
     // Without a CR in the file, no value holds one.

@@ -7,7 +7,7 @@
 //! read like the others; the other sheets are ignored.
 
 use super::sandbox::Sandbox;
-use super::table::{normalize_newlines, unknown_column, Rows};
+use super::table::{normalize_newlines, Rows};
 use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::i18n::quote;
 use crate::model::{RecordSrc, Table};
@@ -152,24 +152,7 @@ fn read(
     for col in 0..=last_col {
         let pos = Pos::new(1, col + 1);
         let name = text_of(cell(0, col)).unwrap_or_default();
-        if table.columns.contains(&name) {
-            diags.push(
-                Diagnostic::error(
-                    Code::DuplicateColumn,
-                    path,
-                    pos,
-                    t!("load-duplicate-column", name = name.as_str()),
-                )
-                .field(name.as_str())
-                .hint(t!("load-duplicate-column-hint")),
-            );
-            ok = false;
-        } else if !known.contains(&name.as_str()) {
-            diags.push(unknown_column(path, pos, &name, known));
-            ok = false;
-        }
-        table.columns.push(name);
-        table.header.push(pos);
+        ok &= table.add_column(name, pos, known, diags);
     }
     if !ok {
         return None;

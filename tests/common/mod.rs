@@ -240,3 +240,30 @@ pub fn json_report(stdout: &[u8]) -> serde_json::Value {
     try_json_report(stdout)
         .unwrap_or_else(|e| panic!("--format json: {e}\n{}", String::from_utf8_lossy(stdout)))
 }
+
+/// A copy of the bundled catalogue in `dir` whose one plan is replaced by `n` copies of it,
+/// `plans/plan-00` … each publishing its own dataset (`plan-action-00` …). Returns the
+/// catalogue and the plan folders.
+#[allow(dead_code)]
+pub fn bundled_plans(dir: &Path, n: usize) -> (PathBuf, Vec<PathBuf>) {
+    let (catalog, original) = bundled_copy(dir);
+    let mut plans = Vec::with_capacity(n);
+    for i in 0..n {
+        let copy = catalog.join("plans").join(format!("plan-{i:02}"));
+        copy_tree(&original, &copy);
+        let toml_path = copy.join("plan.toml");
+        let toml = std::fs::read_to_string(&toml_path).unwrap();
+        let renamed = toml.replace(
+            "name = \"plan-action-gouvernement-ouvert-2021-2023\"",
+            &format!("name = \"plan-action-{i:02}\""),
+        );
+        assert_ne!(
+            renamed, toml,
+            "the bundled plan.toml no longer names its dataset"
+        );
+        std::fs::write(&toml_path, renamed).unwrap();
+        plans.push(copy);
+    }
+    std::fs::remove_dir_all(&original).unwrap();
+    (catalog, plans)
+}
