@@ -136,12 +136,14 @@ fn full_date(v: &str) -> Option<chrono::NaiveDate> {
 
 /// Writes the CSV file's rows to `out` as an Excel workbook with rust_xlsxwriter, as a
 /// steward's spreadsheet holds them: full dates as date cells, whole numbers as number cells,
-/// the rest as text; empty cells left out; the third row hidden; a second sheet of notes.
+/// year-months as the date cells a spreadsheet makes of a typed `2022-06` (the 1st, shown
+/// `mmm-yy`), the rest as text; empty cells left out; the third row hidden; a second sheet.
 fn save_as_xlsx(csv: &Path, out: &Path, sheet: &str) {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let rows = csv_rows(csv);
     let mut book = Workbook::new();
     let date = Format::new().set_num_format("yyyy-mm-dd");
+    let month = Format::new().set_num_format("mmm-yy");
     let ws = book.add_worksheet();
     ws.set_name(sheet).unwrap();
     for (r, row) in rows.iter().enumerate() {
@@ -155,6 +157,10 @@ fn save_as_xlsx(csv: &Path, out: &Path, sheet: &str) {
                 let d = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
                     .unwrap();
                 ws.write_datetime_with_format(r, c, &d, &date).unwrap();
+            } else if let (true, Some(d)) = (r > 0, full_date(&format!("{v}-01"))) {
+                use chrono::Datelike;
+                let d = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, 1).unwrap();
+                ws.write_datetime_with_format(r, c, &d, &month).unwrap();
             } else if r > 0 && rows[0][c as usize] == "number" && v.parse::<u32>().is_ok() {
                 ws.write_number(r, c, v.parse::<f64>().unwrap()).unwrap();
             } else {

@@ -98,6 +98,11 @@ fn read(
         calamine::Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&sheet).unwrap_or_default(),
         _ => Vec::new(),
     };
+    // Number formats tell a month from a day: `2022-06` typed into a spreadsheet becomes the
+    // date 2022-06-01 shown as `juin-22` (.xlsx only; other formats give no styles).
+    let styles = book
+        .worksheet_style(&sheet)
+        .unwrap_or_else(|_| calamine::StyleRange::empty());
     // A workbook without formulas (or a format that keeps none) reads as an empty range.
     let formulas = book.worksheet_formula(&sheet).unwrap_or_default();
     let formula_at = |row: u32, col: u32| -> Option<&str> {
@@ -151,7 +156,7 @@ fn read(
     // unnamed column.
     for col in 0..=last_col {
         let pos = Pos::new(1, col + 1);
-        let name = text_of(cell(0, col)).unwrap_or_default();
+        let name = text_of(cell(0, col), None).unwrap_or_default();
         ok &= table.add_column(name, pos, known, diags);
     }
     if !ok {
@@ -182,7 +187,11 @@ fn read(
                 record.push(None);
                 continue;
             }
-            let value = text_of(data);
+            let format = styles
+                .get((row, col))
+                .and_then(|s| s.number_format.as_ref())
+                .map(|f| f.format_code.as_str());
+            let value = text_of(data, format);
             if let (Some(f), Some(v)) = (formula_at(row, col), &value) {
                 diags.push(
                     Diagnostic::error(
@@ -219,8 +228,9 @@ fn is_password(e: &calamine::Error) -> bool {
     )
 }
 
-/// The text a cell holds, as the catalogue's CSV would hold it; `None` when empty.
-fn text_of(data: &Data) -> Option<String> {
+/// The text a cell holds, as the catalogue's CSV would hold it; `None` when empty. `format` is
+/// the cell's number format, when known: a date shown without its day is a year-month.
+fn text_of(data: &Data, format: Option<&str>) -> Option<String> {
     match data {
         Data::Empty | Data::Error(_) => None,
         Data::String(s) => Some(s.clone()),
@@ -228,6 +238,9 @@ fn text_of(data: &Data) -> Option<String> {
         Data::Float(f) => Some(number(*f)),
         Data::Bool(b) => Some(b.to_string()),
         Data::DateTime(d) => Some(match d.as_datetime() {
+            Some(dt) if d.is_datetime() && format.is_some_and(shows_month_only) => {
+                dt.date().format("%Y-%m").to_string()
+            }
             Some(dt) if d.is_datetime() => date_time(dt),
             // A duration, or a serial number out of the calendar: the number as typed.
             _ => number(d.as_f64()),
@@ -240,6 +253,37 @@ fn text_of(data: &Data) -> Option<String> {
         ),
         Data::DurationIso(s) => Some(s.clone()),
     }
+}
+
+/// True for a date format that shows the month and the year but no day (`mmm-yy`,
+/// `mmmm yyyy`, `[$-fr-CA]yyyy-mm`): its quoted text, `[…]` sections and escaped characters
+/// aside, it has no `d`, no hour and no second.
+fn shows_month_only(code: &str) -> bool {
+    let mut shown = String::new();
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                for c in chars.by_ref() {
+                    if c == '"' {
+                        break;
+                    }
+                }
+            }
+            '[' => {
+                for c in chars.by_ref() {
+                    if c == ']' {
+                        break;
+                    }
+                }
+            }
+            '\\' => {
+                chars.next();
+            }
+            c => shown.push(c.to_ascii_lowercase()),
+        }
+    }
+    shown.contains('m') && shown.contains('y') && !shown.contains(['d', 'h', 's'])
 }
 
 /// A date cell: `YYYY-MM-DD`, with the time only when there is one.
@@ -274,6 +318,29 @@ mod tests {
         assert_eq!(name(3, 27), "AA3");
         assert_eq!(name(7, 702), "ZZ7");
         assert_eq!(name(7, 703), "AAA7");
+    }
+
+    #[test]
+    fn a_format_without_its_day_shows_a_month() {
+        for code in [
+            "mmm-yy",
+            "mmmm yyyy",
+            "[$-fr-CA]yyyy-mm",
+            "yyyy\"-\"mm",
+            "MMM YYYY",
+        ] {
+            assert!(shows_month_only(code), "{code}");
+        }
+        for code in [
+            "yyyy-mm-dd",
+            "dd/mm/yyyy",
+            "m/d/yy h:mm",
+            "General",
+            "0.00",
+            "mm:ss",
+        ] {
+            assert!(!shows_month_only(code), "{code}");
+        }
     }
 
     #[test]
