@@ -2019,6 +2019,8 @@ fn the_token_never_appears_in_any_output() {
         .join("preview-dist")
         .to_string_lossy()
         .into_owned();
+    // A `dist/` that does not exist, inside the test's folder.
+    let missing_dist = s.tmp.path().join("no-dist").to_string_lossy().into_owned();
     let argv = |args: &[&str]| args.iter().map(|a| a.to_string()).collect::<Vec<String>>();
     let (url, report_path) = (proxy.url.as_str(), report.to_string_lossy().into_owned());
     let portal = |cmd: &str, portal: &str, dist: &str, more: &[&str]| {
@@ -2043,7 +2045,7 @@ fn the_token_never_appears_in_any_output() {
             2,
         ),
         (portal("push", "http://portal.example", &dist, &[]), 2),
-        (portal("push", url, "/nonexistent", &[]), 2),
+        (portal("push", url, &missing_dist, &[]), 2),
         (
             argv(&[
                 "preview",
