@@ -777,6 +777,7 @@ fn refused_before_any_write(s: &Setup, cmd: &str) -> String {
     assert_eq!(code(&o), 2, "{}", out(&o));
     assert_eq!(proxy.forwarded_writes(), 0, "{cmd} wrote");
     assert_eq!(proxy.forwarded("package_search"), 0, "{cmd} read datasets");
+    assert_eq!(proxy.forwarded("package_show"), 0, "{cmd} read a dataset");
     for name in &s.names {
         assert!(
             package_show(&s.portal, name).is_null(),
@@ -1245,8 +1246,13 @@ fn bad_token_stops_before_any_write_and_never_shows_the_token() {
         &["--report", &report.to_string_lossy()],
     );
     assert_eq!(code(&o), 2, "{}", out(&o));
+    // The organisation, and the fix.
     assert!(
-        out(&o).contains("cannot create datasets in organisation `open-gov-office`"),
+        out(&o).contains(
+            "the API token cannot create datasets in organisation `open-gov-office`: check that \
+             the token is current and that its user is an editor or admin of `open-gov-office` \
+             on the portal"
+        ),
         "{}",
         out(&o)
     );
