@@ -727,15 +727,14 @@ fn print_diagnostics(out: &mut dyn Write, diags: &Diagnostics, lang: Lang) {
     for d in diags.shown() {
         let _ = writeln!(out, "{}", d.render(lang));
     }
-    print_more_and_totals(out, diags, lang);
-}
-
-/// The « … et 139 980 autres » line of each code, then the totals; nothing when there is no
-/// diagnostic.
-fn print_more_and_totals(out: &mut dyn Write, diags: &Diagnostics, lang: Lang) {
     for more in diags.omitted() {
         let _ = writeln!(out, "{}", more.text().render(lang));
     }
+    print_totals(out, diags, lang);
+}
+
+/// « 0 erreur, 7 avertissements »; nothing when there is no diagnostic.
+fn print_totals(out: &mut dyn Write, diags: &Diagnostics, lang: Lang) {
     if !diags.is_empty() {
         let text = Text::new("diagnostic-totals")
             .arg("errors", diags.errors())
@@ -825,14 +824,7 @@ impl Progress {
         };
         match self.stream {
             Stream::Nothing => print_diagnostics(&mut out, diags, self.lang),
-            Stream::Human => {
-                if !diags.is_empty() {
-                    let text = Text::new("diagnostic-totals")
-                        .arg("errors", diags.errors())
-                        .arg("warnings", diags.warnings());
-                    let _ = writeln!(out, "{}", say(self.lang, text));
-                }
-            }
+            Stream::Human => print_totals(&mut out, diags, self.lang),
             Stream::Json => {}
         }
     }

@@ -564,15 +564,6 @@ impl Diagnostics {
         self.counts.is_empty()
     }
 
-    /// How many diagnostics of `code` were counted, of either severity.
-    pub fn count(&self, code: Code) -> u64 {
-        self.counts
-            .iter()
-            .filter(|((_, c), _)| *c == code)
-            .flat_map(|(_, files)| files.values())
-            .sum()
-    }
-
     /// Every code counted with its number of diagnostics, of either severity.
     pub fn by_code(&self) -> BTreeMap<Code, u64> {
         let mut out = BTreeMap::new();
@@ -655,6 +646,16 @@ mod tests {
         } else {
             d
         }
+    }
+
+    #[test]
+    fn cells_are_named_as_spreadsheets_name_them() {
+        let name = |line, col| cell_name(Pos::new(line, col));
+        assert_eq!(name(12, 2), "B12");
+        assert_eq!(name(1, 26), "Z1");
+        assert_eq!(name(3, 27), "AA3");
+        assert_eq!(name(7, 702), "ZZ7");
+        assert_eq!(name(7, 703), "AAA7");
     }
 
     proptest! {

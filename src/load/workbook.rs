@@ -9,7 +9,7 @@
 use super::sandbox::Sandbox;
 use super::table::{normalize_newlines, Rows};
 use crate::diagnostic::{Code, Diagnostic, Pos};
-use crate::i18n::quote;
+use crate::i18n::{quote, Text};
 use crate::model::{RecordSrc, Table};
 use crate::t;
 use calamine::{Data, Reader};
@@ -43,12 +43,20 @@ fn read(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(Table, Rows)> {
     let bytes = sandbox.read_bytes(path, diags)?;
-    let unreadable = |cause: crate::i18n::Text| {
+    // What the workbook library says is shown as it says it.
+    let unreadable = |cause: Text, hint: Text| {
         Diagnostic::error(
             Code::UnreadableWorkbook,
             path,
             Pos::START,
             t!("load-workbook-unreadable", cause = cause),
+        )
+        .hint(hint)
+    };
+    let damaged = |e: &dyn std::fmt::Display| {
+        unreadable(
+            Text::plain(e.to_string()),
+            t!("load-workbook-unreadable-hint"),
         )
     };
     // The extension chooses the reader: an encrypted `.xlsx` is an OLE container that format
@@ -66,29 +74,29 @@ fn read(
     let mut book = match opened {
         Ok(book) => book,
         Err(e) if is_password(&e) => {
-            diags.push(
-                unreadable(t!("load-workbook-password")).hint(t!("load-workbook-password-hint")),
-            );
+            diags.push(unreadable(
+                t!("load-workbook-password"),
+                t!("load-workbook-password-hint"),
+            ));
             return None;
         }
         Err(e) => {
-            let cause = crate::i18n::Text::plain(e.to_string());
-            diags.push(unreadable(cause).hint(t!("load-workbook-unreadable-hint")));
+            diags.push(damaged(&e));
             return None;
         }
     };
     let Some(sheet) = book.sheet_names().first().cloned() else {
-        diags.push(
-            unreadable(t!("load-workbook-no-sheet")).hint(t!("load-workbook-unreadable-hint")),
-        );
+        diags.push(unreadable(
+            t!("load-workbook-no-sheet"),
+            t!("load-workbook-unreadable-hint"),
+        ));
         return None;
     };
     *sheet_read = Some(sheet.clone());
     let values = match book.worksheet_range(&sheet) {
         Ok(r) => r,
         Err(e) => {
-            let cause = crate::i18n::Text::plain(e.to_string());
-            diags.push(unreadable(cause).hint(t!("load-workbook-unreadable-hint")));
+            diags.push(damaged(&e));
             return None;
         }
     };
@@ -308,17 +316,6 @@ fn number(f: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cells_are_named_as_spreadsheets_name_them() {
-        use crate::diagnostic::cell_name;
-        let name = |line, col| cell_name(Pos::new(line, col));
-        assert_eq!(name(12, 2), "B12");
-        assert_eq!(name(1, 26), "Z1");
-        assert_eq!(name(3, 27), "AA3");
-        assert_eq!(name(7, 702), "ZZ7");
-        assert_eq!(name(7, 703), "AAA7");
-    }
 
     #[test]
     fn a_format_without_its_day_shows_a_month() {
