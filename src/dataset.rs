@@ -18,6 +18,8 @@ pub struct BuiltDataset {
     pub package: Map<String, serde_json::Value>,
     /// The resource files, in publishing order.
     pub files: Vec<FileFacts>,
+    /// What `datastore.json` holds (`None` when the plan's `datastore` is `off`).
+    pub datastore: Option<serde_json::Value>,
 }
 
 /// File names of a dataset's tables in a language.

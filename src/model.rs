@@ -620,6 +620,8 @@ pub struct Plan {
     pub extra_milestone_columns: Vec<String>,
     /// Lint levels from the plan's `[lints]`, over the publisher's.
     pub lints: BTreeMap<Code, LintLevel>,
+    /// `datastore` in `plan.toml`, over the publisher's.
+    pub datastore: Option<DatastoreMode>,
     /// Commitments.
     pub commitments: Vec<Commitment>,
     /// Where commitments were read.
@@ -660,6 +662,24 @@ pub struct Publisher {
     /// Lint levels from `publisher.toml`'s `[lints]`: every plan's, unless the plan sets its
     /// own.
     pub lints: BTreeMap<Code, LintLevel>,
+    /// `datastore` in `publisher.toml`: every plan's, unless the plan sets its own.
+    pub datastore: DatastoreMode,
+}
+
+/// The file beside a dataset's `package.json` that tells `push` what to load into the
+/// DataStore (written by `write`, read by `push`).
+pub const DATASTORE_FILE: &str = "datastore.json";
+
+/// Whether a dataset's data tables are loaded into the portal's DataStore (`datastore` in
+/// `publisher.toml` or `plan.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DatastoreMode {
+    /// Loaded when the portal has CKAN's `datastore` plugin.
+    #[default]
+    Auto,
+    /// Never loaded: only the files are published.
+    Off,
 }
 
 /// A whole catalogue.

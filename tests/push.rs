@@ -47,6 +47,9 @@ fn setup_from(config: &'static str, source: &str, tag: &str) -> Setup {
     let source = root().join(source);
     let tmp = tempfile::tempdir().unwrap();
     let (catalog, _) = unique_catalog(&source, tmp.path(), tag);
+    // The files and metadata alone: the DataStore has its own tests (tests/datastore.rs),
+    // and the request counts here are those of a portal without it.
+    datastore_off(&catalog);
     let dist = build(&catalog, tmp.path());
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dist.join("manifest.json")).unwrap()).unwrap();
@@ -63,6 +66,13 @@ fn setup_from(config: &'static str, source: &str, tag: &str) -> Setup {
         dist,
         names,
     }
+}
+
+/// Sets `datastore = "off"` in the catalogue's `publisher.toml`.
+fn datastore_off(catalog: &Path) {
+    let path = catalog.join("publisher.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("datastore = \"off\"\n{text}")).unwrap();
 }
 
 impl Setup {

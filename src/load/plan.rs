@@ -5,7 +5,7 @@ use super::sandbox::Sandbox;
 use super::table::{self, bad_date, check_url, edit_distance};
 use crate::diagnostic::{Code, Diagnostic, LintLevel, Pos};
 use crate::fields::{Field, COMMITMENT_FIELDS, MILESTONE_FIELDS};
-use crate::model::{Challenge, DatasetMeta, PartialDate, Plan, Publisher, Sp};
+use crate::model::{Challenge, DatasetMeta, DatastoreMode, PartialDate, Plan, Publisher, Sp};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -151,6 +151,8 @@ struct PublisherToml {
     dataset: DatasetToml,
     #[serde(default)]
     lints: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    datastore: DatastoreMode,
 }
 
 /// Reads `publisher.toml`.
@@ -172,6 +174,7 @@ pub(super) fn load_publisher(
         organization_title: toml.organization.title,
         dataset: toml.dataset.into_meta(path, &text),
         lints: read_lints(toml.lints, path, &text, diags),
+        datastore: toml.datastore,
     }
 }
 
@@ -258,6 +261,7 @@ struct PlanToml {
     columns: ColumnsToml,
     #[serde(default)]
     lints: BTreeMap<Spanned<String>, Spanned<String>>,
+    datastore: Option<DatastoreMode>,
 }
 
 fn toml_date(
@@ -383,6 +387,7 @@ pub(super) fn load_plan(sandbox: Sandbox, dir: &Path, diags: &mut Vec<Diagnostic
             diags,
         );
         plan.lints = read_lints(toml.lints, &file, &text, diags);
+        plan.datastore = toml.datastore;
     }
     table::load_records(sandbox, dir, &mut plan, diags);
     plan

@@ -31,9 +31,10 @@ pub struct DiffOpts {
 /// ```
 pub fn diff(opts: &DiffOpts) -> Result<Vec<DatasetPlan>, Error> {
     let client = opts.portal.client()?;
-    let local = sync::read_dist(&opts.dist)?;
+    let mut local = sync::read_dist(&opts.dist)?;
     runtime()?.block_on(async {
         let status = client.status_show().await.map_err(Error::Unreachable)?;
+        super::without_datastore_unless(&status, &mut local);
         portal_schema::check_portal(&client, &status, &local, true).await?;
         let (_, plans, _) = plan(&client, &local, opts.portal.concurrency).await?;
         Ok(plans)

@@ -14,7 +14,7 @@ pub use crate::ckan::Secret;
 pub use crate::preview::render_errors;
 pub use crate::push::{
     ActionRecord, DatasetAction, DatasetPlan, ResourceAction, ResourcePlan, RunSummary,
-    VIEWS_ACTION,
+    TableAction, VIEWS_ACTION,
 };
 pub use build::{build, build_reporting, BuildOpts};
 pub use check::{check, check_reporting, load_checked, CheckOpts, Checked, Report};
@@ -132,6 +132,19 @@ pub(crate) async fn plan(
     let remote = remote.map_err(Error::Portal)?;
     let plans = sync::diff(local, &remote);
     Ok((remote, plans, reads))
+}
+
+/// Forgets what `datastore.json` asks for when the portal has no DataStore (`datastore`
+/// absent from `status_show`'s plugins): the files are published alone.
+pub(crate) fn without_datastore_unless(
+    status: &crate::ckan::api::Status,
+    local: &mut [LocalDataset],
+) {
+    if !status.extensions.iter().any(|e| e == "datastore") {
+        for ds in local {
+            ds.datastore = None;
+        }
+    }
 }
 
 /// A runtime for one command's requests (two worker threads: the requests wait on the

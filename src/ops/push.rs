@@ -1,5 +1,6 @@
 //! `push`: publish `dist/` to the portal, writing only what changed.
 
+use super::without_datastore_unless;
 use super::{plan, runtime, PortalOpts, Reporter};
 use crate::error::{Error, Mismatch, Problem};
 use crate::push::schema as portal_schema;
@@ -67,7 +68,7 @@ pub fn push(opts: &PushOpts, reporter: Arc<dyn Reporter>) -> Result<PushOutcome,
     let client = opts.portal.client()?;
     // dist/ is read (and checked against its manifest) before the lock is taken, so a missing
     // or altered output stops the run without leaving a lock file anywhere.
-    let local = sync::read_dist(&opts.dist)?;
+    let mut local = sync::read_dist(&opts.dist)?;
     let _lock = if opts.dry_run {
         None
     } else {
@@ -80,6 +81,7 @@ pub fn push(opts: &PushOpts, reporter: Arc<dyn Reporter>) -> Result<PushOutcome,
         } else {
             preflight(&client, &local).await?
         };
+        without_datastore_unless(&status, &mut local);
         portal_schema::check_portal(&client, &status, &local, opts.dry_run).await?;
         let (remote, plans, reads) = plan(&client, &local, opts.portal.concurrency).await?;
         Ok::<_, Error>((status, remote, plans, reads))

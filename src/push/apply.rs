@@ -1,17 +1,20 @@
 //! Applying a plan: creates, patches and uploads, dataset by dataset, with every write
 //! reported, a lost answer reconciled by reading, never by sending twice.
 
-use super::plan::owned_resource_keys;
+use super::datastore::{self, TableAction};
+use super::plan::{is_table, owned_resource_keys, remote_key};
 use super::snapshot::show;
 use super::{
-    diff_dataset, DatasetAction, DatasetPlan, LocalDataset, LocalFile, RemoteDataset, RemoteState,
-    ResourceAction,
+    diff_dataset, DatasetAction, DatasetPlan, LocalDataset, LocalFile, LocalTable, RemoteDataset,
+    RemoteState, ResourceAction,
 };
 use crate::ckan::client::{ActionBody, CkanClient, Replay, UploadFile};
 use crate::ckan::{CkanError, ErrorKind};
 use crate::i18n::Text;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -59,7 +62,7 @@ impl ActionRecord {
     }
 
     /// A line about `action` on `dataset` (and one of its resources), before it is sent.
-    fn about(dataset: &str, resource: Option<&str>, action: &str) -> Self {
+    pub(super) fn about(dataset: &str, resource: Option<&str>, action: &str) -> Self {
         ActionRecord {
             dataset: dataset.into(),
             resource: resource.map(str::to_string),
@@ -72,7 +75,7 @@ impl ActionRecord {
     pub fn is_write(&self) -> bool {
         !matches!(
             self.action.as_str(),
-            "package_show" | "package_search" | "extra" | "sync"
+            "package_show" | "package_search" | "datastore_search" | "extra" | "sync"
         )
     }
 }
@@ -104,7 +107,7 @@ pub struct RunSummary {
 
 type Sink = Arc<dyn Fn(&ActionRecord) + Send + Sync>;
 
-struct Ctx {
+pub(super) struct Ctx {
     client: CkanClient,
     prune: bool,
     revise: AtomicBool,
@@ -114,7 +117,7 @@ struct Ctx {
 }
 
 /// An action's failure, as seen by the dataset loop.
-enum Failure {
+pub(super) enum Failure {
     /// The portal may or may not have applied it, or the dataset changed since it was read:
     /// read again and re-plan.
     Ambiguous(CkanError),
@@ -123,7 +126,7 @@ enum Failure {
 }
 
 impl Ctx {
-    fn record(&self, rec: ActionRecord) {
+    pub(super) fn record(&self, rec: ActionRecord) {
         (self.sink)(&rec);
         if let Ok(mut r) = self.records.lock() {
             r.push(rec);
@@ -131,7 +134,7 @@ impl Ctx {
     }
 
     /// Sends the action `rec` is about and records how it went.
-    async fn call(
+    pub(super) async fn call(
         &self,
         mut rec: ActionRecord,
         body: ActionBody,
@@ -243,6 +246,9 @@ pub const VIEWS_ACTION: &str = "package_create_default_resource_views";
 struct ViewsDue {
     due: bool,
     revised: Option<Value>,
+    /// Resources whose DataStore table this run loaded or updated: the dataset last seen may
+    /// not say `datastore_active` yet, and the DataStore views need it.
+    loaded: BTreeSet<String>,
 }
 
 /// `resource_create` gives a new resource the portal's default views (a text or image
@@ -250,11 +256,17 @@ struct ViewsDue {
 /// once per dataset, after its last write, from the dataset as last seen. CKAN skips a view
 /// type a resource already has, so asking again is harmless. The files are published either
 /// way: a refusal is reported (outcome `failed`) without failing the dataset.
-async fn create_views(ctx: &Ctx, name: &str, package: Value) {
+async fn create_views(ctx: &Ctx, name: &str, mut package: Value, loaded: &BTreeSet<String>) {
     if !package.is_object() || ctx.stop.load(Ordering::SeqCst) {
         return;
     }
-    let body = json!({ "package": package, "create_datastore_views": false });
+    let resources = package.get_mut("resources").and_then(Value::as_array_mut);
+    for r in resources.into_iter().flatten() {
+        if text(r, "id").is_some_and(|id| loaded.contains(&id)) {
+            r["datastore_active"] = true.into();
+        }
+    }
+    let body = json!({ "package": package, "create_datastore_views": !loaded.is_empty() });
     let rec = ActionRecord::about(name, None, VIEWS_ACTION);
     let _ = ctx.call(rec, ActionBody::Json(body), Replay::Safe).await;
 }
@@ -432,14 +444,57 @@ async fn execute(
             .map_err(|_| Failure::Fatal)?;
         modified = text(&v, "metadata_modified");
     }
-    // New files first, while `modified` is current: the resource writes below change it.
-    let new: Vec<&LocalFile> = plan
+    // New files first, while `modified` is current: the resource writes below change it. A
+    // data table goes up without its hash, which vouches for a DataStore table not loaded yet.
+    let new: Vec<LocalFile> = plan
         .resources
         .iter()
         .filter(|rp| rp.action == ResourceAction::Create)
         .filter_map(|rp| local.files.iter().find(|f| f.key == rp.key))
+        .map(|f| {
+            let mut f = f.clone();
+            if is_table(local, &f.key) {
+                f.resource.insert("hash".into(), "".into());
+            }
+            f
+        })
         .collect();
-    add_files(ctx, name, id.as_deref(), modified, &new, views).await?;
+    let fresh: Vec<&LocalFile> = new.iter().filter(|f| is_table(local, &f.key)).collect();
+    add_files(
+        ctx,
+        name,
+        id.as_deref(),
+        modified,
+        &new.iter().collect::<Vec<_>>(),
+        views,
+    )
+    .await?;
+    // Then the DataStore, before any hash that vouches for it is written.
+    let tables: Vec<(&LocalTable, TableAction)> = plan
+        .resources
+        .iter()
+        .filter_map(|rp| {
+            let action = rp.datastore.filter(|d| *d != TableAction::Unchanged)?;
+            let spec = local.datastore.as_ref()?;
+            Some((spec.tables.iter().find(|t| t.file == rp.key)?, action))
+        })
+        .collect();
+    let mut ids = BTreeMap::new();
+    if !tables.is_empty() {
+        let wanted: Vec<&str> = tables.iter().map(|t| t.0.file.as_str()).collect();
+        ids = resource_ids(ctx, name, views.revised.as_ref(), remote, &wanted).await?;
+        for &(table, action) in &tables {
+            let Some(rid) = ids.get(&table.file) else {
+                return Err(Failure::Fatal);
+            };
+            let dir = local.files.iter().find(|f| f.key == table.file);
+            let dir = dir.and_then(|f| f.path.parent()).unwrap_or(Path::new("."));
+            datastore::sync_table(ctx, local, table, rid, action, dir).await?;
+        }
+        views.due = true;
+        views.loaded.extend(ids.values().cloned());
+    }
+    let ids = &ids;
     for rp in &plan.resources {
         if ctx.stop.load(Ordering::SeqCst) {
             return Ok(());
@@ -487,7 +542,54 @@ async fn execute(
             _ => {}
         }
     }
+    // Data tables added by this run, now loaded: their hash at last.
+    for f in fresh {
+        if ctx.stop.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let (Some(rid), Some(ours)) =
+            (ids.get(&f.key), local.files.iter().find(|l| l.key == f.key))
+        else {
+            continue;
+        };
+        let body = json!({ "id": rid, "hash": ours.resource.get("hash") });
+        let rec = ActionRecord::about(name, Some(&f.key), "resource_patch");
+        ctx.call(rec, ActionBody::Json(body), Replay::Safe)
+            .await
+            .map_err(|_| Failure::Fatal)?;
+    }
     Ok(())
+}
+
+/// The portal's id of each of the dataset's resources named in `wanted` (file names): from
+/// the dataset as the last revise answered it, else as read before, else read now.
+async fn resource_ids(
+    ctx: &Ctx,
+    name: &str,
+    revised: Option<&Value>,
+    remote: Option<&Map<String, Value>>,
+    wanted: &[&str],
+) -> Result<BTreeMap<String, String>, Failure> {
+    let ids_of = |resources: Option<&Value>| -> BTreeMap<String, String> {
+        let mut ids = BTreeMap::new();
+        for r in resources.and_then(Value::as_array).into_iter().flatten() {
+            if let (Some(key), Some(id)) = (remote_key(r), text(r, "id")) {
+                ids.entry(key).or_insert(id);
+            }
+        }
+        ids
+    };
+    let known = match revised {
+        Some(p) => ids_of(p.get("resources")),
+        None => ids_of(remote.and_then(|r| r.get("resources"))),
+    };
+    if wanted.iter().all(|k| known.contains_key(*k)) {
+        return Ok(known);
+    }
+    match read(ctx, name, "ok").await {
+        Ok(Some(p)) => Ok(ids_of(p.get("resources"))),
+        _ => Err(Failure::Fatal),
+    }
 }
 
 /// Reconciliation rounds per dataset: each re-reads the portal after an ambiguous failure.
@@ -568,7 +670,8 @@ async fn sync_dataset(ctx: Arc<Ctx>, local: LocalDataset, start: RemoteDataset) 
                 if views.due {
                     let package = views.revised.take();
                     let package = package.or_else(|| remote.clone().map(Value::Object));
-                    create_views(&ctx, &local.name, package.unwrap_or_default()).await;
+                    let package = package.unwrap_or_default();
+                    create_views(&ctx, &local.name, package, &views.loaded).await;
                 }
                 return !ctx.stop.load(Ordering::SeqCst);
             }

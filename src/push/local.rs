@@ -27,6 +27,54 @@ pub struct LocalDataset {
     pub package: Map<String, Value>,
     /// Its files, in publishing order.
     pub files: Vec<LocalFile>,
+    /// What goes into the DataStore (`datastore.json`); `None` when the plan's `datastore`
+    /// is `off` or the portal has no DataStore.
+    pub datastore: Option<DatastoreSpec>,
+}
+
+/// `datastore.json`: the data tables of a dataset and the file that documents them.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct DatastoreSpec {
+    /// The data dictionary's file name.
+    pub dictionary: String,
+    /// The CSV data tables.
+    pub tables: Vec<LocalTable>,
+}
+
+/// One CSV data table as the DataStore will hold it.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct LocalTable {
+    /// The CSV file (its resource's key).
+    pub file: String,
+    /// The column that identifies a row.
+    pub primary_key: String,
+    /// Its columns, as `datastore_create` takes them: `id`, `type`, `info`.
+    pub fields: Vec<Map<String, Value>>,
+}
+
+impl LocalTable {
+    /// Column names and DataStore types, in order.
+    pub fn columns(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.fields.iter().map(|f| {
+            let text = |k: &str| f.get(k).and_then(Value::as_str).unwrap_or_default();
+            (text("id"), text("type"))
+        })
+    }
+}
+
+/// Reads a file of `dist/` whose manifest entry is `entry`, refusing one that differs from it.
+fn read_checked(path: &Path, entry: &Value) -> Result<Vec<u8>, Error> {
+    let bytes = std::fs::read(path).map_err(|source| Error::DistMissing {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let sha256 = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&bytes));
+    if (entry["bytes"].as_u64(), entry["sha256"].as_str())
+        != (Some(bytes.len() as u64), Some(sha256.as_str()))
+    {
+        return Err(Error::DistTampered(path.to_path_buf()));
+    }
+    Ok(bytes)
 }
 
 fn read_json(path: &Path) -> Result<Value, Error> {
@@ -93,15 +141,8 @@ pub fn read_dist(dist: &Path) -> Result<Vec<LocalDataset>, Error> {
                 .to_string();
             let path = dir.join(&key);
             let entry = &files[&format!("datasets/{name}/{key}")];
-            let bytes = std::fs::read(&path).map_err(|source| Error::DistMissing {
-                path: path.clone(),
-                source,
-            })?;
-            let sha256 = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&bytes));
-            let recorded = (entry["bytes"].as_u64(), entry["sha256"].as_str());
-            if recorded != (Some(bytes.len() as u64), Some(sha256.as_str()))
-                || resource.get("hash").and_then(Value::as_str) != Some(sha256.as_str())
-            {
+            let bytes = read_checked(&path, entry)?;
+            if resource.get("hash") != entry.get("sha256") {
                 return Err(Error::DistTampered(path));
             }
             local_files.push(LocalFile {
@@ -111,10 +152,23 @@ pub fn read_dist(dist: &Path) -> Result<Vec<LocalDataset>, Error> {
                 bytes: bytes.len() as u64,
             });
         }
+        let spec_key = format!("datasets/{name}/{}", crate::model::DATASTORE_FILE);
+        let datastore = match files.get(&spec_key) {
+            Some(entry) => {
+                let path = dir.join(crate::model::DATASTORE_FILE);
+                let bytes = read_checked(&path, entry)?;
+                let spec: DatastoreSpec = serde_json::from_slice(&bytes).map_err(|e| {
+                    Error::DistMalformed(path, crate::t!("dist-bad-json", cause = e.to_string()))
+                })?;
+                Some(spec)
+            }
+            None => None,
+        };
         out.push(LocalDataset {
             name: name.clone(),
             package,
             files: local_files,
+            datastore,
         });
     }
     Ok(out)

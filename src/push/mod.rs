@@ -12,6 +12,7 @@
 //! in one `package_revise` that CKAN applies only if the dataset is still as read.
 
 mod apply;
+mod datastore;
 mod local;
 mod plan;
 mod preflight;
@@ -21,7 +22,8 @@ mod snapshot;
 mod tests;
 
 pub use apply::{apply, ActionRecord, ApplyOpts, RunSummary, VIEWS_ACTION};
-pub use local::{read_dist, LocalDataset, LocalFile};
+pub use datastore::TableAction;
+pub use local::{read_dist, LocalDataset, LocalFile, LocalTable};
 pub use plan::{diff, diff_dataset, DatasetAction, DatasetPlan, ResourceAction, ResourcePlan};
 pub use preflight::preflight;
 pub use snapshot::{snapshot_recorded, RemoteDataset, RemoteState};

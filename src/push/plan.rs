@@ -1,6 +1,7 @@
 //! Comparing a local dataset with the portal's copy: only the fields we own, after normalising
 //! what CKAN echoes back; file content by the SHA-256 kept in each resource's `hash`.
 
+use super::datastore::{table_action, TableAction};
 use super::{LocalDataset, LocalFile, RemoteState};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -53,6 +54,9 @@ pub struct ResourcePlan {
     /// The portal's resource id, when it exists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_id: Option<String>,
+    /// For a data table loaded into the DataStore, what its DataStore table needs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub datastore: Option<TableAction>,
 }
 
 /// The plan for one dataset.
@@ -118,7 +122,7 @@ fn normalize(key: &str, v: Option<&Value>) -> Value {
 }
 
 /// The file name a remote resource was uploaded under.
-fn remote_key(resource: &Value) -> Option<String> {
+pub(super) fn remote_key(resource: &Value) -> Option<String> {
     let url = resource.get("url")?.as_str()?;
     let name = url.rsplit('/').next()?;
     let name = name.split(['?', '#']).next()?;
@@ -154,6 +158,7 @@ pub fn diff_dataset(local: &LocalDataset, remote: Option<&Map<String, Value>>) -
                     action: ResourceAction::Create,
                     changed: Vec::new(),
                     remote_id: None,
+                    datastore: is_table(local, &f.key).then_some(TableAction::Load),
                 })
                 .collect(),
             remote_id: None,
@@ -181,6 +186,8 @@ pub fn diff_dataset(local: &LocalDataset, remote: Option<&Map<String, Value>>) -
         .unwrap_or_default();
     let mut matched = BTreeSet::new();
     let mut resources = Vec::new();
+    // The portal's copy of each local file, in order.
+    let mut theirs: Vec<Option<&Value>> = Vec::new();
     for f in &local.files {
         let found = remote_resources.iter().enumerate().find(|(i, r)| {
             !matched.contains(i) && remote_key(r).as_deref() == Some(f.key.as_str())
@@ -191,10 +198,13 @@ pub fn diff_dataset(local: &LocalDataset, remote: Option<&Map<String, Value>>) -
                 action: ResourceAction::Create,
                 changed: Vec::new(),
                 remote_id: None,
+                datastore: None,
             });
+            theirs.push(None);
             continue;
         };
         matched.insert(i);
+        theirs.push(Some(r));
         let fields: Vec<String> = owned_resource_keys(f)
             .filter(|k| normalize(k, f.resource.get(k.as_str())) != normalize(k, r.get(k.as_str())))
             .cloned()
@@ -211,7 +221,19 @@ pub fn diff_dataset(local: &LocalDataset, remote: Option<&Map<String, Value>>) -
             action,
             changed: fields,
             remote_id: r.get("id").and_then(Value::as_str).map(str::to_string),
+            datastore: None,
         });
+    }
+    if let Some(spec) = &local.datastore {
+        let dictionary_changed = resources.iter().any(|r| {
+            r.key == spec.dictionary
+                && matches!(r.action, ResourceAction::Create | ResourceAction::Upload)
+        });
+        for ((rp, f), r) in resources.iter_mut().zip(&local.files).zip(theirs) {
+            if is_table(local, &f.key) {
+                rp.datastore = Some(table_action(f.resource.get("hash"), r, dictionary_changed));
+            }
+        }
     }
     for (i, r) in remote_resources.iter().enumerate() {
         if !matched.contains(&i) {
@@ -230,13 +252,15 @@ pub fn diff_dataset(local: &LocalDataset, remote: Option<&Map<String, Value>>) -
                 },
                 changed: Vec::new(),
                 remote_id: r.get("id").and_then(Value::as_str).map(str::to_string),
+                datastore: None,
             });
         }
     }
     let writes = !changed.is_empty()
-        || resources
-            .iter()
-            .any(|r| !matches!(r.action, ResourceAction::Unchanged | ResourceAction::Extra));
+        || resources.iter().any(|r| {
+            !matches!(r.action, ResourceAction::Unchanged | ResourceAction::Extra)
+                || r.datastore.is_some_and(|d| d != TableAction::Unchanged)
+        });
     DatasetPlan {
         name: local.name.clone(),
         action: if writes {
@@ -248,6 +272,14 @@ pub fn diff_dataset(local: &LocalDataset, remote: Option<&Map<String, Value>>) -
         resources,
         remote_id: remote.get("id").and_then(Value::as_str).map(str::to_string),
     }
+}
+
+/// True when `key` is a data table the DataStore holds.
+pub(super) fn is_table(local: &LocalDataset, key: &str) -> bool {
+    local
+        .datastore
+        .as_ref()
+        .is_some_and(|s| s.tables.iter().any(|t| t.file == key))
 }
 
 /// Compares every local dataset with the snapshot.

@@ -389,6 +389,7 @@ mod tests {
                     }
                 })
                 .collect(),
+            datastore: None,
         }
     }
 

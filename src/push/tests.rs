@@ -26,6 +26,7 @@ fn local() -> LocalDataset {
             resource: resource.as_object().cloned().unwrap(),
             bytes: 3,
         }],
+        datastore: None,
     }
 }
 

@@ -5,6 +5,7 @@
 //! folder is swapped in only when everything succeeded, so a failed build leaves the previous
 //! `dist/` as it was.
 
+pub(crate) mod datastore;
 pub(crate) mod dcat;
 pub(crate) mod resources;
 
@@ -15,7 +16,7 @@ use crate::fields::{
     commitment_cell, commitment_fields, milestone_cell, milestone_fields, CommitmentCol, Field,
     MilestoneCol, Value, DICTIONARY_FIELDS, PLAN_FIELDS,
 };
-use crate::model::{Catalog, Plan, Publisher};
+use crate::model::{Catalog, DatastoreMode, Plan, Publisher, DATASTORE_FILE};
 use crate::profile::{self, FileFacts, Lang, PackageInput, Profile, ResourceRole};
 use crate::push::DatasetPlan;
 use resources::TableInfo;
@@ -281,6 +282,15 @@ impl<'a> DistWriter<'a> {
         let bytes = resources::pretty_json(&dataset.package);
         std::fs::write(&path, &bytes).at(&path)?;
         let package_file = (bytes.len() as u64, resources::sha256_hex(&bytes));
+        let datastore_file = match &dataset.datastore {
+            Some(spec) => {
+                let path = path.with_file_name(DATASTORE_FILE);
+                let bytes = resources::pretty_json(spec);
+                std::fs::write(&path, &bytes).at(&path)?;
+                Some((bytes.len() as u64, resources::sha256_hex(&bytes)))
+            }
+            None => None,
+        };
         let dcat = dcat_element(&dcat::dataset(self.publisher, self.profile, plan, &dataset));
         let dcat = self.spool.put(&dcat).at(&self.spool.path)?;
         let preview_dir = self.root.join("preview");
@@ -300,6 +310,9 @@ impl<'a> DistWriter<'a> {
             .map(|f| (f.file.clone(), f.bytes, f.sha256.clone()))
             .collect();
         files.push(("package.json".to_string(), package_file.0, package_file.1));
+        if let Some((bytes, sha256)) = datastore_file {
+            files.push((DATASTORE_FILE.to_string(), bytes, sha256));
+        }
         let summary = DatasetSummary {
             name: dataset.name.clone(),
             plan_id: dataset.plan_id.clone(),
@@ -657,11 +670,23 @@ fn write_dataset<'a>(
         temporal,
         files: &files,
     });
+    let datastore =
+        (plan.datastore.unwrap_or(publisher.datastore) == DatastoreMode::Auto).then(|| {
+            let spec = datastore::Spec {
+                dictionary: d_csv.clone(),
+                tables: vec![
+                    datastore::table(c_csv.clone(), &cfields, lang),
+                    datastore::table(m_csv.clone(), &mfields, lang),
+                ],
+            };
+            serde_json::to_value(spec).expect("a DataStore spec is plain JSON")
+        });
     Ok(BuiltDataset {
         name,
         plan_id: plan.id.clone(),
         package,
         files,
+        datastore,
     })
 }
 

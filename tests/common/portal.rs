@@ -240,7 +240,7 @@ const CKAN_RESOURCE_KEYS: &[&str] = &[
     "mimetype_inner",
     "url_type",
     "datastore_active",
-    "datastore_contains_all_records_of_source",
+    "datastore_contains_all_records_of_source_file",
     "cache_url",
     "cache_last_updated",
     "tracking_summary",

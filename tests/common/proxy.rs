@@ -296,6 +296,7 @@ impl Proxy {
             "organization_list_for_user",
             "group_show",
             "scheming_dataset_schema_show",
+            "datastore_search",
         ];
         self.state
             .lock()

@@ -1,0 +1,391 @@
+//! The DataStore: each CSV data table of a dataset (`datastore.json`) loaded into the
+//! DataStore table of its resource, typed, with the data dictionary as each column's `info`,
+//! so that reusers can query it (`datastore_search`, `datastore_search_sql`) and the portal's
+//! data explorer shows labels and descriptions.
+//!
+//! What proves a table current is its resource: the file's SHA-256 in `hash` and CKAN's
+//! `datastore_active`. `push` keeps that true by writing a table's DataStore before the
+//! `hash` that vouches for it: a changed file's DataStore rows are brought up to date first,
+//! and only then is the file uploaded with its new hash (in the dataset's one
+//! `package_revise`); a new data table is added with an empty `hash`, loaded, then given its
+//! hash. A run that dies in between leaves a hash that differs, and the next run reads the
+//! DataStore table and finishes the job. A changed data dictionary re-applies the `info` of
+//! every table. An unchanged night therefore reads and writes nothing in the DataStore.
+//!
+//! A table is brought up to date by reading it whole (`datastore_search`, by pages) and
+//! sending only the rows that differ (`datastore_upsert`) and then deleting the ids that are
+//! gone (`datastore_delete` with a list filter): reusers never see it empty. Only a change of
+//! columns (a column added, removed or retyped) rebuilds the table: it is deleted and loaded
+//! again in the same run.
+
+use super::apply::{ActionRecord, Ctx, Failure};
+use super::{LocalDataset, LocalTable};
+use crate::ckan::client::{ActionBody, Replay};
+use crate::ckan::ErrorKind;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// What a data table's DataStore needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TableAction {
+    /// No DataStore table yet (or CKAN says it is not active): created and loaded.
+    Load,
+    /// The file or its dictionary changed: the rows that differ are sent.
+    Sync,
+    /// Current.
+    Unchanged,
+}
+
+/// What the DataStore table behind `remote` (the resource on the portal, if any) needs, when
+/// the file's hash is `hash` and the dictionary did or did not change.
+pub(super) fn table_action(
+    hash: Option<&Value>,
+    remote: Option<&Value>,
+    dictionary_changed: bool,
+) -> TableAction {
+    let Some(remote) = remote else {
+        return TableAction::Load;
+    };
+    if remote.get("datastore_active") != Some(&Value::Bool(true)) {
+        TableAction::Load
+    } else if dictionary_changed || remote.get("hash") != hash {
+        TableAction::Sync
+    } else {
+        TableAction::Unchanged
+    }
+}
+
+/// Records per `datastore_upsert` at most, and bytes of records per request: far below
+/// what a CKAN behind a usual proxy accepts (nginx's default body limit is 1 MiB; portals
+/// raise it for uploads), so a request is never refused for its size.
+const BATCH_RECORDS: usize = 5_000;
+const BATCH_BYTES: usize = 900 * 1024;
+/// Ids per `datastore_delete` at most (they become one SQL `IN (…)`).
+const DELETE_IDS: usize = 1_000;
+/// Rows per `datastore_search` page: CKAN's default `ckan.datastore.search.rows_max`.
+const PAGE_ROWS: usize = 32_000;
+
+/// A cell as compared: numbers by value (`5`, `5.0` and `"5"` are one number), text as is.
+fn canon(ty: &str, v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) if s.is_empty() => None,
+        Value::String(s) if ty != "text" => Some(
+            s.parse::<f64>()
+                .map_or_else(|_| s.clone(), |n| n.to_string()),
+        ),
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.as_f64().map_or_else(|| n.to_string(), |n| n.to_string())),
+        other => Some(other.to_string()),
+    }
+}
+
+/// A CSV cell as the JSON value sent for a column of DataStore type `ty`.
+fn cell(ty: &str, text: &str) -> Value {
+    if text.is_empty() {
+        return Value::Null;
+    }
+    let number = match ty {
+        "int" => text.parse::<i64>().ok().map(Value::from),
+        "numeric" => text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number),
+        _ => None,
+    };
+    number.unwrap_or_else(|| Value::String(text.to_string()))
+}
+
+/// The rows of a data table's CSV, as records keyed by column name.
+fn read_records(path: &Path, table: &LocalTable) -> Result<Vec<Map<String, Value>>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+    let mut reader = csv::Reader::from_reader(bytes);
+    let columns: Vec<(&str, &str)> = table.columns().collect();
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    if header
+        .iter()
+        .map(String::as_str)
+        .ne(columns.iter().map(|c| c.0))
+    {
+        return Err(format!(
+            "{}: the columns are not those of datastore.json",
+            path.display()
+        ));
+    }
+    reader
+        .records()
+        .map(|r| {
+            let r = r.map_err(|e| e.to_string())?;
+            Ok(columns
+                .iter()
+                .zip(r.iter())
+                .map(|((id, ty), text)| (id.to_string(), cell(ty, text)))
+                .collect())
+        })
+        .collect()
+}
+
+/// The DataStore type names CKAN answers with, as `datastore.json` writes them.
+fn same_type(ours: &str, theirs: &str) -> bool {
+    fn plain(t: &str) -> &str {
+        match t {
+            "int" | "int4" | "integer" => "int",
+            other => other,
+        }
+    }
+    plain(ours) == plain(theirs)
+}
+
+/// A DataStore table as read: its columns (without CKAN's `_id`) and its rows by primary key.
+struct Stored {
+    fields: Vec<Map<String, Value>>,
+    rows: HashMap<String, Map<String, Value>>,
+}
+
+/// Reads the whole DataStore table of `resource_id`, page by page; `None` when it does not
+/// exist.
+async fn read_table(
+    ctx: &Ctx,
+    name: &str,
+    table: &LocalTable,
+    resource_id: &str,
+) -> Result<Option<Stored>, Failure> {
+    let mut stored = Stored {
+        fields: Vec::new(),
+        rows: HashMap::new(),
+    };
+    let mut offset = 0;
+    loop {
+        let body = json!({
+            "resource_id": resource_id,
+            "limit": PAGE_ROWS,
+            "offset": offset,
+            "sort": "_id",
+        });
+        let rec = ActionRecord::about(name, Some(&table.file), "datastore_search");
+        let answer = match ctx.call(rec, ActionBody::Json(body), Replay::Safe).await {
+            Ok(v) => v,
+            Err(e) if e.kind == ErrorKind::NotFound => return Ok(None),
+            Err(_) => return Err(Failure::Fatal),
+        };
+        if offset == 0 {
+            stored.fields = answer["fields"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_object)
+                .filter(|f| f.get("id").and_then(Value::as_str) != Some("_id"))
+                .cloned()
+                .collect();
+        }
+        let records = answer["records"].as_array().cloned().unwrap_or_default();
+        let got = records.len();
+        for r in records {
+            if let Value::Object(mut r) = r {
+                r.remove("_id");
+                let key = r.get(&table.primary_key).and_then(|v| canon("text", v));
+                stored.rows.insert(key.unwrap_or_default(), r);
+            }
+        }
+        offset += got;
+        if got < PAGE_ROWS {
+            return Ok(Some(stored));
+        }
+    }
+}
+
+/// Sends one DataStore write about `table`.
+async fn write(
+    ctx: &Ctx,
+    name: &str,
+    table: &LocalTable,
+    action: &str,
+    body: Value,
+) -> Result<(), Failure> {
+    let rec = ActionRecord::about(name, Some(&table.file), action);
+    match ctx.call(rec, ActionBody::Json(body), Replay::Safe).await {
+        Ok(_) => Ok(()),
+        // A table or rows already gone: a run before this one deleted them.
+        Err(e) if action == "datastore_delete" && e.kind == ErrorKind::NotFound => Ok(()),
+        Err(_) => Err(Failure::Fatal),
+    }
+}
+
+/// `records` cut into requests of at most [`BATCH_RECORDS`] records and about
+/// [`BATCH_BYTES`] bytes.
+fn batches(records: Vec<Map<String, Value>>) -> Vec<Vec<Map<String, Value>>> {
+    let mut out: Vec<Vec<Map<String, Value>>> = Vec::new();
+    let mut bytes = 0;
+    for r in records {
+        let size = serde_json::to_vec(&r).map_or(0, |b| b.len());
+        match out.last_mut() {
+            Some(last) if last.len() < BATCH_RECORDS && bytes + size <= BATCH_BYTES => {
+                bytes += size;
+                last.push(r);
+            }
+            _ => {
+                bytes = size;
+                out.push(vec![r]);
+            }
+        }
+    }
+    out
+}
+
+/// Brings the DataStore table of `resource_id` (which needs `action`) to the rows of `table`'s CSV in `dir`.
+pub(super) async fn sync_table(
+    ctx: &Ctx,
+    local: &LocalDataset,
+    table: &LocalTable,
+    resource_id: &str,
+    action: TableAction,
+    dir: &Path,
+) -> Result<(), Failure> {
+    let name = local.name.as_str();
+    let records = match read_records(&dir.join(&table.file), table) {
+        Ok(r) => r,
+        Err(cause) => {
+            let mut rec = ActionRecord::about(name, Some(&table.file), "datastore_upsert");
+            rec.outcome = "failed".into();
+            rec.fail(crate::t!("push-datastore-unreadable", cause = cause));
+            ctx.record(rec);
+            return Err(Failure::Fatal);
+        }
+    };
+    let columns: Vec<(&str, &str)> = table.columns().collect();
+    // A table CKAN does not call active does not exist: nothing to read.
+    let stored = match action {
+        TableAction::Load => None,
+        _ => read_table(ctx, name, table, resource_id).await?,
+    };
+    let same_columns = stored.as_ref().is_some_and(|s| {
+        s.fields.len() == columns.len()
+            && s.fields.iter().zip(&columns).all(|(f, (id, ty))| {
+                f.get("id").and_then(Value::as_str) == Some(id)
+                    && same_type(ty, f.get("type").and_then(Value::as_str).unwrap_or(""))
+            })
+    });
+    let create = json!({
+        "resource_id": resource_id,
+        "force": true,
+        "fields": table.fields,
+        "primary_key": table.primary_key,
+    });
+    let stored = match stored {
+        Some(s) if same_columns => {
+            // The dictionary: each column's `info` as `datastore.json` gives it.
+            let documented = s.fields.iter().zip(&table.fields).all(|(theirs, ours)| {
+                let info = |f: &Map<String, Value>| f.get("info").cloned().unwrap_or_default();
+                let (theirs, ours) = (info(theirs), info(ours));
+                ours.as_object()
+                    .into_iter()
+                    .flatten()
+                    .all(|(k, v)| theirs.get(k) == Some(v))
+            });
+            if !documented {
+                write(ctx, name, table, "datastore_create", create).await?;
+            }
+            s.rows
+        }
+        other => {
+            if other.is_some() {
+                // Columns added, removed or retyped: the table is built again.
+                let body = json!({ "resource_id": resource_id, "force": true });
+                write(ctx, name, table, "datastore_delete", body).await?;
+            }
+            write(ctx, name, table, "datastore_create", create).await?;
+            HashMap::new()
+        }
+    };
+    let key_of = |r: &Map<String, Value>| {
+        r.get(&table.primary_key)
+            .and_then(|v| canon("text", v))
+            .unwrap_or_default()
+    };
+    let wanted: BTreeMap<String, &Map<String, Value>> =
+        records.iter().map(|r| (key_of(r), r)).collect();
+    let changed: Vec<Map<String, Value>> = records
+        .iter()
+        .filter(|r| {
+            stored.get(&key_of(r)).is_none_or(|s| {
+                columns.iter().any(|(id, ty)| {
+                    canon(ty, r.get(*id).unwrap_or(&Value::Null))
+                        != canon(ty, s.get(*id).unwrap_or(&Value::Null))
+                })
+            })
+        })
+        .cloned()
+        .collect();
+    for batch in batches(changed) {
+        let body = json!({
+            "resource_id": resource_id,
+            "force": true,
+            "method": "upsert",
+            "records": batch,
+        });
+        write(ctx, name, table, "datastore_upsert", body).await?;
+    }
+    let mut gone: Vec<&String> = stored.keys().filter(|k| !wanted.contains_key(*k)).collect();
+    gone.sort();
+    for ids in gone.chunks(DELETE_IDS) {
+        let body = json!({
+            "resource_id": resource_id,
+            "force": true,
+            "filters": { table.primary_key.as_str(): ids },
+        });
+        write(ctx, name, table, "datastore_delete", body).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_compare_by_value_and_text_as_written() {
+        assert_eq!(canon("int", &json!(5)), canon("int", &json!("5")));
+        assert_eq!(
+            canon("numeric", &json!(2.5)),
+            canon("numeric", &json!("2.50"))
+        );
+        assert_ne!(canon("text", &json!("5")), canon("text", &json!("5.0")));
+        assert_eq!(canon("text", &json!("")), None);
+        assert_eq!(cell("int", "12"), json!(12));
+        assert_eq!(cell("numeric", "12.5"), json!(12.5));
+        assert_eq!(cell("text", "0012"), json!("0012"));
+        assert_eq!(cell("int", ""), Value::Null);
+    }
+
+    #[test]
+    fn batches_keep_every_record_in_order_within_both_limits() {
+        let record = |i: usize| {
+            let mut m = Map::new();
+            m.insert("id".into(), json!(i));
+            m.insert("text".into(), json!("x".repeat(i % 700)));
+            m
+        };
+        let records: Vec<_> = (0..12_000).map(record).collect();
+        let cut = batches(records.clone());
+        assert!(cut.len() > 3, "{} batches", cut.len());
+        for b in &cut {
+            let bytes: usize = b.iter().map(|r| serde_json::to_vec(r).unwrap().len()).sum();
+            assert!(
+                b.len() <= BATCH_RECORDS && bytes <= BATCH_BYTES,
+                "{} {bytes}",
+                b.len()
+            );
+        }
+        assert_eq!(cut.concat(), records);
+    }
+}

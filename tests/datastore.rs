@@ -1,0 +1,363 @@
+//! The DataStore against the harness's real CKAN (`datastore` plugin loaded): after `push`,
+//! `datastore_search` on each data table returns the rows of its CSV, numbers typed, every
+//! column documented in both languages; a second push writes nothing; an edited milestone
+//! and a removed one reach the DataStore with the fewest writes.
+//!
+//! The expected values come from the published files, read here with the `csv` crate: the
+//! CSV rows, the Table Schema types of `datapackage.json` (Frictionless) and the labels and
+//! definitions of the data dictionary CSV; never from `datastore.json`, which the code under
+//! test reads.
+
+mod common;
+
+use common::portal::{
+    action_json, assert_portal_equals_dist, build, package_show, portal, run_portal,
+    unique_catalog, Portal,
+};
+use common::proxy::Proxy;
+use common::{code, root};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// One test at a time against a server of two cores.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn out(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// A CSV file of `dist/` as a header and rows (the BOM dropped).
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let bytes = std::fs::read(path).unwrap();
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+    let mut r = csv::Reader::from_reader(bytes);
+    let header = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+/// Every row of a DataStore table, sorted by `id`, without CKAN's `_id`; and its fields.
+fn datastore_rows(portal: &Portal, resource_id: &str) -> (Vec<Value>, Vec<Value>) {
+    let answer = action_json(
+        portal,
+        "datastore_search",
+        &json!({ "resource_id": resource_id, "limit": 32000 }),
+    );
+    assert_eq!(answer["success"], true, "{answer}");
+    let mut records = answer["result"]["records"].as_array().unwrap().clone();
+    for r in &mut records {
+        r.as_object_mut().unwrap().remove("_id");
+    }
+    records.sort_by_key(|r| r["id"].as_str().unwrap_or_default().to_string());
+    let fields = answer["result"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["id"] != "_id")
+        .cloned()
+        .collect();
+    (records, fields)
+}
+
+/// Checks that each data table of `name` in the DataStore holds exactly its CSV's rows, typed
+/// as the Table Schema says, with the dictionary's labels and definitions in both languages.
+/// Returns the number of tables checked.
+fn assert_datastore_equals_dist(portal: &Portal, dist: &Path, name: &str) -> usize {
+    let dir = dist.join("datasets").join(name);
+    let datapackage: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("datapackage.json")).unwrap()).unwrap();
+    // The dictionary: (table, column) → (label fr, label en, definition fr, definition en).
+    // The dictionary is the table whose rows name a table and a column.
+    let dictionary = datapackage["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            let first = &r["schema"]["fields"][0]["name"];
+            *first == "ressource" || *first == "resource"
+        })
+        .map(|r| r["path"].as_str().unwrap().to_string())
+        .expect("a data dictionary in datapackage.json");
+    let (_, dict_rows) = read_csv(&dir.join(&dictionary));
+    let documented: BTreeMap<(String, String), Vec<String>> = dict_rows
+        .into_iter()
+        .map(|r| ((r[0].clone(), r[1].clone()), r[3..7].to_vec()))
+        .collect();
+    // A French dataset names the dictionary's first column `ressource`.
+    let french = datapackage["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["schema"]["fields"][0]["name"] == "ressource");
+    let remote = package_show(portal, name);
+    let mut checked = 0;
+    for table in datapackage["resources"].as_array().unwrap() {
+        let file = table["path"].as_str().unwrap();
+        let stem = table["name"].as_str().unwrap();
+        if file == dictionary {
+            continue;
+        }
+        let resource = remote["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["url"].as_str().unwrap().ends_with(&format!("/{file}")))
+            .unwrap_or_else(|| panic!("{name}: no resource for {file}"));
+        assert_eq!(resource["datastore_active"], true, "{name}/{file}");
+        let (header, rows) = read_csv(&dir.join(file));
+        let (records, fields) = datastore_rows(portal, resource["id"].as_str().unwrap());
+        // Columns: the CSV's, in its order, typed from the Table Schema.
+        let schema: BTreeMap<&str, &str> = table["schema"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f["name"].as_str().unwrap(), f["type"].as_str().unwrap()))
+            .collect();
+        let ids: Vec<&str> = fields.iter().map(|f| f["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, header, "{name}/{file}: columns");
+        for f in &fields {
+            let id = f["id"].as_str().unwrap();
+            let want = match schema[id] {
+                "integer" => "int4",
+                "number" => "numeric",
+                _ => "text",
+            };
+            assert_eq!(f["type"], want, "{name}/{file}/{id}: type");
+            let doc = &documented[&(stem.to_string(), id.to_string())];
+            let (label, notes, label_other, notes_other, other) = if french {
+                (&doc[0], &doc[2], &doc[1], &doc[3], "en")
+            } else {
+                (&doc[1], &doc[3], &doc[0], &doc[2], "fr")
+            };
+            let info = &f["info"];
+            assert_eq!(info["label"], label.as_str(), "{name}/{file}/{id}: label");
+            assert_eq!(info["notes"], notes.as_str(), "{name}/{file}/{id}: notes");
+            assert_eq!(info[format!("label_{other}")], label_other.as_str(), "{id}");
+            assert_eq!(info[format!("notes_{other}")], notes_other.as_str(), "{id}");
+        }
+        // Rows: the CSV's, each value typed.
+        let mut expected: Vec<Value> = rows
+            .iter()
+            .map(|row| {
+                let obj = header
+                    .iter()
+                    .zip(row)
+                    .map(|(h, cell)| {
+                        let v = match (cell.as_str(), schema[h.as_str()]) {
+                            ("", _) => Value::Null,
+                            (c, "integer") => json!(c.parse::<i64>().unwrap()),
+                            (c, "number") => json!(c.parse::<f64>().unwrap()),
+                            (c, _) => json!(c),
+                        };
+                        (h.clone(), v)
+                    })
+                    .collect();
+                Value::Object(obj)
+            })
+            .collect();
+        expected.sort_by_key(|r| r["id"].as_str().unwrap_or_default().to_string());
+        assert_eq!(records.len(), rows.len(), "{name}/{file}: rows");
+        for (got, want) in records.iter().zip(&expected) {
+            for (k, w) in want.as_object().unwrap() {
+                let g = &got[k];
+                let same = match (g, w) {
+                    (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+                    // CKAN answers numeric columns as text on some versions.
+                    (Value::String(a), Value::Number(b)) if schema[k.as_str()] == "number" => {
+                        a.parse::<f64>().ok() == b.as_f64()
+                    }
+                    _ => g == w,
+                };
+                assert!(
+                    same,
+                    "{name}/{file} row {}: `{k}` is {g}, the CSV has {w}",
+                    want["id"]
+                );
+            }
+            if schema.values().any(|t| *t == "integer") {
+                let n = schema.iter().find(|(_, t)| **t == "integer").unwrap().0;
+                assert!(
+                    got[*n].is_number() || got[*n].is_null(),
+                    "{file}/{n}: {got}"
+                );
+            }
+        }
+        checked += 1;
+    }
+    checked
+}
+
+struct Setup {
+    portal: Portal,
+    tmp: tempfile::TempDir,
+    catalog: PathBuf,
+    dist: PathBuf,
+    names: Vec<String>,
+}
+
+fn setup(config: &'static str, source: &str, tag: &str) -> Setup {
+    let portal = portal(config);
+    let tmp = tempfile::tempdir().unwrap();
+    let (catalog, _) = unique_catalog(&root().join(source), tmp.path(), tag);
+    let dist = build(&catalog, tmp.path());
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(dist.join("manifest.json")).unwrap()).unwrap();
+    let names = manifest["datasets"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    Setup {
+        portal,
+        tmp,
+        catalog,
+        dist,
+        names,
+    }
+}
+
+impl Setup {
+    fn push(&self, url: &str) -> std::process::Output {
+        let o = run_portal(
+            "push",
+            url,
+            &self.portal.token_file,
+            &self.dist,
+            &["--lang", "en"],
+        );
+        assert_eq!(code(&o), 0, "{}", out(&o));
+        o
+    }
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} lacks {from:?}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The milestones file of the first plan of `catalog`, and the lines of its rows.
+fn milestones_file(catalog: &Path) -> (PathBuf, Vec<String>) {
+    let mut plans: Vec<PathBuf> = std::fs::read_dir(catalog.join("plans"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    plans.sort();
+    let path = plans[0].join("milestones.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines = text.lines().skip(1).map(str::to_string).collect();
+    (path, lines)
+}
+
+fn lands_typed_documented_then_stays_then_follows(config: &'static str, source: &str) {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut s = setup(config, source, "ds");
+    let proxy = Proxy::start(s.portal.url.trim_start_matches("http://"));
+    s.push(&proxy.url);
+    let mut tables = 0;
+    for name in &s.names {
+        assert_portal_equals_dist(&s.portal, &s.dist, name);
+        tables += assert_datastore_equals_dist(&s.portal, &s.dist, name);
+    }
+    assert_eq!(tables, 2 * s.names.len(), "two data tables per dataset");
+    // Each table: one datastore_create, its rows in one upsert (they are few), nothing read.
+    assert_eq!(proxy.forwarded("datastore_create") as usize, tables);
+    assert_eq!(proxy.forwarded("datastore_upsert") as usize, tables);
+    assert_eq!(proxy.forwarded("datastore_search"), 0);
+    assert_eq!(proxy.forwarded("datastore_delete"), 0);
+
+    // A second push writes nothing, in the DataStore or elsewhere, and reads no table.
+    proxy.reset();
+    s.push(&proxy.url);
+    assert_eq!(proxy.forwarded_writes(), 0);
+    assert_eq!(proxy.forwarded("datastore_search"), 0);
+
+    // An edited milestone and a removed one.
+    let (path, lines) = milestones_file(&s.catalog);
+    assert!(lines.len() >= 3, "{}: too few milestones", path.display());
+    let removed_id = lines[2].split(',').next().unwrap().to_string();
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen(&format!("{}\n", lines[2]), "", 1)).unwrap();
+    let title = lines[1].split(',').nth(2).unwrap().to_string();
+    assert!(!title.is_empty() && !title.starts_with('"'), "{}", lines[1]);
+    edit(&path, &title, "Jalon révisé pour la DataStore");
+    let before = data_tables(&s.dist);
+    s.dist = build(&s.catalog, s.tmp.path());
+    let changed = data_tables(&s.dist)
+        .iter()
+        .filter(|(k, v)| before.get(*k) != Some(v))
+        .count();
+    assert!(changed >= 1);
+    proxy.reset();
+    s.push(&proxy.url);
+    for name in &s.names {
+        assert_portal_equals_dist(&s.portal, &s.dist, name);
+        assert_datastore_equals_dist(&s.portal, &s.dist, name);
+    }
+    // Each changed table is read once and gets one upsert of its changed rows; the removed
+    // milestone goes in one delete; no table is created again.
+    assert_eq!(proxy.forwarded("datastore_create"), 0);
+    assert_eq!(proxy.forwarded("datastore_search") as usize, changed);
+    assert_eq!(proxy.forwarded("datastore_upsert") as usize, changed);
+    assert_eq!(proxy.forwarded("datastore_delete"), 1);
+    let name = &s.names[0];
+    let remote = package_show(&s.portal, name);
+    let milestones = remote["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            let url = r["url"].as_str().unwrap();
+            url.ends_with("/jalons.csv") || url.ends_with("/milestones.csv")
+        })
+        .unwrap();
+    let (rows, _) = datastore_rows(&s.portal, milestones["id"].as_str().unwrap());
+    assert!(
+        rows.iter().all(|r| r["id"] != removed_id.as_str()),
+        "{removed_id} still there"
+    );
+    let edited = "Jalon révisé pour la DataStore";
+    assert!(rows
+        .iter()
+        .any(|r| r["titre"] == edited || r["title"] == edited));
+}
+
+/// The bytes of every data table CSV of `dist/`, by path.
+fn data_tables(dist: &Path) -> BTreeMap<String, Vec<u8>> {
+    common::read_tree(&dist.join("datasets"))
+        .into_iter()
+        .filter(|(k, _)| {
+            [
+                "/engagements.csv",
+                "/jalons.csv",
+                "/commitments.csv",
+                "/milestones.csv",
+            ]
+            .iter()
+            .any(|t| k.ends_with(t))
+        })
+        .collect()
+}
+
+#[test]
+fn donnees_quebec_bundled_catalogue_lands_in_the_datastore() {
+    lands_typed_documented_then_stays_then_follows("dq", "catalog");
+}
+
+#[test]
+fn plain_ckan_two_plans_land_in_the_datastore() {
+    lands_typed_documented_then_stays_then_follows(
+        "plain",
+        "tests/fixtures/valid/ckan-two-plans/catalog",
+    );
+}
