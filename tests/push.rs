@@ -703,23 +703,37 @@ fn changes_write_only_what_changed(
     assert_eq!(code(&d), 1);
     let o = s.push(&proxy.url, &["--report", &report.to_string_lossy()]);
     assert_eq!(code(&o), 0, "{}", out(&o));
-    let mut writes = writes_in(&report_lines(&report));
-    writes.sort();
-    let (m, d) = if config == "dq" {
-        ("jalons", "datapackage.json")
+    // One write: a package_revise carrying the four changed files (it replaces one
+    // resource_patch per file; the metadata_modified match guards it like an addition).
+    let lines = report_lines(&report);
+    assert_eq!(writes_in(&lines), vec!["package_revise -".to_string()]);
+    let revise = lines
+        .iter()
+        .find(|l| l["action"] == "package_revise")
+        .unwrap();
+    let mut carried: Vec<String> = revise["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap().to_string())
+        .collect();
+    carried.sort();
+    let m = if config == "dq" {
+        "jalons"
     } else {
-        ("milestones", "datapackage.json")
+        "milestones"
     };
     let mut want = vec![
-        format!("resource_patch {d}"),
-        format!("resource_patch {m}.csv"),
-        format!("resource_patch {m}.json"),
-        "resource_patch plan.json".to_string(),
+        "datapackage.json".to_string(),
+        format!("{m}.csv"),
+        format!("{m}.json"),
+        "plan.json".to_string(),
     ];
     want.sort();
-    assert_eq!(writes, want);
+    assert_eq!(carried, want);
     assert_eq!(proxy.forwarded("package_patch"), 0);
-    assert_eq!(proxy.forwarded_writes(), 4);
+    assert_eq!(proxy.forwarded("resource_patch"), 0);
+    assert_eq!(proxy.forwarded_writes(), 1);
     s.assert_converged();
 
     // The dataset's title changes: only package_patch, with that key only.
@@ -1840,7 +1854,7 @@ fn fault_matrix_every_fault_converges_and_is_reported() {
         ),
         row(
             "503",
-            "resource_patch",
+            "package_patch",
             1,
             status(503, "Service Unavailable".into(), None),
             1,

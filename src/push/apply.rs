@@ -27,7 +27,7 @@ pub struct ActionRecord {
     /// Resource key (file name), for actions on one resource.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
-    /// Resource keys (file names) a `package_revise` adds, in order.
+    /// Resource keys (file names) a `package_revise` adds or changes, in order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub resources: Vec<String>,
     /// The CKAN action, or `extra` for a resource only reported.
@@ -350,7 +350,7 @@ async fn add_files(
     mut modified: Option<String>,
     files: &[&LocalFile],
     views: &mut ViewsDue,
-) -> Result<(), Failure> {
+) -> Result<Option<String>, Failure> {
     let dataset = id.map_or(("name", name), |id| ("id", id));
     let mut rest = files;
     while !rest.is_empty() && ctx.revise.load(Ordering::SeqCst) {
@@ -358,7 +358,7 @@ async fn add_files(
             break;
         };
         if ctx.stop.load(Ordering::SeqCst) {
-            return Ok(());
+            return Ok(None);
         }
         let (batch, after) = rest.split_at(batch_len(rest));
         let mut rec = ActionRecord::about(name, None, "package_revise");
@@ -383,9 +383,13 @@ async fn add_files(
             Err(_) => return Err(Failure::Fatal),
         }
     }
+    if !rest.is_empty() {
+        // Files added one by one: the dataset changed since `modified`.
+        modified = None;
+    }
     for f in rest {
         if ctx.stop.load(Ordering::SeqCst) {
-            return Ok(());
+            return Ok(None);
         }
         let mut fields = resource_fields(f);
         fields.push(("package_id".into(), id.unwrap_or(name).to_string()));
@@ -395,6 +399,134 @@ async fn add_files(
             Err(e) if ambiguous(&e) => return Err(Failure::Ambiguous(e)),
             Err(_) => return Err(Failure::Fatal),
         }
+    }
+    Ok(modified)
+}
+
+/// A change to one resource already on the portal: the fields to set and, when its content
+/// changed, the file to upload.
+struct Change<'a> {
+    id: String,
+    file: &'a LocalFile,
+    fields: Map<String, Value>,
+    upload: bool,
+}
+
+impl<'a> Change<'a> {
+    /// The file's new content, with every field we own.
+    fn upload(id: String, file: &'a LocalFile) -> Self {
+        let Value::Object(fields) = resource_json(file) else {
+            unreachable!("resource_json gives an object")
+        };
+        Change {
+            id,
+            file,
+            fields,
+            upload: true,
+        }
+    }
+
+    /// Only the fields named in `keys`.
+    fn fields(id: String, file: &'a LocalFile, keys: &[String]) -> Self {
+        let Value::Object(mut fields) = resource_json(file) else {
+            unreachable!("resource_json gives an object")
+        };
+        fields.retain(|k, _| keys.contains(k));
+        Change {
+            id,
+            file,
+            fields,
+            upload: false,
+        }
+    }
+}
+
+/// How many of `changes` (at least one) the next `package_revise` carries: as for new files
+/// ([`batch_len`]), the uploads of a request stay within CKAN's default upload limit.
+fn change_batch_len(changes: &[Change]) -> usize {
+    let mut total = 0;
+    changes
+        .iter()
+        .take(REVISE_MAX_FILES)
+        .take_while(|c| {
+            total += if c.upload { c.file.bytes } else { 0 };
+            total <= REVISE_MAX_BYTES
+        })
+        .count()
+        .max(1)
+}
+
+/// `package_revise` applying `changes` to the dataset `id`, only if it still has the
+/// `metadata_modified` we last saw: each resource's fields as one JSON object
+/// (`update__resources__<id>`), its file as `update__resources__<id>__upload`.
+fn change_body(id: &str, modified: &str, changes: &[Change]) -> ActionBody {
+    let matching = json!({ "id": id, "metadata_modified": modified });
+    let mut fields = vec![("match".to_string(), matching.to_string())];
+    let mut files = Vec::new();
+    for c in changes {
+        let key = format!("update__resources__{}", c.id);
+        fields.push((key.clone(), Value::Object(c.fields.clone()).to_string()));
+        if c.upload {
+            files.push(upload_file(c.file, format!("{key}__upload")));
+        }
+    }
+    ActionBody::Upload { fields, files }
+}
+
+/// Applies `changes` to resources of the dataset: in `package_revise` batches guarded by
+/// `metadata_modified`, like new files (a file uploaded this way does not fire the hooks of
+/// loaders such as ckanext-xloader, which would replace the DataStore table and the `hash`);
+/// without `package_revise`, one `resource_patch` each.
+async fn change_files(
+    ctx: &Ctx,
+    name: &str,
+    id: Option<&str>,
+    mut modified: Option<String>,
+    changes: &[Change<'_>],
+    views: &mut ViewsDue,
+) -> Result<(), Failure> {
+    let mut rest = changes;
+    while !rest.is_empty() && ctx.revise.load(Ordering::SeqCst) {
+        let (Some(since), Some(id)) = (modified.as_deref(), id) else {
+            break;
+        };
+        if ctx.stop.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let (batch, after) = rest.split_at(change_batch_len(rest));
+        let mut rec = ActionRecord::about(name, None, "package_revise");
+        rec.resources = batch.iter().map(|c| c.file.key.clone()).collect();
+        match ctx
+            .call(rec, change_body(id, since, batch), Replay::Once)
+            .await
+        {
+            Ok(mut v) => {
+                modified = v.get("package").and_then(|p| text(p, "metadata_modified"));
+                views.revised = Some(v["package"].take());
+                rest = after;
+            }
+            Err(e) if e.is_unknown_action() => ctx.revise.store(false, Ordering::SeqCst),
+            Err(e) if e.is_refused_match() || ambiguous(&e) => return Err(Failure::Ambiguous(e)),
+            Err(_) => return Err(Failure::Fatal),
+        }
+    }
+    for c in rest {
+        if ctx.stop.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let rec = ActionRecord::about(name, Some(&c.file.key), "resource_patch");
+        let body = if c.upload {
+            let mut fields = resource_fields(c.file);
+            fields.push(("id".into(), c.id.clone()));
+            upload(c.file, fields)
+        } else {
+            let mut body = c.fields.clone();
+            body.insert("id".into(), c.id.clone().into());
+            ActionBody::Json(Value::Object(body))
+        };
+        ctx.call(rec, body, Replay::Safe)
+            .await
+            .map_err(|_| Failure::Fatal)?;
     }
     Ok(())
 }
@@ -460,15 +592,8 @@ async fn execute(
         })
         .collect();
     let fresh: Vec<&LocalFile> = new.iter().filter(|f| is_table(local, &f.key)).collect();
-    add_files(
-        ctx,
-        name,
-        id.as_deref(),
-        modified,
-        &new.iter().collect::<Vec<_>>(),
-        views,
-    )
-    .await?;
+    let new: Vec<&LocalFile> = new.iter().collect();
+    let modified = add_files(ctx, name, id.as_deref(), modified, &new, views).await?;
     // Then the DataStore, before any hash that vouches for it is written.
     let tables: Vec<(&LocalTable, TableAction)> = plan
         .resources
@@ -494,7 +619,27 @@ async fn execute(
         views.due = true;
         views.loaded.extend(ids.values().cloned());
     }
-    let ids = &ids;
+    // The changed files and fields, and the hash of each data table this run added, in one
+    // `package_revise` (or one `resource_patch` each on a portal without it).
+    let mut changes = Vec::new();
+    for rp in &plan.resources {
+        let Some(f) = local.files.iter().find(|f| f.key == rp.key) else {
+            continue;
+        };
+        let id = rp.remote_id.clone().unwrap_or_default();
+        match rp.action {
+            ResourceAction::Upload => changes.push(Change::upload(id, f)),
+            ResourceAction::Update => changes.push(Change::fields(id, f, &rp.changed)),
+            _ => {}
+        }
+    }
+    for f in &fresh {
+        if let Some(id) = ids.get(&f.key) {
+            let ours = local.files.iter().find(|l| l.key == f.key).unwrap_or(f);
+            changes.push(Change::fields(id.clone(), ours, &["hash".to_string()]));
+        }
+    }
+    change_files(ctx, name, id.as_deref(), modified, &changes, views).await?;
     for rp in &plan.resources {
         if ctx.stop.load(Ordering::SeqCst) {
             return Ok(());
@@ -502,25 +647,6 @@ async fn execute(
         let file = local.files.iter().find(|f| f.key == rp.key);
         let key = Some(rp.key.as_str());
         match (rp.action, file) {
-            (ResourceAction::Upload, Some(f)) => {
-                let mut fields = resource_fields(f);
-                fields.push(("id".into(), rp.remote_id.clone().unwrap_or_default()));
-                let rec = ActionRecord::about(name, key, "resource_patch");
-                ctx.call(rec, upload(f, fields), Replay::Safe)
-                    .await
-                    .map_err(|_| Failure::Fatal)?;
-            }
-            (ResourceAction::Update, Some(f)) => {
-                let mut body = Map::new();
-                body.insert("id".into(), rp.remote_id.clone().unwrap_or_default().into());
-                for k in &rp.changed {
-                    body.insert(k.clone(), f.resource.get(k).cloned().unwrap_or(Value::Null));
-                }
-                let rec = ActionRecord::about(name, key, "resource_patch");
-                ctx.call(rec, ActionBody::Json(Value::Object(body)), Replay::Safe)
-                    .await
-                    .map_err(|_| Failure::Fatal)?;
-            }
             // A second copy of our own file always goes; a foreign one only with --prune.
             (ResourceAction::Duplicate, _) | (ResourceAction::Extra, _)
                 if rp.action == ResourceAction::Duplicate || ctx.prune =>
@@ -541,22 +667,6 @@ async fn execute(
             }
             _ => {}
         }
-    }
-    // Data tables added by this run, now loaded: their hash at last.
-    for f in fresh {
-        if ctx.stop.load(Ordering::SeqCst) {
-            return Ok(());
-        }
-        let (Some(rid), Some(ours)) =
-            (ids.get(&f.key), local.files.iter().find(|l| l.key == f.key))
-        else {
-            continue;
-        };
-        let body = json!({ "id": rid, "hash": ours.resource.get("hash") });
-        let rec = ActionRecord::about(name, Some(&f.key), "resource_patch");
-        ctx.call(rec, ActionBody::Json(body), Replay::Safe)
-            .await
-            .map_err(|_| Failure::Fatal)?;
     }
     Ok(())
 }
