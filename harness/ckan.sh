@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Real CKAN servers on 127.0.0.1 for the project's push tests, in five configurations:
+# Real CKAN servers on 127.0.0.1 for the project's push tests, in six configurations:
 #   plain  CKAN 2.11, core (plugins: activity datastore text_view)          port 5000
 #   dq     CKAN 2.11 + ckanext-scheming with a Données Québec-like schema   port 5001
 #   v29    CKAN 2.9 (Données Québec's stated version), core                 port 5002
 #   v210   CKAN 2.10, core                                                  port 5003
 #   v212   CKAN 2.12, core                                                  port 5004
+#   xl     CKAN 2.11 + ckanext-xloader and its job worker (loads CSVs)      port 5005
 # Each has its own databases, storage, ckan.ini and Solr core; each CKAN version its own venv.
 # Solr itself is replaced by harness/solr_standin.py (port 8983); PostgreSQL 15 and Redis are
 # the real ones.
@@ -27,6 +28,10 @@ CKAN_29_VERSION=2.9.11
 CKAN_210_VERSION=2.10.11
 CKAN_212_VERSION=2.12.0
 SCHEMING_VERSION=3.1.0
+# xl's loader, added to CKAN 2.11's venv. Its wheel declares no dependencies: the others are
+# the pins of its repository's requirements.txt (the rest of that file CKAN already brings).
+XLOADER_PINS=(ckanext-xloader==2.5.2 chardet==5.2.0 tabulator==1.53.5 Unidecode==1.0.22
+  ckantoolkit==0.0.7)
 PYTHON=${OGP_HARNESS_PYTHON:-/usr/bin/python3}
 # CKAN 2.9 runs on Python 3.9 and 2.10 on 3.10 at most (this image's pyenv has both).
 PYTHON_39=${OGP_HARNESS_PYTHON39:-/root/.pyenv/versions/3.9.18/bin/python3}
@@ -39,7 +44,7 @@ REDIS_PORT=6379
 SOLR_PORT=8983
 ADMIN_USER=ogp_admin
 ADMIN_EMAIL=ogp-admin@example.org
-CONFIGS=(plain dq v29 v210 v212)
+CONFIGS=(plain dq v29 v210 v212 xl)
 ORGS=(
   "secretariat-du-conseil-du-tresor|Secrétariat du Conseil du trésor"
   "open-gov-office|Open Government Office"
@@ -68,6 +73,7 @@ config_port() {
     v29) echo 5002 ;;
     v210) echo 5003 ;;
     v212) echo 5004 ;;
+    xl) echo 5005 ;;
     *) die "unknown config '$1' (${CONFIGS[*]})" ;;
   esac
 }
@@ -76,6 +82,7 @@ config_plugins() {
     plain | v210 | v212) echo "activity datastore text_view" ;;
     dq) echo "activity datastore text_view scheming_datasets" ;;
     v29) echo "datastore text_view" ;; # activity is part of CKAN's core before 2.10
+    xl) echo "activity datastore xloader text_view" ;;
   esac
 }
 config_redis_db() {
@@ -85,18 +92,19 @@ config_redis_db() {
     v29) echo 2 ;;
     v210) echo 3 ;;
     v212) echo 4 ;;
+    xl) echo 5 ;;
   esac
 }
-# The venv of a config: plain and dq share CKAN 2.11's.
+# The venv of a config: plain, dq and xl share CKAN 2.11's.
 config_venv() {
   case $1 in
-    plain | dq) echo "$VENV" ;;
+    plain | dq | xl) echo "$VENV" ;;
     *) echo "$TOOLS/ckan-venv-$1" ;;
   esac
 }
 config_ckan_version() {
   case $1 in
-    plain | dq) echo "$CKAN_VERSION" ;;
+    plain | dq | xl) echo "$CKAN_VERSION" ;;
     v29) echo "$CKAN_29_VERSION" ;;
     v210) echo "$CKAN_210_VERSION" ;;
     v212) echo "$CKAN_212_VERSION" ;;
@@ -107,7 +115,7 @@ config_ckan_version() {
 # the schema of its own release.
 config_solr_schema() {
   case $1 in
-    plain | dq) echo ckan-2.11 ;;
+    plain | dq | xl) echo ckan-2.11 ;;
     v29) echo ckan-2.9 ;;
     v210) echo ckan-2.10 ;;
     v212) echo ckan-2.12 ;;
@@ -120,6 +128,14 @@ config_python() {
     *) echo "$PYTHON" ;;
   esac
 }
+# Packages only that config loads, added to its venv when it comes up (see ensure_extra_pins).
+config_extra_pins() {
+  case $1 in
+    xl) echo "${XLOADER_PINS[*]}" ;;
+  esac
+}
+# The configs loading xloader: they get its API token in ckan.ini and CKAN's job worker.
+uses_xloader() { [[ " $(config_plugins "$1") " == *" xloader "* ]]; }
 is_config() { [[ " ${CONFIGS[*]} " == *" $1 "* ]]; }
 ckan_url() { echo "http://127.0.0.1:$(config_port "$1")"; }
 cfg_dir() { echo "$STATE/$1"; }
@@ -198,6 +214,13 @@ stop_pidfile() {
   rm -f "$pidfile"
 }
 
+# stop_config CONFIG [WHY]: stops that config's CKAN server and its job worker (if it has one).
+stop_config() {
+  local cfg=$1 why=${2:+ ($2)}
+  stop_pidfile "$(cfg_dir "$cfg")/ckan.pid" "$(ini_of "$cfg") run" "CKAN $cfg$why"
+  stop_pidfile "$(cfg_dir "$cfg")/worker.pid" "$(ini_of "$cfg") jobs worker" "job worker $cfg$why"
+}
+
 # HTTP status of GET URL ("000" when nothing answers).
 http_code() { curl -s -o /dev/null -m "${2:-5}" -w '%{http_code}' "$1" || true; }
 
@@ -255,7 +278,7 @@ ensure_venv() {
   fi
   for other in "${CONFIGS[@]}"; do
     [[ $(config_venv "$other") == "$venv" ]] || continue
-    stop_pidfile "$(cfg_dir "$other")/ckan.pid" "$(ini_of "$other") run" "CKAN $other (venv to reinstall)"
+    stop_config "$other" "venv to reinstall"
   done
   log "[$cfg] installing CKAN $version into $venv"
   rm -rf "$venv"
@@ -282,6 +305,25 @@ ensure_venv() {
       "ckan[requirements]==$version"
   fi
   echo "$want" >"$stamp"
+}
+
+# ensure_extra_pins CONFIG: adds the packages only CONFIG loads (xl: xloader) to its venv,
+# stamped apart (.harness-pins-CONFIG) so that the venv's own stamp, and with it the servers of
+# the other configs sharing the venv, stay as they are: pip only adds packages (these move
+# none of CKAN's pins) and those servers do not load them. A reinstall of the venv drops them;
+# the config's next `up` adds them again.
+ensure_extra_pins() {
+  local cfg=$1 venv pins stamp
+  pins=$(config_extra_pins "$cfg")
+  [[ -n $pins ]] || return 0
+  venv=$(config_venv "$cfg")
+  stamp=$venv/.harness-pins-$cfg
+  [[ "$(cat "$stamp" 2>/dev/null)" == "$pins" ]] && return 0
+  log "[$cfg] installing $pins into $venv"
+  # (one pin a word; tabulator's dependencies include sdists, built like CKAN's)
+  # shellcheck disable=SC2086
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --use-pep517 $pins
+  echo "$pins" >"$stamp"
 }
 
 pg_online() { pg_lsclusters -h 2>/dev/null | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1==v && $2==c && $4 ~ /online/ {f=1} END {exit !f}'; }
@@ -332,6 +374,9 @@ solr_args() { # one core per config, each with its schema name
   echo "${args[@]}"
 }
 
+# Set by ensure_solr when it (re)started the stand-in: every core is empty then.
+SOLR_STARTED=0
+
 ensure_solr() {
   local pid i want
   want=$({ sha256sum "$HARNESS_DIR/solr_standin.py"; solr_args; } | sha256sum | cut -d' ' -f1)
@@ -350,6 +395,7 @@ ensure_solr() {
   for i in $(seq 100); do
     if [[ $(http_code "http://127.0.0.1:$SOLR_PORT/standin") == 200 ]]; then
       echo "$want" >"$STATE/solr.stamp"
+      SOLR_STARTED=1
       return 0
     fi
     pid_of "$STATE/solr.pid" solr_standin.py >/dev/null || break
@@ -427,6 +473,15 @@ scheming.presets=ckanext.scheming:presets.json
 scheming.dataset_fallback=false
 EOF
   fi
+  # xloader keeps its jobs and their logs in tables of its own (jobs, metadata, logs, made at
+  # its first job), in the config's main database as its README advises; the default is an
+  # SQLite file in /tmp that every config would share. Its API token is set apart, once it
+  # exists (ensure_loader_token).
+  if uses_xloader "$cfg"; then
+    cat <<EOF
+ckanext.xloader.jobs_db.uri=postgresql://$(role_main "$cfg"):$pw@127.0.0.1:$PG_PORT/$(db_main "$cfg")
+EOF
+  fi
 }
 
 ensure_ini() {
@@ -475,6 +530,19 @@ ensure_migrated() {
   log "[$cfg] setting DataStore permissions"
   # set-permissions only prints SQL (it starts with \connect to the datastore database).
   ckan_cli "$cfg" datastore set-permissions 2>>"$(cfg_dir "$cfg")/cli.log" | pg -d postgres >/dev/null
+  if uses_xloader "$cfg"; then
+    # xloader makes its job tables on first use, in the server (xloader_status) and in the
+    # worker (each job): two first uses at once collide (CREATE TABLE: duplicate key in
+    # pg_type), the job dies unrecorded and the resource stays `running` forever. Made here.
+    log "[$cfg] creating xloader's job tables"
+    "$(config_venv "$cfg")/bin/python" - "$(ini_of "$cfg")" >>"$(cfg_dir "$cfg")/cli.log" 2>&1 <<'PY' ||
+import sys
+from ckan.cli import load_config
+from ckanext.xloader import db
+db.init(load_config(sys.argv[1]))
+PY
+      { tail -n 30 "$(cfg_dir "$cfg")/cli.log" >&2; die "[$cfg] could not create xloader's job tables"; }
+  fi
   echo "$want" >"$stamp"
 }
 
@@ -499,6 +567,9 @@ run_stamp() {
     cat "$(cfg_dir "$cfg")/db.stamp"
     config_solr_schema "$cfg" # checked by CKAN at startup only
     if [[ $cfg == dq ]]; then sha256sum "$HARNESS_DIR/schema/donneesquebec.yaml"; fi
+    if [[ -n $(config_extra_pins "$cfg") ]]; then cat "$(config_venv "$cfg")/.harness-pins-$cfg"; fi
+    # (the ini file itself: its xloader token is set outside ini.sha256)
+    if uses_xloader "$cfg"; then sha256sum <"$(ini_of "$cfg")"; fi
   } | sha256sum | cut -d' ' -f1
 }
 
@@ -604,10 +675,64 @@ ensure_orgs() {
   ensure_named "$1" group "${THEME_GROUPS[@]}"
 }
 
+# xloader's job downloads the upload and writes the DataStore with the API token that the
+# server puts into it when it queues the job (`ckanext.xloader.api_token`, required since CKAN
+# 2.10; without it resources are saved but never loaded). The sysadmin's token exists only once
+# the server answers (ensure_token), so it is merged into ckan.ini afterwards, from a mode-600
+# file rather than a command line, and the changed ini restarts the server (run_stamp): once
+# on the first bring-up, and when the token is remade.
+ensure_loader_token() {
+  local cfg=$1 ini tf opts
+  ini=$(ini_of "$cfg") tf=$(token_file "$cfg")
+  if [[ "$(sed -n 's/^ckanext\.xloader\.api_token *= *//p' "$ini" | tr -d '[:space:]' | sha256sum)" == \
+    "$(sha256sum <"$tf")" ]]; then
+    return 0
+  fi
+  log "[$cfg] setting xloader's API token (ckanext.xloader.api_token) in $ini"
+  opts=$(cfg_dir "$cfg")/loader-token.ini
+  (umask 077 && printf '[app:main]\nckanext.xloader.api_token = %s\n' "$(cat "$tf")" >"$opts")
+  "$(config_venv "$cfg")/bin/ckan" config-tool "$ini" -f "$opts" >/dev/null
+  rm -f "$opts"
+}
+
+# CKAN's job worker (`ckan jobs worker`: RQ on the config's Redis database, default queue),
+# which runs xloader's loads. It is started after the server, with the same run stamp, so a
+# change that restarts one restarts the other; ready when CKAN logs that it has started.
+ensure_worker() {
+  local cfg=$1 ini pidfile logfile stampfile want offset start
+  ini=$(ini_of "$cfg") pidfile=$(cfg_dir "$cfg")/worker.pid
+  logfile=$(cfg_dir "$cfg")/worker.log stampfile=$(cfg_dir "$cfg")/worker.stamp
+  want=$(run_stamp "$cfg")
+  if pid_of "$pidfile" "$ini jobs worker" >/dev/null; then
+    [[ "$(cat "$stampfile" 2>/dev/null)" == "$want" ]] && return 0
+    stop_pidfile "$pidfile" "$ini jobs worker" "job worker $cfg (configuration changed)"
+  fi
+  log "[$cfg] starting the job worker"
+  touch "$logfile"
+  offset=$(stat -c %s "$logfile") # (the log is appended to: read only this start's lines)
+  start_daemon "$pidfile" "$logfile" "$(config_venv "$cfg")/bin/ckan" -c "$ini" jobs worker
+  start=$SECONDS
+  while ((SECONDS - start < READY_TIMEOUT)); do
+    if tail -c +"$((offset + 1))" "$logfile" | grep -q 'has started on queue'; then
+      echo "$want" >"$stampfile"
+      log "[$cfg] job worker listening after $((SECONDS - start)) s (pid $(cat "$pidfile"))"
+      return 0
+    fi
+    if ! pid_of "$pidfile" "$ini jobs worker" >/dev/null; then
+      tail -n 40 "$logfile" >&2 || true
+      die "[$cfg] the job worker exited while starting (log: $logfile)"
+    fi
+    sleep 0.5
+  done
+  tail -n 40 "$logfile" >&2 || true
+  die "[$cfg] the job worker did not start within $READY_TIMEOUT s (log: $logfile)"
+}
+
 config_up() {
   local cfg=$1
   mkdir -p "$(cfg_dir "$cfg")/storage"
   chmod 700 "$(cfg_dir "$cfg")"
+  ensure_extra_pins "$cfg"
   ensure_db "$cfg"
   ensure_ini "$cfg"
   ensure_migrated "$cfg"
@@ -616,6 +741,11 @@ config_up() {
   ensure_admin "$cfg"
   ensure_token "$cfg"
   ensure_orgs "$cfg"
+  if uses_xloader "$cfg"; then
+    ensure_loader_token "$cfg"
+    ensure_running "$cfg" # (restarts it when the token was just set)
+    ensure_worker "$cfg"
+  fi
 }
 
 # ------------------------------------------------------------------ commands
@@ -665,8 +795,21 @@ cmd_up() {
   ensure_postgres
   ensure_redis
   ensure_solr
-  # One venv per CKAN version (plain and dq share one); each group of configs comes up as soon
-  # as its venv is ready, side by side with the other installs.
+  # A (re)started stand-in has emptied the cores of the configs not named too (adding a config
+  # adds a core, which restarts it): the running ones are refilled now, before any venv is
+  # touched, as `up` refills its own.
+  if ((SOLR_STARTED)); then
+    for cfg in "${CONFIGS[@]}"; do
+      [[ " ${wanted[*]} " == *" $cfg "* ]] && continue
+      pid_of "$(cfg_dir "$cfg")/ckan.pid" "$(ini_of "$cfg") run" >/dev/null || continue
+      (ensure_indexed "$cfg") &
+      pids+=($!) names+=("$cfg")
+    done
+    wait_all "index rebuild" "${names[@]}" "${pids[@]}" || exit 1
+    pids=() names=()
+  fi
+  # One venv per CKAN version (plain, dq and xl share one); each group of configs comes up as
+  # soon as its venv is ready, side by side with the other installs.
   for cfg in "${wanted[@]}"; do
     venv=$(config_venv "$cfg")
     [[ $venvs == *" $venv "* ]] && continue
@@ -689,14 +832,10 @@ cmd_down() {
   for cfg in "$@"; do is_config "$cfg" || die "unknown config '$cfg' (${CONFIGS[*]})"; done
   lock
   if (($# > 0)); then
-    for cfg in "$@"; do
-      stop_pidfile "$(cfg_dir "$cfg")/ckan.pid" "$(ini_of "$cfg") run" "CKAN $cfg"
-    done
+    for cfg in "$@"; do stop_config "$cfg"; done
     return 0
   fi
-  for cfg in "${CONFIGS[@]}"; do
-    stop_pidfile "$(cfg_dir "$cfg")/ckan.pid" "$(ini_of "$cfg") run" "CKAN $cfg"
-  done
+  for cfg in "${CONFIGS[@]}"; do stop_config "$cfg"; done
   stop_pidfile "$STATE/solr.pid" solr_standin.py "Solr stand-in"
   stop_pidfile "$STATE/redis.pid" redis-server "Redis"
   log "down (PostgreSQL is a system service shared with others: left running;" \
@@ -708,6 +847,13 @@ reset_config() {
   [[ $(http_code "$(ckan_url "$cfg")/api/3/action/status_show") == 200 ]] ||
     die "[$cfg] CKAN is not running: run 'bash harness/ckan.sh up' first"
   [[ -s $(auth_header_file "$cfg") ]] || die "[$cfg] no API token: run up first"
+  if uses_xloader "$cfg"; then
+    # Loads still queued for the datasets about to be purged: dropped first (RQ's lists of
+    # queued job ids; a load already running finishes or fails on its purged resource).
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$(config_redis_db "$cfg")" --scan \
+      --pattern 'rq:queue:*' | xargs -r redis-cli -h 127.0.0.1 -p "$REDIS_PORT" \
+      -n "$(config_redis_db "$cfg")" DEL >/dev/null
+  fi
   ids=$(pg -d "$(db_main "$cfg")" -Atc "SELECT id FROM package")
   n=$(grep -c . <<<"$ids" || true)
   if ((n > 0)); then
@@ -731,6 +877,20 @@ BEGIN
 END
 $$;
 SQL
+  if uses_xloader "$cfg"; then
+    # xloader's job tables (made at its first job) and its per-resource status (task_status,
+    # which dataset_purge leaves behind).
+    pg -d "$(db_main "$cfg")" >/dev/null <<'SQL'
+DO $$
+BEGIN
+  IF to_regclass('public.jobs') IS NOT NULL THEN
+    TRUNCATE public.jobs, public.metadata, public.logs;
+  END IF;
+  DELETE FROM task_status WHERE task_type = 'xloader';
+END
+$$;
+SQL
+  fi
   solr_clear "$cfg"
   rm -rf "$(cfg_dir "$cfg")/storage/resources"
   log "[$cfg] reset: $n datasets purged in $((SECONDS - start)) s"
@@ -801,12 +961,20 @@ cmd_status() {
       printf '%-14s no API token file (%s)\n' "ckan-$cfg" "$(token_file "$cfg")"
       down=1
     }
+    uses_xloader "$cfg" || continue
+    if pid=$(pid_of "$(cfg_dir "$cfg")/worker.pid" "$(ini_of "$cfg") jobs worker"); then
+      printf '%-14s up    pid %s (ckan jobs worker, Redis db %s)\n' "worker-$cfg" "$pid" \
+        "$(config_redis_db "$cfg")"
+    else
+      printf '%-14s DOWN  (ckan jobs worker)\n' "worker-$cfg"
+      down=1
+    fi
   done
   return "$down"
 }
 
 usage() {
-  sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit "${1:-0}"
 }
 

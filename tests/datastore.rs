@@ -361,3 +361,105 @@ fn plain_ckan_two_plans_land_in_the_datastore() {
         "tests/fixtures/valid/ckan-two-plans/catalog",
     );
 }
+
+/// `xloader_status` of a resource: `None` when the portal never queued a job for it.
+fn xloader_status(portal: &Portal, resource_id: &str) -> Option<Value> {
+    let answer = action_json(
+        portal,
+        "xloader_status",
+        &json!({ "resource_id": resource_id }),
+    );
+    match answer["success"].as_bool() {
+        Some(true) => Some(answer["result"].clone()),
+        _ if answer["error"]["__type"] == "Not Found Error" => None,
+        _ => panic!("xloader_status: {answer}"),
+    }
+}
+
+/// The ids of the data tables' resources of `name`.
+fn table_ids(portal: &Portal, name: &str) -> Vec<String> {
+    package_show(portal, name)["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["datastore_active"] == true)
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// On a CKAN whose ckanext-xloader loads every CSV it is told of (with its job worker):
+/// `push` never sets it off (files go up through `package_revise`), loads the DataStore
+/// itself, typed and documented; when the portal's loader loads a table again anyway, the
+/// types survive (`type_override`), the next push finds the rows equal and only restores the
+/// file's hash, which xloader replaced; then nothing is written.
+#[test]
+fn a_portal_with_xloader_keeps_typed_documented_tables() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let s = setup("xl", "tests/fixtures/valid/ckan-two-plans/catalog", "xl");
+    let status = common::portal::status(&s.portal);
+    assert!(
+        status["extensions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e == "xloader"),
+        "the xl portal runs without xloader: {status}"
+    );
+    let proxy = Proxy::start(s.portal.url.trim_start_matches("http://"));
+    s.push(&proxy.url);
+    let mut tables = Vec::new();
+    for name in &s.names {
+        assert_eq!(assert_datastore_equals_dist(&s.portal, &s.dist, name), 2);
+        tables.extend(table_ids(&s.portal, name));
+    }
+    for id in &tables {
+        assert_eq!(xloader_status(&s.portal, id), None, "a loader job for {id}");
+    }
+    proxy.reset();
+    s.push(&proxy.url);
+    assert_eq!(proxy.forwarded_writes(), 0);
+
+    // The portal's loader loads one table again, as an administrator may ask it to.
+    let id = &tables[1];
+    let submitted = action_json(
+        &s.portal,
+        "xloader_submit",
+        &json!({ "resource_id": id, "ignore_hash": true }),
+    );
+    assert_eq!(submitted["result"], true, "{submitted}");
+    let start = std::time::Instant::now();
+    loop {
+        let st = xloader_status(&s.portal, id).expect("a job after xloader_submit");
+        match st["status"].as_str() {
+            Some("complete") => break,
+            Some("error") => panic!("xloader failed: {st}"),
+            _ => {}
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(90),
+            "xloader did not finish in 90 s: {st}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    // Typed and documented still, every row as in the CSV; xloader replaced the hash.
+    for name in &s.names {
+        assert_datastore_equals_dist(&s.portal, &s.dist, name);
+    }
+    proxy.reset();
+    s.push(&proxy.url);
+    for name in &s.names {
+        assert_portal_equals_dist(&s.portal, &s.dist, name);
+    }
+    assert_eq!(
+        proxy.forwarded("datastore_search"),
+        1,
+        "the reloaded table is read"
+    );
+    for action in ["datastore_create", "datastore_upsert", "datastore_delete"] {
+        assert_eq!(proxy.forwarded(action), 0, "{action}: the rows were equal");
+    }
+    assert_eq!(proxy.forwarded("package_revise"), 1, "the hash put back");
+    proxy.reset();
+    s.push(&proxy.url);
+    assert_eq!(proxy.forwarded_writes(), 0);
+}

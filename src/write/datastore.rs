@@ -39,11 +39,14 @@ pub(crate) struct Column<'a> {
 
 /// A column's data dictionary entry: CKAN shows `label` and `notes`; the other language's are
 /// kept beside them (`label_en`, `notes_en` in a French dataset, `label_fr`, `notes_fr` in an
-/// English one).
+/// English one). `type_override` is the column's type again: loaders such as
+/// ckanext-xloader load every column as text unless it is set, so a table a portal's loader
+/// loads again keeps its types.
 #[derive(Serialize)]
 struct Info {
     label: String,
     notes: String,
+    type_override: &'static str,
     #[serde(flatten)]
     other: std::collections::BTreeMap<String, String>,
 }
@@ -71,6 +74,7 @@ pub(crate) fn table<'a>(file: String, fields: &'a [Field], lang: Lang) -> Table<
             id: f.name(lang),
             ty: datastore_type(f.kind),
             info: Info {
+                type_override: datastore_type(f.kind),
                 label: f.label[shown].to_string(),
                 notes: full_description(f, shown),
                 other: [

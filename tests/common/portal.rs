@@ -240,7 +240,16 @@ const CKAN_RESOURCE_KEYS: &[&str] = &[
     "mimetype_inner",
     "url_type",
     "datastore_active",
+    // ckanext-xloader (the `xl` harness portal) keeps its job's metadata on a resource it
+    // loaded: the flag below and the keys of the job it ran.
     "datastore_contains_all_records_of_source_file",
+    "ckan_url",
+    "ignore_hash",
+    "original_url",
+    "queue_name",
+    "resource_id",
+    "set_url_type",
+    "task_created",
     "cache_url",
     "cache_last_updated",
     "tracking_summary",
