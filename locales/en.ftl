@@ -334,6 +334,8 @@ plan-dataset = { $name }: { $action ->
    *[unchanged] unchanged
 }
 plan-upload = ~ { $key }: new content (upload)
+plan-datastore-load = ~ { $key }: DataStore table to create and load (typed, documented columns)
+plan-datastore-sync = ~ { $key }: DataStore table to bring up to date (changed rows only, before the file)
 plan-extra = ! { $key }: extra on the portal (kept; --prune deletes it)
 plan-duplicate = - { $key }: second copy of our file (removed)
 plan-totals = { $create } to create, { $update } to update, { $unchanged } unchanged
@@ -358,6 +360,7 @@ push-summary = push: { $created } created, { $updated } updated, { $unchanged } 
 }, { $bytes } bytes uploaded
 push-dataset-failed = dataset `{ $name }` was not fully published (see the lines above)
 push-token-refused = the portal refused the token; the run stopped (check CKAN_API_TOKEN)
+push-datastore-unreadable = the table could not be read back for the DataStore: { $cause } (run `build` again)
 push-gave-up = gave up after { $tries } tries without progress: { $cause }
 push-no-results = the answer has no `results` list
 dist-bad-json = { $cause }

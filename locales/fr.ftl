@@ -337,6 +337,8 @@ plan-dataset = { $name } : { $action ->
    *[unchanged] inchangé
 }
 plan-upload = ~ { $key } : nouveau contenu (téléversement)
+plan-datastore-load = ~ { $key } : table du DataStore à créer et à charger (colonnes typées et documentées)
+plan-datastore-sync = ~ { $key } : table du DataStore à mettre à jour (lignes modifiées seulement, avant le fichier)
 plan-extra = ! { $key } : en trop sur le portail (conservé ; --prune le supprime)
 plan-duplicate = - { $key } : seconde copie de notre fichier (supprimée)
 plan-totals = { $create } à créer, { $update } à mettre à jour, { $unchanged } inchangés
@@ -361,6 +363,7 @@ push-summary = publication : { $created } créés, { $updated } mis à jour, { 
 }, { $bytes } octets téléversés
 push-dataset-failed = le jeu de données `{ $name }` n’a pas été entièrement publié (voir les lignes ci-dessus)
 push-token-refused = le portail a refusé le jeton ; la publication s’est arrêtée (vérifiez CKAN_API_TOKEN)
+push-datastore-unreadable = la table n’a pas pu être relue pour le DataStore : { $cause } (refaites « build »)
 push-gave-up = abandon après { $tries } essais sans progrès : { $cause }
 push-no-results = la réponse n’a pas de liste `results`
 dist-bad-json = { $cause }

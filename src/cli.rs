@@ -4,7 +4,9 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use ogp_publish::i18n::Text;
 use ogp_publish::model::Lang;
-use ogp_publish::ops::{ActionRecord, DatasetAction, DatasetPlan, ResourceAction, Secret};
+use ogp_publish::ops::{
+    ActionRecord, DatasetAction, DatasetPlan, ResourceAction, Secret, TableAction,
+};
 use ogp_publish::{ops, BuildOpts, Diagnostic, Diagnostics, Error};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -568,6 +570,14 @@ fn print_plan(plans: &[DatasetPlan], lang: Lang) {
                     say(lang, Text::new("plan-duplicate").arg("key", key))
                 ),
                 ResourceAction::Unchanged => {}
+            }
+            let datastore = match r.datastore {
+                Some(TableAction::Load) => Some("plan-datastore-load"),
+                Some(TableAction::Sync) => Some("plan-datastore-sync"),
+                _ => None,
+            };
+            if let Some(id) = datastore {
+                println!("  {}", say(lang, Text::new(id).arg("key", key)));
             }
         }
     }

@@ -263,6 +263,11 @@ fn lands_typed_documented_then_stays_then_follows(config: &'static str, source: 
     let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let mut s = setup(config, source, "ds");
     let proxy = Proxy::start(s.portal.url.trim_start_matches("http://"));
+    // diff names each table to load, in the reader's language.
+    let d = run_portal("diff", &proxy.url, &s.portal.token_file, &s.dist, &["--lang", "en"]);
+    assert_eq!(code(&d), 1, "{}", out(&d));
+    let loads = out(&d).matches("DataStore table to create and load").count();
+    assert_eq!(loads, 2 * s.names.len(), "{}", out(&d));
     s.push(&proxy.url);
     let mut tables = 0;
     for name in &s.names {
@@ -298,6 +303,10 @@ fn lands_typed_documented_then_stays_then_follows(config: &'static str, source: 
         .filter(|(k, v)| before.get(*k) != Some(v))
         .count();
     assert!(changed >= 1);
+    let d = run_portal("diff", &proxy.url, &s.portal.token_file, &s.dist, &["--lang", "fr"]);
+    assert_eq!(code(&d), 1, "{}", out(&d));
+    let syncs = out(&d).matches("table du DataStore à mettre à jour").count();
+    assert_eq!(syncs, changed, "{}", out(&d));
     proxy.reset();
     s.push(&proxy.url);
     for name in &s.names {

@@ -18,7 +18,7 @@ use crate::fields::{
 use crate::i18n::Text;
 use crate::model::{Plan, Publisher, Status};
 use crate::profile::{Lang, Profile, ResourceRole};
-use crate::push::{DatasetAction, DatasetPlan, ResourceAction};
+use crate::push::{DatasetAction, DatasetPlan, ResourceAction, TableAction};
 use crate::t;
 use minijinja::value::Value as Tpl;
 use minijinja::Environment;
@@ -324,6 +324,12 @@ fn diff_view(plan: &DatasetPlan, lang: Lang) -> Value {
             _ => None,
         };
         items.extend(line.map(|l| l.render(lang)));
+        let datastore = match r.datastore {
+            Some(TableAction::Load) => Some(t!("plan-datastore-load", key = &r.key)),
+            Some(TableAction::Sync) => Some(t!("plan-datastore-sync", key = &r.key)),
+            _ => None,
+        };
+        items.extend(datastore.map(|l| l.render(lang)));
     }
     json!({ "summary": summary, "items": items })
 }
