@@ -264,9 +264,17 @@ fn lands_typed_documented_then_stays_then_follows(config: &'static str, source: 
     let mut s = setup(config, source, "ds");
     let proxy = Proxy::start(s.portal.url.trim_start_matches("http://"));
     // diff names each table to load, in the reader's language.
-    let d = run_portal("diff", &proxy.url, &s.portal.token_file, &s.dist, &["--lang", "en"]);
+    let d = run_portal(
+        "diff",
+        &proxy.url,
+        &s.portal.token_file,
+        &s.dist,
+        &["--lang", "en"],
+    );
     assert_eq!(code(&d), 1, "{}", out(&d));
-    let loads = out(&d).matches("DataStore table to create and load").count();
+    let loads = out(&d)
+        .matches("DataStore table to create and load")
+        .count();
     assert_eq!(loads, 2 * s.names.len(), "{}", out(&d));
     s.push(&proxy.url);
     let mut tables = 0;
@@ -280,6 +288,9 @@ fn lands_typed_documented_then_stays_then_follows(config: &'static str, source: 
     assert_eq!(proxy.forwarded("datastore_upsert") as usize, tables);
     assert_eq!(proxy.forwarded("datastore_search"), 0);
     assert_eq!(proxy.forwarded("datastore_delete"), 0);
+    // Per dataset, one revise adds the files and one gives the loaded tables their hash:
+    // none is refused as stale (CKAN 2.12 changes `metadata_modified` on DataStore writes).
+    assert_eq!(proxy.forwarded("package_revise") as usize, 2 * s.names.len());
 
     // A second push writes nothing, in the DataStore or elsewhere, and reads no table.
     proxy.reset();
@@ -303,9 +314,17 @@ fn lands_typed_documented_then_stays_then_follows(config: &'static str, source: 
         .filter(|(k, v)| before.get(*k) != Some(v))
         .count();
     assert!(changed >= 1);
-    let d = run_portal("diff", &proxy.url, &s.portal.token_file, &s.dist, &["--lang", "fr"]);
+    let d = run_portal(
+        "diff",
+        &proxy.url,
+        &s.portal.token_file,
+        &s.dist,
+        &["--lang", "fr"],
+    );
     assert_eq!(code(&d), 1, "{}", out(&d));
-    let syncs = out(&d).matches("table du DataStore à mettre à jour").count();
+    let syncs = out(&d)
+        .matches("table du DataStore à mettre à jour")
+        .count();
     assert_eq!(syncs, changed, "{}", out(&d));
     proxy.reset();
     s.push(&proxy.url);
@@ -471,4 +490,22 @@ fn a_portal_with_xloader_keeps_typed_documented_tables() {
     proxy.reset();
     s.push(&proxy.url);
     assert_eq!(proxy.forwarded_writes(), 0);
+}
+
+/// CKAN 2.9, Données Québec's stated version: the same loads, no-op and edits.
+#[test]
+fn ckan_2_9_two_plans_land_in_the_datastore() {
+    lands_typed_documented_then_stays_then_follows(
+        "v29",
+        "tests/fixtures/valid/ckan-two-plans/catalog",
+    );
+}
+
+/// CKAN 2.12, the newest release.
+#[test]
+fn ckan_2_12_two_plans_land_in_the_datastore() {
+    lands_typed_documented_then_stays_then_follows(
+        "v212",
+        "tests/fixtures/valid/ckan-two-plans/catalog",
+    );
 }

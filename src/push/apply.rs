@@ -593,7 +593,7 @@ async fn execute(
         .collect();
     let fresh: Vec<&LocalFile> = new.iter().filter(|f| is_table(local, &f.key)).collect();
     let new: Vec<&LocalFile> = new.iter().collect();
-    let modified = add_files(ctx, name, id.as_deref(), modified, &new, views).await?;
+    let mut modified = add_files(ctx, name, id.as_deref(), modified, &new, views).await?;
     // Then the DataStore, before any hash that vouches for it is written.
     let tables: Vec<(&LocalTable, TableAction)> = plan
         .resources
@@ -608,16 +608,35 @@ async fn execute(
     if !tables.is_empty() {
         let wanted: Vec<&str> = tables.iter().map(|t| t.0.file.as_str()).collect();
         ids = resource_ids(ctx, name, views.revised.as_ref(), remote, &wanted).await?;
+        let mut wrote = 0;
         for &(table, action) in &tables {
             let Some(rid) = ids.get(&table.file) else {
                 return Err(Failure::Fatal);
             };
+            // Brought up to date earlier in this run (before a refused revise, say).
+            if views.loaded.contains(rid) {
+                continue;
+            }
             let dir = local.files.iter().find(|f| f.key == table.file);
             let dir = dir.and_then(|f| f.path.parent()).unwrap_or(Path::new("."));
-            datastore::sync_table(ctx, local, table, rid, action, dir).await?;
+            wrote += datastore::sync_table(ctx, local, table, rid, action, dir).await?;
+            views.loaded.insert(rid.clone());
         }
         views.due = true;
-        views.loaded.extend(ids.values().cloned());
+        // CKAN 2.12 counts a DataStore write as a change of the dataset (a new
+        // `metadata_modified`): read it again, or the revise below would be refused.
+        if wrote > 0 && modified.is_some() {
+            match read(ctx, name, "ok").await {
+                Ok(Some(p)) => {
+                    modified = p
+                        .get("metadata_modified")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    views.revised = Some(Value::Object(p));
+                }
+                _ => return Err(Failure::Fatal),
+            }
+        }
     }
     // The changed files and fields, and the hash of each data table this run added, in one
     // `package_revise` (or one `resource_patch` each on a portal without it).

@@ -250,8 +250,9 @@ pub(super) async fn sync_table(
     resource_id: &str,
     action: TableAction,
     dir: &Path,
-) -> Result<(), Failure> {
+) -> Result<usize, Failure> {
     let name = local.name.as_str();
+    let mut wrote = 0;
     let records = match read_records(&dir.join(&table.file), table) {
         Ok(r) => r,
         Err(cause) => {
@@ -294,6 +295,7 @@ pub(super) async fn sync_table(
             });
             if !documented {
                 write(ctx, name, table, "datastore_create", create).await?;
+                wrote += 1;
             }
             s.rows
         }
@@ -302,8 +304,10 @@ pub(super) async fn sync_table(
                 // Columns added, removed or retyped: the table is built again.
                 let body = json!({ "resource_id": resource_id, "force": true });
                 write(ctx, name, table, "datastore_delete", body).await?;
+                wrote += 1;
             }
             write(ctx, name, table, "datastore_create", create).await?;
+            wrote += 1;
             HashMap::new()
         }
     };
@@ -334,6 +338,7 @@ pub(super) async fn sync_table(
             "records": batch,
         });
         write(ctx, name, table, "datastore_upsert", body).await?;
+        wrote += 1;
     }
     let mut gone: Vec<&String> = stored.keys().filter(|k| !wanted.contains_key(*k)).collect();
     gone.sort();
@@ -344,8 +349,9 @@ pub(super) async fn sync_table(
             "filters": { table.primary_key.as_str(): ids },
         });
         write(ctx, name, table, "datastore_delete", body).await?;
+        wrote += 1;
     }
-    Ok(())
+    Ok(wrote)
 }
 
 #[cfg(test)]
