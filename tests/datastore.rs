@@ -14,7 +14,7 @@ use common::portal::{
     action_json, assert_portal_equals_dist, build, package_show, portal, run_portal,
     unique_catalog, Portal,
 };
-use common::proxy::Proxy;
+use common::proxy::{Fault, Proxy};
 use common::{code, root};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -290,7 +290,10 @@ fn lands_typed_documented_then_stays_then_follows(config: &'static str, source: 
     assert_eq!(proxy.forwarded("datastore_delete"), 0);
     // Per dataset, one revise adds the files and one gives the loaded tables their hash:
     // none is refused as stale (CKAN 2.12 changes `metadata_modified` on DataStore writes).
-    assert_eq!(proxy.forwarded("package_revise") as usize, 2 * s.names.len());
+    assert_eq!(
+        proxy.forwarded("package_revise") as usize,
+        2 * s.names.len()
+    );
 
     // A second push writes nothing, in the DataStore or elsewhere, and reads no table.
     proxy.reset();
@@ -508,4 +511,173 @@ fn ckan_2_12_two_plans_land_in_the_datastore() {
         "v212",
         "tests/fixtures/valid/ckan-two-plans/catalog",
     );
+}
+
+fn report_lines(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("report line is JSON"))
+        .collect()
+}
+
+/// Each DataStore request faulted once on a fresh pair of datasets: the push exits 0 having
+/// retried that request alone (every DataStore write is idempotent: the create carries no
+/// records, rows are upserted by their id, deletes name ids), and the DataStore and the
+/// portal equal `dist/`, no row twice.
+#[test]
+fn faults_on_datastore_requests_are_retried_and_converge() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let cases: Vec<(&str, &str, u32, Fault)> = vec![
+        (
+            "create applied, answer lost",
+            "datastore_create",
+            1,
+            Fault::LoseResponse,
+        ),
+        (
+            "upsert applied, answer lost",
+            "datastore_upsert",
+            2,
+            Fault::LoseResponse,
+        ),
+        (
+            "503 on an upsert",
+            "datastore_upsert",
+            1,
+            Fault::Status {
+                code: 503,
+                body: "Service Unavailable".into(),
+                retry_after: None,
+            },
+        ),
+        (
+            "upsert cut off mid-answer",
+            "datastore_upsert",
+            3,
+            Fault::ResetResponse,
+        ),
+        (
+            "search answer truncated",
+            "datastore_search",
+            1,
+            Fault::Truncate,
+        ),
+        (
+            "delete applied, answer lost",
+            "datastore_delete",
+            1,
+            Fault::LoseResponse,
+        ),
+    ];
+    for (what, action, nth, fault) in cases {
+        let mut s = setup(
+            "plain",
+            "tests/fixtures/valid/ckan-two-plans/catalog",
+            "dsfault",
+        );
+        // Searches and deletes happen when a table changes: publish, then remove a milestone.
+        if matches!(action, "datastore_search" | "datastore_delete") {
+            s.push(&s.portal.url);
+            let (path, lines) = milestones_file(&s.catalog);
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, text.replacen(&format!("{}\n", lines[0]), "", 1)).unwrap();
+            s.dist = build(&s.catalog, s.tmp.path());
+        }
+        let proxy = Proxy::start(s.portal.url.trim_start_matches("http://"));
+        proxy.add(action, nth, fault.clone());
+        let report = s.tmp.path().join("report.jsonl");
+        let o = run_portal(
+            "push",
+            &proxy.url,
+            &s.portal.token_file,
+            &s.dist,
+            &["--report", &report.to_string_lossy(), "--timeout", "3"],
+        );
+        assert_eq!(code(&o), 0, "{what}: {}", out(&o));
+        assert_eq!(proxy.injected(), [(action.to_string(), fault)], "{what}");
+        for name in &s.names {
+            assert_portal_equals_dist(&s.portal, &s.dist, name);
+            assert_datastore_equals_dist(&s.portal, &s.dist, name);
+        }
+        // One retry, of the faulted request; nothing else tried twice.
+        let lines = report_lines(&report);
+        let retried: Vec<String> = lines
+            .iter()
+            .filter(|l| l["attempts"].as_u64().unwrap_or(1) > 1)
+            .map(|l| format!("{} x{}", l["action"], l["attempts"]))
+            .collect();
+        assert_eq!(
+            retried,
+            vec![format!("\"{action}\" x2")],
+            "{what}: {lines:?}"
+        );
+    }
+}
+
+/// A push killed while it loads the DataStore (just after the proxy read its n-th DataStore
+/// write, for every n the load makes) converges on the next run: every table holds exactly
+/// its CSV's rows, the portal equals `dist/`, and a further push writes nothing.
+#[test]
+fn a_push_killed_during_a_load_converges_on_the_next_run() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let writes = ["datastore_create", "datastore_upsert"];
+    // How many DataStore writes a first push makes: one create and one upsert per table.
+    let per_run = 4 * 2;
+    for nth in 1..=per_run {
+        let s = setup(
+            "plain",
+            "tests/fixtures/valid/ckan-two-plans/catalog",
+            "dskill",
+        );
+        let proxy = Proxy::start(s.portal.url.trim_start_matches("http://"));
+        // Hold every answer, so the run surely waits while it is killed.
+        proxy.delay_answers(std::time::Duration::from_millis(200));
+        let mut child = common::ChildGuard::spawn(
+            std::process::Command::new(env!("CARGO_BIN_EXE_ogp-publish"))
+                .args(["push", "--portal", &proxy.url, "--dist"])
+                .arg(&s.dist)
+                .arg("--token-file")
+                .arg(&s.portal.token_file)
+                .env_remove("CKAN_URL")
+                .env_remove("CKAN_API_TOKEN")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null()),
+        );
+        let start = std::time::Instant::now();
+        loop {
+            let seen: u32 = writes.iter().map(|a| proxy.forwarded(a)).sum();
+            if seen >= nth {
+                break;
+            }
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "run {nth}: ended before write {nth}"
+            );
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(60),
+                "run {nth}: stuck"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(
+            proxy.wait_idle(std::time::Duration::from_secs(30)),
+            "run {nth}: proxy busy"
+        );
+        proxy.delay_answers(std::time::Duration::ZERO);
+        s.push(&s.portal.url);
+        for name in &s.names {
+            assert_portal_equals_dist(&s.portal, &s.dist, name);
+            assert_datastore_equals_dist(&s.portal, &s.dist, name);
+        }
+        proxy.reset();
+        s.push(&proxy.url);
+        assert_eq!(
+            proxy.forwarded_writes(),
+            0,
+            "run {nth}: writes after convergence"
+        );
+    }
 }
