@@ -82,7 +82,7 @@ config_plugins() {
     plain | v210 | v212) echo "activity datastore text_view" ;;
     dq) echo "activity datastore text_view scheming_datasets" ;;
     v29) echo "datastore text_view" ;; # activity is part of CKAN's core before 2.10
-    xl) echo "activity datastore xloader text_view" ;;
+    xl) echo "activity datastore xloader text_view datatables_view" ;;
   esac
 }
 config_redis_db() {
@@ -464,7 +464,7 @@ ckan.site_title=ogp-publish test CKAN ($cfg)
 ckan.storage_path=$dir/storage
 ckan.max_resource_size=10
 ckan.plugins=$(config_plugins "$cfg")
-ckan.views.default_views=text_view image_view
+ckan.views.default_views=text_view image_view$(uses_xloader "$cfg" && echo " datatables_view")
 EOF
   if [[ $cfg == dq ]]; then
     cat <<EOF

@@ -445,6 +445,15 @@ fn a_portal_with_xloader_keeps_typed_documented_tables() {
     }
     for id in &tables {
         assert_eq!(xloader_status(&s.portal, id), None, "a loader job for {id}");
+        // The portal's default views include `datatables_view`: each table gets it.
+        let views = action_json(&s.portal, "resource_view_list", &json!({ "id": id }));
+        let types: Vec<&str> = views["result"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{views}"))
+            .iter()
+            .filter_map(|v| v["view_type"].as_str())
+            .collect();
+        assert_eq!(types, ["datatables_view"], "{id}: views");
     }
     proxy.reset();
     s.push(&proxy.url);

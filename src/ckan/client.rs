@@ -195,7 +195,15 @@ const READ_ACTIONS: &[&str] = &[
     "package_search",
     "organization_show",
     "organization_list_for_user",
+    "group_show",
+    "scheming_dataset_schema_show",
+    "datastore_search",
 ];
+
+/// True for the actions that only read (they count as requests, not as writes).
+pub fn is_read(action: &str) -> bool {
+    READ_ACTIONS.contains(&action)
+}
 
 impl CkanClient {
     /// A client for `opts.base`. Refuses `http://` to a non-loopback host unless allowed.
@@ -373,7 +381,7 @@ impl CkanClient {
             }
         };
         self.counters.requests.fetch_add(1, Ordering::Relaxed);
-        if !READ_ACTIONS.contains(&action) {
+        if !is_read(action) {
             self.counters.writes.fetch_add(1, Ordering::Relaxed);
         }
         let resp = match req.send().await {

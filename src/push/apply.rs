@@ -73,10 +73,8 @@ impl ActionRecord {
 
     /// True for the actions that change the portal (not reads, not reported extras).
     pub fn is_write(&self) -> bool {
-        !matches!(
-            self.action.as_str(),
-            "package_show" | "package_search" | "datastore_search" | "extra" | "sync"
-        )
+        !(crate::ckan::client::is_read(&self.action)
+            || matches!(self.action.as_str(), "extra" | "sync"))
     }
 }
 
@@ -622,7 +620,10 @@ async fn execute(
             wrote += datastore::sync_table(ctx, local, table, rid, action, dir).await?;
             views.loaded.insert(rid.clone());
         }
-        views.due = true;
+        // A new DataStore table may get the portal's DataStore views (a table preview).
+        if tables.iter().any(|(_, a)| *a == TableAction::Load) {
+            views.due = true;
+        }
         // CKAN 2.12 counts a DataStore write as a change of the dataset (a new
         // `metadata_modified`): read it again, or the revise below would be refused.
         if wrote > 0 && modified.is_some() {
