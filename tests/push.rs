@@ -9,7 +9,7 @@ use common::portal::{
     action, action_json, assert_portal_equals_dist, assert_portal_equals_dist_in_any_order, build,
     package_show, portal, portal_differences, run_portal, unique_catalog, Portal,
 };
-use common::proxy::{Fault, Proxy};
+use common::proxy::{Fault, Gate, Proxy};
 use common::{code, root, ChildGuard};
 use ogp_publish::ops::VIEWS_ACTION;
 use std::path::{Path, PathBuf};
@@ -1053,7 +1053,10 @@ fn resource_form(dist: &Path, name: &str, key: &str) -> Vec<(String, String)> {
 /// Someone writes to a dataset between the push's read and its revise (here the same file,
 /// uploaded with our fields, as a request of a killed run would): CKAN refuses the revise on
 /// its `metadata_modified` match; the push reads the dataset again, plans from that, and the
-/// portal ends with exactly one copy of each file.
+/// portal ends with exactly one copy of each file, the outside one kept, last.
+///
+/// The order is made by events, not by a delay: the proxy holds the revise at a gate until
+/// the outside upload has been answered, and only then lets it reach the portal.
 #[test]
 fn a_revise_refused_because_the_dataset_changed_is_planned_again_without_a_copy() {
     stale_revise("plain");
@@ -1077,20 +1080,18 @@ fn stale_revise(config: &'static str) {
     let deleted = action(&s.portal, "resource_delete", &[("id", &gone)], None);
     assert_eq!(deleted["success"], true, "{deleted}");
     let proxy = s.proxy();
-    proxy.add("package_revise", 1, Fault::Delay(Duration::from_secs(3)));
+    let gate = Gate::new(Duration::from_secs(60));
+    proxy.add("package_revise", 1, Fault::Hold(gate.clone()));
     let report = s.report();
     let report_arg = report.to_string_lossy().into_owned();
-    let o = std::thread::scope(|scope| {
+    let (o, outside) = std::thread::scope(|scope| {
+        // Opened below once the outside upload is answered, or as this closure unwinds.
+        let opener = gate.opener();
         let push = scope.spawn(|| s.push(&proxy.url, &["--report", &report_arg]));
-        // While the revise waits in the proxy, the file is uploaded by someone else.
-        let start = std::time::Instant::now();
-        while proxy.injected_into("package_revise") == 0 {
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "the revise never came"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        // The revise is held in the proxy: it has not reached the portal.
+        gate.wait_reached(1, Duration::from_secs(60));
+        assert_eq!(proxy.forwarded("package_revise"), 0);
+        // Meanwhile the file is uploaded by someone else, straight to the portal.
         let form = resource_form(&s.dist, name, key);
         let mut fields: Vec<(&str, &str)> =
             form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -1098,8 +1099,12 @@ fn stale_revise(config: &'static str) {
         let file = s.dist.join("datasets").join(name).join(key);
         let created = action(&s.portal, "resource_create", &fields, Some(&file));
         assert_eq!(created["success"], true, "{created}");
-        push.join().unwrap()
+        // Only now, the outside upload answered, does the revise go on.
+        drop(opener);
+        let outside = created["result"]["id"].as_str().unwrap().to_string();
+        (push.join().unwrap(), outside)
     });
+    assert_eq!(gate.timed_out(), 0, "the revise was never let go");
     assert_eq!(code(&o), 0, "{}", out(&o));
     let lines = report_lines(&report);
     assert_eq!(outcomes(&lines, "package_revise"), ["stale"], "{lines:?}");
@@ -1115,21 +1120,27 @@ fn stale_revise(config: &'static str) {
         assert_portal_equals_dist(&s.portal, &s.dist, other);
     }
     assert_portal_equals_dist_in_any_order(&s.portal, &s.dist, name);
-    let order: Vec<String> = package_show(&s.portal, name)["resources"]
+    let resources: Vec<(String, String)> = package_show(&s.portal, name)["resources"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| {
-            r["url"]
-                .as_str()
-                .unwrap()
-                .rsplit('/')
-                .next()
-                .unwrap()
-                .to_string()
+            let file = r["url"].as_str().unwrap().rsplit('/').next().unwrap();
+            (file.to_string(), r["id"].as_str().unwrap().to_string())
         })
         .collect();
-    assert_eq!(order.last().map(String::as_str), Some(key), "{order:?}");
+    // One copy of the file, and it is the outside one, last.
+    let copies: Vec<&String> = resources
+        .iter()
+        .filter(|(file, _)| file == key)
+        .map(|(_, id)| id)
+        .collect();
+    assert_eq!(copies, [&outside], "{resources:?}");
+    assert_eq!(
+        resources.last().map(|(file, _)| file.as_str()),
+        Some(key),
+        "{resources:?}"
+    );
 }
 
 /// A revise that CKAN applied but whose answer was lost is never sent again: the push reads
