@@ -9,7 +9,7 @@ use common::portal::{
     action, action_json, assert_portal_equals_dist, assert_portal_equals_dist_in_any_order, build,
     package_show, portal, portal_differences, run_portal, unique_catalog, Portal,
 };
-use common::proxy::{Fault, Gate, Proxy};
+use common::proxy::{Fault, FilePart, Gate, Proxy};
 use common::{code, root, ChildGuard};
 use ogp_publish::ops::VIEWS_ACTION;
 use std::path::{Path, PathBuf};
@@ -1329,22 +1329,32 @@ fn a_file_over_the_upload_limit_gets_a_clear_message() {
     std::fs::write(dir.join("milestones.csv"), csv).unwrap();
     s.rebuild();
     let before = stored_resource_ids(&s.portal);
-    let o = s.push(&s.portal.url, &[]);
+    let proxy = s.proxy();
+    let o = s.push(&proxy.url, &[]);
     assert_eq!(code(&o), 3, "{}", out(&o));
     assert!(out(&o).contains("File upload too large"), "{}", out(&o));
-    // The file over the limit went alone: the files before it are published, and the refused
-    // request left no stored upload without a resource.
     let alpha = s.names.iter().find(|n| n.starts_with("alpha")).unwrap();
-    let resources = package_show(&s.portal, alpha)["resources"].clone();
-    let published: Vec<&str> = resources
-        .as_array()
+    // Request by request, as the proxy read them: the dataset's revises, each with the files it
+    // carried (field, file name, size).
+    let id = package_show(&s.portal, alpha)["id"]
+        .as_str()
         .unwrap()
-        .iter()
-        .map(|r| r["url"].as_str().unwrap().rsplit('/').next().unwrap())
+        .to_string();
+    let revises: Vec<Vec<FilePart>> = proxy
+        .log()
+        .into_iter()
+        .filter(|r| r.action == "package_revise")
+        .filter(|r| {
+            r.fields.iter().any(|(k, v)| {
+                k == "match"
+                    && serde_json::from_str::<serde_json::Value>(v).unwrap()["id"] == id.as_str()
+            })
+        })
+        .map(|r| r.files)
         .collect();
-    assert_eq!(published, ["commitments.csv", "commitments.json"]);
-    // Those files and the dataset's every field are as in dist/: only the files from the one
-    // over the limit on are missing.
+    // What they must be, from dist/: the files in package.json's order, those before the first
+    // one over CKAN's default upload limit together (they fit under it), then that one alone,
+    // in a revise of its own; nothing after it, as the portal refused it.
     let local: serde_json::Value = serde_json::from_slice(
         &std::fs::read(s.dist.join("datasets").join(alpha).join("package.json")).unwrap(),
     )
@@ -1355,6 +1365,49 @@ fn a_file_over_the_upload_limit_gets_a_clear_message() {
         .iter()
         .map(|r| r["url"].as_str().unwrap())
         .collect();
+    let size = |f: &str| {
+        std::fs::metadata(s.dist.join("datasets").join(alpha).join(f))
+            .unwrap()
+            .len() as usize
+    };
+    const CKAN_DEFAULT_UPLOAD_LIMIT: usize = 10 * 1024 * 1024;
+    let big = files
+        .iter()
+        .position(|f| size(f) > CKAN_DEFAULT_UPLOAD_LIMIT)
+        .expect("a file over the limit");
+    assert!(big > 0, "no file before the big one: {files:?}");
+    let ahead: usize = files[..big].iter().map(|f| size(f)).sum();
+    assert!(
+        ahead <= CKAN_DEFAULT_UPLOAD_LIMIT,
+        "{ahead} bytes ahead of it"
+    );
+    let sent = |batch: &[&str]| {
+        batch
+            .iter()
+            .enumerate()
+            .map(|(i, f)| FilePart {
+                field: format!("update__resources__-{}__upload", batch.len() - i),
+                name: f.to_string(),
+                size: size(f),
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        revises,
+        [sent(&files[..big]), sent(&files[big..=big])],
+        "the dataset's revises, by the files each carried"
+    );
+    // The files before it are published, in order.
+    let resources = package_show(&s.portal, alpha)["resources"].clone();
+    let published: Vec<&str> = resources
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["url"].as_str().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(published, files[..big]);
+    // Those files and the dataset's every field are as in dist/: only the files from the one
+    // over the limit on are missing.
     assert_eq!(
         portal_differences(&s.portal, &s.dist, alpha),
         [format!(
