@@ -2061,13 +2061,21 @@ fn a_portal_that_refuses_connections_stops_the_push_before_any_write() {
     assert!(out(&o).contains("(after 3 attempts)"), "{}", out(&o));
 }
 
-/// Every command, verbose, on success and on failure: the token is in none of the bytes the
-/// tool writes (standard output, standard error, the report, the preview).
+/// Every command, verbose, on success and on failure, with the token in `CKAN_API_TOKEN` and,
+/// for each command that takes one, in `--token-file`: neither the token nor its signature is
+/// in any of the bytes the tool writes (standard output, standard error, every report, every
+/// file `build` and `preview` write).
 #[test]
 fn the_token_never_appears_in_any_output() {
     let _g = serial();
     let s = setup("plain", "secret");
     let token = s.portal.token.clone();
+    // The token's last part: recognisable on its own, and not the whole token.
+    let signature = token.rsplit('.').next().unwrap().to_string();
+    assert!(
+        signature.len() >= 16 && signature.len() < token.len(),
+        "the harness token is not a JWT"
+    );
     let proxy = s.proxy();
     proxy.add(
         "package_revise",
@@ -2079,59 +2087,117 @@ fn the_token_never_appears_in_any_output() {
         },
     );
     proxy.add("package_search", 1, Fault::Drop);
-    let report = s.report();
     let bin = env!("CARGO_BIN_EXE_ogp-publish");
-    let dist = s.dist.to_string_lossy().into_owned();
-    let catalog = s.catalog.to_string_lossy().into_owned();
-    let preview_out = s
-        .tmp
-        .path()
-        .join("preview-dist")
-        .to_string_lossy()
-        .into_owned();
+    let text = |p: &Path| p.to_string_lossy().into_owned();
+    let (dist, catalog) = (text(&s.dist), text(&s.catalog));
+    let invalid = text(&root().join("tests/fixtures/invalid/bad-dataset-name/catalog"));
     // A `dist/` that does not exist, inside the test's folder.
-    let missing_dist = s.tmp.path().join("no-dist").to_string_lossy().into_owned();
+    let missing_dist = text(&s.tmp.path().join("no-dist"));
+    // Every file a run writes goes under here: `{out}` in a run's arguments stands for a path
+    // of its own there.
+    let outputs = s.tmp.path().join("outputs");
     let argv = |args: &[&str]| args.iter().map(|a| a.to_string()).collect::<Vec<String>>();
-    let (url, report_path) = (proxy.url.as_str(), report.to_string_lossy().into_owned());
+    let url = proxy.url.as_str();
     let portal = |cmd: &str, portal: &str, dist: &str, more: &[&str]| {
         let mut v = argv(&["-v", cmd, "--portal", portal, "--dist", dist]);
         v.extend(argv(more));
         v
     };
-    // Each run with the exit code it must give, with the token from the environment and
-    // from a file alike (diff before anything is pushed: changes pending).
+    let unreachable = "http://127.0.0.1:9";
+    // Each run with the exit code it must give, in this order: diff before anything is pushed
+    // (changes pending), the pushes (the first meets the injected faults), diff once all is
+    // published (nothing would change), then the failures.
     let runs: Vec<(Vec<String>, i32)> = vec![
         (argv(&["-v", "check", &catalog]), 0),
+        (argv(&["-v", "check", &invalid]), 1),
+        (argv(&["-v", "build", &catalog, "--out", "{out}"]), 0),
+        (argv(&["-v", "build", &invalid, "--out", "{out}"]), 1),
         (portal("diff", url, &dist, &[]), 1),
-        (portal("push", url, &dist, &["--report", &report_path]), 0),
-        (portal("push", url, &dist, &["--format", "json"]), 0),
+        (portal("push", url, &dist, &["--report", "{out}"]), 0),
         (
             portal(
                 "push",
-                "http://127.0.0.1:9",
+                url,
                 &dist,
-                &["--max-attempts", "2"],
+                &["--format", "json", "--report", "{out}"],
             ),
-            2,
+            0,
         ),
-        (portal("push", "http://portal.example", &dist, &[]), 2),
-        (portal("push", url, &missing_dist, &[]), 2),
+        (portal("diff", url, &dist, &[]), 0),
         (
             argv(&[
+                "-v",
                 "preview",
                 &catalog,
                 "--out",
-                &preview_out,
+                "{out}",
                 "--portal",
                 &s.portal.url,
             ]),
             0,
         ),
+        (
+            portal(
+                "push",
+                unreachable,
+                &dist,
+                &["--max-attempts", "2", "--report", "{out}"],
+            ),
+            2,
+        ),
+        (
+            portal("diff", unreachable, &dist, &["--max-attempts", "2"]),
+            2,
+        ),
+        (
+            argv(&[
+                "-v",
+                "preview",
+                &catalog,
+                "--out",
+                "{out}",
+                "--portal",
+                unreachable,
+            ]),
+            2,
+        ),
+        (portal("push", "http://portal.example", &dist, &[]), 2),
+        (portal("diff", "http://portal.example", &dist, &[]), 2),
+        (
+            portal("push", url, &missing_dist, &["--report", "{out}"]),
+            2,
+        ),
+        (portal("diff", url, &missing_dist, &[]), 2),
     ];
-    for (args, want) in &runs {
+    let mut tried = 0;
+    // The files each successful run must have written: its report, or its preview's index.
+    let mut expected = Vec::new();
+    for (i, (args, want)) in runs.iter().enumerate() {
+        // `check` and `build` take no `--token-file`: only the environment applies.
+        let takes_file = !matches!(args[1].as_str(), "check" | "build");
         for via_file in [false, true] {
+            if via_file && !takes_file {
+                continue;
+            }
+            let way = if via_file { "file" } else { "env" };
+            let here = outputs.join(format!("{i:02}-{}-{way}", args[1]));
+            let args: Vec<String> = args
+                .iter()
+                .map(|a| match a.as_str() {
+                    "{out}" => text(&here),
+                    _ => a.clone(),
+                })
+                .collect();
+            if *want == 0 && args.contains(&text(&here)) {
+                expected.push(match args[1].as_str() {
+                    "push" => here.clone(),
+                    _ => here.join("preview/index.html"),
+                });
+            }
             let mut cmd = std::process::Command::new(bin);
-            cmd.args(args).env("RUST_BACKTRACE", "1");
+            cmd.args(&args)
+                .env("RUST_BACKTRACE", "1")
+                .env_remove("CKAN_URL");
             if via_file {
                 cmd.arg("--token-file")
                     .arg(&s.portal.token_file)
@@ -2139,30 +2205,41 @@ fn the_token_never_appears_in_any_output() {
             } else {
                 cmd.env("CKAN_API_TOKEN", &token);
             }
-            // `check` and `preview` take no `--token-file`: only the environment applies.
-            if (args[0] == "preview" || args.iter().any(|a| a == "check")) && via_file {
-                continue;
-            }
             let o = cmd.output().unwrap();
             let all = out(&o);
-            assert_eq!(code(&o), *want, "{args:?}: {all}");
+            assert_eq!(code(&o), *want, "{args:?} ({way}): {all}");
+            assert!(!all.is_empty(), "{args:?} ({way}) printed nothing");
+            // `-v` is heard: each request to a portal that answers is printed.
+            if ["diff", "push"].contains(&args[1].as_str()) && args[3] == url && *want != 2 {
+                assert!(
+                    String::from_utf8_lossy(&o.stderr).contains("debug: status_show"),
+                    "{args:?} ({way}) printed no request: {all}"
+                );
+            }
+            assert!(!all.contains(&token), "{args:?} ({way}) printed the token");
             assert!(
-                !all.is_empty() || o.status.success(),
-                "{args:?} printed nothing"
+                !all.contains(&signature),
+                "{args:?} ({way}) printed the token's signature"
             );
-            assert!(!all.contains(&token), "{args:?} printed the token");
-            // Not even a recognisable part of it (its signature).
-            let signature = token.rsplit('.').next().unwrap();
-            assert!(
-                !all.contains(signature),
-                "{args:?} printed the token's signature"
-            );
+            tried += 1;
         }
     }
-    let report_text = std::fs::read_to_string(&report).unwrap();
-    assert!(!report_text.is_empty() && !report_text.contains(&token));
-    for (path, bytes) in common::read_tree(Path::new(&preview_out)) {
-        assert!(!String::from_utf8_lossy(&bytes).contains(&token), "{path}");
+    assert_eq!(tried, 2 * runs.len() - 4, "runs tried");
+    // Every file written (the reports, `build`'s dist/ and preview, `preview`'s pages, those
+    // of the failed runs included), and among them those of every successful run.
+    let written = common::read_tree(&outputs);
+    for path in &expected {
+        let key = text(path.strip_prefix(&outputs).unwrap());
+        assert!(
+            written.get(&key).is_some_and(|b| !b.is_empty()),
+            "{key} was not written"
+        );
+    }
+    assert_eq!(expected.len(), 7, "{expected:?}");
+    for (path, bytes) in &written {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(!text.contains(&token), "{path} holds the token");
+        assert!(!text.contains(&signature), "{path} holds its signature");
     }
 }
 
