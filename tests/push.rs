@@ -1290,6 +1290,93 @@ fn bad_token_stops_before_any_write_and_never_shows_the_token() {
     assert_eq!(proxy.forwarded_writes(), 0);
 }
 
+/// `diff` with token trouble exits 2, as README's exit-code table gives for `diff` ("portal,
+/// token or `dist/` trouble"), says which, and writes nothing: a token the portal refuses
+/// (it answers `status_show` to anyone, then CKAN's 403 `Authorization Error` to every read
+/// the token is sent with: the run stops at the first, never retried), and a token file that
+/// cannot be read or is empty (no request at all).
+#[test]
+fn diff_exits_2_on_token_trouble_and_writes_nothing() {
+    let _g = serial();
+    let s = setup("plain", "difftoken");
+    let refused = || Fault::Status {
+        code: 403,
+        body: "{\"success\": false, \"error\": {\"__type\": \"Authorization Error\", \
+               \"message\": \"Access denied: the API token is not valid\"}}"
+            .into(),
+        retry_after: None,
+    };
+    let proxy = s.proxy();
+    for read in [
+        "organization_show",
+        "package_search",
+        "package_show",
+        "group_show",
+    ] {
+        proxy.add_every(read, refused());
+    }
+    let o = s.diff(&proxy.url, &[]);
+    assert_eq!(code(&o), 2, "{}", out(&o));
+    assert!(o.stdout.is_empty(), "a plan was printed: {}", out(&o));
+    assert!(
+        out(&o).contains(
+            "error: cannot read the portal: `organization_show` (HTTP 403): not authorised: \
+             Access denied: the API token is not valid"
+        ),
+        "{}",
+        out(&o)
+    );
+    // Stopped at the first refusal, sent once: a 4xx is never retried.
+    assert_eq!(proxy.injected().len(), 1, "{:?}", proxy.injected());
+    assert_eq!(
+        proxy.forwarded_total(),
+        1,
+        "only `status_show` reached the portal"
+    );
+    assert_eq!(proxy.forwarded_writes(), 0);
+
+    // A token file that cannot be read, or that is empty: no request at all.
+    let empty = s.tmp.path().join("empty-token");
+    std::fs::write(&empty, "\n").unwrap();
+    let missing = s.tmp.path().join("no-token");
+    for (file, says) in [
+        (
+            &missing,
+            format!("cannot read the token file `{}`", missing.display()),
+        ),
+        (
+            &empty,
+            format!("the token file `{}` is empty", empty.display()),
+        ),
+    ] {
+        let proxy = s.proxy();
+        let o = run_portal("diff", &proxy.url, file, &s.dist, &[]);
+        assert_eq!(code(&o), 2, "{}", out(&o));
+        assert!(o.stdout.is_empty(), "a plan was printed: {}", out(&o));
+        assert!(out(&o).contains(&says), "{}", out(&o));
+        assert_eq!(proxy.connections(), 0, "the portal was contacted");
+    }
+}
+
+/// README's exit-code table gives `diff` exit 2 on token trouble, but `diff` never asks the
+/// portal whether its token is good, and CKAN (2.9 to 2.12 alike) serves a read sent with a
+/// token it does not know as one sent with none: a wrong token gives the anonymous plan, exit
+/// 1 (or 0), where a private dataset would look missing. Ignored until `diff` checks its token.
+#[test]
+#[ignore = "diff does not check its token: CKAN reads a token it does not know as none"]
+fn diff_with_a_token_the_portal_does_not_know_exits_2() {
+    let _g = serial();
+    let s = setup("plain", "diffwrongtoken");
+    let fake =
+        "eyJhbGciOiJIUzI1NiJ9.eyJqdGkiOiJub3QtYS1yZWFsLXRva2VuIn0.bm90LWEtcmVhbC1zaWduYXR1cmU";
+    let token_file = s.tmp.path().join("wrong-token");
+    std::fs::write(&token_file, format!("{fake}\n")).unwrap();
+    let proxy = s.proxy();
+    let o = run_portal("diff", &proxy.url, &token_file, &s.dist, &[]);
+    assert_eq!(code(&o), 2, "{}", out(&o));
+    assert_eq!(proxy.forwarded_writes(), 0);
+}
+
 #[test]
 fn a_portal_side_rejection_fails_one_dataset_and_pushes_the_others() {
     let _g = serial();
