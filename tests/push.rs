@@ -1565,57 +1565,168 @@ fn network_faults_are_retried_and_the_push_converges_without_duplicates() {
     assert_eq!(proxy.forwarded_writes(), 0);
 }
 
+/// Eight pushes killed back to back, each at an event, not after a sleep: its first write,
+/// either held by the proxy and let go only once the next run has sent its first request
+/// (the dead run's write lands while the next run works), or applied by the portal with its
+/// answer withheld. Every run is cut short (asserted per run): each pushes a version of the
+/// catalogue of its own, so each has writes to make whatever the earlier ones left. After
+/// every round, once every request of the earlier runs has been answered (while the next run
+/// waits at its first write), every new upload file in storage belongs to a live resource;
+/// the final push, after every request has landed, converges with no second copy.
 #[test]
 fn a_push_killed_at_random_moments_converges_on_the_next_run() {
     killed_pushes_converge("plain");
 }
 
 fn killed_pushes_converge(config: &'static str) {
+    // RELIABILITY.md: "A second test kills 8 pushes back to back".
+    const RUNS: usize = 8;
     let _g = serial();
     let mut s = setup(config, "kill");
-    // Two versions of the catalogue, so every run has writes left to interrupt.
-    let first = s.dist.clone();
+    let before = stored_resource_ids(&s.portal);
+    // A version of the catalogue per run, and one for the final push, each with a milestone of
+    // its own (so each run has a file to write, whatever the earlier ones left) and, every
+    // second version, a new title (so a run's first write is the dataset's patch or a file's,
+    // or, after a dataset created without its files, the revise that adds them); the first
+    // run starts from nothing on the portal.
     let dir = plan_dir(&s.catalog, "alpha");
-    edit(&dir.join("milestones.csv"), "First step", "First step (v2)");
-    edit(
-        &dir.join("plan.toml"),
-        "[dataset]\n",
-        "[dataset]\ntitle = \"Alpha v2\"\n",
+    let (milestones, plan) = (dir.join("milestones.csv"), dir.join("plan.toml"));
+    let (milestones_text, plan_text) = (
+        std::fs::read_to_string(&milestones).unwrap(),
+        std::fs::read_to_string(&plan).unwrap(),
     );
-    let second_dir = s.tmp.path().join("v2");
-    std::fs::create_dir_all(&second_dir).unwrap();
-    let second = build(&s.catalog, &second_dir);
+    let versions: Vec<PathBuf> = (0..=RUNS)
+        .map(|v| {
+            std::fs::write(&milestones, &milestones_text).unwrap();
+            std::fs::write(&plan, &plan_text).unwrap();
+            edit(&milestones, "First step", &format!("First step (v{v})"));
+            let titled = v - v % 2;
+            if titled > 0 {
+                edit(
+                    &plan,
+                    "[dataset]\n",
+                    &format!("[dataset]\ntitle = \"Alpha v{titled}\"\n"),
+                );
+            }
+            let out = s.tmp.path().join(format!("v{v}"));
+            std::fs::create_dir_all(&out).unwrap();
+            build(&s.catalog, &out)
+        })
+        .collect();
     let proxy = s.proxy();
-    proxy.delay_all(Duration::from_millis(40));
+    let hold = Duration::from_millis(60);
+    proxy.delay_all(hold);
+    proxy.delay_answers(hold);
     let mut rng = fastrand::Rng::with_seed(0x5eed_2026);
-    let mut killed = 0;
-    for round in 0..8 {
-        let dist = if round % 2 == 0 { &first } else { &second };
-        let mut child = spawn_push(&proxy.url, dist, &s.portal.token_file);
-        std::thread::sleep(Duration::from_millis(rng.u64(30..700)));
-        let _ = child.kill();
+    // Half the kills in each phase, in a random order: true when the write is applied.
+    let mut phases: Vec<bool> = (0..RUNS).map(|i| i % 2 == 0).collect();
+    rng.shuffle(&mut phases);
+    let limit = Duration::from_secs(60);
+    // The gate the dead run's writes wait at, let go once the next run has started.
+    let mut dead: Option<Gate> = None;
+    // Every gate opens when the test ends, or fails.
+    let (mut gates, mut openers) = (Vec::new(), Vec::new());
+    let mut killed = Vec::new();
+    for (round, applied) in phases.into_iter().enumerate() {
+        let gate = Gate::new(limit);
+        openers.push(gate.opener());
+        gates.push(gate.clone());
+        proxy.hold_writes(Some(gate.clone()));
+        let first_request = proxy.log().len();
+        let mut child = spawn_push(&proxy.url, &versions[round], &s.portal.token_file);
+        let start = std::time::Instant::now();
+        let alive = |child: &mut ChildGuard, what: &str| {
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "round {round}: the run ended before {what}"
+            );
+            assert!(start.elapsed() < limit, "round {round}: {what} never came");
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        // The dead run's held writes go on once this run has sent its first request.
+        if let Some(dead) = dead.take() {
+            while proxy.log().len() == first_request {
+                alive(&mut child, "its first request");
+            }
+            dead.open();
+        }
+        // This run's first write waits at the gate.
+        while gate.waiting() == 0 {
+            alive(&mut child, "its first write");
+        }
+        let log = proxy.log();
+        let (index, write) = log
+            .iter()
+            .enumerate()
+            .skip(first_request)
+            .find(|(_, r)| !common::proxy::is_read(&r.action))
+            .map(|(i, r)| (i, r.action.clone()))
+            .unwrap();
+        // Every request of the earlier runs has been answered: no upload without a resource.
+        assert!(
+            proxy.settle_but_held(&gate, limit),
+            "round {round}: the requests of the earlier runs were never answered"
+        );
+        if round > 0 {
+            let orphans = uploads_without_resource(&s, &before);
+            assert!(
+                orphans.is_empty(),
+                "after round {}: upload files without a live resource: {orphans:?}",
+                round - 1
+            );
+        }
+        if applied {
+            // The write reaches the portal; the kill comes while its answer is withheld.
+            gate.open();
+            while !proxy.log()[index].answered {
+                alive(&mut child, "the answer to its first write");
+            }
+            std::thread::sleep(Duration::from_millis(rng.u64(0..20)));
+        } else {
+            dead = Some(gate.clone());
+        }
+        child.kill().unwrap();
         let status = child.wait().unwrap();
-        killed += usize::from(status.code().is_none());
+        assert!(
+            status.code().is_none(),
+            "round {round}: the run was not cut short ({status}) at `{write}`"
+        );
+        killed.push(format!(
+            "{write} {}",
+            if applied { "applied" } else { "held" }
+        ));
     }
+    assert_eq!(killed.len(), RUNS, "runs cut short: {killed:?}");
+    // The last dead run's writes go on; the final push starts once every request of every
+    // killed run, even one still in the proxy's listen queue, has been answered.
+    proxy.hold_writes(None);
+    if let Some(dead) = dead.take() {
+        dead.open();
+    }
+    assert!(proxy.settle(limit), "the proxy never went idle");
+    // Every held write went on when let go, none when its gate's limit passed.
+    let gave_up: u32 = gates.iter().map(Gate::timed_out).sum();
+    assert_eq!(gave_up, 0, "writes held until their gate gave up");
+    let orphans = uploads_without_resource(&s, &before);
     assert!(
-        killed >= 4,
-        "only {killed} of 8 runs were cut short: the test would prove nothing"
+        orphans.is_empty(),
+        "after round {}: upload files without a live resource: {orphans:?}",
+        RUNS - 1
     );
-    // The last killed run's requests still reach the portal; the final push starts after them.
-    // (Those of earlier runs landed while the next run was going, which may have doubled a
-    // file: the final push removes such copies.)
-    assert!(
-        proxy.settle(Duration::from_secs(60)),
-        "the proxy never went idle"
-    );
-    s.dist = second;
+    s.dist = versions[RUNS].clone();
     let o = s.push(&s.portal.url, &[]);
     assert_eq!(code(&o), 0, "{}", out(&o));
     s.assert_converged();
     let alpha = s.names.iter().find(|n| n.starts_with("alpha")).unwrap();
-    assert_eq!(package_show(&s.portal, alpha)["title"], "Alpha v2");
+    assert_eq!(
+        package_show(&s.portal, alpha)["title"],
+        format!("Alpha v{RUNS}")
+    );
     let d = s.diff(&s.portal.url, &[]);
     assert_eq!(code(&d), 0, "{}", out(&d));
+    let orphans = uploads_without_resource(&s, &before);
+    assert!(orphans.is_empty(), "orphan uploads: {orphans:?}");
+    eprintln!("{config}: {RUNS} kills back to back, all cut short, at: {killed:?}");
 }
 
 #[test]
@@ -2348,14 +2459,16 @@ fn stored_resource_ids(portal: &Portal) -> std::collections::BTreeSet<String> {
     ids
 }
 
-/// Upload files stored since `before` that belong to no live resource of the datasets.
+/// Upload files stored since `before` that belong to no live resource of the datasets (a
+/// dataset not created yet has none).
 fn uploads_without_resource(s: &Setup, before: &std::collections::BTreeSet<String>) -> Vec<String> {
     let mut live = std::collections::BTreeSet::new();
     for name in &s.names {
-        for r in package_show(&s.portal, name)["resources"]
-            .as_array()
-            .unwrap()
-        {
+        let package = package_show(&s.portal, name);
+        if package.is_null() {
+            continue;
+        }
+        for r in package["resources"].as_array().unwrap() {
             live.insert(r["id"].as_str().unwrap().replace('-', ""));
         }
     }
