@@ -2479,19 +2479,61 @@ fn uploads_without_resource(s: &Setup, before: &std::collections::BTreeSet<Strin
         .collect()
 }
 
+/// The requests a push makes from a portal that holds `from` to `to`, counted from the two
+/// `dist/` alone, as README and RELIABILITY.md give them: the two checks and the search, then,
+/// for each dataset that changed, one `package_show` before writing, one `resource_patch` per
+/// file whose bytes changed and one `package_patch` when the dataset's own fields did.
+fn requests_between(from: &Path, to: &Path) -> u32 {
+    let (before, after) = (common::read_tree(from), common::read_tree(to));
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>(),
+        "the two versions hold different files"
+    );
+    let dataset_fields = |bytes: &[u8]| {
+        let mut package: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        package.as_object_mut().unwrap().remove("resources");
+        package
+    };
+    let mut per_dataset: std::collections::BTreeMap<&str, u32> = Default::default();
+    for (path, bytes) in &before {
+        let Some(rest) = path.strip_prefix("datasets/") else {
+            continue;
+        };
+        let (name, file) = rest.split_once('/').unwrap();
+        let writes = if file == "package.json" {
+            u32::from(dataset_fields(bytes) != dataset_fields(&after[path]))
+        } else {
+            u32::from(*bytes != after[path])
+        };
+        *per_dataset.entry(name).or_default() += writes;
+    }
+    3 + per_dataset
+        .values()
+        .filter(|w| **w > 0)
+        .map(|w| 1 + w)
+        .sum::<u32>()
+}
+
 /// Fifty pushes killed at random moments, every one of them cut short, each followed by a
 /// full push: the portal always ends equal to dist/, with no duplicate resource, and every
 /// upload file in storage belongs to a live resource of ours (no orphan left by a killed run).
 ///
-/// The moment of each kill is chosen at random among the moments a run is surely still going,
-/// decided by events the proxy sees rather than by a sleep: a request of the run, drawn at
-/// random among all its requests, and a phase, drawn at random: just after the
-/// proxy read it (it reaches the portal after the client died: a write landing late) or
-/// just after the portal answered it (applied, but the client never learns it). The proxy
-/// holds each request and each answer 60 ms, and the kill comes within 0-20 ms of the event,
-/// while the run waits for that answer: it cannot have finished.
+/// The moment of each kill is decided by events the proxy sees rather than by a sleep: one
+/// of the run's requests and a phase, just after the proxy read it (it reaches the portal
+/// after the client died: a write landing late) or just after the portal answered it
+/// (applied, but the client never learns it). The proxy holds each request and each answer
+/// 60 ms, and the kill comes within 0-20 ms of the event, while the run waits for that
+/// answer: it cannot have finished. The moments are dealt at random from a deck holding each
+/// of them once, dealt again when empty, so that the 50 kills fall at every request of a run
+/// in both phases (RELIABILITY.md: "at each of the 8 requests of a run, before and after the
+/// portal applied it"), which the test asserts from the moments it killed at.
 #[test]
 fn fifty_killed_pushes_each_followed_by_a_full_push_always_converge() {
+    // RELIABILITY.md, "Latest figures": "50 of 50 runs were cut short (at each of the 8
+    // requests of a run, before and after the portal applied it)".
+    const RUNS: usize = 50;
+    const REQUESTS_PER_RUN: u32 = 8;
     let _g = serial();
     let mut s = setup("plain", "kill50");
     let first = s.dist.clone();
@@ -2504,24 +2546,37 @@ fn fifty_killed_pushes_each_followed_by_a_full_push_always_converge() {
     let proxy = s.proxy();
     let hold = Duration::from_millis(60);
     // Publish the first version, then count the requests of a run from one version to the
-    // other, each way (the runs below make exactly these, until they are killed).
+    // other, each way (the runs below make exactly these, until they are killed): as many as
+    // the two dist/ give, and as many as RELIABILITY.md says.
     assert_eq!(code(&s.push(&s.portal.url, &[])), 0);
     let mut requests = Vec::new();
-    for dist in [&second, &first] {
+    for (from, to) in [(&first, &second), (&second, &first)] {
         proxy.reset();
-        let o = run_portal("push", &proxy.url, &s.portal.token_file, dist, &[]);
+        let o = run_portal("push", &proxy.url, &s.portal.token_file, to, &[]);
         assert_eq!(code(&o), 0, "{}", out(&o));
-        assert!(proxy.forwarded_writes() >= 1, "a run with nothing to write");
+        let log: Vec<String> = proxy.log().into_iter().map(|r| r.action).collect();
+        assert_eq!(
+            proxy.requests_read(),
+            requests_between(from, to),
+            "requests of a run: {log:?}"
+        );
+        assert_eq!(proxy.answers_received(), proxy.requests_read(), "{log:?}");
         requests.push(proxy.requests_read());
     }
-    let last = *requests.iter().min().unwrap();
-    assert!(last >= 4, "{requests:?} requests per run");
+    assert_eq!(
+        requests, [REQUESTS_PER_RUN; 2],
+        "requests per run, each way"
+    );
     proxy.delay_all(hold);
     proxy.delay_answers(hold);
     let mut rng = fastrand::Rng::with_seed(50);
+    let every_moment: Vec<(u32, bool)> = (1..=REQUESTS_PER_RUN)
+        .flat_map(|n| [(n, false), (n, true)])
+        .collect();
+    let mut deck: Vec<(u32, bool)> = Vec::new();
     let mut cut_short = 0;
-    let mut moments = Vec::new();
-    for round in 0..50 {
+    let mut moments: std::collections::BTreeMap<(u32, bool), u32> = Default::default();
+    for round in 0..RUNS {
         // Alternate versions so every run has writes left to interrupt (the full push of the
         // previous round published the other one).
         s.dist = if round % 2 == 0 {
@@ -2529,19 +2584,22 @@ fn fifty_killed_pushes_each_followed_by_a_full_push_always_converge() {
         } else {
             first.clone()
         };
+        if deck.is_empty() {
+            deck = every_moment.clone();
+            rng.shuffle(&mut deck);
+        }
+        let (nth, answered) = deck.pop().unwrap();
         let (read0, answered0) = (proxy.requests_read(), proxy.answers_received());
-        let nth = rng.u32(1..=last);
-        let answered = rng.bool();
         let mut child = spawn_push(&proxy.url, &s.dist, &s.portal.token_file);
         let start = std::time::Instant::now();
-        loop {
+        let seen = loop {
             let seen = if answered {
                 proxy.answers_received() - answered0
             } else {
                 proxy.requests_read() - read0
             };
             if seen >= nth {
-                break;
+                break seen;
             }
             assert!(
                 child.try_wait().unwrap().is_none(),
@@ -2552,7 +2610,7 @@ fn fifty_killed_pushes_each_followed_by_a_full_push_always_converge() {
                 "round {round}: request {nth} never came"
             );
             std::thread::sleep(Duration::from_millis(1));
-        }
+        };
         std::thread::sleep(Duration::from_millis(rng.u64(0..20)));
         child.kill().unwrap();
         let status = child.wait().unwrap();
@@ -2561,10 +2619,8 @@ fn fifty_killed_pushes_each_followed_by_a_full_push_always_converge() {
             "round {round}: the run was not cut short ({status}) at request {nth}"
         );
         cut_short += 1;
-        moments.push(format!(
-            "{nth}{}",
-            if answered { " answered" } else { " read" }
-        ));
+        // The moment as seen: the request (or answer) the kill followed.
+        *moments.entry((seen, answered)).or_default() += 1;
         // Every request the killed run sent (even one still in the listen queue) reaches the
         // portal and is answered before the full push starts.
         assert!(
@@ -2580,10 +2636,27 @@ fn fifty_killed_pushes_each_followed_by_a_full_push_always_converge() {
             "round {round}: upload files without a live resource: {orphans:?}"
         );
     }
-    assert_eq!(cut_short, 50, "only {cut_short} of 50 runs were cut short");
+    assert_eq!(
+        cut_short, RUNS,
+        "only {cut_short} of {RUNS} runs were cut short"
+    );
+    // A kill at each request of a run, in each phase.
+    let killed_at: std::collections::BTreeSet<(u32, bool)> = moments.keys().copied().collect();
+    let wanted: std::collections::BTreeSet<(u32, bool)> = every_moment.into_iter().collect();
+    assert_eq!(killed_at, wanted, "moments killed at: {moments:?}");
+    let at = |answered: bool| {
+        moments
+            .iter()
+            .filter(|((_, a), _)| *a == answered)
+            .map(|((n, _), k)| format!("{n}:{k}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     eprintln!(
-        "50 kills: {cut_short} cut short (at request: {}), all converged",
-        moments.join(", ")
+        "{RUNS} kills: {cut_short} cut short; request:kills just after the proxy read it: {}; \
+         just after the portal answered it: {}; all converged, no orphan upload",
+        at(false),
+        at(true)
     );
 }
 
