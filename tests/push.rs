@@ -2459,8 +2459,14 @@ fn stored_resource_ids(portal: &Portal) -> std::collections::BTreeSet<String> {
     ids
 }
 
-/// Upload files stored since `before` that belong to no live resource of the datasets (a
-/// dataset not created yet has none).
+/// Upload files stored since `before` that belong to no live resource (a dataset of ours not
+/// created yet has none).
+///
+/// The harness CKAN is shared: other tests, of this run or of another developer's, upload at
+/// the same time. A file that is not a resource of our datasets is therefore looked up on the
+/// whole portal (`resource_show`): one of a live resource of someone else's dataset is not
+/// an orphan, nor one whose upload was still in progress (looked up again a moment later).
+/// A file left by someone else's deleted resource would still be counted.
 fn uploads_without_resource(s: &Setup, before: &std::collections::BTreeSet<String>) -> Vec<String> {
     let mut live = std::collections::BTreeSet::new();
     for name in &s.names {
@@ -2472,11 +2478,29 @@ fn uploads_without_resource(s: &Setup, before: &std::collections::BTreeSet<Strin
             live.insert(r["id"].as_str().unwrap().replace('-', ""));
         }
     }
-    stored_resource_ids(&s.portal)
+    let elsewhere = |id: &String| {
+        let uuid = format!(
+            "{}-{}-{}-{}-{}",
+            &id[..8],
+            &id[8..12],
+            &id[12..16],
+            &id[16..20],
+            &id[20..]
+        );
+        let shown = action(&s.portal, "resource_show", &[("id", &uuid)], None);
+        shown["success"] == true
+    };
+    let mut orphans: Vec<String> = stored_resource_ids(&s.portal)
         .difference(before)
         .map(|id| id.replace('-', ""))
         .filter(|id| !live.contains(id))
-        .collect()
+        .filter(|id| !elsewhere(id))
+        .collect();
+    if !orphans.is_empty() {
+        std::thread::sleep(Duration::from_secs(2));
+        orphans.retain(|id| !elsewhere(id));
+    }
+    orphans
 }
 
 /// The requests a push makes from a portal that holds `from` to `to`, counted from the two
