@@ -9,7 +9,7 @@ use common::portal::{
     action, action_json, assert_portal_equals_dist, assert_portal_equals_dist_in_any_order, build,
     package_show, portal, portal_differences, run_portal, unique_catalog, Portal,
 };
-use common::proxy::{Fault, Proxy};
+use common::proxy::{Fault, FilePart, Gate, Proxy};
 use common::{code, root, ChildGuard};
 use ogp_publish::ops::VIEWS_ACTION;
 use std::path::{Path, PathBuf};
@@ -1077,7 +1077,10 @@ fn resource_form(dist: &Path, name: &str, key: &str) -> Vec<(String, String)> {
 /// Someone writes to a dataset between the push's read and its revise (here the same file,
 /// uploaded with our fields, as a request of a killed run would): CKAN refuses the revise on
 /// its `metadata_modified` match; the push reads the dataset again, plans from that, and the
-/// portal ends with exactly one copy of each file.
+/// portal ends with exactly one copy of each file, the outside one kept, last.
+///
+/// The order is made by events, not by a delay: the proxy holds the revise at a gate until
+/// the outside upload has been answered, and only then lets it reach the portal.
 #[test]
 fn a_revise_refused_because_the_dataset_changed_is_planned_again_without_a_copy() {
     stale_revise("plain");
@@ -1101,20 +1104,18 @@ fn stale_revise(config: &'static str) {
     let deleted = action(&s.portal, "resource_delete", &[("id", &gone)], None);
     assert_eq!(deleted["success"], true, "{deleted}");
     let proxy = s.proxy();
-    proxy.add("package_revise", 1, Fault::Delay(Duration::from_secs(3)));
+    let gate = Gate::new(Duration::from_secs(60));
+    proxy.add("package_revise", 1, Fault::Hold(gate.clone()));
     let report = s.report();
     let report_arg = report.to_string_lossy().into_owned();
-    let o = std::thread::scope(|scope| {
+    let (o, outside) = std::thread::scope(|scope| {
+        // Opened below once the outside upload is answered, or as this closure unwinds.
+        let opener = gate.opener();
         let push = scope.spawn(|| s.push(&proxy.url, &["--report", &report_arg]));
-        // While the revise waits in the proxy, the file is uploaded by someone else.
-        let start = std::time::Instant::now();
-        while proxy.injected_into("package_revise") == 0 {
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "the revise never came"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        // The revise is held in the proxy: it has not reached the portal.
+        gate.wait_reached(1, Duration::from_secs(60));
+        assert_eq!(proxy.forwarded("package_revise"), 0);
+        // Meanwhile the file is uploaded by someone else, straight to the portal.
         let form = resource_form(&s.dist, name, key);
         let mut fields: Vec<(&str, &str)> =
             form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -1122,8 +1123,12 @@ fn stale_revise(config: &'static str) {
         let file = s.dist.join("datasets").join(name).join(key);
         let created = action(&s.portal, "resource_create", &fields, Some(&file));
         assert_eq!(created["success"], true, "{created}");
-        push.join().unwrap()
+        // Only now, the outside upload answered, does the revise go on.
+        drop(opener);
+        let outside = created["result"]["id"].as_str().unwrap().to_string();
+        (push.join().unwrap(), outside)
     });
+    assert_eq!(gate.timed_out(), 0, "the revise was never let go");
     assert_eq!(code(&o), 0, "{}", out(&o));
     let lines = report_lines(&report);
     assert_eq!(outcomes(&lines, "package_revise"), ["stale"], "{lines:?}");
@@ -1139,21 +1144,27 @@ fn stale_revise(config: &'static str) {
         assert_portal_equals_dist(&s.portal, &s.dist, other);
     }
     assert_portal_equals_dist_in_any_order(&s.portal, &s.dist, name);
-    let order: Vec<String> = package_show(&s.portal, name)["resources"]
+    let resources: Vec<(String, String)> = package_show(&s.portal, name)["resources"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| {
-            r["url"]
-                .as_str()
-                .unwrap()
-                .rsplit('/')
-                .next()
-                .unwrap()
-                .to_string()
+            let file = r["url"].as_str().unwrap().rsplit('/').next().unwrap();
+            (file.to_string(), r["id"].as_str().unwrap().to_string())
         })
         .collect();
-    assert_eq!(order.last().map(String::as_str), Some(key), "{order:?}");
+    // One copy of the file, and it is the outside one, last.
+    let copies: Vec<&String> = resources
+        .iter()
+        .filter(|(file, _)| file == key)
+        .map(|(_, id)| id)
+        .collect();
+    assert_eq!(copies, [&outside], "{resources:?}");
+    assert_eq!(
+        resources.last().map(|(file, _)| file.as_str()),
+        Some(key),
+        "{resources:?}"
+    );
 }
 
 /// A revise that CKAN applied but whose answer was lost is never sent again: the push reads
@@ -1303,6 +1314,93 @@ fn bad_token_stops_before_any_write_and_never_shows_the_token() {
     assert_eq!(proxy.forwarded_writes(), 0);
 }
 
+/// `diff` with token trouble exits 2, as README's exit-code table gives for `diff` ("portal,
+/// token or `dist/` trouble"), says which, and writes nothing: a token the portal refuses
+/// (it answers `status_show` to anyone, then CKAN's 403 `Authorization Error` to every read
+/// the token is sent with: the run stops at the first, never retried), and a token file that
+/// cannot be read or is empty (no request at all).
+#[test]
+fn diff_exits_2_on_token_trouble_and_writes_nothing() {
+    let _g = serial();
+    let s = setup("plain", "difftoken");
+    let refused = || Fault::Status {
+        code: 403,
+        body: "{\"success\": false, \"error\": {\"__type\": \"Authorization Error\", \
+               \"message\": \"Access denied: the API token is not valid\"}}"
+            .into(),
+        retry_after: None,
+    };
+    let proxy = s.proxy();
+    for read in [
+        "organization_show",
+        "package_search",
+        "package_show",
+        "group_show",
+    ] {
+        proxy.add_every(read, refused());
+    }
+    let o = s.diff(&proxy.url, &[]);
+    assert_eq!(code(&o), 2, "{}", out(&o));
+    assert!(o.stdout.is_empty(), "a plan was printed: {}", out(&o));
+    assert!(
+        out(&o).contains(
+            "error: cannot read the portal: `organization_show` (HTTP 403): not authorised: \
+             Access denied: the API token is not valid"
+        ),
+        "{}",
+        out(&o)
+    );
+    // Stopped at the first refusal, sent once: a 4xx is never retried.
+    assert_eq!(proxy.injected().len(), 1, "{:?}", proxy.injected());
+    assert_eq!(
+        proxy.forwarded_total(),
+        1,
+        "only `status_show` reached the portal"
+    );
+    assert_eq!(proxy.forwarded_writes(), 0);
+
+    // A token file that cannot be read, or that is empty: no request at all.
+    let empty = s.tmp.path().join("empty-token");
+    std::fs::write(&empty, "\n").unwrap();
+    let missing = s.tmp.path().join("no-token");
+    for (file, says) in [
+        (
+            &missing,
+            format!("cannot read the token file `{}`", missing.display()),
+        ),
+        (
+            &empty,
+            format!("the token file `{}` is empty", empty.display()),
+        ),
+    ] {
+        let proxy = s.proxy();
+        let o = run_portal("diff", &proxy.url, file, &s.dist, &[]);
+        assert_eq!(code(&o), 2, "{}", out(&o));
+        assert!(o.stdout.is_empty(), "a plan was printed: {}", out(&o));
+        assert!(out(&o).contains(&says), "{}", out(&o));
+        assert_eq!(proxy.connections(), 0, "the portal was contacted");
+    }
+}
+
+/// README's exit-code table gives `diff` exit 2 on token trouble, but `diff` never asks the
+/// portal whether its token is good, and CKAN (2.9 to 2.12 alike) serves a read sent with a
+/// token it does not know as one sent with none: a wrong token gives the anonymous plan, exit
+/// 1 (or 0), where a private dataset would look missing. Ignored until `diff` checks its token.
+#[test]
+#[ignore = "diff does not check its token: CKAN reads a token it does not know as none"]
+fn diff_with_a_token_the_portal_does_not_know_exits_2() {
+    let _g = serial();
+    let s = setup("plain", "diffwrongtoken");
+    let fake =
+        "eyJhbGciOiJIUzI1NiJ9.eyJqdGkiOiJub3QtYS1yZWFsLXRva2VuIn0.bm90LWEtcmVhbC1zaWduYXR1cmU";
+    let token_file = s.tmp.path().join("wrong-token");
+    std::fs::write(&token_file, format!("{fake}\n")).unwrap();
+    let proxy = s.proxy();
+    let o = run_portal("diff", &proxy.url, &token_file, &s.dist, &[]);
+    assert_eq!(code(&o), 2, "{}", out(&o));
+    assert_eq!(proxy.forwarded_writes(), 0);
+}
+
 #[test]
 fn a_portal_side_rejection_fails_one_dataset_and_pushes_the_others() {
     let _g = serial();
@@ -1342,22 +1440,32 @@ fn a_file_over_the_upload_limit_gets_a_clear_message() {
     std::fs::write(dir.join("milestones.csv"), csv).unwrap();
     s.rebuild();
     let before = stored_resource_ids(&s.portal);
-    let o = s.push(&s.portal.url, &[]);
+    let proxy = s.proxy();
+    let o = s.push(&proxy.url, &[]);
     assert_eq!(code(&o), 3, "{}", out(&o));
     assert!(out(&o).contains("File upload too large"), "{}", out(&o));
-    // The file over the limit went alone: the files before it are published, and the refused
-    // request left no stored upload without a resource.
     let alpha = s.names.iter().find(|n| n.starts_with("alpha")).unwrap();
-    let resources = package_show(&s.portal, alpha)["resources"].clone();
-    let published: Vec<&str> = resources
-        .as_array()
+    // Request by request, as the proxy read them: the dataset's revises, each with the files it
+    // carried (field, file name, size).
+    let id = package_show(&s.portal, alpha)["id"]
+        .as_str()
         .unwrap()
-        .iter()
-        .map(|r| r["url"].as_str().unwrap().rsplit('/').next().unwrap())
+        .to_string();
+    let revises: Vec<Vec<FilePart>> = proxy
+        .log()
+        .into_iter()
+        .filter(|r| r.action == "package_revise")
+        .filter(|r| {
+            r.fields.iter().any(|(k, v)| {
+                k == "match"
+                    && serde_json::from_str::<serde_json::Value>(v).unwrap()["id"] == id.as_str()
+            })
+        })
+        .map(|r| r.files)
         .collect();
-    assert_eq!(published, ["commitments.csv", "commitments.json"]);
-    // Those files and the dataset's every field are as in dist/: only the files from the one
-    // over the limit on are missing.
+    // What they must be, from dist/: the files in package.json's order, those before the first
+    // one over CKAN's default upload limit together (they fit under it), then that one alone,
+    // in a revise of its own; nothing after it, as the portal refused it.
     let local: serde_json::Value = serde_json::from_slice(
         &std::fs::read(s.dist.join("datasets").join(alpha).join("package.json")).unwrap(),
     )
@@ -1368,6 +1476,49 @@ fn a_file_over_the_upload_limit_gets_a_clear_message() {
         .iter()
         .map(|r| r["url"].as_str().unwrap())
         .collect();
+    let size = |f: &str| {
+        std::fs::metadata(s.dist.join("datasets").join(alpha).join(f))
+            .unwrap()
+            .len() as usize
+    };
+    const CKAN_DEFAULT_UPLOAD_LIMIT: usize = 10 * 1024 * 1024;
+    let big = files
+        .iter()
+        .position(|f| size(f) > CKAN_DEFAULT_UPLOAD_LIMIT)
+        .expect("a file over the limit");
+    assert!(big > 0, "no file before the big one: {files:?}");
+    let ahead: usize = files[..big].iter().map(|f| size(f)).sum();
+    assert!(
+        ahead <= CKAN_DEFAULT_UPLOAD_LIMIT,
+        "{ahead} bytes ahead of it"
+    );
+    let sent = |batch: &[&str]| {
+        batch
+            .iter()
+            .enumerate()
+            .map(|(i, f)| FilePart {
+                field: format!("update__resources__-{}__upload", batch.len() - i),
+                name: f.to_string(),
+                size: size(f),
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        revises,
+        [sent(&files[..big]), sent(&files[big..=big])],
+        "the dataset's revises, by the files each carried"
+    );
+    // The files before it are published, in order.
+    let resources = package_show(&s.portal, alpha)["resources"].clone();
+    let published: Vec<&str> = resources
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["url"].as_str().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(published, files[..big]);
+    // Those files and the dataset's every field are as in dist/: only the files from the one
+    // over the limit on are missing.
     assert_eq!(
         portal_differences(&s.portal, &s.dist, alpha),
         [format!(
@@ -1438,57 +1589,168 @@ fn network_faults_are_retried_and_the_push_converges_without_duplicates() {
     assert_eq!(proxy.forwarded_writes(), 0);
 }
 
+/// Eight pushes killed back to back, each at an event, not after a sleep: its first write,
+/// either held by the proxy and let go only once the next run has sent its first request
+/// (the dead run's write lands while the next run works), or applied by the portal with its
+/// answer withheld. Every run is cut short (asserted per run): each pushes a version of the
+/// catalogue of its own, so each has writes to make whatever the earlier ones left. After
+/// every round, once every request of the earlier runs has been answered (while the next run
+/// waits at its first write), every new upload file in storage belongs to a live resource;
+/// the final push, after every request has landed, converges with no second copy.
 #[test]
 fn a_push_killed_at_random_moments_converges_on_the_next_run() {
     killed_pushes_converge("plain");
 }
 
 fn killed_pushes_converge(config: &'static str) {
+    // RELIABILITY.md: "A second test kills 8 pushes back to back".
+    const RUNS: usize = 8;
     let _g = serial();
     let mut s = setup(config, "kill");
-    // Two versions of the catalogue, so every run has writes left to interrupt.
-    let first = s.dist.clone();
+    let before = stored_resource_ids(&s.portal);
+    // A version of the catalogue per run, and one for the final push, each with a milestone of
+    // its own (so each run has a file to write, whatever the earlier ones left) and, every
+    // second version, a new title (so a run's first write is the dataset's patch or a file's,
+    // or, after a dataset created without its files, the revise that adds them); the first
+    // run starts from nothing on the portal.
     let dir = plan_dir(&s.catalog, "alpha");
-    edit(&dir.join("milestones.csv"), "First step", "First step (v2)");
-    edit(
-        &dir.join("plan.toml"),
-        "[dataset]\n",
-        "[dataset]\ntitle = \"Alpha v2\"\n",
+    let (milestones, plan) = (dir.join("milestones.csv"), dir.join("plan.toml"));
+    let (milestones_text, plan_text) = (
+        std::fs::read_to_string(&milestones).unwrap(),
+        std::fs::read_to_string(&plan).unwrap(),
     );
-    let second_dir = s.tmp.path().join("v2");
-    std::fs::create_dir_all(&second_dir).unwrap();
-    let second = build(&s.catalog, &second_dir);
+    let versions: Vec<PathBuf> = (0..=RUNS)
+        .map(|v| {
+            std::fs::write(&milestones, &milestones_text).unwrap();
+            std::fs::write(&plan, &plan_text).unwrap();
+            edit(&milestones, "First step", &format!("First step (v{v})"));
+            let titled = v - v % 2;
+            if titled > 0 {
+                edit(
+                    &plan,
+                    "[dataset]\n",
+                    &format!("[dataset]\ntitle = \"Alpha v{titled}\"\n"),
+                );
+            }
+            let out = s.tmp.path().join(format!("v{v}"));
+            std::fs::create_dir_all(&out).unwrap();
+            build(&s.catalog, &out)
+        })
+        .collect();
     let proxy = s.proxy();
-    proxy.delay_all(Duration::from_millis(40));
+    let hold = Duration::from_millis(60);
+    proxy.delay_all(hold);
+    proxy.delay_answers(hold);
     let mut rng = fastrand::Rng::with_seed(0x5eed_2026);
-    let mut killed = 0;
-    for round in 0..8 {
-        let dist = if round % 2 == 0 { &first } else { &second };
-        let mut child = spawn_push(&proxy.url, dist, &s.portal.token_file);
-        std::thread::sleep(Duration::from_millis(rng.u64(30..700)));
-        let _ = child.kill();
+    // Half the kills in each phase, in a random order: true when the write is applied.
+    let mut phases: Vec<bool> = (0..RUNS).map(|i| i % 2 == 0).collect();
+    rng.shuffle(&mut phases);
+    let limit = Duration::from_secs(60);
+    // The gate the dead run's writes wait at, let go once the next run has started.
+    let mut dead: Option<Gate> = None;
+    // Every gate opens when the test ends, or fails.
+    let (mut gates, mut openers) = (Vec::new(), Vec::new());
+    let mut killed = Vec::new();
+    for (round, applied) in phases.into_iter().enumerate() {
+        let gate = Gate::new(limit);
+        openers.push(gate.opener());
+        gates.push(gate.clone());
+        proxy.hold_writes(Some(gate.clone()));
+        let first_request = proxy.log().len();
+        let mut child = spawn_push(&proxy.url, &versions[round], &s.portal.token_file);
+        let start = std::time::Instant::now();
+        let alive = |child: &mut ChildGuard, what: &str| {
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "round {round}: the run ended before {what}"
+            );
+            assert!(start.elapsed() < limit, "round {round}: {what} never came");
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        // The dead run's held writes go on once this run has sent its first request.
+        if let Some(dead) = dead.take() {
+            while proxy.log().len() == first_request {
+                alive(&mut child, "its first request");
+            }
+            dead.open();
+        }
+        // This run's first write waits at the gate.
+        while gate.waiting() == 0 {
+            alive(&mut child, "its first write");
+        }
+        let log = proxy.log();
+        let (index, write) = log
+            .iter()
+            .enumerate()
+            .skip(first_request)
+            .find(|(_, r)| !common::proxy::is_read(&r.action))
+            .map(|(i, r)| (i, r.action.clone()))
+            .unwrap();
+        // Every request of the earlier runs has been answered: no upload without a resource.
+        assert!(
+            proxy.settle_but_held(&gate, limit),
+            "round {round}: the requests of the earlier runs were never answered"
+        );
+        if round > 0 {
+            let orphans = uploads_without_resource(&s, &before);
+            assert!(
+                orphans.is_empty(),
+                "after round {}: upload files without a live resource: {orphans:?}",
+                round - 1
+            );
+        }
+        if applied {
+            // The write reaches the portal; the kill comes while its answer is withheld.
+            gate.open();
+            while !proxy.log()[index].answered {
+                alive(&mut child, "the answer to its first write");
+            }
+            std::thread::sleep(Duration::from_millis(rng.u64(0..20)));
+        } else {
+            dead = Some(gate.clone());
+        }
+        child.kill().unwrap();
         let status = child.wait().unwrap();
-        killed += usize::from(status.code().is_none());
+        assert!(
+            status.code().is_none(),
+            "round {round}: the run was not cut short ({status}) at `{write}`"
+        );
+        killed.push(format!(
+            "{write} {}",
+            if applied { "applied" } else { "held" }
+        ));
     }
+    assert_eq!(killed.len(), RUNS, "runs cut short: {killed:?}");
+    // The last dead run's writes go on; the final push starts once every request of every
+    // killed run, even one still in the proxy's listen queue, has been answered.
+    proxy.hold_writes(None);
+    if let Some(dead) = dead.take() {
+        dead.open();
+    }
+    assert!(proxy.settle(limit), "the proxy never went idle");
+    // Every held write went on when let go, none when its gate's limit passed.
+    let gave_up: u32 = gates.iter().map(Gate::timed_out).sum();
+    assert_eq!(gave_up, 0, "writes held until their gate gave up");
+    let orphans = uploads_without_resource(&s, &before);
     assert!(
-        killed >= 4,
-        "only {killed} of 8 runs were cut short: the test would prove nothing"
+        orphans.is_empty(),
+        "after round {}: upload files without a live resource: {orphans:?}",
+        RUNS - 1
     );
-    // The last killed run's requests still reach the portal; the final push starts after them.
-    // (Those of earlier runs landed while the next run was going, which may have doubled a
-    // file: the final push removes such copies.)
-    assert!(
-        proxy.settle(Duration::from_secs(60)),
-        "the proxy never went idle"
-    );
-    s.dist = second;
+    s.dist = versions[RUNS].clone();
     let o = s.push(&s.portal.url, &[]);
     assert_eq!(code(&o), 0, "{}", out(&o));
     s.assert_converged();
     let alpha = s.names.iter().find(|n| n.starts_with("alpha")).unwrap();
-    assert_eq!(package_show(&s.portal, alpha)["title"], "Alpha v2");
+    assert_eq!(
+        package_show(&s.portal, alpha)["title"],
+        format!("Alpha v{RUNS}")
+    );
     let d = s.diff(&s.portal.url, &[]);
     assert_eq!(code(&d), 0, "{}", out(&d));
+    let orphans = uploads_without_resource(&s, &before);
+    assert!(orphans.is_empty(), "orphan uploads: {orphans:?}");
+    eprintln!("{config}: {RUNS} kills back to back, all cut short, at: {killed:?}");
 }
 
 #[test]
@@ -2021,13 +2283,30 @@ fn a_portal_that_refuses_connections_stops_the_push_before_any_write() {
     assert!(out(&o).contains("(after 3 attempts)"), "{}", out(&o));
 }
 
-/// Every command, verbose, on success and on failure: the token is in none of the bytes the
-/// tool writes (standard output, standard error, the report, the preview).
+/// Every command, verbose, on success and on failure, with the token in `CKAN_API_TOKEN` and,
+/// for each command that takes one, in `--token-file`: neither the token nor its signature is
+/// in any of the bytes the tool writes (standard output, standard error, every report, every
+/// file `build` and `preview` write), nor any 12 characters in a row of its signature or of
+/// the claims before it (the JWT's header, the same in every token, is left out).
 #[test]
 fn the_token_never_appears_in_any_output() {
     let _g = serial();
     let s = setup("plain", "secret");
     let token = s.portal.token.clone();
+    // The token's last part: recognisable on its own, and not the whole token.
+    let signature = token.rsplit('.').next().unwrap().to_string();
+    assert!(
+        signature.len() >= 16 && signature.len() < token.len(),
+        "the harness token is not a JWT"
+    );
+    // What gives the token away, whole or in part: the first found in `text`.
+    let leak = |text: &str| -> Option<String> {
+        let own: Vec<char> = token.split_once('.').unwrap().1.chars().collect();
+        [token.clone(), signature.clone()]
+            .into_iter()
+            .chain(own.windows(12).map(|w| w.iter().collect()))
+            .find(|part| text.contains(part.as_str()))
+    };
     let proxy = s.proxy();
     proxy.add(
         "package_revise",
@@ -2039,59 +2318,117 @@ fn the_token_never_appears_in_any_output() {
         },
     );
     proxy.add("package_search", 1, Fault::Drop);
-    let report = s.report();
     let bin = env!("CARGO_BIN_EXE_ogp-publish");
-    let dist = s.dist.to_string_lossy().into_owned();
-    let catalog = s.catalog.to_string_lossy().into_owned();
-    let preview_out = s
-        .tmp
-        .path()
-        .join("preview-dist")
-        .to_string_lossy()
-        .into_owned();
+    let text = |p: &Path| p.to_string_lossy().into_owned();
+    let (dist, catalog) = (text(&s.dist), text(&s.catalog));
+    let invalid = text(&root().join("tests/fixtures/invalid/bad-dataset-name/catalog"));
     // A `dist/` that does not exist, inside the test's folder.
-    let missing_dist = s.tmp.path().join("no-dist").to_string_lossy().into_owned();
+    let missing_dist = text(&s.tmp.path().join("no-dist"));
+    // Every file a run writes goes under here: `{out}` in a run's arguments stands for a path
+    // of its own there.
+    let outputs = s.tmp.path().join("outputs");
     let argv = |args: &[&str]| args.iter().map(|a| a.to_string()).collect::<Vec<String>>();
-    let (url, report_path) = (proxy.url.as_str(), report.to_string_lossy().into_owned());
+    let url = proxy.url.as_str();
     let portal = |cmd: &str, portal: &str, dist: &str, more: &[&str]| {
         let mut v = argv(&["-v", cmd, "--portal", portal, "--dist", dist]);
         v.extend(argv(more));
         v
     };
-    // Each run with the exit code it must give, with the token from the environment and
-    // from a file alike (diff before anything is pushed: changes pending).
+    let unreachable = "http://127.0.0.1:9";
+    // Each run with the exit code it must give, in this order: diff before anything is pushed
+    // (changes pending), the pushes (the first meets the injected faults), diff once all is
+    // published (nothing would change), then the failures.
     let runs: Vec<(Vec<String>, i32)> = vec![
         (argv(&["-v", "check", &catalog]), 0),
+        (argv(&["-v", "check", &invalid]), 1),
+        (argv(&["-v", "build", &catalog, "--out", "{out}"]), 0),
+        (argv(&["-v", "build", &invalid, "--out", "{out}"]), 1),
         (portal("diff", url, &dist, &[]), 1),
-        (portal("push", url, &dist, &["--report", &report_path]), 0),
-        (portal("push", url, &dist, &["--format", "json"]), 0),
+        (portal("push", url, &dist, &["--report", "{out}"]), 0),
         (
             portal(
                 "push",
-                "http://127.0.0.1:9",
+                url,
                 &dist,
-                &["--max-attempts", "2"],
+                &["--format", "json", "--report", "{out}"],
             ),
-            2,
+            0,
         ),
-        (portal("push", "http://portal.example", &dist, &[]), 2),
-        (portal("push", url, &missing_dist, &[]), 2),
+        (portal("diff", url, &dist, &[]), 0),
         (
             argv(&[
+                "-v",
                 "preview",
                 &catalog,
                 "--out",
-                &preview_out,
+                "{out}",
                 "--portal",
                 &s.portal.url,
             ]),
             0,
         ),
+        (
+            portal(
+                "push",
+                unreachable,
+                &dist,
+                &["--max-attempts", "2", "--report", "{out}"],
+            ),
+            2,
+        ),
+        (
+            portal("diff", unreachable, &dist, &["--max-attempts", "2"]),
+            2,
+        ),
+        (
+            argv(&[
+                "-v",
+                "preview",
+                &catalog,
+                "--out",
+                "{out}",
+                "--portal",
+                unreachable,
+            ]),
+            2,
+        ),
+        (portal("push", "http://portal.example", &dist, &[]), 2),
+        (portal("diff", "http://portal.example", &dist, &[]), 2),
+        (
+            portal("push", url, &missing_dist, &["--report", "{out}"]),
+            2,
+        ),
+        (portal("diff", url, &missing_dist, &[]), 2),
     ];
-    for (args, want) in &runs {
+    let mut tried = 0;
+    // The files each successful run must have written: its report, or its preview's index.
+    let mut expected = Vec::new();
+    for (i, (args, want)) in runs.iter().enumerate() {
+        // `check` and `build` take no `--token-file`: only the environment applies.
+        let takes_file = !matches!(args[1].as_str(), "check" | "build");
         for via_file in [false, true] {
+            if via_file && !takes_file {
+                continue;
+            }
+            let way = if via_file { "file" } else { "env" };
+            let here = outputs.join(format!("{i:02}-{}-{way}", args[1]));
+            let args: Vec<String> = args
+                .iter()
+                .map(|a| match a.as_str() {
+                    "{out}" => text(&here),
+                    _ => a.clone(),
+                })
+                .collect();
+            if *want == 0 && args.contains(&text(&here)) {
+                expected.push(match args[1].as_str() {
+                    "push" => here.clone(),
+                    _ => here.join("preview/index.html"),
+                });
+            }
             let mut cmd = std::process::Command::new(bin);
-            cmd.args(args).env("RUST_BACKTRACE", "1");
+            cmd.args(&args)
+                .env("RUST_BACKTRACE", "1")
+                .env_remove("CKAN_URL");
             if via_file {
                 cmd.arg("--token-file")
                     .arg(&s.portal.token_file)
@@ -2099,30 +2436,39 @@ fn the_token_never_appears_in_any_output() {
             } else {
                 cmd.env("CKAN_API_TOKEN", &token);
             }
-            // `check` and `preview` take no `--token-file`: only the environment applies.
-            if (args[0] == "preview" || args.iter().any(|a| a == "check")) && via_file {
-                continue;
-            }
             let o = cmd.output().unwrap();
             let all = out(&o);
-            assert_eq!(code(&o), *want, "{args:?}: {all}");
-            assert!(
-                !all.is_empty() || o.status.success(),
-                "{args:?} printed nothing"
-            );
-            assert!(!all.contains(&token), "{args:?} printed the token");
-            // Not even a recognisable part of it (its signature).
-            let signature = token.rsplit('.').next().unwrap();
-            assert!(
-                !all.contains(signature),
-                "{args:?} printed the token's signature"
-            );
+            assert_eq!(code(&o), *want, "{args:?} ({way}): {all}");
+            assert!(!all.is_empty(), "{args:?} ({way}) printed nothing");
+            // `-v` is heard: each request to a portal that answers is printed.
+            if ["diff", "push"].contains(&args[1].as_str()) && args[3] == url && *want != 2 {
+                assert!(
+                    String::from_utf8_lossy(&o.stderr).contains("debug: status_show"),
+                    "{args:?} ({way}) printed no request: {all}"
+                );
+            }
+            if let Some(part) = leak(&all) {
+                panic!("{args:?} ({way}) printed the token, or {part:?} of it");
+            }
+            tried += 1;
         }
     }
-    let report_text = std::fs::read_to_string(&report).unwrap();
-    assert!(!report_text.is_empty() && !report_text.contains(&token));
-    for (path, bytes) in common::read_tree(Path::new(&preview_out)) {
-        assert!(!String::from_utf8_lossy(&bytes).contains(&token), "{path}");
+    assert_eq!(tried, 2 * runs.len() - 4, "runs tried");
+    // Every file written (the reports, `build`'s dist/ and preview, `preview`'s pages, those
+    // of the failed runs included), and among them those of every successful run.
+    let written = common::read_tree(&outputs);
+    for path in &expected {
+        let key = text(path.strip_prefix(&outputs).unwrap());
+        assert!(
+            written.get(&key).is_some_and(|b| !b.is_empty()),
+            "{key} was not written"
+        );
+    }
+    assert_eq!(expected.len(), 7, "{expected:?}");
+    for (path, bytes) in &written {
+        if let Some(part) = leak(&String::from_utf8_lossy(bytes)) {
+            panic!("{path} holds the token, or {part:?} of it");
+        }
     }
 }
 
@@ -2144,37 +2490,108 @@ fn stored_resource_ids(portal: &Portal) -> std::collections::BTreeSet<String> {
     ids
 }
 
-/// Upload files stored since `before` that belong to no live resource of the datasets.
+/// Upload files stored since `before` that belong to no live resource (a dataset of ours not
+/// created yet has none).
+///
+/// The harness CKAN is shared: other tests, of this run or of another developer's, upload at
+/// the same time. A file that is not a resource of our datasets is therefore looked up on the
+/// whole portal (`resource_show`): one of a live resource of someone else's dataset is not
+/// an orphan, nor one whose upload was still in progress (looked up again a moment later).
+/// A file left by someone else's deleted resource would still be counted.
 fn uploads_without_resource(s: &Setup, before: &std::collections::BTreeSet<String>) -> Vec<String> {
     let mut live = std::collections::BTreeSet::new();
     for name in &s.names {
-        for r in package_show(&s.portal, name)["resources"]
-            .as_array()
-            .unwrap()
-        {
+        let package = package_show(&s.portal, name);
+        if package.is_null() {
+            continue;
+        }
+        for r in package["resources"].as_array().unwrap() {
             live.insert(r["id"].as_str().unwrap().replace('-', ""));
         }
     }
-    stored_resource_ids(&s.portal)
+    let elsewhere = |id: &String| {
+        let uuid = format!(
+            "{}-{}-{}-{}-{}",
+            &id[..8],
+            &id[8..12],
+            &id[12..16],
+            &id[16..20],
+            &id[20..]
+        );
+        let shown = action(&s.portal, "resource_show", &[("id", &uuid)], None);
+        shown["success"] == true
+    };
+    let mut orphans: Vec<String> = stored_resource_ids(&s.portal)
         .difference(before)
         .map(|id| id.replace('-', ""))
         .filter(|id| !live.contains(id))
-        .collect()
+        .filter(|id| !elsewhere(id))
+        .collect();
+    if !orphans.is_empty() {
+        std::thread::sleep(Duration::from_secs(2));
+        orphans.retain(|id| !elsewhere(id));
+    }
+    orphans
+}
+
+/// The requests a push makes from a portal that holds `from` to `to`, counted from the two
+/// `dist/` alone, as README and RELIABILITY.md give them: the two checks and the search, then,
+/// for each dataset that changed, one `package_show` before writing, one `resource_patch` per
+/// file whose bytes changed and one `package_patch` when the dataset's own fields did.
+fn requests_between(from: &Path, to: &Path) -> u32 {
+    let (before, after) = (common::read_tree(from), common::read_tree(to));
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>(),
+        "the two versions hold different files"
+    );
+    let dataset_fields = |bytes: &[u8]| {
+        let mut package: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        package.as_object_mut().unwrap().remove("resources");
+        package
+    };
+    // Per dataset: whether its own fields changed (one package_patch) and whether any of
+    // its files did (one package_revise carries them all).
+    let mut per_dataset: std::collections::BTreeMap<&str, (bool, bool)> = Default::default();
+    for (path, bytes) in &before {
+        let Some(rest) = path.strip_prefix("datasets/") else {
+            continue;
+        };
+        let (name, file) = rest.split_once('/').unwrap();
+        let entry = per_dataset.entry(name).or_default();
+        if file == "package.json" {
+            entry.0 |= dataset_fields(bytes) != dataset_fields(&after[path]);
+        } else if file != "datastore.json" {
+            entry.1 |= *bytes != after[path];
+        }
+    }
+    // The two checks and the search, then per dataset to change one read before writing.
+    3 + per_dataset
+        .values()
+        .filter(|(fields, files)| *fields || *files)
+        .map(|(fields, files)| 1 + u32::from(*fields) + u32::from(*files))
+        .sum::<u32>()
 }
 
 /// Fifty pushes killed at random moments, every one of them cut short, each followed by a
 /// full push: the portal always ends equal to dist/, with no duplicate resource, and every
 /// upload file in storage belongs to a live resource of ours (no orphan left by a killed run).
 ///
-/// The moment of each kill is chosen at random among the moments a run is surely still going,
-/// decided by events the proxy sees rather than by a sleep: a request of the run, drawn at
-/// random among all its requests, and a phase, drawn at random: just after the
-/// proxy read it (it reaches the portal after the client died: a write landing late) or
-/// just after the portal answered it (applied, but the client never learns it). The proxy
-/// holds each request and each answer 60 ms, and the kill comes within 0-20 ms of the event,
-/// while the run waits for that answer: it cannot have finished.
+/// The moment of each kill is decided by events the proxy sees rather than by a sleep: one
+/// of the run's requests and a phase, just after the proxy read it (it reaches the portal
+/// after the client died: a write landing late) or just after the portal answered it
+/// (applied, but the client never learns it). The proxy holds each request and each answer
+/// 60 ms, and the kill comes within 0-20 ms of the event, while the run waits for that
+/// answer: it cannot have finished. The moments are dealt at random from a deck holding each
+/// of them once, dealt again when empty, so that the 50 kills fall at every request of a run
+/// in both phases (RELIABILITY.md: "at each of the 8 requests of a run, before and after the
+/// portal applied it"), which the test asserts from the moments it killed at.
 #[test]
 fn fifty_killed_pushes_each_followed_by_a_full_push_always_converge() {
+    // RELIABILITY.md, "Latest figures": "50 of 50 runs were cut short (at each of the 5
+    // requests of a run, before and after the portal applied it)".
+    const RUNS: usize = 50;
+    const REQUESTS_PER_RUN: u32 = 5;
     let _g = serial();
     let mut s = setup("plain", "kill50");
     let first = s.dist.clone();
@@ -2187,24 +2604,37 @@ fn fifty_killed_pushes_each_followed_by_a_full_push_always_converge() {
     let proxy = s.proxy();
     let hold = Duration::from_millis(60);
     // Publish the first version, then count the requests of a run from one version to the
-    // other, each way (the runs below make exactly these, until they are killed).
+    // other, each way (the runs below make exactly these, until they are killed): as many as
+    // the two dist/ give, and as many as RELIABILITY.md says.
     assert_eq!(code(&s.push(&s.portal.url, &[])), 0);
     let mut requests = Vec::new();
-    for dist in [&second, &first] {
+    for (from, to) in [(&first, &second), (&second, &first)] {
         proxy.reset();
-        let o = run_portal("push", &proxy.url, &s.portal.token_file, dist, &[]);
+        let o = run_portal("push", &proxy.url, &s.portal.token_file, to, &[]);
         assert_eq!(code(&o), 0, "{}", out(&o));
-        assert!(proxy.forwarded_writes() >= 1, "a run with nothing to write");
+        let log: Vec<String> = proxy.log().into_iter().map(|r| r.action).collect();
+        assert_eq!(
+            proxy.requests_read(),
+            requests_between(from, to),
+            "requests of a run: {log:?}"
+        );
+        assert_eq!(proxy.answers_received(), proxy.requests_read(), "{log:?}");
         requests.push(proxy.requests_read());
     }
-    let last = *requests.iter().min().unwrap();
-    assert!(last >= 4, "{requests:?} requests per run");
+    assert_eq!(
+        requests, [REQUESTS_PER_RUN; 2],
+        "requests per run, each way"
+    );
     proxy.delay_all(hold);
     proxy.delay_answers(hold);
     let mut rng = fastrand::Rng::with_seed(50);
+    let every_moment: Vec<(u32, bool)> = (1..=REQUESTS_PER_RUN)
+        .flat_map(|n| [(n, false), (n, true)])
+        .collect();
+    let mut deck: Vec<(u32, bool)> = Vec::new();
     let mut cut_short = 0;
-    let mut moments = Vec::new();
-    for round in 0..50 {
+    let mut moments: std::collections::BTreeMap<(u32, bool), u32> = Default::default();
+    for round in 0..RUNS {
         // Alternate versions so every run has writes left to interrupt (the full push of the
         // previous round published the other one).
         s.dist = if round % 2 == 0 {
@@ -2212,19 +2642,22 @@ fn fifty_killed_pushes_each_followed_by_a_full_push_always_converge() {
         } else {
             first.clone()
         };
+        if deck.is_empty() {
+            deck = every_moment.clone();
+            rng.shuffle(&mut deck);
+        }
+        let (nth, answered) = deck.pop().unwrap();
         let (read0, answered0) = (proxy.requests_read(), proxy.answers_received());
-        let nth = rng.u32(1..=last);
-        let answered = rng.bool();
         let mut child = spawn_push(&proxy.url, &s.dist, &s.portal.token_file);
         let start = std::time::Instant::now();
-        loop {
+        let seen = loop {
             let seen = if answered {
                 proxy.answers_received() - answered0
             } else {
                 proxy.requests_read() - read0
             };
             if seen >= nth {
-                break;
+                break seen;
             }
             assert!(
                 child.try_wait().unwrap().is_none(),
@@ -2235,7 +2668,7 @@ fn fifty_killed_pushes_each_followed_by_a_full_push_always_converge() {
                 "round {round}: request {nth} never came"
             );
             std::thread::sleep(Duration::from_millis(1));
-        }
+        };
         std::thread::sleep(Duration::from_millis(rng.u64(0..20)));
         child.kill().unwrap();
         let status = child.wait().unwrap();
@@ -2244,10 +2677,8 @@ fn fifty_killed_pushes_each_followed_by_a_full_push_always_converge() {
             "round {round}: the run was not cut short ({status}) at request {nth}"
         );
         cut_short += 1;
-        moments.push(format!(
-            "{nth}{}",
-            if answered { " answered" } else { " read" }
-        ));
+        // The moment as seen: the request (or answer) the kill followed.
+        *moments.entry((seen, answered)).or_default() += 1;
         // Every request the killed run sent (even one still in the listen queue) reaches the
         // portal and is answered before the full push starts.
         assert!(
@@ -2263,10 +2694,27 @@ fn fifty_killed_pushes_each_followed_by_a_full_push_always_converge() {
             "round {round}: upload files without a live resource: {orphans:?}"
         );
     }
-    assert_eq!(cut_short, 50, "only {cut_short} of 50 runs were cut short");
+    assert_eq!(
+        cut_short, RUNS,
+        "only {cut_short} of {RUNS} runs were cut short"
+    );
+    // A kill at each request of a run, in each phase.
+    let killed_at: std::collections::BTreeSet<(u32, bool)> = moments.keys().copied().collect();
+    let wanted: std::collections::BTreeSet<(u32, bool)> = every_moment.into_iter().collect();
+    assert_eq!(killed_at, wanted, "moments killed at: {moments:?}");
+    let at = |answered: bool| {
+        moments
+            .iter()
+            .filter(|((_, a), _)| *a == answered)
+            .map(|((n, _), k)| format!("{n}:{k}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     eprintln!(
-        "50 kills: {cut_short} cut short (at request: {}), all converged",
-        moments.join(", ")
+        "{RUNS} kills: {cut_short} cut short; request:kills just after the proxy read it: {}; \
+         just after the portal answered it: {}; all converged, no orphan upload",
+        at(false),
+        at(true)
     );
 }
 

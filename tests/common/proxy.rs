@@ -21,6 +21,9 @@ use tokio::net::{TcpListener, TcpStream};
 pub enum Fault {
     /// Wait, then forward.
     Delay(Duration),
+    /// Hold the request at `gate` until the test opens it, then forward (an event, where a
+    /// delay would only guess how long the test needs).
+    Hold(Gate),
     /// Close the connection without forwarding (the server never sees it).
     Drop,
     /// Answer with this status and body without forwarding; `retry_after` adds the header.
@@ -41,6 +44,148 @@ pub enum Fault {
     ResetRequest,
     /// Forward, send the headers and half of the body, then close: the answer is cut off.
     ResetResponse,
+}
+
+/// A point where the proxy holds requests until the test opens it: the test waits for a
+/// request to reach it ([`Gate::wait_reached`]), does what must happen meanwhile, then opens it.
+/// Every wait is bounded: the test's fails loudly, and a request held longer than the gate's
+/// limit is answered 504 instead of being forwarded and counted in [`Gate::timed_out`].
+#[derive(Clone)]
+pub struct Gate(Arc<GateInner>);
+
+struct GateInner {
+    state: Mutex<GateState>,
+    /// Wakes the test when a request reaches the gate.
+    reached: std::sync::Condvar,
+    /// Wakes the held requests when the gate opens.
+    open: tokio::sync::watch::Sender<bool>,
+    limit: Duration,
+}
+
+#[derive(Default)]
+struct GateState {
+    reached: u32,
+    waiting: u32,
+    timed_out: u32,
+}
+
+impl std::fmt::Debug for Gate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Gate({:p})", Arc::as_ptr(&self.0))
+    }
+}
+
+impl PartialEq for Gate {
+    fn eq(&self, other: &Gate) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Gate {}
+
+impl Gate {
+    /// A closed gate; a request held longer than `limit` gives up (see [`Gate::timed_out`]).
+    pub fn new(limit: Duration) -> Gate {
+        Gate(Arc::new(GateInner {
+            state: Mutex::new(GateState::default()),
+            reached: std::sync::Condvar::new(),
+            open: tokio::sync::watch::channel(false).0,
+            limit,
+        }))
+    }
+
+    /// Waits until `n` requests in all have reached the gate; panics when `limit` passes first.
+    pub fn wait_reached(&self, n: u32, limit: Duration) {
+        let st = self.0.state.lock().unwrap();
+        let (st, waited) = self
+            .0
+            .reached
+            .wait_timeout_while(st, limit, |st| st.reached < n)
+            .unwrap();
+        assert!(
+            !waited.timed_out(),
+            "only {} of {n} requests reached the gate in {limit:?}",
+            st.reached
+        );
+    }
+
+    /// Requests held at the gate now.
+    pub fn waiting(&self) -> u32 {
+        self.0.state.lock().unwrap().waiting
+    }
+
+    /// Requests that gave up waiting (the gate was not opened within its limit).
+    pub fn timed_out(&self) -> u32 {
+        self.0.state.lock().unwrap().timed_out
+    }
+
+    /// Opens the gate: every held request goes on, and later ones pass at once.
+    pub fn open(&self) {
+        self.0.open.send_replace(true);
+    }
+
+    /// A guard that opens the gate when dropped: a test that fails while requests are held
+    /// lets them go at once rather than after the gate's limit.
+    pub fn opener(&self) -> GateOpener {
+        GateOpener(self.clone())
+    }
+
+    /// Holds the calling request until the gate opens; false when its limit passed first.
+    async fn pass(&self) -> bool {
+        let mut open = self.0.open.subscribe();
+        {
+            let mut st = self.0.state.lock().unwrap();
+            st.reached += 1;
+            st.waiting += 1;
+        }
+        self.0.reached.notify_all();
+        let passed = matches!(
+            tokio::time::timeout(self.0.limit, open.wait_for(|o| *o)).await,
+            Ok(Ok(_))
+        );
+        let mut st = self.0.state.lock().unwrap();
+        st.waiting -= 1;
+        if !passed {
+            st.timed_out += 1;
+        }
+        passed
+    }
+}
+
+/// Opens its gate when dropped (see [`Gate::opener`]).
+pub struct GateOpener(Gate);
+
+impl Drop for GateOpener {
+    fn drop(&mut self) {
+        self.0.open();
+    }
+}
+
+/// A file sent in a form body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilePart {
+    /// The form field that carries it (`upload`, `update__resources__-1__upload`…).
+    pub field: String,
+    /// Its file name.
+    pub name: String,
+    /// Its size in bytes.
+    pub size: usize,
+}
+
+/// One request as the proxy read it, in the order read.
+#[derive(Debug, Clone)]
+pub struct Logged {
+    /// Its action (`package_revise`…).
+    pub action: String,
+    /// The text fields of a form body (`multipart/form-data`), by name, in order.
+    pub fields: Vec<(String, String)>,
+    /// The file parts of a form body, in order.
+    pub files: Vec<FilePart>,
+    /// The fault injected into it, if any (set once decided).
+    pub fault: Option<Fault>,
+    /// Whether the server's answer to it has arrived, before any hold of answers (for a
+    /// request forwarded as it came: without a fault, or once let go by a gate).
+    pub answered: bool,
 }
 
 /// A rule: the `nth` (1-based) request whose action is `action` gets `fault`; with `nth` 0,
@@ -89,6 +234,10 @@ pub struct State {
     /// The server (`host:port`) named by each request sent in a forward proxy's absolute form,
     /// in the order read.
     absolute_targets: Vec<String>,
+    /// Every request read, in order.
+    log: Vec<Logged>,
+    /// Where write requests wait, when set (see [`Proxy::hold_writes`]).
+    hold_writes: Option<Gate>,
 }
 
 /// A running proxy. Dropping it stops it: it stops listening and its open connections are
@@ -216,7 +365,8 @@ impl Proxy {
         self.state.lock().unwrap().answers_received
     }
 
-    /// Forgets rules and counts.
+    /// Forgets rules, counts and the log; for an idle proxy (a request in flight across it
+    /// would mark its answer on a later entry of the log).
     pub fn reset(&self) {
         let mut st = self.state.lock().unwrap();
         let in_flight = st.in_flight;
@@ -288,30 +438,130 @@ impl Proxy {
 
     /// Requests the server received for actions other than reads.
     pub fn forwarded_writes(&self) -> u32 {
-        let reads = [
-            "status_show",
-            "package_show",
-            "package_search",
-            "organization_show",
-            "organization_list_for_user",
-            "group_show",
-            "scheming_dataset_schema_show",
-            "datastore_search",
-        ];
         self.state
             .lock()
             .unwrap()
             .forwarded
             .iter()
-            .filter(|(a, _)| !reads.contains(&a.as_str()))
+            .filter(|(a, _)| !is_read(a))
             .map(|(_, n)| n)
             .sum()
+    }
+
+    /// Every request read so far, in the order read.
+    pub fn log(&self) -> Vec<Logged> {
+        self.state.lock().unwrap().log.clone()
+    }
+
+    /// Holds every write request (any action but a read) read from now on at `gate` before
+    /// forwarding it, while the gate is closed; `None` stops holding. A write read before
+    /// keeps the gate it was read under.
+    pub fn hold_writes(&self, gate: Option<Gate>) {
+        self.state.lock().unwrap().hold_writes = gate;
+    }
+
+    /// Waits until every connection made to the proxy so far has been served to the end, as
+    /// [`Proxy::settle`], but for the requests held at `gate`: each other request has been
+    /// answered. False when `limit` passes first.
+    pub fn settle_but_held(&self, gate: &Gate, limit: Duration) -> bool {
+        let start = std::time::Instant::now();
+        let addr = self.url.trim_start_matches("http://");
+        let sentinel = std::net::TcpStream::connect(addr).expect("connect to the proxy");
+        let me = sentinel.local_addr().expect("local address");
+        while !self.state.lock().unwrap().accepted.contains(&me) {
+            if start.elapsed() >= limit {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        drop(sentinel);
+        while start.elapsed() < limit {
+            // A held request counts in both: equal, every other connection has been served.
+            let st = self.state.lock().unwrap();
+            if st.in_flight as u32 == gate.waiting() {
+                return true;
+            }
+            drop(st);
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        false
     }
 
     /// Faults injected so far.
     pub fn injected(&self) -> Vec<(String, Fault)> {
         self.state.lock().unwrap().injected.clone()
     }
+}
+
+/// Actions that only read.
+pub fn is_read(action: &str) -> bool {
+    [
+        "status_show",
+        "package_show",
+        "package_search",
+        "organization_show",
+        "organization_list_for_user",
+        "group_show",
+        "scheming_dataset_schema_show",
+        "datastore_search",
+    ]
+    .contains(&action)
+}
+
+/// The text fields and the file parts of a `multipart/form-data` body; nothing for any other
+/// body.
+fn form_parts(headers: &[(String, String)], body: &[u8]) -> (Vec<(String, String)>, Vec<FilePart>) {
+    let (mut fields, mut files) = (Vec::new(), Vec::new());
+    let boundary = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        .filter(|(_, v)| v.starts_with("multipart/form-data"))
+        .and_then(|(_, v)| v.split("boundary=").nth(1))
+        .map(|b| format!("--{}", b.trim_matches('"')));
+    let Some(boundary) = boundary else {
+        return (fields, files);
+    };
+    let delimiter = format!("\r\n{boundary}");
+    // The first delimiter has no line break before it.
+    let mut rest = match body
+        .windows(boundary.len())
+        .position(|w| w == boundary.as_bytes())
+    {
+        Some(i) => &body[i + boundary.len()..],
+        None => return (fields, files),
+    };
+    while rest.starts_with(b"\r\n") {
+        let part = &rest[2..];
+        let Some(head_end) = part.windows(4).position(|w| w == b"\r\n\r\n") else {
+            break;
+        };
+        let head = String::from_utf8_lossy(&part[..head_end]).into_owned();
+        let content = &part[head_end + 4..];
+        let Some(end) = content
+            .windows(delimiter.len())
+            .position(|w| w == delimiter.as_bytes())
+        else {
+            break;
+        };
+        let param = |key: &str| {
+            head.split(';')
+                .map(str::trim)
+                .find_map(|p| p.strip_prefix(&format!("{key}=\"")))
+                .and_then(|v| v.split('"').next())
+                .map(str::to_string)
+        };
+        let name = param("name").unwrap_or_default();
+        match param("filename") {
+            Some(file) => files.push(FilePart {
+                field: name,
+                name: file,
+                size: end,
+            }),
+            None => fields.push((name, String::from_utf8_lossy(&content[..end]).into_owned())),
+        }
+        rest = &content[end + delimiter.len()..];
+    }
+    (fields, files)
 }
 
 async fn read_request(
@@ -501,7 +751,30 @@ async fn serve(
     let Some((mut request_line, headers, body)) = read_request(&mut sock).await? else {
         return Ok(());
     };
-    state.lock().unwrap().requests_read += 1;
+    let (logged, hold) = {
+        let path = request_line.split(' ').nth(1).unwrap_or_default();
+        let action = path
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let (fields, files) = form_parts(&headers, &body);
+        let mut st = state.lock().unwrap();
+        st.requests_read += 1;
+        // A write waits at the gate set when it was read, whatever is set by the time it goes.
+        let hold = st.hold_writes.clone().filter(|_| !is_read(&action));
+        st.log.push(Logged {
+            action,
+            fields,
+            files,
+            fault: None,
+            answered: false,
+        });
+        (st.log.len() - 1, hold)
+    };
     // A forward proxy's request: the target names the server; pass on its origin form.
     if let Some((authority, origin)) = absolute_form(&request_line) {
         state.lock().unwrap().absolute_targets.push(authority);
@@ -552,8 +825,17 @@ async fn serve(
             .map(|r| r.fault.clone());
         if let Some(f) = &f {
             st.injected.push((action.clone(), f.clone()));
+            if let Some(l) = st.log.get_mut(logged) {
+                l.fault = Some(f.clone());
+            }
         }
         f
+    };
+    // Where the request waits before it is forwarded, if anywhere.
+    let gate = match &fault {
+        Some(Fault::Hold(gate)) => Some(gate.clone()),
+        None => hold,
+        _ => None,
     };
     let count = |st: &Arc<Mutex<State>>| {
         *st.lock()
@@ -600,12 +882,22 @@ async fn serve(
             return Ok(());
         }
         Some(Fault::ResetRequest) => return Ok(()),
-        None => {
+        Some(Fault::Hold(_)) | None => {
+            if let Some(gate) = gate {
+                if !gate.pass().await {
+                    let why = "{\"success\": false, \"error\": {\"message\": \"held at a gate nobody opened\"}}";
+                    sock.write_all(&status_response(504, why, None)).await?;
+                    return sock.shutdown().await;
+                }
+            }
             count(&state);
             let resp = forward(upstream, &request_line, &headers, &body).await?;
             let hold = {
                 let mut st = state.lock().unwrap();
                 st.answers_received += 1;
+                if let Some(l) = st.log.get_mut(logged) {
+                    l.answered = true;
+                }
                 st.delay_answers
             };
             if let Some(d) = hold {
