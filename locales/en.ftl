@@ -280,6 +280,7 @@ error-plain-http = refusing plain http:// to `{ $host }`: the token would travel
 error-http = cannot set up HTTP: { $cause }
 error-unreachable = the portal does not answer: { $cause }
 error-no-token = no API token: set CKAN_API_TOKEN or pass --token-file
+error-cannot-read = the portal does not know the API token, or its user has no access to organisation `{ $org }`: check that the token is current (without it, a private dataset would look missing)
 error-cannot-write = the API token cannot create datasets in organisation `{ $org }`: check that the token is current and that its user is an editor or admin of `{ $org }` on the portal
 error-portal = cannot read the portal: { $cause }
 error-portal-mismatch = the portal would refuse or lose what `dist/` holds; nothing was written:

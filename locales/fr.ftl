@@ -283,6 +283,7 @@ error-plain-http = refus d’utiliser http:// en clair vers `{ $host }` : le je
 error-http = impossible de préparer HTTP : { $cause }
 error-unreachable = le portail ne répond pas : { $cause }
 error-no-token = aucun jeton d’API : définissez CKAN_API_TOKEN ou passez --token-file
+error-cannot-read = le portail ne reconnaît pas le jeton d’API, ou son utilisateur n’a pas accès à l’organisation `{ $org }` : vérifiez que le jeton est à jour (sans lui, un jeu de données privé paraîtrait absent)
 error-cannot-write = le jeton d’API ne permet pas de créer des jeux de données dans l’organisation `{ $org }` : vérifiez que le jeton est à jour et que son utilisateur est éditeur ou administrateur de `{ $org }` sur le portail
 error-portal = impossible de lire le portail : { $cause }
 error-portal-mismatch = le portail refuserait ou perdrait une partie du contenu de `dist/` ; rien n’a été écrit :

@@ -74,6 +74,9 @@ pub enum Error {
     NoToken,
     /// The token cannot create datasets in this organisation.
     CannotWrite(String),
+    /// `diff` was given a token the portal does not know, or one without read rights in
+    /// this organisation.
+    CannotRead(String),
     /// A request to the portal failed before any write (a permission check, the schema, the
     /// snapshot of the datasets).
     Portal(CkanError),
@@ -123,6 +126,7 @@ impl Error {
             Error::Unreachable(e) => t!("error-unreachable", cause = e.text()),
             Error::NoToken => t!("error-no-token"),
             Error::CannotWrite(org) => t!("error-cannot-write", org = org),
+            Error::CannotRead(org) => t!("error-cannot-read", org = org),
             Error::Portal(e) => t!("error-portal", cause = e.text()),
             Error::PortalMismatch(list) => {
                 let mut all = t!("error-portal-mismatch");

@@ -1382,12 +1382,11 @@ fn diff_exits_2_on_token_trouble_and_writes_nothing() {
     }
 }
 
-/// README's exit-code table gives `diff` exit 2 on token trouble, but `diff` never asks the
-/// portal whether its token is good, and CKAN (2.9 to 2.12 alike) serves a read sent with a
-/// token it does not know as one sent with none: a wrong token gives the anonymous plan, exit
-/// 1 (or 0), where a private dataset would look missing. Ignored until `diff` checks its token.
+/// README's exit-code table gives `diff` exit 2 on token trouble. CKAN (2.9 to 2.12 alike)
+/// serves a read sent with a token it does not know as one sent with none, which would give
+/// the anonymous plan, where a private dataset looks missing: `diff` asks the portal which
+/// organisations the token may read, and stops when one of the datasets' is not among them.
 #[test]
-#[ignore = "diff does not check its token: CKAN reads a token it does not know as none"]
 fn diff_with_a_token_the_portal_does_not_know_exits_2() {
     let _g = serial();
     let s = setup("plain", "diffwrongtoken");
@@ -1396,9 +1395,17 @@ fn diff_with_a_token_the_portal_does_not_know_exits_2() {
     let token_file = s.tmp.path().join("wrong-token");
     std::fs::write(&token_file, format!("{fake}\n")).unwrap();
     let proxy = s.proxy();
-    let o = run_portal("diff", &proxy.url, &token_file, &s.dist, &[]);
+    let o = run_portal("diff", &proxy.url, &token_file, &s.dist, &["--lang", "en"]);
     assert_eq!(code(&o), 2, "{}", out(&o));
+    assert!(
+        out(&o).contains("the portal does not know the API token"),
+        "{}",
+        out(&o)
+    );
     assert_eq!(proxy.forwarded_writes(), 0);
+    // The sysadmin's token passes the same check.
+    let o = run_portal("diff", &proxy.url, &s.portal.token_file, &s.dist, &[]);
+    assert_eq!(code(&o), 1, "{}", out(&o));
 }
 
 #[test]

@@ -36,6 +36,9 @@ pub fn diff(opts: &DiffOpts) -> Result<Vec<DatasetPlan>, Error> {
         let status = client.status_show().await.map_err(Error::Unreachable)?;
         super::without_datastore_unless(&status, &mut local);
         portal_schema::check_portal(&client, &status, &local, true).await?;
+        if client.has_token() {
+            sync::check_read_token(&client, &local).await?;
+        }
         let (_, plans, _) = plan(&client, &local, opts.portal.concurrency).await?;
         Ok(plans)
     })

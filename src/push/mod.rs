@@ -25,5 +25,5 @@ pub use apply::{apply, ActionRecord, ApplyOpts, RunSummary, VIEWS_ACTION};
 pub use datastore::TableAction;
 pub use local::{read_dist, LocalDataset, LocalFile, LocalTable};
 pub use plan::{diff, diff_dataset, DatasetAction, DatasetPlan, ResourceAction, ResourcePlan};
-pub use preflight::preflight;
+pub use preflight::{check_read_token, preflight};
 pub use snapshot::{snapshot_recorded, RemoteDataset, RemoteState};

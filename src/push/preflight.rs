@@ -18,6 +18,30 @@ pub async fn preflight(
     if !has_token {
         return Err(Error::NoToken);
     }
+    if let Some(org) = org_not_allowed(client, local, "create_dataset").await? {
+        return Err(Error::CannotWrite(org));
+    }
+    Ok(status)
+}
+
+/// For `diff` with a token: the token must be one the portal knows, with at least read rights
+/// in every organisation of the datasets. CKAN reads a token it does not know as no token at
+/// all, so without this check a wrong token gives the anonymous plan, where a private dataset
+/// looks missing.
+pub async fn check_read_token(client: &CkanClient, local: &[LocalDataset]) -> Result<(), Error> {
+    match org_not_allowed(client, local, "read").await? {
+        Some(org) => Err(Error::CannotRead(org)),
+        None => Ok(()),
+    }
+}
+
+/// The first organisation of the datasets in which the token lacks `permission`
+/// (`organization_list_for_user`), if any.
+async fn org_not_allowed(
+    client: &CkanClient,
+    local: &[LocalDataset],
+    permission: &str,
+) -> Result<Option<String>, Error> {
     let orgs: BTreeSet<&str> = local
         .iter()
         .filter_map(|d| d.package.get("owner_org").and_then(Value::as_str))
@@ -25,15 +49,16 @@ pub async fn preflight(
     let allowed = client
         .action(
             "organization_list_for_user",
-            ActionBody::Json(json!({ "permission": "create_dataset" })),
+            ActionBody::Json(json!({ "permission": permission })),
             Replay::Safe,
         )
         .await;
     let allowed = match allowed {
         Ok(v) => v,
         Err(e) if e.is_auth() => {
-            let first = orgs.iter().next().copied().unwrap_or_default();
-            return Err(Error::CannotWrite(first.to_string()));
+            return Ok(Some(
+                orgs.iter().next().copied().unwrap_or_default().to_string(),
+            ))
         }
         Err(e) => return Err(Error::Portal(e)),
     };
@@ -45,8 +70,8 @@ pub async fn preflight(
         .flatten()
         .filter_map(Value::as_str)
         .collect();
-    if let Some(org) = orgs.iter().find(|o| !names.contains(*o)) {
-        return Err(Error::CannotWrite(org.to_string()));
-    }
-    Ok(status)
+    Ok(orgs
+        .iter()
+        .find(|o| !names.contains(*o))
+        .map(|o| o.to_string()))
 }
