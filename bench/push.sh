@@ -7,7 +7,9 @@
 #   ours   ogp-publish push --format json   (requests, writes and bytes uploaded from its output)
 #   peer   bench/peer_push.py with ckanapi  (requests counted by wrapping its requests session)
 # in three phases: first push, no-op re-push, push after changing the title of 5 % of the
-# milestones (chosen with a fixed seed) and building again. Each tool publishes under its own
+# milestones (chosen with a fixed seed) and building again. The portal has the DataStore, so
+# both also load each dataset's two data tables into it (the peer replaces them on every run,
+# as it re-uploads every file). Each tool publishes under its own
 # dataset names (a run-unique suffix; the peer adds "-p"), so neither sees the other's datasets.
 # The datasets are purged at the end (BENCH_KEEP=1 keeps them). Prints a Markdown table.
 #
@@ -78,7 +80,7 @@ peer() {
   local phase=$1 t0 t1 rc=0
   t0=$(date +%s%N)
   "$VENV/bin/python" bench/peer_push.py --portal "$CKAN_URL" --token-file "$CKAN_API_TOKEN_FILE" \
-    --dist "$dist" --suffix=-p > "$WORK/peer-$phase.json" 2> "$WORK/peer-$phase.err" || rc=$?
+    --dist "$dist" --suffix=-p --datastore > "$WORK/peer-$phase.json" 2> "$WORK/peer-$phase.err" || rc=$?
   t1=$(date +%s%N)
   python3 - "$phase" "$rc" "$t0" "$t1" "$changed" "$WORK/peer-$phase.json" >> "$RESULTS" <<'EOF'
 import json, sys
@@ -111,7 +113,7 @@ EOF
 trap cleanup EXIT
 
 log "phase 1: first push of $N datasets"
-changed=$(find "$dist/datasets" -type f ! -name package.json | wc -l)
+changed=$(find "$dist/datasets" -type f ! -name package.json ! -name datastore.json | wc -l)
 ours first
 peer first
 log "phase 2: no-op re-push"
