@@ -865,18 +865,13 @@ reset_config() {
   fi
   left=$(pg -d "$(db_main "$cfg")" -Atc "SELECT count(*) FROM package")
   ((left == 0)) || die "[$cfg] $left datasets left after dataset_purge"
-  # DataStore tables are named by resource id; their resources are gone.
-  pg -d "$(db_datastore "$cfg")" >/dev/null <<'SQL'
-DO $$
-DECLARE t record;
-BEGIN
-  FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public'
-           AND tablename ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' LOOP
-    EXECUTE format('DROP TABLE IF EXISTS public.%I CASCADE', t.tablename);
-  END LOOP;
-END
-$$;
-SQL
+  # DataStore tables are named by resource id; their resources are gone. One statement (and
+  # so one transaction) per table: dropping a few thousand in one transaction runs out of
+  # PostgreSQL's lock table ("out of shared memory"), as after a push benchmark.
+  pg -d "$(db_datastore "$cfg")" -Atc "SELECT format('DROP TABLE IF EXISTS public.%I CASCADE;', tablename)
+    FROM pg_tables WHERE schemaname = 'public'
+    AND tablename ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\$'" \
+    | pg -d "$(db_datastore "$cfg")" >/dev/null
   if uses_xloader "$cfg"; then
     # xloader's job tables (made at its first job) and its per-resource status (task_status,
     # which dataset_purge leaves behind).

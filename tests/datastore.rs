@@ -10,12 +10,12 @@
 
 mod common;
 
+use common::code;
 use common::portal::{
-    action_json, assert_portal_equals_dist, build, package_show, portal, run_portal,
-    unique_catalog, Portal,
+    action_json, assert_portal_equals_dist, build, built_copy, package_show, portal, run_portal,
+    Portal,
 };
 use common::proxy::{Fault, Proxy};
-use common::{code, root};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -206,17 +206,7 @@ struct Setup {
 
 fn setup(config: &'static str, source: &str, tag: &str) -> Setup {
     let portal = portal(config);
-    let tmp = tempfile::tempdir().unwrap();
-    let (catalog, _) = unique_catalog(&root().join(source), tmp.path(), tag);
-    let dist = build(&catalog, tmp.path());
-    let manifest: Value =
-        serde_json::from_slice(&std::fs::read(dist.join("manifest.json")).unwrap()).unwrap();
-    let names = manifest["datasets"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .cloned()
-        .collect();
+    let (tmp, catalog, dist, names) = built_copy(source, tag, |_| {});
     Setup {
         portal,
         tmp,

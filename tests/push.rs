@@ -7,7 +7,7 @@ mod common;
 
 use common::portal::{
     action, action_json, assert_portal_equals_dist, assert_portal_equals_dist_in_any_order, build,
-    package_show, portal, portal_differences, run_portal, unique_catalog, Portal,
+    built_copy, package_show, portal, portal_differences, run_portal, Portal,
 };
 use common::proxy::{Fault, FilePart, Gate, Proxy};
 use common::{code, root, ChildGuard};
@@ -44,21 +44,9 @@ fn setup(config: &'static str, tag: &str) -> Setup {
 /// A uniquely named copy of the catalogue at `source` (relative to the project), built.
 fn setup_from(config: &'static str, source: &str, tag: &str) -> Setup {
     let portal = portal(config);
-    let source = root().join(source);
-    let tmp = tempfile::tempdir().unwrap();
-    let (catalog, _) = unique_catalog(&source, tmp.path(), tag);
     // The files and metadata alone: the DataStore has its own tests (tests/datastore.rs),
     // and the request counts here are those of a portal without it.
-    datastore_off(&catalog);
-    let dist = build(&catalog, tmp.path());
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dist.join("manifest.json")).unwrap()).unwrap();
-    let names = manifest["datasets"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .cloned()
-        .collect();
+    let (tmp, catalog, dist, names) = built_copy(source, tag, datastore_off);
     Setup {
         portal,
         tmp,

@@ -102,6 +102,29 @@ pub fn unique_catalog(source: &Path, dir: &Path, tag: &str) -> (PathBuf, String)
     (catalog, suffix)
 }
 
+/// A uniquely named copy of the catalogue at `source` (relative to the project), changed by
+/// `adjust` and built, in a fresh temporary folder: the folder, the catalogue, `dist/` and the
+/// names of its datasets.
+pub fn built_copy(
+    source: &str,
+    tag: &str,
+    adjust: impl FnOnce(&Path),
+) -> (tempfile::TempDir, PathBuf, PathBuf, Vec<String>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (catalog, _) = unique_catalog(&root().join(source), tmp.path(), tag);
+    adjust(&catalog);
+    let dist = build(&catalog, tmp.path());
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dist.join("manifest.json")).unwrap()).unwrap();
+    let names = manifest["datasets"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    (tmp, catalog, dist, names)
+}
+
 /// Builds `catalog` into `dir/dist` with the library.
 pub fn build(catalog: &Path, dir: &Path) -> PathBuf {
     let out = dir.join("dist");

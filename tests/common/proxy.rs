@@ -376,12 +376,9 @@ impl Proxy {
         };
     }
 
-    /// Waits until every connection made to the proxy so far has been served to the end,
-    /// including one still waiting in the listen queue (of a client killed just after it
-    /// connected): a connection of our own is opened and, once the proxy has accepted it
-    /// (connections are accepted in order), closed; then the proxy must have nothing in
-    /// flight. False when `limit` passes first.
-    pub fn settle(&self, limit: Duration) -> bool {
+    /// Opens a connection of our own and waits until the proxy has accepted it: connections
+    /// are accepted in order, so every earlier one has been too. False when `limit` passes.
+    fn accepted_all(&self, limit: Duration) -> bool {
         let start = std::time::Instant::now();
         let addr = self.url.trim_start_matches("http://");
         let sentinel = std::net::TcpStream::connect(addr).expect("connect to the proxy");
@@ -392,7 +389,19 @@ impl Proxy {
             }
             std::thread::sleep(Duration::from_millis(5));
         }
-        drop(sentinel);
+        true
+    }
+
+    /// Waits until every connection made to the proxy so far has been served to the end,
+    /// including one still waiting in the listen queue (of a client killed just after it
+    /// connected): a connection of our own is opened and, once the proxy has accepted it
+    /// (connections are accepted in order), closed; then the proxy must have nothing in
+    /// flight. False when `limit` passes first.
+    pub fn settle(&self, limit: Duration) -> bool {
+        let start = std::time::Instant::now();
+        if !self.accepted_all(limit) {
+            return false;
+        }
         self.wait_idle(limit.saturating_sub(start.elapsed()))
     }
 
@@ -465,16 +474,9 @@ impl Proxy {
     /// answered. False when `limit` passes first.
     pub fn settle_but_held(&self, gate: &Gate, limit: Duration) -> bool {
         let start = std::time::Instant::now();
-        let addr = self.url.trim_start_matches("http://");
-        let sentinel = std::net::TcpStream::connect(addr).expect("connect to the proxy");
-        let me = sentinel.local_addr().expect("local address");
-        while !self.state.lock().unwrap().accepted.contains(&me) {
-            if start.elapsed() >= limit {
-                return false;
-            }
-            std::thread::sleep(Duration::from_millis(5));
+        if !self.accepted_all(limit) {
+            return false;
         }
-        drop(sentinel);
         while start.elapsed() < limit {
             // A held request counts in both: equal, every other connection has been served.
             let st = self.state.lock().unwrap();
