@@ -156,3 +156,33 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Error> {
         .build()
         .map_err(|e| Error::Http(format!("cannot start the async runtime: {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_portal_without_the_datastore_plugin_gets_the_files_alone() {
+        let spec = crate::push::DatastoreSpec {
+            dictionary: "dictionary.csv".into(),
+            tables: Vec::new(),
+        };
+        let dataset = LocalDataset {
+            name: "ds".into(),
+            package: serde_json::Map::new(),
+            files: Vec::new(),
+            datastore: Some(spec),
+        };
+        let status = |extensions: &[&str]| crate::ckan::api::Status {
+            ckan_version: "2.11.6".into(),
+            site_url: String::new(),
+            extensions: extensions.iter().map(|e| e.to_string()).collect(),
+        };
+        let mut with = vec![dataset.clone()];
+        without_datastore_unless(&status(&["activity", "datastore"]), &mut with);
+        assert!(with[0].datastore.is_some());
+        let mut without = vec![dataset];
+        without_datastore_unless(&status(&["activity", "text_view"]), &mut without);
+        assert!(without[0].datastore.is_none());
+    }
+}

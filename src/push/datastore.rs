@@ -359,6 +359,49 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_resource_says_what_its_table_needs() {
+        let ours = json!("abc");
+        let on_portal = |hash: &str, active: Option<bool>| {
+            let mut r = json!({ "id": "r1", "hash": hash });
+            if let Some(a) = active {
+                r["datastore_active"] = a.into();
+            }
+            r
+        };
+        let action = |r: Option<&Value>, dictionary: bool| table_action(Some(&ours), r, dictionary);
+        // Not on the portal, or no DataStore table behind it (CKAN omits the flag or says
+        // false): created and loaded.
+        assert_eq!(action(None, false), TableAction::Load);
+        assert_eq!(
+            action(Some(&on_portal("abc", None)), false),
+            TableAction::Load
+        );
+        assert_eq!(
+            action(Some(&on_portal("abc", Some(false))), false),
+            TableAction::Load
+        );
+        // A table whose file or dictionary changed, or whose hash was withheld or replaced (a
+        // load this run did not finish, a portal loader's MD5): synced.
+        assert_eq!(
+            action(Some(&on_portal("old", Some(true))), false),
+            TableAction::Sync
+        );
+        assert_eq!(
+            action(Some(&on_portal("", Some(true))), false),
+            TableAction::Sync
+        );
+        assert_eq!(
+            action(Some(&on_portal("abc", Some(true))), true),
+            TableAction::Sync
+        );
+        // The hash vouches for the table.
+        assert_eq!(
+            action(Some(&on_portal("abc", Some(true))), false),
+            TableAction::Unchanged
+        );
+    }
+
+    #[test]
     fn numbers_compare_by_value_and_text_as_written() {
         assert_eq!(canon("int", &json!(5)), canon("int", &json!("5")));
         assert_eq!(

@@ -23,6 +23,8 @@ mod tests;
 
 pub use apply::{apply, ActionRecord, ApplyOpts, RunSummary, VIEWS_ACTION};
 pub use datastore::TableAction;
+#[cfg(test)]
+pub(crate) use local::DatastoreSpec;
 pub use local::{read_dist, LocalDataset, LocalFile, LocalTable};
 pub use plan::{diff, diff_dataset, DatasetAction, DatasetPlan, ResourceAction, ResourcePlan};
 pub use preflight::{check_read_token, preflight};
