@@ -38,9 +38,15 @@ fn build_catalog_example_runs_as_a_program() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The count it prints is the files in the dataset's folder: seven resources,
+    // package.json and datastore.json.
+    let on_disk = std::fs::read_dir(out.join("datasets/example-2024-2025"))
+        .unwrap()
+        .count();
+    assert_eq!(on_disk, 9);
     assert_eq!(
         String::from_utf8_lossy(&o.stdout),
-        "example-2024-2025: 8 files\n"
+        format!("example-2024-2025: {on_disk} files\n")
     );
     assert!(out.join("manifest.json").is_file());
 }
