@@ -328,14 +328,16 @@ fn first_push_then_noop(config: &'static str) {
     proxy.reset();
     let d = s.diff(&proxy.url, &[]);
     assert_eq!(code(&d), 0, "{}", out(&d));
-    // diff has no permission to check: it asks status_show and whether the organisation
-    // exists, then the same portal checks as push, then the search index once.
+    // diff asks status_show and whether the organisation exists, then the same portal
+    // checks as push, whether its token may read the organisation (a token CKAN does not
+    // know reads as none), then the search index once.
     assert_eq!(proxy.forwarded("organization_show"), 1);
+    assert_eq!(proxy.forwarded("organization_list_for_user"), 1);
     assert_eq!(proxy.forwarded("package_search"), 1);
     assert_eq!(
         proxy.forwarded_total() as usize,
-        3 + checks.total(),
-        "diff: status, organisation, portal checks, one search"
+        4 + checks.total(),
+        "diff: status, organisation, portal checks, token, one search"
     );
     for o in [&o, &d] {
         assert!(!out(o).contains(&s.portal.token), "token leaked");
