@@ -197,18 +197,16 @@ fn form_text(v: &Value) -> String {
 
 /// The owned fields of a resource as JSON, scalars as text (as a form sends them) and lists
 /// kept as lists.
-pub(super) fn resource_json(file: &LocalFile) -> Value {
-    Value::Object(
-        owned_resource_keys(file)
-            .map(|k| {
-                let v = match &file.resource[k] {
-                    list @ Value::Array(_) => list.clone(),
-                    scalar => Value::String(form_text(scalar)),
-                };
-                (k.clone(), v)
-            })
-            .collect(),
-    )
+pub(super) fn resource_json(file: &LocalFile) -> Map<String, Value> {
+    owned_resource_keys(file)
+        .map(|k| {
+            let v = match &file.resource[k] {
+                list @ Value::Array(_) => list.clone(),
+                scalar => Value::String(form_text(scalar)),
+            };
+            (k.clone(), v)
+        })
+        .collect()
 }
 
 /// `file` as the multipart part `field`.
@@ -306,7 +304,10 @@ pub(super) fn revise_body(
     files: &[&LocalFile],
 ) -> ActionBody {
     let matching = json!({ dataset.0: dataset.1, "metadata_modified": modified });
-    let resources: Vec<Value> = files.iter().map(|f| resource_json(f)).collect();
+    let resources: Vec<Value> = files
+        .iter()
+        .map(|f| Value::Object(resource_json(f)))
+        .collect();
     // CKAN applies the `__extend` key first, so the upload keys then name the new resources
     // from the end of the list: -n for the first of n, -1 for the last.
     let n = files.len();
@@ -337,6 +338,26 @@ fn text(v: &Value, key: &str) -> Option<String> {
     v.get(key).and_then(Value::as_str).map(str::to_string)
 }
 
+/// Sends one `package_revise` guarded by `metadata_modified`, once: the dataset as revised;
+/// `None` when the portal does not know the action (it gets one request per file for the
+/// rest of the run); an ambiguous failure when CKAN refused the match (the dataset changed
+/// since it was read) or the revise may have landed, so the dataset is read and planned again.
+async fn send_revise(
+    ctx: &Ctx,
+    rec: ActionRecord,
+    body: ActionBody,
+) -> Result<Option<Value>, Failure> {
+    match ctx.call(rec, body, Replay::Once).await {
+        Ok(mut v) => Ok(Some(v["package"].take())),
+        Err(e) if e.is_unknown_action() => {
+            ctx.revise.store(false, Ordering::SeqCst);
+            Ok(None)
+        }
+        Err(e) if e.is_refused_match() || ambiguous(&e) => Err(Failure::Ambiguous(e)),
+        Err(_) => Err(Failure::Fatal),
+    }
+}
+
 /// Adds `files` to the dataset as new resources: `package_revise` batches (see
 /// [`batch_len`]), each sent once and applied only if the dataset still has the
 /// `metadata_modified` it was planned from (`modified`); without `package_revise`, or without
@@ -361,24 +382,21 @@ async fn add_files(
         let (batch, after) = rest.split_at(batch_len(rest));
         let mut rec = ActionRecord::about(name, None, "package_revise");
         rec.resources = batch.iter().map(|f| f.key.clone()).collect();
-        match ctx
-            .call(rec, revise_body(dataset, since, batch), Replay::Once)
-            .await
-        {
-            Ok(mut v) => {
-                modified = v.get("package").and_then(|p| text(p, "metadata_modified"));
+        match send_revise(ctx, rec, revise_body(dataset, since, batch)).await {
+            Ok(Some(package)) => {
+                modified = text(&package, "metadata_modified");
                 views.due = true;
-                views.revised = Some(v["package"].take());
+                views.revised = Some(package);
                 rest = after;
             }
-            Err(e) if e.is_unknown_action() => ctx.revise.store(false, Ordering::SeqCst),
-            Err(e) if e.is_refused_match() => return Err(Failure::Ambiguous(e)),
-            Err(e) if ambiguous(&e) => {
-                // It may have landed: the files then need their views too.
-                views.due = true;
+            Ok(None) => {}
+            Err(Failure::Ambiguous(e)) => {
+                // It may have landed (unless refused as stale): the files then need their
+                // views too.
+                views.due |= !e.is_refused_match();
                 return Err(Failure::Ambiguous(e));
             }
-            Err(_) => return Err(Failure::Fatal),
+            Err(fatal) => return Err(fatal),
         }
     }
     if !rest.is_empty() {
@@ -413,22 +431,17 @@ struct Change<'a> {
 impl<'a> Change<'a> {
     /// The file's new content, with every field we own.
     fn upload(id: String, file: &'a LocalFile) -> Self {
-        let Value::Object(fields) = resource_json(file) else {
-            unreachable!("resource_json gives an object")
-        };
         Change {
             id,
             file,
-            fields,
+            fields: resource_json(file),
             upload: true,
         }
     }
 
     /// Only the fields named in `keys`.
     fn fields(id: String, file: &'a LocalFile, keys: &[String]) -> Self {
-        let Value::Object(mut fields) = resource_json(file) else {
-            unreachable!("resource_json gives an object")
-        };
+        let mut fields = resource_json(file);
         fields.retain(|k, _| keys.contains(k));
         Change {
             id,
@@ -494,18 +507,10 @@ async fn change_files(
         let (batch, after) = rest.split_at(change_batch_len(rest));
         let mut rec = ActionRecord::about(name, None, "package_revise");
         rec.resources = batch.iter().map(|c| c.file.key.clone()).collect();
-        match ctx
-            .call(rec, change_body(id, since, batch), Replay::Once)
-            .await
-        {
-            Ok(mut v) => {
-                modified = v.get("package").and_then(|p| text(p, "metadata_modified"));
-                views.revised = Some(v["package"].take());
-                rest = after;
-            }
-            Err(e) if e.is_unknown_action() => ctx.revise.store(false, Ordering::SeqCst),
-            Err(e) if e.is_refused_match() || ambiguous(&e) => return Err(Failure::Ambiguous(e)),
-            Err(_) => return Err(Failure::Fatal),
+        if let Some(package) = send_revise(ctx, rec, change_body(id, since, batch)).await? {
+            modified = text(&package, "metadata_modified");
+            views.revised = Some(package);
+            rest = after;
         }
     }
     for c in rest {
