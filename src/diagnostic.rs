@@ -149,6 +149,9 @@ pub enum Code {
     ProfileBadValue,
     /// A `[lints]` entry that names no known code or level.
     BadLint,
+    /// A setting of `publisher.toml` or `plan.toml` whose value is none of those it takes
+    /// (`datastore`).
+    BadSetting,
     /// A catalogue with no plans.
     NoPlans,
     /// Text that a spreadsheet would run as a formula (starts with `=`, `+`, `-` or `@`).
@@ -200,6 +203,7 @@ impl Code {
             Code::ProfileRequiredField => "profile-required-field",
             Code::ProfileBadValue => "profile-bad-value",
             Code::BadLint => "bad-lint",
+            Code::BadSetting => "bad-setting",
             Code::NoPlans => "no-plans",
             Code::FormulaLikeCell => "formula-like-cell",
             Code::PathOutsideCatalog => "path-outside-catalog",

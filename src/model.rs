@@ -672,8 +672,7 @@ pub const DATASTORE_FILE: &str = "datastore.json";
 
 /// Whether a dataset's data tables are loaded into the portal's DataStore (`datastore` in
 /// `publisher.toml` or `plan.toml`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DatastoreMode {
     /// Loaded when the portal has CKAN's `datastore` plugin.
     #[default]

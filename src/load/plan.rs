@@ -151,8 +151,7 @@ struct PublisherToml {
     dataset: DatasetToml,
     #[serde(default)]
     lints: BTreeMap<Spanned<String>, Spanned<String>>,
-    #[serde(default)]
-    datastore: DatastoreMode,
+    datastore: Option<Spanned<String>>,
 }
 
 /// Reads `publisher.toml`.
@@ -174,7 +173,34 @@ pub(super) fn load_publisher(
         organization_title: toml.organization.title,
         dataset: toml.dataset.into_meta(path, &text),
         lints: read_lints(toml.lints, path, &text, diags),
-        datastore: toml.datastore,
+        datastore: read_datastore(toml.datastore, path, &text, diags).unwrap_or_default(),
+    }
+}
+
+/// The `datastore` setting of `file`, when it has a valid one: `auto` or `off`.
+fn read_datastore(
+    value: Option<Spanned<String>>,
+    file: &Path,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<DatastoreMode> {
+    let value = sp(value?, file, text);
+    match value.value.as_str() {
+        "auto" => Some(DatastoreMode::Auto),
+        "off" => Some(DatastoreMode::Off),
+        _ => {
+            diags.push(
+                Diagnostic::error(
+                    Code::BadSetting,
+                    file,
+                    value.pos,
+                    crate::t!("load-bad-datastore", value = &value.value),
+                )
+                .field("datastore")
+                .hint(crate::t!("load-bad-datastore-hint")),
+            );
+            None
+        }
     }
 }
 
@@ -261,7 +287,7 @@ struct PlanToml {
     columns: ColumnsToml,
     #[serde(default)]
     lints: BTreeMap<Spanned<String>, Spanned<String>>,
-    datastore: Option<DatastoreMode>,
+    datastore: Option<Spanned<String>>,
 }
 
 fn toml_date(
@@ -387,7 +413,7 @@ pub(super) fn load_plan(sandbox: Sandbox, dir: &Path, diags: &mut Vec<Diagnostic
             diags,
         );
         plan.lints = read_lints(toml.lints, &file, &text, diags);
-        plan.datastore = toml.datastore;
+        plan.datastore = read_datastore(toml.datastore, &file, &text, diags);
     }
     table::load_records(sandbox, dir, &mut plan, diags);
     plan
