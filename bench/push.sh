@@ -31,7 +31,9 @@ if [[ ! -x $VENV/bin/python ]] || ! "$VENV/bin/python" -c 'import ckanapi' 2>/de
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q ckanapi
 fi
-if ! bash harness/ckan.sh status 2>/dev/null | grep -q '^ckan-dq *up'; then
+# The status is read whole first: `grep -q` stopping early would fail the pipe (pipefail).
+status=$(bash harness/ckan.sh status 2>/dev/null || true)
+if ! grep -qE '^ckan-dq +up' <<< "$status"; then
   log "starting the project's CKAN (harness/ckan.sh up)"
   bash harness/ckan.sh up >&2
 fi

@@ -46,25 +46,35 @@ fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
 }
 
 /// Every row of a DataStore table, sorted by `id`, without CKAN's `_id`; and its fields.
+/// Read in pages of 32,000 rows, CKAN's default most.
 fn datastore_rows(portal: &Portal, resource_id: &str) -> (Vec<Value>, Vec<Value>) {
-    let answer = action_json(
-        portal,
-        "datastore_search",
-        &json!({ "resource_id": resource_id, "limit": 32000 }),
-    );
-    assert_eq!(answer["success"], true, "{answer}");
-    let mut records = answer["result"]["records"].as_array().unwrap().clone();
+    let mut records = Vec::new();
+    let mut fields = Vec::new();
+    for page in 0..100 {
+        let answer = action_json(
+            portal,
+            "datastore_search",
+            &json!({ "resource_id": resource_id, "limit": 32000, "offset": page * 32000 }),
+        );
+        assert_eq!(answer["success"], true, "{answer}");
+        let got = answer["result"]["records"].as_array().unwrap().clone();
+        fields = answer["result"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["id"] != "_id")
+            .cloned()
+            .collect();
+        let last = got.len() < 32000;
+        records.extend(got);
+        if last {
+            break;
+        }
+    }
     for r in &mut records {
         r.as_object_mut().unwrap().remove("_id");
     }
     records.sort_by_key(|r| r["id"].as_str().unwrap_or_default().to_string());
-    let fields = answer["result"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["id"] != "_id")
-        .cloned()
-        .collect();
     (records, fields)
 }
 
@@ -205,8 +215,18 @@ struct Setup {
 }
 
 fn setup(config: &'static str, source: &str, tag: &str) -> Setup {
+    setup_adjusted(config, source, tag, |_| {})
+}
+
+/// [`setup`] with the copy of the catalogue changed by `adjust` before it is built.
+fn setup_adjusted(
+    config: &'static str,
+    source: &str,
+    tag: &str,
+    adjust: impl FnOnce(&Path),
+) -> Setup {
     let portal = portal(config);
-    let (tmp, catalog, dist, names) = built_copy(source, tag, |_| {});
+    let (tmp, catalog, dist, names) = built_copy(source, tag, adjust);
     Setup {
         portal,
         tmp,
@@ -351,6 +371,94 @@ fn lands_typed_documented_then_stays_then_follows(config: &'static str, source: 
     assert!(rows
         .iter()
         .any(|r| r["titre"] == edited || r["title"] == edited));
+}
+
+/// A table longer than one `datastore_search` page (32,000 rows) loads in batches, is read
+/// back page by page, and only its changed rows are sent: the sync compares each CSV record
+/// with the stored rows as it reads them.
+#[test]
+fn a_table_longer_than_a_search_page_is_synced_row_by_row() {
+    use std::fmt::Write as _;
+    // Just over one page: with more rows, plan.json would pass the harness's 10 MB upload limit.
+    const EXTRA: usize = 32_100;
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut s = setup_adjusted(
+        "plain",
+        "tests/fixtures/valid/ckan-two-plans/catalog",
+        "big",
+        |catalog| {
+            let (path, lines) = milestones_file(catalog);
+            let commitment = lines[0].split(',').nth(1).unwrap().to_string();
+            let mut text = std::fs::read_to_string(&path).unwrap();
+            for i in 0..EXTRA {
+                let status = ["in_progress", "not_started"][i % 2];
+                writeln!(
+                    text,
+                    "{commitment}-L{i:05},{commitment},Étape {i},2024-01,2024-0{},{status},,,Équipe {}",
+                    1 + i % 9,
+                    i % 7
+                )
+                .unwrap();
+            }
+            std::fs::write(&path, text).unwrap();
+        },
+    );
+    let proxy = Proxy::start(s.portal.url.trim_start_matches("http://"));
+    s.push(&proxy.url);
+    let mut rows = 0;
+    for name in &s.names {
+        assert_datastore_equals_dist(&s.portal, &s.dist, name);
+        let dir = s.dist.join("datasets").join(name);
+        rows += std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+            .map(|p| read_csv(&p).1.len())
+            .max()
+            .unwrap();
+    }
+    assert!(rows > EXTRA, "{rows} rows");
+    // At most 5,000 records per upsert: the big table alone takes seven at least.
+    assert!(
+        proxy.forwarded("datastore_upsert") as usize >= (EXTRA + 2).div_ceil(5_000),
+        "{} upserts",
+        proxy.forwarded("datastore_upsert")
+    );
+
+    // One row edited on the second page of the table, one removed from the first.
+    let (path, _) = milestones_file(&s.catalog);
+    edit(&path, "Étape 32050,", "Étape révisée,");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let removed = text
+        .lines()
+        .find(|l| l.contains(",Étape 100,"))
+        .unwrap()
+        .to_string();
+    std::fs::write(&path, text.replacen(&format!("{removed}\n"), "", 1)).unwrap();
+    let removed_id = removed.split(',').next().unwrap().to_string();
+    s.dist = build(&s.catalog, s.tmp.path());
+    proxy.reset();
+    s.push(&proxy.url);
+    for name in &s.names {
+        assert_datastore_equals_dist(&s.portal, &s.dist, name);
+    }
+    // The milestones table is read in two pages, the commitments table (its counts changed)
+    // in one; each gets one upsert of its one changed row; the removed milestone, one delete.
+    assert_eq!(proxy.forwarded("datastore_search"), 3);
+    assert_eq!(proxy.forwarded("datastore_upsert"), 2);
+    assert_eq!(proxy.forwarded("datastore_delete"), 1);
+    assert_eq!(proxy.forwarded("datastore_create"), 0);
+    let name = &s.names[0];
+    let remote = package_show(&s.portal, name);
+    let milestones = remote["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["url"].as_str().unwrap().ends_with("/milestones.csv"))
+        .unwrap();
+    let (stored, _) = datastore_rows(&s.portal, milestones["id"].as_str().unwrap());
+    assert!(stored.iter().all(|r| r["id"] != removed_id.as_str()));
+    assert!(stored.iter().any(|r| r["title"] == "Étape révisée"));
 }
 
 /// The bytes of every data table CSV of `dist/`, by path.

@@ -24,7 +24,7 @@ use crate::ckan::client::{ActionBody, Replay};
 use crate::ckan::ErrorKind;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// What a data table's DataStore needs.
@@ -100,39 +100,57 @@ fn cell(ty: &str, text: &str) -> Value {
     number.unwrap_or_else(|| Value::String(text.to_string()))
 }
 
-/// The rows of a data table's CSV, as records keyed by column name.
-fn read_records(path: &Path, table: &LocalTable) -> Result<Vec<Map<String, Value>>, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
-    let mut reader = csv::Reader::from_reader(bytes);
-    let columns: Vec<(&str, &str)> = table.columns().collect();
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| e.to_string())?
-        .iter()
-        .map(str::to_string)
-        .collect();
-    if header
-        .iter()
-        .map(String::as_str)
-        .ne(columns.iter().map(|c| c.0))
+/// The rows of a data table's CSV, read one at a time: the header must be the table's columns.
+fn open_records(
+    path: &Path,
+    table: &LocalTable,
+) -> Result<csv::Reader<std::io::BufReader<std::fs::File>>, String> {
+    use std::io::BufRead;
+    let fail = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    let file = std::fs::File::open(path).map_err(|e| fail(&e))?;
+    let mut text = std::io::BufReader::new(file);
+    if text
+        .fill_buf()
+        .map_err(|e| fail(&e))?
+        .starts_with(b"\xEF\xBB\xBF")
     {
-        return Err(format!(
-            "{}: the columns are not those of datastore.json",
-            path.display()
-        ));
+        text.consume(3);
     }
-    reader
-        .records()
-        .map(|r| {
-            let r = r.map_err(|e| e.to_string())?;
-            Ok(columns
-                .iter()
-                .zip(r.iter())
-                .map(|((id, ty), text)| (id.to_string(), cell(ty, text)))
-                .collect())
-        })
+    let mut reader = csv::Reader::from_reader(text);
+    let header = reader.headers().map_err(|e| fail(&e))?;
+    if header.iter().ne(table.columns().map(|c| c.0)) {
+        return Err(fail(&"the columns are not those of datastore.json"));
+    }
+    Ok(reader)
+}
+
+/// A CSV record as the DataStore record sent for it, keyed by column name.
+fn record(columns: &[(&str, &str)], row: &csv::StringRecord) -> Map<String, Value> {
+    columns
+        .iter()
+        .zip(row.iter())
+        .map(|((id, ty), text)| (id.to_string(), cell(ty, text)))
         .collect()
+}
+
+/// A row's cells as compared (see [`canon`]), reduced to their SHA-256: a DataStore table is
+/// remembered as its ids and these digests, so that a sync holds one page of the table and one
+/// batch of records at a time, never the whole table (a plan of 200,000 milestones would
+/// otherwise keep two copies of its rows as JSON maps).
+fn digest(columns: &[(&str, &str)], row: &Map<String, Value>) -> [u8; 32] {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for (id, ty) in columns {
+        match canon(ty, row.get(*id).unwrap_or(&Value::Null)) {
+            None => h.update([0]),
+            Some(text) => {
+                h.update([1]);
+                h.update((text.len() as u64).to_le_bytes());
+                h.update(text);
+            }
+        }
+    }
+    h.finalize().into()
 }
 
 /// The DataStore type names CKAN answers with, as `datastore.json` writes them.
@@ -146,10 +164,11 @@ fn same_type(ours: &str, theirs: &str) -> bool {
     plain(ours) == plain(theirs)
 }
 
-/// A DataStore table as read: its columns (without CKAN's `_id`) and its rows by primary key.
+/// A DataStore table as read: its columns (without CKAN's `_id`) and each row's [`digest`]
+/// by primary key.
 struct Stored {
     fields: Vec<Map<String, Value>>,
-    rows: HashMap<String, Map<String, Value>>,
+    rows: HashMap<String, [u8; 32]>,
 }
 
 /// Reads the whole DataStore table of `resource_id`, page by page; `None` when it does not
@@ -164,6 +183,7 @@ async fn read_table(
         fields: Vec::new(),
         rows: HashMap::new(),
     };
+    let columns: Vec<(&str, &str)> = table.columns().collect();
     let mut offset = 0;
     loop {
         let body = json!({
@@ -173,7 +193,7 @@ async fn read_table(
             "sort": "_id",
         });
         let rec = ActionRecord::about(name, Some(&table.file), "datastore_search");
-        let answer = match ctx.call(rec, ActionBody::Json(body), Replay::Safe).await {
+        let mut answer = match ctx.call(rec, ActionBody::Json(body), Replay::Safe).await {
             Ok(v) => v,
             Err(e) if e.kind == ErrorKind::NotFound => return Ok(None),
             Err(_) => return Err(Failure::Fatal),
@@ -188,14 +208,13 @@ async fn read_table(
                 .cloned()
                 .collect();
         }
-        let records = answer["records"].as_array().cloned().unwrap_or_default();
+        let records = match answer["records"].take() {
+            Value::Array(records) => records,
+            _ => Vec::new(),
+        };
         let got = records.len();
-        for r in records {
-            if let Value::Object(mut r) = r {
-                r.remove("_id");
-                let key = r.get(&table.primary_key).and_then(|v| canon("text", v));
-                stored.rows.insert(key.unwrap_or_default(), r);
-            }
+        for r in records.iter().filter_map(Value::as_object) {
+            stored.rows.insert(key_of(table, r), digest(&columns, r));
         }
         offset += got;
         if got < PAGE_ROWS {
@@ -221,28 +240,59 @@ async fn write(
     }
 }
 
-/// `records` cut into requests of at most [`BATCH_RECORDS`] records and about
-/// [`BATCH_BYTES`] bytes.
-fn batches(records: Vec<Map<String, Value>>) -> Vec<Vec<Map<String, Value>>> {
-    let mut out: Vec<Vec<Map<String, Value>>> = Vec::new();
-    let mut bytes = 0;
-    for r in records {
-        let size = serde_json::to_vec(&r).map_or(0, |b| b.len());
-        match out.last_mut() {
-            Some(last) if last.len() < BATCH_RECORDS && bytes + size <= BATCH_BYTES => {
-                bytes += size;
-                last.push(r);
-            }
-            _ => {
-                bytes = size;
-                out.push(vec![r]);
-            }
-        }
-    }
-    out
+/// A row's primary key, as compared.
+fn key_of(table: &LocalTable, row: &Map<String, Value>) -> String {
+    row.get(&table.primary_key)
+        .and_then(|v| canon("text", v))
+        .unwrap_or_default()
 }
 
-/// Brings the DataStore table of `resource_id` (which needs `action`) to the rows of `table`'s CSV in `dir`.
+/// Records gathered into requests of at most [`BATCH_RECORDS`] records and
+/// [`BATCH_BYTES`] bytes of records (a record bigger than that goes alone).
+#[derive(Default)]
+struct Batcher {
+    records: Vec<Map<String, Value>>,
+    bytes: usize,
+}
+
+impl Batcher {
+    /// Adds `record`; returns the batch it did not fit in, full and ready to send.
+    fn push(&mut self, record: Map<String, Value>) -> Option<Vec<Map<String, Value>>> {
+        let size = serde_json::to_vec(&record).map_or(0, |b| b.len());
+        let fits = self.records.len() < BATCH_RECORDS && self.bytes + size <= BATCH_BYTES;
+        let full = (!fits && !self.records.is_empty()).then(|| self.take());
+        self.bytes += size;
+        self.records.push(record);
+        full
+    }
+
+    /// The records gathered, leaving it empty.
+    fn take(&mut self) -> Vec<Map<String, Value>> {
+        self.bytes = 0;
+        std::mem::take(&mut self.records)
+    }
+}
+
+/// Sends one `datastore_upsert` of `records`.
+async fn upsert(
+    ctx: &Ctx,
+    name: &str,
+    table: &LocalTable,
+    resource_id: &str,
+    records: Vec<Map<String, Value>>,
+) -> Result<(), Failure> {
+    let body = json!({
+        "resource_id": resource_id,
+        "force": true,
+        "method": "upsert",
+        "records": records,
+    });
+    write(ctx, name, table, "datastore_upsert", body).await
+}
+
+/// Brings the DataStore table of `resource_id` (which needs `action`) to the rows of `table`'s
+/// CSV in `dir`: the CSV is read one record at a time and compared with the stored rows'
+/// digests, and the records that differ are sent as soon as a batch is full.
 pub(super) async fn sync_table(
     ctx: &Ctx,
     local: &LocalDataset,
@@ -252,17 +302,15 @@ pub(super) async fn sync_table(
     dir: &Path,
 ) -> Result<usize, Failure> {
     let name = local.name.as_str();
-    let mut wrote = 0;
-    let records = match read_records(&dir.join(&table.file), table) {
-        Ok(r) => r,
-        Err(cause) => {
-            let mut rec = ActionRecord::about(name, Some(&table.file), "datastore_upsert");
-            rec.outcome = "failed".into();
-            rec.fail(crate::t!("push-datastore-unreadable", cause = cause));
-            ctx.record(rec);
-            return Err(Failure::Fatal);
-        }
+    let unreadable = |cause: String| {
+        let mut rec = ActionRecord::about(name, Some(&table.file), "datastore_upsert");
+        rec.outcome = "failed".into();
+        rec.fail(crate::t!("push-datastore-unreadable", cause = cause));
+        ctx.record(rec);
+        Failure::Fatal
     };
+    let mut reader = open_records(&dir.join(&table.file), table).map_err(unreadable)?;
+    let mut wrote = 0;
     let columns: Vec<(&str, &str)> = table.columns().collect();
     // A table CKAN does not call active does not exist: nothing to read.
     let stored = match action {
@@ -282,7 +330,7 @@ pub(super) async fn sync_table(
         "fields": table.fields,
         "primary_key": table.primary_key,
     });
-    let stored = match stored {
+    let mut stored = match stored {
         Some(s) if same_columns => {
             // The dictionary: each column's `info` as `datastore.json` gives it.
             let documented = s.fields.iter().zip(&table.fields).all(|(theirs, ours)| {
@@ -311,36 +359,24 @@ pub(super) async fn sync_table(
             HashMap::new()
         }
     };
-    let key_of = |r: &Map<String, Value>| {
-        r.get(&table.primary_key)
-            .and_then(|v| canon("text", v))
-            .unwrap_or_default()
-    };
-    let wanted: BTreeMap<String, &Map<String, Value>> =
-        records.iter().map(|r| (key_of(r), r)).collect();
-    let changed: Vec<Map<String, Value>> = records
-        .iter()
-        .filter(|r| {
-            stored.get(&key_of(r)).is_none_or(|s| {
-                columns.iter().any(|(id, ty)| {
-                    canon(ty, r.get(*id).unwrap_or(&Value::Null))
-                        != canon(ty, s.get(*id).unwrap_or(&Value::Null))
-                })
-            })
-        })
-        .cloned()
-        .collect();
-    for batch in batches(changed) {
-        let body = json!({
-            "resource_id": resource_id,
-            "force": true,
-            "method": "upsert",
-            "records": batch,
-        });
-        write(ctx, name, table, "datastore_upsert", body).await?;
+    // Each stored row met in the CSV is crossed off: the rows left at the end are gone.
+    let mut batch = Batcher::default();
+    for row in reader.records() {
+        let row = record(&columns, &row.map_err(|e| unreadable(e.to_string()))?);
+        if stored.remove(&key_of(table, &row)) == Some(digest(&columns, &row)) {
+            continue;
+        }
+        if let Some(full) = batch.push(row) {
+            upsert(ctx, name, table, resource_id, full).await?;
+            wrote += 1;
+        }
+    }
+    let last = batch.take();
+    if !last.is_empty() {
+        upsert(ctx, name, table, resource_id, last).await?;
         wrote += 1;
     }
-    let mut gone: Vec<&String> = stored.keys().filter(|k| !wanted.contains_key(*k)).collect();
+    let mut gone: Vec<String> = stored.into_keys().collect();
     gone.sort();
     for ids in gone.chunks(DELETE_IDS) {
         let body = json!({
@@ -425,7 +461,12 @@ mod tests {
             m
         };
         let records: Vec<_> = (0..12_000).map(record).collect();
-        let cut = batches(records.clone());
+        let mut batcher = Batcher::default();
+        let mut cut: Vec<_> = records
+            .iter()
+            .filter_map(|r| batcher.push(r.clone()))
+            .collect();
+        cut.push(batcher.take());
         assert!(cut.len() > 3, "{} batches", cut.len());
         for b in &cut {
             let bytes: usize = b.iter().map(|r| serde_json::to_vec(r).unwrap().len()).sum();
