@@ -401,12 +401,13 @@ fn portal_opts(
     opts.timeout = Duration::from_secs(args.timeout.max(1));
     opts.max_attempts = args.max_attempts;
     opts.retry_delay = Duration::from_millis(args.retry_delay_ms);
-    if verbose {
-        opts.trace = Some(Arc::new(move |line: &str| {
-            eprintln!("{}", say(lang, Text::new("cli-debug").arg("line", line)))
-        }));
-    }
+    opts.trace = verbose.then(|| trace(lang));
     opts
+}
+
+/// The `-v` trace: one line per request and retry on standard error.
+fn trace(lang: Lang) -> ops::Trace {
+    Arc::new(move |line: Text| eprintln!("{}", say(lang, Text::new("cli-debug").arg("line", line))))
 }
 
 /// Options of `preview` that reach the portal.
@@ -414,6 +415,7 @@ struct PreviewPortal {
     url: String,
     token_file: Option<PathBuf>,
     allow_http: bool,
+    verbose: bool,
 }
 
 /// Runs `ops::preview`. Returns the warnings, the diagnostics of a catalogue that could not be
@@ -432,6 +434,7 @@ fn build_preview(
             let mut opts = ops::PortalOpts::new(p.url.clone());
             opts.token = token;
             opts.allow_http = p.allow_http;
+            opts.trace = p.verbose.then(|| trace(lang));
             Some(opts)
         }
         None => None,
@@ -1009,6 +1012,7 @@ pub fn run(cli: Cli) -> u8 {
                 url,
                 token_file,
                 allow_http,
+                verbose: cli.verbose,
             }),
             lang,
             page_lang,

@@ -2437,8 +2437,12 @@ fn the_token_never_appears_in_any_output() {
             let all = out(&o);
             assert_eq!(code(&o), *want, "{args:?} ({way}): {all}");
             assert!(!all.is_empty(), "{args:?} ({way}) printed nothing");
-            // `-v` is heard: each request to a portal that answers is printed.
-            if ["diff", "push"].contains(&args[1].as_str()) && args[3] == url && *want != 2 {
+            // `-v` is heard: each request to a portal that answers is printed, `preview`'s too.
+            let portal_arg = args
+                .iter()
+                .position(|a| a == "--portal")
+                .map(|i| &args[i + 1]);
+            if portal_arg.is_some_and(|p| p == url || *p == s.portal.url) && *want != 2 {
                 assert!(
                     String::from_utf8_lossy(&o.stderr).contains("debug: status_show"),
                     "{args:?} ({way}) printed no request: {all}"

@@ -4,6 +4,7 @@
 
 use super::api::{self, CkanError, ErrorKind, Status};
 use crate::error::Error;
+use crate::i18n::Text;
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Map, Value};
 use std::fmt;
@@ -79,7 +80,7 @@ pub struct ClientOpts {
 }
 
 /// A sink for debug lines.
-pub type Trace = Arc<dyn Fn(&str) + Send + Sync>;
+pub type Trace = Arc<dyn Fn(Text) + Send + Sync>;
 
 impl fmt::Debug for ClientOpts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -273,13 +274,17 @@ impl CkanClient {
             let outcome = self.send_once(action, &body).await;
             if let Some(trace) = &self.trace {
                 let result = match &outcome {
-                    Ok(_) => "ok".to_string(),
-                    Err((e, _, _)) => e.to_string(),
+                    Ok(_) => Text::new("trace-ok"),
+                    Err((e, _, _)) => e.text(),
                 };
-                trace(&format!(
-                    "{action} attempt {attempt}: {result} ({} ms)",
-                    started.elapsed().as_millis()
-                ));
+                let ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+                trace(
+                    Text::new("trace-attempt")
+                        .arg("action", action)
+                        .arg("attempt", i64::from(attempt))
+                        .arg("result", result)
+                        .arg("ms", ms),
+                );
             }
             let (retry, wait) = match &outcome {
                 Ok(_) => (false, None),
@@ -313,7 +318,8 @@ impl CkanClient {
                 Err(_) => {
                     let delay = self.delay(attempt, wait);
                     if let Some(trace) = &self.trace {
-                        trace(&format!("{action}: retrying in {} ms", delay.as_millis()));
+                        let ms = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
+                        trace(Text::new("trace-retry").arg("action", action).arg("ms", ms));
                     }
                     tokio::time::sleep(delay).await
                 }

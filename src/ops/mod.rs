@@ -22,7 +22,8 @@ pub use diff::{diff, DiffOpts};
 pub use preview::{preview, PreviewOpts};
 pub use push::{push, PushOpts, PushOutcome};
 
-use crate::ckan::client::{ClientOpts, RetryPolicy, Trace};
+pub use crate::ckan::client::Trace;
+use crate::ckan::client::{ClientOpts, RetryPolicy};
 use crate::ckan::CkanClient;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
