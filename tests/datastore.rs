@@ -12,8 +12,7 @@ mod common;
 
 use common::code;
 use common::portal::{
-    action_json, assert_portal_equals_dist, build, built_copy, package_show, portal, run_portal,
-    Portal,
+    action_json, assert_portal_equals_dist, build, package_show, run_portal, Portal, Setup,
 };
 use common::proxy::{Fault, Proxy};
 use serde_json::{json, Value};
@@ -206,34 +205,8 @@ fn assert_datastore_equals_dist(portal: &Portal, dist: &Path, name: &str) -> usi
     checked
 }
 
-struct Setup {
-    portal: Portal,
-    tmp: tempfile::TempDir,
-    catalog: PathBuf,
-    dist: PathBuf,
-    names: Vec<String>,
-}
-
 fn setup(config: &'static str, source: &str, tag: &str) -> Setup {
-    setup_adjusted(config, source, tag, |_| {})
-}
-
-/// [`setup`] with the copy of the catalogue changed by `adjust` before it is built.
-fn setup_adjusted(
-    config: &'static str,
-    source: &str,
-    tag: &str,
-    adjust: impl FnOnce(&Path),
-) -> Setup {
-    let portal = portal(config);
-    let (tmp, catalog, dist, names) = built_copy(source, tag, adjust);
-    Setup {
-        portal,
-        tmp,
-        catalog,
-        dist,
-        names,
-    }
+    Setup::new(config, source, tag, |_| {})
 }
 
 impl Setup {
@@ -248,6 +221,21 @@ impl Setup {
         assert_eq!(code(&o), 0, "{}", out(&o));
         o
     }
+}
+
+/// The DataStore rows of the first dataset's milestones table.
+fn first_milestone_rows(s: &Setup) -> Vec<Value> {
+    let remote = package_show(&s.portal, &s.names[0]);
+    let milestones = remote["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            let url = r["url"].as_str().unwrap();
+            url.ends_with("/jalons.csv") || url.ends_with("/milestones.csv")
+        })
+        .unwrap();
+    datastore_rows(&s.portal, milestones["id"].as_str().unwrap()).0
 }
 
 fn edit(path: &Path, from: &str, to: &str) {
@@ -351,18 +339,7 @@ fn lands_typed_documented_then_stays_then_follows(config: &'static str, source: 
     assert_eq!(proxy.forwarded("datastore_search") as usize, changed);
     assert_eq!(proxy.forwarded("datastore_upsert") as usize, changed);
     assert_eq!(proxy.forwarded("datastore_delete"), 1);
-    let name = &s.names[0];
-    let remote = package_show(&s.portal, name);
-    let milestones = remote["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| {
-            let url = r["url"].as_str().unwrap();
-            url.ends_with("/jalons.csv") || url.ends_with("/milestones.csv")
-        })
-        .unwrap();
-    let (rows, _) = datastore_rows(&s.portal, milestones["id"].as_str().unwrap());
+    let rows = first_milestone_rows(&s);
     assert!(
         rows.iter().all(|r| r["id"] != removed_id.as_str()),
         "{removed_id} still there"
@@ -382,7 +359,7 @@ fn a_table_longer_than_a_search_page_is_synced_row_by_row() {
     // Just over one page: with more rows, plan.json would pass the harness's 10 MB upload limit.
     const EXTRA: usize = 32_100;
     let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let mut s = setup_adjusted(
+    let mut s = Setup::new(
         "plain",
         "tests/fixtures/valid/ckan-two-plans/catalog",
         "big",
@@ -448,15 +425,7 @@ fn a_table_longer_than_a_search_page_is_synced_row_by_row() {
     assert_eq!(proxy.forwarded("datastore_upsert"), 2);
     assert_eq!(proxy.forwarded("datastore_delete"), 1);
     assert_eq!(proxy.forwarded("datastore_create"), 0);
-    let name = &s.names[0];
-    let remote = package_show(&s.portal, name);
-    let milestones = remote["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["url"].as_str().unwrap().ends_with("/milestones.csv"))
-        .unwrap();
-    let (stored, _) = datastore_rows(&s.portal, milestones["id"].as_str().unwrap());
+    let stored = first_milestone_rows(&s);
     assert!(stored.iter().all(|r| r["id"] != removed_id.as_str()));
     assert!(stored.iter().any(|r| r["title"] == "Étape révisée"));
 }

@@ -7,7 +7,7 @@ mod common;
 
 use common::portal::{
     action, action_json, assert_portal_equals_dist, assert_portal_equals_dist_in_any_order, build,
-    built_copy, package_show, portal, portal_differences, run_portal, Portal,
+    package_show, portal, portal_differences, run_portal, Portal, Setup,
 };
 use common::proxy::{Fault, FilePart, Gate, Proxy};
 use common::{code, root, ChildGuard};
@@ -23,14 +23,6 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-struct Setup {
-    portal: Portal,
-    tmp: tempfile::TempDir,
-    catalog: PathBuf,
-    dist: PathBuf,
-    names: Vec<String>,
-}
-
 fn setup(config: &'static str, tag: &str) -> Setup {
     // The Données Québec-like portal gets the bundled catalogue; every plain CKAN (the full
     // suite's and one per other CKAN version) the `ckan` profile's.
@@ -43,17 +35,9 @@ fn setup(config: &'static str, tag: &str) -> Setup {
 
 /// A uniquely named copy of the catalogue at `source` (relative to the project), built.
 fn setup_from(config: &'static str, source: &str, tag: &str) -> Setup {
-    let portal = portal(config);
     // The files and metadata alone: the DataStore has its own tests (tests/datastore.rs),
     // and the request counts here are those of a portal without it.
-    let (tmp, catalog, dist, names) = built_copy(source, tag, datastore_off);
-    Setup {
-        portal,
-        tmp,
-        catalog,
-        dist,
-        names,
-    }
+    Setup::new(config, source, tag, datastore_off)
 }
 
 /// Sets `datastore = "off"` in the catalogue's `publisher.toml`.
@@ -80,10 +64,6 @@ impl Setup {
         self.tmp
             .path()
             .join(format!("report-{}.jsonl", fastrand::u32(..)))
-    }
-
-    fn rebuild(&mut self) {
-        self.dist = build(&self.catalog, self.tmp.path());
     }
 
     /// Resource files of the local datasets (every file but package.json).

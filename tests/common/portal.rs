@@ -125,6 +125,41 @@ pub fn built_copy(
     (tmp, catalog, dist, names)
 }
 
+/// A uniquely named, built copy of a catalogue, and the harness's CKAN it goes to.
+pub struct Setup {
+    /// The portal.
+    pub portal: Portal,
+    /// The test's folder: the catalogue, `dist/` and whatever else the test writes.
+    pub tmp: tempfile::TempDir,
+    /// The catalogue copy.
+    pub catalog: PathBuf,
+    /// Its build.
+    pub dist: PathBuf,
+    /// Its datasets' names.
+    pub names: Vec<String>,
+}
+
+impl Setup {
+    /// The catalogue at `source` (relative to the project), copied under unique names, changed
+    /// by `adjust` and built, for the harness's CKAN `config`.
+    pub fn new(config: &'static str, source: &str, tag: &str, adjust: impl FnOnce(&Path)) -> Self {
+        let portal = portal(config);
+        let (tmp, catalog, dist, names) = built_copy(source, tag, adjust);
+        Setup {
+            portal,
+            tmp,
+            catalog,
+            dist,
+            names,
+        }
+    }
+
+    /// Builds the catalogue again.
+    pub fn rebuild(&mut self) {
+        self.dist = build(&self.catalog, self.tmp.path());
+    }
+}
+
 /// Builds `catalog` into `dir/dist` with the library.
 pub fn build(catalog: &Path, dir: &Path) -> PathBuf {
     let out = dir.join("dist");
