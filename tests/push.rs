@@ -2451,6 +2451,60 @@ fn the_token_never_appears_in_any_output() {
             panic!("{path} holds the token, or {part:?} of it");
         }
     }
+
+    // `preview --serve --portal -v`: what it prints, the page it serves and the files it
+    // writes, with the token in the environment and then in a file.
+    for via_file in [false, true] {
+        let here = outputs.join(format!("serve-{via_file}"));
+        let stderr = s.tmp.path().join(format!("serve-{via_file}.err"));
+        let mut cmd = std::process::Command::new(bin);
+        cmd.args(["-v", "preview", &catalog, "--out", &text(&here), "--serve"])
+            .args(["--port", "0", "--portal", &s.portal.url])
+            .env_remove("CKAN_URL")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::fs::File::create(&stderr).unwrap());
+        if via_file {
+            cmd.arg("--token-file")
+                .arg(&s.portal.token_file)
+                .env_remove("CKAN_API_TOKEN");
+        } else {
+            cmd.env("CKAN_API_TOKEN", &token);
+        }
+        let mut server = common::ChildGuard::spawn(&mut cmd);
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(server.stdout.take().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://127.0.0.1:"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"));
+        let got = std::process::Command::new("curl")
+            .args(["-sf", "-m", "30", url])
+            .output()
+            .expect("curl");
+        assert!(got.status.success(), "{url}: {got:?}");
+        let page = String::from_utf8_lossy(&got.stdout).into_owned();
+        assert!(page.contains("<html"), "{url}: {page}");
+        drop(server);
+        let printed = format!("{line}{}", std::fs::read_to_string(&stderr).unwrap());
+        assert!(
+            printed.contains("debug: status_show"),
+            "preview --serve -v printed no request: {printed}"
+        );
+        for (what, text) in [("its output", printed), ("its page", page)] {
+            if let Some(part) = leak(&text) {
+                panic!("preview --serve ({via_file}): {what} holds the token, or {part:?} of it");
+            }
+        }
+        for (path, bytes) in common::read_tree(&here) {
+            if let Some(part) = leak(&String::from_utf8_lossy(&bytes)) {
+                panic!("preview --serve wrote {path} holding the token, or {part:?} of it");
+            }
+        }
+    }
 }
 
 /// Upload files in the portal's storage, by resource id.
