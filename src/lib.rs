@@ -43,5 +43,5 @@ pub use diagnostic::{Code, Diagnostic, Diagnostics, Omitted, Pos, Severity};
 pub use error::Error;
 pub use load::{load_catalog, write_commitments_csv, write_milestones_csv};
 pub use model::Catalog;
-pub use ops::{build, check, load_checked, BuildOpts, CheckOpts, Checked, Report};
-pub use write::{write_dist, BuildSummary, DatasetSummary};
+pub use ops::{build, check, load_checked, write_dist, BuildOpts, CheckOpts, Checked, Report};
+pub use write::{BuildSummary, DatasetSummary};

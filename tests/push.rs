@@ -2298,6 +2298,16 @@ fn the_token_never_appears_in_any_output() {
     let bin = env!("CARGO_BIN_EXE_ogp-publish");
     let text = |p: &Path| p.to_string_lossy().into_owned();
     let (dist, catalog) = (text(&s.dist), text(&s.catalog));
+    // The token in a file (`--token-file`) or in the environment, never both.
+    let give_token = |cmd: &mut std::process::Command, via_file: bool| {
+        if via_file {
+            cmd.arg("--token-file")
+                .arg(&s.portal.token_file)
+                .env_remove("CKAN_API_TOKEN");
+        } else {
+            cmd.env("CKAN_API_TOKEN", &token);
+        }
+    };
     let invalid = text(&root().join("tests/fixtures/invalid/bad-dataset-name/catalog"));
     // A `dist/` that does not exist, inside the test's folder.
     let missing_dist = text(&s.tmp.path().join("no-dist"));
@@ -2406,13 +2416,7 @@ fn the_token_never_appears_in_any_output() {
             cmd.args(&args)
                 .env("RUST_BACKTRACE", "1")
                 .env_remove("CKAN_URL");
-            if via_file {
-                cmd.arg("--token-file")
-                    .arg(&s.portal.token_file)
-                    .env_remove("CKAN_API_TOKEN");
-            } else {
-                cmd.env("CKAN_API_TOKEN", &token);
-            }
+            give_token(&mut cmd, via_file);
             let o = cmd.output().unwrap();
             let all = out(&o);
             assert_eq!(code(&o), *want, "{args:?} ({way}): {all}");
@@ -2463,13 +2467,7 @@ fn the_token_never_appears_in_any_output() {
             .env_remove("CKAN_URL")
             .stdout(std::process::Stdio::piped())
             .stderr(std::fs::File::create(&stderr).unwrap());
-        if via_file {
-            cmd.arg("--token-file")
-                .arg(&s.portal.token_file)
-                .env_remove("CKAN_API_TOKEN");
-        } else {
-            cmd.env("CKAN_API_TOKEN", &token);
-        }
+        give_token(&mut cmd, via_file);
         let mut server = common::ChildGuard::spawn(&mut cmd);
         let mut line = String::new();
         std::io::BufRead::read_line(

@@ -4,13 +4,15 @@ use super::check::check_opened;
 use super::plans::{each_plan, gather, plan_name};
 use super::Reporter;
 use crate::check;
-use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::error::Error;
+use crate::dataset::PlanView;
+use crate::diagnostic::{self, Diagnostic, Diagnostics};
+use crate::error::{Error, IoContext};
 use crate::load;
-use crate::model::Lang;
-use crate::profile;
+use crate::model::{Catalog, Lang, Plan, Publisher};
+use crate::preview::{IndexRow, Pages};
+use crate::profile::{self, Profile};
 use crate::push::DatasetPlan;
-use crate::write::{self, BuildSummary};
+use crate::write::{self, BuildSummary, DistWriter, Finished, PlanOutput};
 use std::path::{Path, PathBuf};
 
 /// Options of [`build()`].
@@ -94,7 +96,7 @@ pub(super) fn build_showing(
         )));
     };
     let tmp = write::prepare_out(&opts.out).map_err(invalid_or)?;
-    let writer = match write::DistWriter::new(publisher, profile, opts.page_lang, &tmp, changes) {
+    let site = match Site::new(publisher, profile, opts.page_lang, &tmp, changes) {
         Ok(w) => w,
         Err(e) => {
             write::discard_out(&tmp);
@@ -122,7 +124,7 @@ pub(super) fn build_showing(
         let output = if failed.load(Ordering::Relaxed) || !first_claim {
             None
         } else {
-            Some(writer.plan(&plan, diags)?)
+            Some(site.plan(&plan, diags)?)
         };
         progress.plan_done();
         Ok((name, output))
@@ -147,7 +149,7 @@ pub(super) fn build_showing(
         write::discard_out(&tmp);
         return Err(Error::Invalid(diagnostics));
     }
-    let written = writer.finish(outputs, &diagnostics);
+    let written = site.finish(outputs, &diagnostics);
     let finished = write::finish_out(written, &tmp, &opts.out)?;
     let summary = BuildSummary {
         out: opts.out.clone(),
@@ -155,6 +157,105 @@ pub(super) fn build_showing(
         files: finished.files,
     };
     Ok((summary, diagnostics))
+}
+
+/// Writes `dist/` for a catalogue held in memory (built in code, or loaded whole) that
+/// [`crate::validate()`] found valid; `warnings` are shown in the preview. The files are those
+/// `build` writes for the same records.
+///
+/// The output is replaced whole: written to `.<out>.tmp-<pid>` beside it, then renamed. An
+/// existing `out` that has no `manifest.json` is not ours, and is never replaced.
+pub fn write_dist(
+    catalog: &Catalog,
+    out: &Path,
+    warnings: &[Diagnostic],
+) -> Result<BuildSummary, Error> {
+    let profile = profile::lookup(&catalog.publisher.profile.value)
+        .ok_or_else(|| Error::UnknownProfile(catalog.publisher.profile.value.clone()))?;
+    let tmp = write::prepare_out(out)?;
+    let mut warnings = warnings.to_vec();
+    diagnostic::sort(&mut warnings);
+    let written = (|| {
+        let site = Site::new(&catalog.publisher, profile, None, &tmp, None)?;
+        let done = catalog
+            .plans
+            .iter()
+            .map(|plan| site.plan(plan, &warnings))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut counted = Diagnostics::new();
+        counted.add_sorted(&warnings);
+        site.finish(done, &counted)
+    })();
+    write::finish_out(written, &tmp, out).map(|w| BuildSummary {
+        out: out.to_path_buf(),
+        datasets: w.summaries,
+        files: w.files,
+    })
+}
+
+/// A folder being built: each plan's dataset folder (`write`) and its preview page (`preview`),
+/// from any thread, then the catalogue-wide files and the preview's index.
+struct Site<'a> {
+    writer: DistWriter<'a>,
+    pages: Pages<'a>,
+    preview_dir: PathBuf,
+    /// What `push` would change on the portal, shown on each dataset's page (`preview
+    /// --portal`).
+    changes: Option<&'a [DatasetPlan]>,
+}
+
+impl<'a> Site<'a> {
+    /// A site in the empty folder `root`, its pages in `page_lang` (the profile's when `None`).
+    fn new(
+        publisher: &'a Publisher,
+        profile: &'a dyn Profile,
+        page_lang: Option<Lang>,
+        root: &'a Path,
+        changes: Option<&'a [DatasetPlan]>,
+    ) -> Result<Self, Error> {
+        let pages = Pages::new(publisher, profile, page_lang);
+        let preview_dir = root.join("preview");
+        pages.start(&preview_dir).at(&preview_dir)?;
+        Ok(Site {
+            writer: DistWriter::new(publisher, profile, root)?,
+            pages,
+            preview_dir,
+            changes,
+        })
+    }
+
+    /// Writes one valid plan's dataset folder and its preview page; `warnings`, sorted, are
+    /// shown on the page, the first of each code, and all of them on a page of their own when
+    /// there are more (other plans' warnings are left out).
+    fn plan(&self, plan: &Plan, warnings: &[Diagnostic]) -> Result<(PlanOutput, IndexRow), Error> {
+        let view = PlanView::new(plan);
+        let (output, dataset) = self.writer.plan(&view)?;
+        let changes = self
+            .changes
+            .and_then(|c| c.iter().find(|p| p.name == dataset.name));
+        let dir = &self.preview_dir;
+        let row = self
+            .pages
+            .dataset(dir, &view, &dataset, warnings, changes)
+            .at(dir)?;
+        Ok((output, row))
+    }
+
+    /// Writes `catalog.jsonld`, `manifest.json` and the preview's index once every plan is
+    /// written; `warnings` are the catalogue's, counted with the first of each code.
+    fn finish(
+        self,
+        done: Vec<(PlanOutput, IndexRow)>,
+        warnings: &Diagnostics,
+    ) -> Result<Finished, Error> {
+        let (outputs, rows): (Vec<_>, Vec<_>) = done.into_iter().unzip();
+        let finished = self.writer.finish(outputs)?;
+        // The preview is for stewards, not published: it is not in the manifest.
+        let dir = &self.preview_dir;
+        let has_diff = self.changes.is_some();
+        self.pages.index(dir, rows, warnings, has_diff).at(dir)?;
+        Ok(finished)
+    }
 }
 
 /// True when one folder is the other or contains it.

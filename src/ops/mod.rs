@@ -16,7 +16,7 @@ pub use crate::push::{
     ActionRecord, DatasetAction, DatasetPlan, ResourceAction, ResourcePlan, RunSummary,
     TableAction, VIEWS_ACTION,
 };
-pub use build::{build, build_reporting, BuildOpts};
+pub use build::{build, build_reporting, write_dist, BuildOpts};
 pub use check::{check, check_reporting, load_checked, CheckOpts, Checked, Report};
 pub use diff::{diff, DiffOpts};
 pub use preview::{preview, PreviewOpts};

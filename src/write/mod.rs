@@ -10,15 +10,13 @@ pub(crate) mod dcat;
 pub(crate) mod resources;
 
 use crate::check::dataset_name;
-use crate::diagnostic::{self, Diagnostic, Diagnostics};
 use crate::error::{Error, IoContext};
 use crate::fields::{
     commitment_cell, commitment_fields, milestone_cell, milestone_fields, CommitmentCol, Field,
     MilestoneCol, Value, DICTIONARY_FIELDS, PLAN_FIELDS,
 };
-use crate::model::{Catalog, DatastoreMode, Plan, Publisher, DATASTORE_FILE};
+use crate::model::{DatastoreMode, Publisher, DATASTORE_FILE};
 use crate::profile::{self, FileFacts, Lang, PackageInput, Profile, ResourceRole};
-use crate::push::DatasetPlan;
 use resources::TableInfo;
 use serde_json::{json, Map};
 use std::collections::{BTreeMap, HashMap};
@@ -49,40 +47,6 @@ pub struct DatasetSummary {
     pub name: String,
     /// The plan it publishes.
     pub plan_id: String,
-}
-
-/// Writes `dist/` for a catalogue held in memory (built in code, or loaded whole) that
-/// [`crate::validate()`] found valid; `warnings` are shown in the preview. The files are those
-/// `build` writes for the same records.
-///
-/// The output is replaced whole: written to `.<out>.tmp-<pid>` beside it, then renamed. An
-/// existing `out` that has no `manifest.json` is not ours, and is never replaced.
-pub fn write_dist(
-    catalog: &Catalog,
-    out: &Path,
-    warnings: &[Diagnostic],
-) -> Result<BuildSummary, Error> {
-    let profile = profile::lookup(&catalog.publisher.profile.value)
-        .ok_or_else(|| Error::UnknownProfile(catalog.publisher.profile.value.clone()))?;
-    let tmp = prepare_out(out)?;
-    let mut warnings = warnings.to_vec();
-    diagnostic::sort(&mut warnings);
-    let written = (|| {
-        let writer = DistWriter::new(&catalog.publisher, profile, None, &tmp, None)?;
-        let outputs = catalog
-            .plans
-            .iter()
-            .map(|plan| writer.plan(plan, &warnings))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut counted = Diagnostics::new();
-        counted.add_sorted(&warnings);
-        writer.finish(outputs, &counted)
-    })();
-    finish_out(written, &tmp, out).map(|w| BuildSummary {
-        out: out.to_path_buf(),
-        datasets: w.summaries,
-        files: w.files,
-    })
 }
 
 /// Checks that `out` may be replaced and returns the empty temporary folder to write instead.
@@ -159,7 +123,6 @@ pub(crate) struct PlanOutput {
     /// Where the dataset's DCAT description, pretty-printed as an element of the catalogue's
     /// list, was set aside in the writer's [`Spool`].
     dcat: std::ops::Range<u64>,
-    index: crate::preview::IndexRow,
 }
 
 /// What the catalogue-wide files were written from.
@@ -170,16 +133,12 @@ pub(crate) struct Finished {
     pub(crate) files: BTreeMap<String, (u64, String)>,
 }
 
-/// Writes a folder being built: each plan's dataset folder and preview page (from any thread,
-/// in any order), then the catalogue-wide files.
+/// Writes a folder being built: each plan's dataset folder (from any thread, in any order),
+/// then the catalogue-wide files.
 pub(crate) struct DistWriter<'a> {
     publisher: &'a Publisher,
     profile: &'a dyn Profile,
     root: &'a Path,
-    pages: crate::preview::Pages<'a>,
-    /// What `push` would change on the portal, shown on each dataset's page (`preview
-    /// --portal`).
-    changes: Option<&'a [DatasetPlan]>,
     /// The datasets' DCAT entries, until `catalog.jsonld` is written.
     spool: Spool,
 }
@@ -239,41 +198,27 @@ impl Spool {
 }
 
 impl<'a> DistWriter<'a> {
-    /// A writer into the empty folder `root`; with `changes`, each page shows what `push` would
-    /// change on the portal.
+    /// A writer into the empty folder `root`.
     pub(crate) fn new(
         publisher: &'a Publisher,
         profile: &'a dyn Profile,
-        page_lang: Option<crate::model::Lang>,
         root: &'a Path,
-        changes: Option<&'a [DatasetPlan]>,
     ) -> Result<Self, Error> {
-        let pages = crate::preview::Pages::new(publisher, profile, page_lang);
-        let preview_dir = root.join("preview");
-        pages.start(&preview_dir).at(&preview_dir)?;
         let spool_path = root.join(".dcat-entries");
         let spool = Spool::create(spool_path.clone()).at(&spool_path)?;
         Ok(DistWriter {
             publisher,
             profile,
             root,
-            pages,
-            changes,
             spool,
         })
     }
 
-    /// What `push` would change in the dataset `name`, when the pages show changes.
-    fn changes_of(&self, name: &str) -> Option<&'a DatasetPlan> {
-        self.changes?.iter().find(|p| p.name == name)
-    }
-
-    /// Writes one valid plan's dataset folder, its `package.json` and its preview page;
-    /// `warnings`, sorted, are shown on the page, the first of each code, and all of them on a
-    /// page of their own when there are more (other plans' warnings are left out).
-    pub(crate) fn plan(&self, plan: &Plan, warnings: &[Diagnostic]) -> Result<PlanOutput, Error> {
-        let view = PlanView::new(plan);
-        let dataset = write_dataset(self.publisher, &view, self.profile, self.root)?;
+    /// Writes the dataset folder of one valid plan (`view`), its `package.json` included;
+    /// returns what the catalogue-wide files need of it, and the dataset as written.
+    pub(crate) fn plan(&self, view: &PlanView) -> Result<(PlanOutput, BuiltDataset), Error> {
+        let plan = view.plan;
+        let dataset = write_dataset(self.publisher, view, self.profile, self.root)?;
         let path = self
             .root
             .join("datasets")
@@ -293,17 +238,6 @@ impl<'a> DistWriter<'a> {
         };
         let dcat = dcat_element(&dcat::dataset(self.publisher, self.profile, plan, &dataset));
         let dcat = self.spool.put(&dcat).at(&self.spool.path)?;
-        let preview_dir = self.root.join("preview");
-        let index = self
-            .pages
-            .dataset(
-                &preview_dir,
-                &view,
-                &dataset,
-                warnings,
-                self.changes_of(&dataset.name),
-            )
-            .at(&preview_dir)?;
         let mut files: Vec<(String, u64, String)> = dataset
             .files
             .iter()
@@ -317,26 +251,22 @@ impl<'a> DistWriter<'a> {
             name: dataset.name.clone(),
             plan_id: dataset.plan_id.clone(),
         };
-        Ok(PlanOutput {
-            summary,
-            files,
-            dcat,
-            index,
-        })
+        Ok((
+            PlanOutput {
+                summary,
+                files,
+                dcat,
+            },
+            dataset,
+        ))
     }
 
-    /// Writes `catalog.jsonld`, `manifest.json` and the preview's index once every plan is
-    /// written; `warnings` are the catalogue's, counted with the first of each code.
-    pub(crate) fn finish(
-        self,
-        mut outputs: Vec<PlanOutput>,
-        warnings: &Diagnostics,
-    ) -> Result<Finished, Error> {
+    /// Writes `catalog.jsonld` and `manifest.json` once every plan is written.
+    pub(crate) fn finish(self, mut outputs: Vec<PlanOutput>) -> Result<Finished, Error> {
         outputs.sort_by(|a, b| a.summary.name.cmp(&b.summary.name));
         let root = self.root;
         let mut files = BTreeMap::new();
         let mut entries = Vec::with_capacity(outputs.len());
-        let mut rows = Vec::with_capacity(outputs.len());
         let mut summaries = Vec::with_capacity(outputs.len());
         for o in outputs {
             for (file, bytes, sha256) in o.files {
@@ -346,7 +276,6 @@ impl<'a> DistWriter<'a> {
                 );
             }
             entries.push(o.dcat);
-            rows.push(o.index);
             summaries.push(o.summary);
         }
         let dcat_file = "catalog.jsonld";
@@ -357,11 +286,6 @@ impl<'a> DistWriter<'a> {
         files.insert(dcat_file.to_string(), f);
         std::fs::remove_file(&spool.path).at(&spool.path)?;
         write_manifest(root, &summaries, &files)?;
-        // The preview is for stewards, not published: it is not in the manifest.
-        let preview_dir = root.join("preview");
-        self.pages
-            .index(&preview_dir, rows, warnings, self.changes.is_some())
-            .at(&preview_dir)?;
         Ok(Finished { summaries, files })
     }
 }
