@@ -2,7 +2,9 @@
 # Every benchmark, in one command:   bash bench/run.sh
 #
 # First the build benchmark (below), then the push benchmark (bench/push.sh, against the
-# project's local CKAN; BENCH_PUSH=0 skips it). Both tables end up in BENCH_DIR/report.md.
+# project's local CKAN; BENCH_PUSH=0 skips it) and the memory of one long DataStore table
+# (bench/datastore_memory.sh; BENCH_DS_MEMORY=0 skips it; with BENCH_BASELINE it measures that
+# commit too). Every table ends up in BENCH_DIR/report.md.
 #
 # Builds the release binaries, generates catalogues of 10, 100 and 1,000 plans (50 commitments
 # per plan, 20 milestones per commitment: 1,000 plans = 1,000,000 milestones), and for each step
@@ -29,6 +31,7 @@
 #   BENCH_PEER_TIMEOUT=900      seconds before the Python peer is stopped (reported as timeout)
 #   BENCH_KEEP=1                keep catalogues and outputs (default: delete as soon as measured)
 #   BENCH_PUSH=0                skip the push benchmark (BENCH_PUSH_DATASETS=200 sets its size)
+#                               and the DataStore memory one (BENCH_DS_MEMORY=0 skips that alone)
 #   BENCH_DROP_CACHES=0         keep the page cache between runs (shows what deleting the previous
 #                               output costs the next run's file creation)
 #   BENCH_FRESH_FS=0            write outputs into BENCH_DIR itself instead of a fresh file system
@@ -329,7 +332,7 @@ if [[ ${BENCH_MANY_WARNINGS:-1} != 0 ]]; then
         cmd=(timeout "$PEER_TIMEOUT" "$PYTHON" bench/peer_build.py "$cat" "$OUT/warn-out")
       fi
       /usr/bin/time -f '%e %M' -o "$WORK/warn.time" "${cmd[@]}" > "$WORK/warn-$tool.out" \
-        2> "$WORK/warn-$tool.err" || { log "$tool failed on the many-warnings catalogue"; cat "$WORK/warn-$tool.err" | tail -5; exit 1; }
+        2> "$WORK/warn-$tool.err" || { log "$tool failed on the many-warnings catalogue"; tail -5 "$WORK/warn-$tool.err"; exit 1; }
       read -r secs kb < "$WORK/warn.time"
       lines=$(cat "$WORK/warn-$tool.out" "$WORK/warn-$tool.err" | wc -l)
       echo "$tool $secs $kb $lines" >> "$WORK/warn.times"
@@ -365,5 +368,10 @@ if [[ ${BENCH_PUSH:-1} != 0 ]]; then
   log "push benchmark (bench/push.sh)"
   BENCH_DIR=$WORK bash bench/push.sh
   { echo; cat "$WORK/push/report.md"; } >> "$WORK/report.md"
+  if [[ ${BENCH_DS_MEMORY:-1} != 0 ]]; then
+    log "DataStore memory (bench/datastore_memory.sh)"
+    BENCH_DIR=$WORK bash bench/datastore_memory.sh > "$WORK/datastore-memory.md"
+    { echo; cat "$WORK/datastore-memory.md"; } >> "$WORK/report.md"
+  fi
 fi
 log "report: $WORK/report.md"
