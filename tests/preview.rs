@@ -326,11 +326,15 @@ fn preview_with_a_portal_shows_what_push_would_change() {
     let b = Browser::start();
     let page = file_url(&out.join(format!("preview/datasets/{name}.html")));
     b.goto(&page);
-    assert!(
-        b.text(".diff").contains("New dataset: it would be created"),
-        "{}",
-        b.text(".diff")
-    );
+    let diff = b.text(".diff");
+    assert!(diff.contains("New dataset: it would be created"), "{diff}");
+    // The portal has the DataStore: each data table would be created and loaded there.
+    for table in ["commitments.csv", "milestones.csv"] {
+        assert!(
+            diff.contains(&format!("{table}: DataStore table to create and load")),
+            "{diff}"
+        );
+    }
 
     let dist = build(&catalog, tmp.path());
     let o = run_portal("push", &portal.url, &portal.token_file, &dist, &[]);
@@ -363,6 +367,10 @@ fn preview_with_a_portal_shows_what_push_would_change() {
     assert!(diff.contains("Changed metadata: title"), "{diff}");
     assert!(
         diff.contains("File to upload (changed content): milestones.csv"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("milestones.csv: DataStore table to bring up to date"),
         "{diff}"
     );
     assert!(!diff.contains("commitments.csv"), "{diff}");
