@@ -574,7 +574,7 @@ run_stamp() {
 }
 
 ensure_running() {
-  local cfg=$1 port ini pidfile logfile want pid start i code
+  local cfg=$1 port ini pidfile logfile want pid
   port=$(config_port "$cfg") ini=$(ini_of "$cfg")
   pidfile=$(cfg_dir "$cfg")/ckan.pid logfile=$(cfg_dir "$cfg")/ckan.log
   want=$(run_stamp "$cfg")
@@ -589,22 +589,34 @@ ensure_running() {
   log "[$cfg] starting CKAN on $(ckan_url "$cfg")"
   start_daemon "$pidfile" "$logfile" "$(config_venv "$cfg")/bin/ckan" -c "$ini" run -H 127.0.0.1 -p "$port" \
     --disable-reloader --threaded
-  start=$SECONDS
+  await_ready "$cfg" "CKAN (status_show)" "$pidfile" "$ini run" "$logfile" ckan_answers "$cfg"
+  echo "$want" >"$(cfg_dir "$cfg")/run.stamp"
+}
+
+# True when CKAN `cfg` answers status_show.
+ckan_answers() {
+  [[ $(http_code "$(ckan_url "$1")/api/3/action/status_show" 5) == 200 ]]
+}
+
+# Waits for a daemon just started (its pid in `pidfile`, its command line matching
+# `pattern`) until the command after the first five arguments succeeds; stops the script,
+# with the end of `logfile`, when the daemon exits or is not ready within READY_TIMEOUT s.
+await_ready() {
+  local cfg=$1 what=$2 pidfile=$3 pattern=$4 logfile=$5 start=$SECONDS
+  shift 5
   while ((SECONDS - start < READY_TIMEOUT)); do
-    code=$(http_code "$(ckan_url "$cfg")/api/3/action/status_show" 5)
-    if [[ $code == 200 ]]; then
-      echo "$want" >"$(cfg_dir "$cfg")/run.stamp"
-      log "[$cfg] CKAN answers after $((SECONDS - start)) s (pid $(cat "$pidfile"))"
+    if "$@"; then
+      log "[$cfg] $what ready after $((SECONDS - start)) s (pid $(cat "$pidfile"))"
       return 0
     fi
-    if ! pid_of "$pidfile" "$ini run" >/dev/null; then
+    if ! pid_of "$pidfile" "$pattern" >/dev/null; then
       tail -n 40 "$logfile" >&2 || true
-      die "[$cfg] CKAN exited while starting (log: $logfile)"
+      die "[$cfg] $what exited while starting (log: $logfile)"
     fi
     sleep 0.5
   done
   tail -n 40 "$logfile" >&2 || true
-  die "[$cfg] CKAN did not answer status_show within $READY_TIMEOUT s (log: $logfile)"
+  die "[$cfg] $what was not ready within $READY_TIMEOUT s (log: $logfile)"
 }
 
 ensure_admin() {
@@ -699,7 +711,7 @@ ensure_loader_token() {
 # which runs xloader's loads. It is started after the server, with the same run stamp, so a
 # change that restarts one restarts the other; ready when CKAN logs that it has started.
 ensure_worker() {
-  local cfg=$1 ini pidfile logfile stampfile want offset start
+  local cfg=$1 ini pidfile logfile stampfile want offset
   ini=$(ini_of "$cfg") pidfile=$(cfg_dir "$cfg")/worker.pid
   logfile=$(cfg_dir "$cfg")/worker.log stampfile=$(cfg_dir "$cfg")/worker.stamp
   want=$(run_stamp "$cfg")
@@ -711,21 +723,14 @@ ensure_worker() {
   touch "$logfile"
   offset=$(stat -c %s "$logfile") # (the log is appended to: read only this start's lines)
   start_daemon "$pidfile" "$logfile" "$(config_venv "$cfg")/bin/ckan" -c "$ini" jobs worker
-  start=$SECONDS
-  while ((SECONDS - start < READY_TIMEOUT)); do
-    if tail -c +"$((offset + 1))" "$logfile" | grep -q 'has started on queue'; then
-      echo "$want" >"$stampfile"
-      log "[$cfg] job worker listening after $((SECONDS - start)) s (pid $(cat "$pidfile"))"
-      return 0
-    fi
-    if ! pid_of "$pidfile" "$ini jobs worker" >/dev/null; then
-      tail -n 40 "$logfile" >&2 || true
-      die "[$cfg] the job worker exited while starting (log: $logfile)"
-    fi
-    sleep 0.5
-  done
-  tail -n 40 "$logfile" >&2 || true
-  die "[$cfg] the job worker did not start within $READY_TIMEOUT s (log: $logfile)"
+  await_ready "$cfg" "job worker" "$pidfile" "$ini jobs worker" "$logfile" \
+    worker_started "$logfile" "$offset"
+  echo "$want" >"$stampfile"
+}
+
+# True when the worker logging to `logfile` says, after byte `offset`, that it listens.
+worker_started() {
+  grep -q 'has started on queue' < <(tail -c +"$(($2 + 1))" "$1")
 }
 
 config_up() {

@@ -12,7 +12,7 @@ mod common;
 
 use common::code;
 use common::portal::{
-    action_json, assert_portal_equals_dist, build, package_show, run_portal, Portal, Setup,
+    action_json, assert_portal_equals_dist, package_show, run_portal, view_types, Portal, Setup,
 };
 use common::proxy::{Fault, Proxy};
 use serde_json::{json, Value};
@@ -221,6 +221,17 @@ impl Setup {
         assert_eq!(code(&o), 0, "{}", out(&o));
         o
     }
+
+    /// `diff` through `url`, in `lang`.
+    fn diff(&self, url: &str, lang: &str) -> std::process::Output {
+        run_portal(
+            "diff",
+            url,
+            &self.portal.token_file,
+            &self.dist,
+            &["--lang", lang],
+        )
+    }
 }
 
 /// The DataStore rows of the first dataset's milestones table.
@@ -262,13 +273,7 @@ fn lands_typed_documented_then_stays_then_follows(config: &'static str, source: 
     let mut s = setup(config, source, "ds");
     let proxy = Proxy::start(s.portal.url.trim_start_matches("http://"));
     // diff names each table to load, in the reader's language.
-    let d = run_portal(
-        "diff",
-        &proxy.url,
-        &s.portal.token_file,
-        &s.dist,
-        &["--lang", "en"],
-    );
+    let d = s.diff(&proxy.url, "en");
     assert_eq!(code(&d), 1, "{}", out(&d));
     let loads = out(&d)
         .matches("DataStore table to create and load")
@@ -309,19 +314,13 @@ fn lands_typed_documented_then_stays_then_follows(config: &'static str, source: 
     assert!(!title.is_empty() && !title.starts_with('"'), "{}", lines[1]);
     edit(&path, &title, "Jalon révisé pour la DataStore");
     let before = data_tables(&s.dist);
-    s.dist = build(&s.catalog, s.tmp.path());
+    s.rebuild();
     let changed = data_tables(&s.dist)
         .iter()
         .filter(|(k, v)| before.get(*k) != Some(v))
         .count();
     assert!(changed >= 1);
-    let d = run_portal(
-        "diff",
-        &proxy.url,
-        &s.portal.token_file,
-        &s.dist,
-        &["--lang", "fr"],
-    );
+    let d = s.diff(&proxy.url, "fr");
     assert_eq!(code(&d), 1, "{}", out(&d));
     let syncs = out(&d)
         .matches("table du DataStore à mettre à jour")
@@ -413,7 +412,7 @@ fn a_table_longer_than_a_search_page_is_synced_row_by_row() {
         .to_string();
     std::fs::write(&path, text.replacen(&format!("{removed}\n"), "", 1)).unwrap();
     let removed_id = removed.split(',').next().unwrap().to_string();
-    s.dist = build(&s.catalog, s.tmp.path());
+    s.rebuild();
     proxy.reset();
     s.push(&proxy.url);
     for name in &s.names {
@@ -513,14 +512,11 @@ fn a_portal_with_xloader_keeps_typed_documented_tables() {
     for id in &tables {
         assert_eq!(xloader_status(&s.portal, id), None, "a loader job for {id}");
         // The portal's default views include `datatables_view`: each table gets it.
-        let views = action_json(&s.portal, "resource_view_list", &json!({ "id": id }));
-        let types: Vec<&str> = views["result"]
-            .as_array()
-            .unwrap_or_else(|| panic!("{views}"))
-            .iter()
-            .filter_map(|v| v["view_type"].as_str())
-            .collect();
-        assert_eq!(types, ["datatables_view"], "{id}: views");
+        assert_eq!(
+            view_types(&s.portal, id),
+            ["datatables_view"],
+            "{id}: views"
+        );
     }
     proxy.reset();
     s.push(&proxy.url);
@@ -658,7 +654,7 @@ fn faults_on_datastore_requests_are_retried_and_converge() {
             let (path, lines) = milestones_file(&s.catalog);
             let text = std::fs::read_to_string(&path).unwrap();
             std::fs::write(&path, text.replacen(&format!("{}\n", lines[0]), "", 1)).unwrap();
-            s.dist = build(&s.catalog, s.tmp.path());
+            s.rebuild();
         }
         let proxy = Proxy::start(s.portal.url.trim_start_matches("http://"));
         proxy.add(action, nth, fault.clone());

@@ -7,7 +7,7 @@ mod common;
 
 use common::portal::{
     action, action_json, assert_portal_equals_dist, assert_portal_equals_dist_in_any_order, build,
-    package_show, portal, portal_differences, run_portal, Portal, Setup,
+    package_show, portal, portal_differences, run_portal, view_types, Portal, Setup,
 };
 use common::proxy::{Fault, FilePart, Gate, Proxy};
 use common::{code, root, ChildGuard};
@@ -258,13 +258,7 @@ fn first_push_then_noop(config: &'static str) {
             // The harness portals list text_view among their default views: a JSON file gets
             // one, as resource_create would have given it, and a CSV file none.
             let id = theirs["id"].as_str().unwrap();
-            let views = action(&s.portal, "resource_view_list", &[("id", id)], None);
-            let types: Vec<&str> = views["result"]
-                .as_array()
-                .unwrap_or_else(|| panic!("{views}"))
-                .iter()
-                .filter_map(|v| v["view_type"].as_str())
-                .collect();
+            let types = view_types(&s.portal, id);
             let want: &[&str] = if ours["format"] == "JSON" {
                 &["text_view"]
             } else {
@@ -2322,6 +2316,11 @@ fn the_token_never_appears_in_any_output() {
         v
     };
     let unreachable = "http://127.0.0.1:9";
+    let preview_at = |portal: &str| {
+        argv(&[
+            "-v", "preview", &catalog, "--out", "{out}", "--portal", portal,
+        ])
+    };
     // Each run with the exit code it must give, in this order: diff before anything is pushed
     // (changes pending), the pushes (the first meets the injected faults), diff once all is
     // published (nothing would change), then the failures.
@@ -2342,18 +2341,7 @@ fn the_token_never_appears_in_any_output() {
             0,
         ),
         (portal("diff", url, &dist, &[]), 0),
-        (
-            argv(&[
-                "-v",
-                "preview",
-                &catalog,
-                "--out",
-                "{out}",
-                "--portal",
-                &s.portal.url,
-            ]),
-            0,
-        ),
+        (preview_at(&s.portal.url), 0),
         (
             portal(
                 "push",
@@ -2367,18 +2355,7 @@ fn the_token_never_appears_in_any_output() {
             portal("diff", unreachable, &dist, &["--max-attempts", "2"]),
             2,
         ),
-        (
-            argv(&[
-                "-v",
-                "preview",
-                &catalog,
-                "--out",
-                "{out}",
-                "--portal",
-                unreachable,
-            ]),
-            2,
-        ),
+        (preview_at(unreachable), 2),
         (portal("push", "http://portal.example", &dist, &[]), 2),
         (portal("diff", "http://portal.example", &dist, &[]), 2),
         (

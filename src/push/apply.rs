@@ -280,14 +280,15 @@ const REVISE_MAX_FILES: usize = 999;
 /// that may be goes with no other.
 const REVISE_MAX_BYTES: u64 = 10 * 1024 * 1024;
 
-/// How many of `files` (at least one) the next `package_revise` carries.
-pub(super) fn batch_len(files: &[&LocalFile]) -> usize {
+/// How many of the next writes (at least one) a `package_revise` carries, given the bytes
+/// each uploads (0 for one that uploads nothing).
+pub(super) fn batch_len(uploads: impl IntoIterator<Item = u64>) -> usize {
     let mut total = 0;
-    files
-        .iter()
+    uploads
+        .into_iter()
         .take(REVISE_MAX_FILES)
-        .take_while(|f| {
-            total += f.bytes;
+        .take_while(|bytes| {
+            total += bytes;
             total <= REVISE_MAX_BYTES
         })
         .count()
@@ -379,7 +380,7 @@ async fn add_files(
         if ctx.stop.load(Ordering::SeqCst) {
             return Ok(None);
         }
-        let (batch, after) = rest.split_at(batch_len(rest));
+        let (batch, after) = rest.split_at(batch_len(rest.iter().map(|f| f.bytes)));
         let mut rec = ActionRecord::about(name, None, "package_revise");
         rec.resources = batch.iter().map(|f| f.key.clone()).collect();
         match send_revise(ctx, rec, revise_body(dataset, since, batch)).await {
@@ -452,21 +453,6 @@ impl<'a> Change<'a> {
     }
 }
 
-/// How many of `changes` (at least one) the next `package_revise` carries: as for new files
-/// ([`batch_len`]), the uploads of a request stay within CKAN's default upload limit.
-fn change_batch_len(changes: &[Change]) -> usize {
-    let mut total = 0;
-    changes
-        .iter()
-        .take(REVISE_MAX_FILES)
-        .take_while(|c| {
-            total += if c.upload { c.file.bytes } else { 0 };
-            total <= REVISE_MAX_BYTES
-        })
-        .count()
-        .max(1)
-}
-
 /// `package_revise` applying `changes` to the dataset `id`, only if it still has the
 /// `metadata_modified` we last saw: each resource's fields as one JSON object
 /// (`update__resources__<id>`), its file as `update__resources__<id>__upload`.
@@ -504,7 +490,8 @@ async fn change_files(
         if ctx.stop.load(Ordering::SeqCst) {
             return Ok(());
         }
-        let (batch, after) = rest.split_at(change_batch_len(rest));
+        let uploads = rest.iter().map(|c| if c.upload { c.file.bytes } else { 0 });
+        let (batch, after) = rest.split_at(batch_len(uploads));
         let mut rec = ActionRecord::about(name, None, "package_revise");
         rec.resources = batch.iter().map(|c| c.file.key.clone()).collect();
         if let Some(package) = send_revise(ctx, rec, change_body(id, since, batch)).await? {

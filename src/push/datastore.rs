@@ -404,37 +404,25 @@ mod tests {
             }
             r
         };
-        let action = |r: Option<&Value>, dictionary: bool| table_action(Some(&ours), r, dictionary);
-        // Not on the portal, or no DataStore table behind it (CKAN omits the flag or says
-        // false): created and loaded.
-        assert_eq!(action(None, false), TableAction::Load);
-        assert_eq!(
-            action(Some(&on_portal("abc", None)), false),
-            TableAction::Load
-        );
-        assert_eq!(
-            action(Some(&on_portal("abc", Some(false))), false),
-            TableAction::Load
-        );
-        // A table whose file or dictionary changed, or whose hash was withheld or replaced (a
-        // load this run did not finish, a portal loader's MD5): synced.
-        assert_eq!(
-            action(Some(&on_portal("old", Some(true))), false),
-            TableAction::Sync
-        );
-        assert_eq!(
-            action(Some(&on_portal("", Some(true))), false),
-            TableAction::Sync
-        );
-        assert_eq!(
-            action(Some(&on_portal("abc", Some(true))), true),
-            TableAction::Sync
-        );
-        // The hash vouches for the table.
-        assert_eq!(
-            action(Some(&on_portal("abc", Some(true))), false),
-            TableAction::Unchanged
-        );
+        // (the portal's hash, its `datastore_active`, the dictionary changed) → the action.
+        let cases = [
+            // No DataStore table behind it (CKAN omits the flag or says false): loaded.
+            ("abc", None, false, TableAction::Load),
+            ("abc", Some(false), false, TableAction::Load),
+            // A file or dictionary changed, or a hash withheld or replaced (a load this run
+            // did not finish, a portal loader's MD5): synced.
+            ("old", Some(true), false, TableAction::Sync),
+            ("", Some(true), false, TableAction::Sync),
+            ("abc", Some(true), true, TableAction::Sync),
+            // The hash vouches for the table.
+            ("abc", Some(true), false, TableAction::Unchanged),
+        ];
+        for (hash, active, dictionary, want) in cases {
+            let got = table_action(Some(&ours), Some(&on_portal(hash, active)), dictionary);
+            assert_eq!(got, want, "{hash:?} {active:?} {dictionary}");
+        }
+        // Not on the portal at all: loaded.
+        assert_eq!(table_action(Some(&ours), None, false), TableAction::Load);
     }
 
     #[test]

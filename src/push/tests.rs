@@ -169,7 +169,7 @@ fn revise_batches_keep_the_order_and_stay_within_the_upload_limit() {
         let mut rest: Vec<&LocalFile> = files.iter().collect();
         let mut out = Vec::new();
         while !rest.is_empty() {
-            let n = batch_len(&rest);
+            let n = batch_len(rest.iter().map(|f| f.bytes));
             out.push(n);
             rest.drain(..n);
         }

@@ -223,6 +223,18 @@ pub fn download(portal: &Portal, url: &str) -> Vec<u8> {
     o.stdout
 }
 
+/// The view types of a resource (`resource_view_list`), in the portal's order.
+pub fn view_types(portal: &Portal, resource_id: &str) -> Vec<String> {
+    let body = serde_json::json!({ "id": resource_id });
+    let views = action_json(portal, "resource_view_list", &body);
+    views["result"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{views}"))
+        .iter()
+        .filter_map(|v| v["view_type"].as_str().map(str::to_string))
+        .collect()
+}
+
 /// Calls a write action as the sysadmin (test set-up only), with an optional upload.
 pub fn action(
     portal: &Portal,

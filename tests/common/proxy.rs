@@ -495,6 +495,13 @@ impl Proxy {
     }
 }
 
+/// The action a request line calls: the last segment of its path, without the query.
+fn action_of(request_line: &str) -> String {
+    let path = request_line.split(' ').nth(1).unwrap_or_default();
+    let path = path.split('?').next().unwrap_or_default();
+    path.rsplit('/').next().unwrap_or_default().to_string()
+}
+
 /// Actions that only read.
 pub fn is_read(action: &str) -> bool {
     [
@@ -754,15 +761,7 @@ async fn serve(
         return Ok(());
     };
     let (logged, hold) = {
-        let path = request_line.split(' ').nth(1).unwrap_or_default();
-        let action = path
-            .split('?')
-            .next()
-            .unwrap_or_default()
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .to_string();
+        let action = action_of(&request_line);
         let (fields, files) = form_parts(&headers, &body);
         let mut st = state.lock().unwrap();
         st.requests_read += 1;
@@ -800,15 +799,7 @@ async fn serve(
             }
         }
     }
-    let path = request_line.split(' ').nth(1).unwrap_or_default();
-    let action = path
-        .split('?')
-        .next()
-        .unwrap_or_default()
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let action = action_of(&request_line);
     let slow = state.lock().unwrap().delay_all;
     if let Some(d) = slow {
         tokio::time::sleep(d).await;
