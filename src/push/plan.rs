@@ -186,7 +186,8 @@ pub fn diff_dataset(local: &LocalDataset, remote: Option<&Map<String, Value>>) -
         .unwrap_or_default();
     let mut matched = BTreeSet::new();
     let mut resources = Vec::new();
-    // The portal's copy of each local file, in order.
+    // The portal's copy of each local file, in order: `resources` starts with one entry per
+    // local file in the same order (extras come after), so the two zip for the table actions.
     let mut theirs: Vec<Option<&Value>> = Vec::new();
     for f in &local.files {
         let found = remote_resources.iter().enumerate().find(|(i, r)| {
